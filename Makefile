@@ -1,0 +1,32 @@
+# Two commands from a fresh clone: `make data` builds the data package, `make test` runs the suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: data test lint schema clean bench
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+# Validate the annotations, then write datasets/grounded-events/.
+data: $(STAMP)
+	$(BIN)/grounded-events build
+
+# Regenerate schema/<version>/ from the pydantic models (a published folder is frozen).
+schema: $(STAMP)
+	$(BIN)/python -m grounded_events._schemagen
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/python -m pytest -n 2 -q
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -1,0 +1,241 @@
+"""Schema 1.0.0 as pydantic models: the single source of truth for every published artifact."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import pycountry
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from grounded_events._vocab import (
+    ActorType,
+    AttributionStatus,
+    DateBasis,
+    DatePrecision,
+    EventSubtype,
+    EventType,
+    Gazetteer,
+    GeoPrecision,
+    PublishedDateBasis,
+    Role,
+    Weapon,
+)
+from grounded_events._vocab import Field as EvidenceField
+
+SCHEMA_VERSION = "1.0.0"
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SHA256 = r"^[0-9a-f]{64}$"
+ISO3 = r"^[A-Z]{3}$"
+ISO3166_2 = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
+LANGUAGE = r"^[a-z]{2}$"
+
+
+def _country(code: str) -> str:
+    if pycountry.countries.get(alpha_3=code) is None:
+        raise PydanticCustomError(
+            "unknown_country", "'{code}' is not an ISO 3166-1 alpha-3 country code", {"code": code}
+        )
+    return code
+
+
+def _subdivision(code: str) -> str:
+    if pycountry.subdivisions.get(code=code) is None:
+        raise PydanticCustomError(
+            "unknown_subdivision", "'{code}' is not an ISO 3166-2 subdivision code", {"code": code}
+        )
+    return code
+
+
+def _language(code: str) -> str:
+    if pycountry.languages.get(alpha_2=code) is None:
+        raise PydanticCustomError(
+            "unknown_language", "'{code}' is not an ISO 639-1 language code", {"code": code}
+        )
+    return code
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG, max_length=120)]
+Sha256 = Annotated[str, StringConstraints(pattern=SHA256)]
+CountryCode = Annotated[
+    str,
+    StringConstraints(pattern=ISO3),
+    AfterValidator(_country),
+    Field(description="ISO 3166-1 alpha-3 country code (pycountry)."),
+]
+Admin1Code = Annotated[
+    str,
+    StringConstraints(pattern=ISO3166_2),
+    AfterValidator(_subdivision),
+    Field(description="ISO 3166-2 subdivision code, e.g. IQ-BG (pycountry)."),
+]
+LanguageCode = Annotated[
+    str,
+    StringConstraints(pattern=LANGUAGE),
+    AfterValidator(_language),
+    Field(description="ISO 639-1 language code (pycountry)."),
+]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, validate_default=True)
+
+
+class Document(_Model):
+    """A source document: one verbatim text file in `seeds/`, listed in `seeds/index.json`."""
+
+    doc_id: Slug = Field(description="Stable id: publisher slug and publication date, e.g. rudaw-20231212.")
+    file: Annotated[str, StringConstraints(pattern=r"^[^/\\]+\.txt$")] = Field(
+        description="File name of the verbatim text inside seeds/."
+    )
+    sha256: Sha256 = Field(description="SHA-256 of the file's bytes; reading a changed file fails.")
+    title: Text
+    publisher: Text
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+    published_date: dt.date
+    published_date_basis: PublishedDateBasis = Field(
+        description="Where the publication date comes from."
+    )
+    dateline: Text | None = Field(default=None, description="The place named in the dateline.")
+    language: LanguageCode
+
+
+class Actor(_Model):
+    """An actor with a normalized id, shared by every event of a document that mentions it."""
+
+    actor_id: Slug = Field(description="Normalized id, e.g. usa-state-department.")
+    name: Text = Field(description="Canonical English name.")
+    actor_type: ActorType
+    country_iso3: CountryCode | None = Field(
+        default=None, description="Country the actor belongs to, if any."
+    )
+    parent_actor_id: Slug | None = Field(
+        default=None, description="The actor this one is part of (an official's government)."
+    )
+    note: Text | None = None
+
+
+class DateInfo(_Model):
+    """When an event happened, how precisely that is known, and how it was resolved."""
+
+    start: dt.date
+    end: dt.date
+    precision: DatePrecision
+    basis: DateBasis
+    time_of_day: Text | None = Field(
+        default=None, description="The text's time-of-day words, verbatim ('early hours')."
+    )
+    note: Text | None = Field(default=None, description="How a relative date was resolved.")
+
+
+class Location(_Model):
+    """Where an event happened, geocoded to the most precise place the text supports."""
+
+    name: Text = Field(description="Place name as coded, e.g. 'US Embassy, Baghdad'.")
+    country_iso3: CountryCode | None = Field(
+        default=None, description="Required unless geo_precision is multi_country or international."
+    )
+    admin1_code: Admin1Code | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    geo_precision: GeoPrecision
+    gazetteer: Gazetteer | None = None
+    gazetteer_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]+$")] | None = None
+    note: Text | None = Field(default=None, description="Why this place and this precision.")
+
+
+class Participation(_Model):
+    """One actor's role in one event."""
+
+    actor_id: Slug
+    role: Role
+
+
+class Attribution(_Model):
+    """Who the text says is responsible for the event, who says so, and how certain it is."""
+
+    status: AttributionStatus
+    attributed_by: list[Slug] = Field(
+        default_factory=list, description="Actors who assign responsibility (required for alleged)."
+    )
+    note: Text | None = None
+
+
+class Outcome(_Model):
+    """A count as best estimate with bounds; 0 means the text says none, null that it is silent."""
+
+    best: Count | None = None
+    low: Count | None = None
+    high: Count | None = None
+
+
+class Evidence(_Model):
+    """A span of the document that supports one coded field of an event."""
+
+    field: EvidenceField
+    start: Annotated[int, Field(ge=0)] = Field(description="Code point offset, inclusive.")
+    end: Annotated[int, Field(ge=1)] = Field(description="Code point offset, exclusive.")
+    quote: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="Exactly text[start:end] of the document."
+    )
+
+
+class Event(_Model):
+    """One event as an annotator codes it: an incident, a statement, an aggregate or background."""
+
+    event_id: Slug = Field(description="Stable, unique, never reused: '<doc_id>-e<NN>'.")
+    event_type: EventType
+    event_subtype: EventSubtype
+    is_aggregate: bool = Field(
+        default=False, description="True for a series or campaign the text summarises."
+    )
+    summary: Text
+    date: DateInfo
+    location: Location | None = Field(default=None, description="Null when the text gives no place.")
+    participants: list[Participation] = Field(default_factory=list)
+    attribution: Attribution | None = Field(
+        default=None, description="Responsibility for the event; required for violent events."
+    )
+    weapons: list[Weapon] = Field(default_factory=list)
+    fatalities: Outcome | None = Field(default=None, description="Null when not applicable.")
+    injuries: Outcome | None = Field(default=None, description="Null when not applicable.")
+    refers_to: list[Slug] = Field(
+        default_factory=list, description="Events this one is about (a statement on an attack)."
+    )
+    evidence: Annotated[list[Evidence], Field(min_length=1)]
+    note: Text | None = None
+
+
+class Crosswalks(_Model):
+    """An event's codes in the anchor datasets, derived from its subtype (null where none)."""
+
+    acled_event_type: str | None
+    acled_sub_event_type: str | None
+    plover_event_type: str | None
+    plover_mode: str | None
+    cameo_root: str | None
+
+
+class EventRecord(Event):
+    """One line of `events.jsonl`: an annotated event with its document and crosswalks."""
+
+    doc_id: Slug
+    crosswalks: Crosswalks
+
+
+class AnnotationFile(_Model):
+    """One document's annotations: the record format of `datasets/annotations/*.yaml`."""
+
+    schema_version: Annotated[str, StringConstraints(pattern=r"^1\.\d+\.\d+$")] = SCHEMA_VERSION
+    doc_id: Slug
+    sha256: Sha256 = Field(description="Pins the exact text the offsets count in.")
+    annotated: dt.date = Field(description="Date of the last revision of these annotations.")
+    annotators: Annotated[list[Text], Field(min_length=1)]
+    actors: list[Actor] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)

@@ -1,0 +1,57 @@
+"""The `grounded-events` command line: one subcommand per module, loaded only when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from grounded_events import __version__
+
+# name -> (module that implements it, one-line help). Each module has configure(parser) and
+# run(args) -> exit code.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("grounded_events._validation.cli", "check event files against the schema"),
+    "locate": ("grounded_events._locate", "print the offsets of a quote in a document"),
+    "build": ("grounded_events._build", "validate the annotations and build the data package"),
+    "download": ("grounded_events._download", "fetch a release and verify every file's hash"),
+    "schema": ("grounded_events._schemadiff", "compare schema versions (schema diff OLD NEW)"),
+    "migrate": ("grounded_events._migrate", "upgrade annotation files and tables to a version"),
+    "report": ("grounded_events._report_site", "write the static evidence viewer and data report"),
+}
+
+
+def _parser(selected: str | None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grounded-events",
+        description="Evidence-grounded political-violence event data: schema, validators, dataset.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (module_name, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if name == selected:  # only the command that runs pays for its imports
+            module = importlib.import_module(module_name)
+            module.configure(command)
+            command.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; the exit code is 0 on success, 1 on invalid data, 2 on misuse."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    selected = next((a for a in argv if not a.startswith("-")), None)
+    parser = _parser(selected if selected in COMMANDS else None)
+    args = parser.parse_args(argv)
+    try:
+        return int(args._run(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
