@@ -90,7 +90,9 @@ class _Model(BaseModel):
 class Document(_Model):
     """A source document: one verbatim text file in `seeds/`, listed in `seeds/index.json`."""
 
-    doc_id: Slug = Field(description="Stable id: publisher slug and publication date, e.g. rudaw-20231212.")
+    doc_id: Slug = Field(
+        description="Stable id: publisher slug and publication date, e.g. rudaw-20231212."
+    )
     file: Annotated[str, StringConstraints(pattern=r"^[^/\\]+\.txt$")] = Field(
         description="File name of the verbatim text inside seeds/."
     )
@@ -197,7 +199,9 @@ class Event(_Model):
     )
     summary: Text
     date: DateInfo
-    location: Location | None = Field(default=None, description="Null when the text gives no place.")
+    location: Location | None = Field(
+        default=None, description="Null when the text gives no place."
+    )
     participants: list[Participation] = Field(default_factory=list)
     attribution: Attribution | None = Field(
         default=None, description="Responsibility for the event; required for violent events."

@@ -151,9 +151,7 @@ def _vocabulary_section(vocab: type[Vocabulary]) -> list[str]:
         ]
         for member in vocab:
             a, u = codes[member]
-            lines.append(
-                f"| `{member.value}` | {member.definition} | {a or '—'} | {u or '—'} |"
-            )
+            lines.append(f"| `{member.value}` | {member.definition} | {a or '—'} | {u or '—'} |")
     else:
         lines += ["| code | definition |", "|---|---|"]
         lines += [f"| `{m.value}` | {m.definition} |" for m in vocab]
@@ -220,6 +218,24 @@ def artifacts(version: str = SCHEMA_VERSION) -> dict[str, str]:
         files[f"tables/{table.name}.tableschema.json"] = _json(table_schema(table))
     files["codebook.md"] = codebook(version)
     return dict(sorted(files.items()))
+
+
+def drift(root: Path, version: str = SCHEMA_VERSION) -> list[str]:
+    """Files of root/<version>/ that differ from what the models generate, are missing or extra."""
+    expected = artifacts(version)
+    folder = root / version
+    found = {
+        p.relative_to(folder).as_posix(): p
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "SHA256SUMS"
+    }
+    stale = [
+        name
+        for name, text in expected.items()
+        if name not in found or found[name].read_text(encoding="utf-8") != text
+    ]
+    extra = [name for name in found if name not in expected]
+    return sorted(stale + extra)
 
 
 def write(root: Path, version: str = SCHEMA_VERSION) -> list[Path]:

@@ -226,8 +226,16 @@ CROSSWALK: dict[EventSubtype, Crosswalk] = {
 
 # The anchor datasets' own code lists, spelled exactly as they publish them (shared/REFERENCE.md).
 ACLED_EVENT_TYPES: dict[str, tuple[str, ...]] = {
-    "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
-    "Protests": ("Peaceful protest", "Protest with intervention", "Excessive force against protesters"),
+    "Battles": (
+        "Armed clash",
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+    ),
+    "Protests": (
+        "Peaceful protest",
+        "Protest with intervention",
+        "Excessive force against protesters",
+    ),
     "Riots": ("Violent demonstration", "Mob violence"),
     "Explosions/Remote violence": (
         "Chemical weapon",
