@@ -1,0 +1,180 @@
+"""`grounded-events locate`: code point offsets, every occurrence, helpful misses, clean errors."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grounded_events._locate import locate, locate_folded, near_match
+from grounded_events._models import Evidence
+from grounded_events._yaml import loads
+from grounded_events.cli import main
+
+DOC = "rudaw-20231212"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["locate", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_offsets_are_code_points_not_bytes() -> None:
+    """A curly apostrophe before the quote counts as one character, not three UTF-8 bytes."""
+    text = "Rudaw’s Diyar Kurda"
+    assert locate(text, "Diyar") == [(8, 13)]
+    assert text.encode("utf-8").index(b"Diyar") == 10
+
+
+def test_every_occurrence_is_found_including_overlaps() -> None:
+    """All occurrences are returned in order, overlapping ones too."""
+    assert locate("aaaa", "aa") == [(0, 2), (1, 3), (2, 4)]
+    assert locate("a Baghdad b Baghdad", "Baghdad") == [(2, 9), (12, 19)]
+    assert locate("abc", "x") == []
+
+
+def test_empty_quote_is_refused() -> None:
+    """An empty quote would match everywhere, so it is an error."""
+    with pytest.raises(ValueError, match="empty"):
+        locate("abc", "")
+
+
+def test_straight_quotes_match_curly_only_when_folded() -> None:
+    """A straight apostrophe does not match a curly one exactly, but does once folded."""
+    text = "PM Sudani’s government"
+    assert locate(text, "Sudani's") == []
+    assert locate_folded(text, "Sudani's") == [(3, 11)]
+    assert locate_folded("“unacceptable”", '"unacceptable"') == [(0, 14)]
+
+
+def test_near_match_finds_the_closest_passage() -> None:
+    """A misspelt quote leads to the passage it was meant to be."""
+    text = "A spate of rockets targeted the US embassy in Baghdad in the early hours of Friday."
+    near = near_match(text, "the US embasy in Bagdad")
+    assert near is not None
+    assert near.text == "the US embassy in Baghdad"
+    assert text[near.start : near.end] == near.text
+    assert near_match(text, "zqxjwvkz") is None
+
+
+def test_cli_prints_each_occurrence_of_a_seed_quote(
+    capsys: pytest.CaptureFixture[str], root: Path
+) -> None:
+    """DOC as a doc_id prints start, end and quote per line; the offsets slice the seed text."""
+    code, out, err = _run(capsys, DOC, "Washington", "--seeds", str(root / "seeds"))
+    assert code == 0 and err == ""
+    text = (root / "seeds" / "000_d3a59bc8da211749.txt").read_text(encoding="utf-8")
+    lines = out.splitlines()
+    assert len(lines) == text.count("Washington") == 3
+    for line in lines:
+        start, end, quote = line.split("\t")
+        assert text[int(start) : int(end)] == quote == "Washington"
+
+
+def test_cli_reads_a_text_file_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """DOC may be a UTF-8 text file; offsets count code points in it."""
+    doc = tmp_path / "doc.txt"
+    doc.write_text("“Quoted” words, quoted twice: words", encoding="utf-8")
+    code, out, _ = _run(capsys, str(doc), "words")
+    assert code == 0
+    assert out == "9\t14\twords\n30\t35\twords\n"
+
+
+def test_cli_field_prints_evidence_items(capsys: pytest.CaptureFixture[str], root: Path) -> None:
+    """--field prints YAML evidence items that validate and slice the text exactly."""
+    quote = "Rudaw’s Diyar Kurda"
+    code, out, _ = _run(capsys, DOC, quote, "--seeds", str(root / "seeds"), "--field", "medium")
+    assert code == 0
+    items = loads(out).data
+    evidence = [Evidence.model_validate(item) for item in items]
+    text = (root / "seeds" / "000_d3a59bc8da211749.txt").read_text(encoding="utf-8")
+    assert [(e.field, text[e.start : e.end]) for e in evidence] == [("medium", quote)]
+
+
+def test_cli_miss_shows_nearest_match(capsys: pytest.CaptureFixture[str], root: Path) -> None:
+    """A quote not in the text exits 1 with the nearest passage, its offsets and its words."""
+    code, out, err = _run(capsys, DOC, "the US embasy in Bagdad", "--seeds", str(root / "seeds"))
+    assert code == 1 and out == ""
+    assert "does not occur" in err
+    assert "Nearest match" in err
+    assert "411\t436\tthe US embassy in Baghdad" in err
+
+
+def test_cli_straight_quote_points_at_curly_one(
+    capsys: pytest.CaptureFixture[str], root: Path
+) -> None:
+    """Straight quotes never silently match curly ones: exit 1, and the curly occurrence shown."""
+    code, out, err = _run(capsys, DOC, "Rudaw's Diyar Kurda", "--seeds", str(root / "seeds"))
+    assert code == 1 and out == ""
+    assert "curly" in err
+    assert "887\t906\tRudaw’s Diyar Kurda" in err
+
+
+def test_cli_miss_with_nothing_close(capsys: pytest.CaptureFixture[str], root: Path) -> None:
+    """A quote like nothing in the text says so rather than inventing a match."""
+    code, _, err = _run(capsys, DOC, "qqqqzzzzxxxx", "--seeds", str(root / "seeds"))
+    assert code == 1
+    assert "No passage of the text is close" in err
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda tmp: "no-such-doc", "no such file, and no doc_id"),
+        (lambda tmp: str(tmp), "not a regular file"),
+        (lambda tmp: _write(tmp / "latin1.txt", b"caf\xe9"), "not UTF-8 at byte 3"),
+    ],
+    ids=["unknown-doc", "directory", "not-utf8"],
+)
+def test_cli_unreadable_document_is_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path, make, expected: str
+) -> None:
+    """A missing, unreadable or undecodable document is a one-line error with exit code 2."""
+    code, out, err = _run(capsys, make(tmp_path), "x", "--seeds", str(root / "seeds"))
+    assert code == 2 and out == ""
+    assert expected in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def _write(path: Path, data: bytes) -> str:
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_cli_changed_seed_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path
+) -> None:
+    """A seed whose bytes no longer match its pinned sha256 is refused, exit 2."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(root / "seeds", seeds)
+    (seeds / "000_d3a59bc8da211749.txt").write_text("edited", encoding="utf-8")
+    code, _, err = _run(capsys, DOC, "edited", "--seeds", str(seeds))
+    assert code == 2
+    assert "sha256" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_missing_seeds_index(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Without a seeds index a doc_id cannot be resolved: one line, exit 2."""
+    code, _, err = _run(capsys, DOC, "x", "--seeds", str(tmp_path))
+    assert code == 2
+    assert "index.json" in err and len(err.strip().splitlines()) == 1
+
+
+def test_console_script_has_no_traceback(tmp_path: Path) -> None:
+    """Run as a real process, a missing file gives exit 2 and no traceback."""
+    result = subprocess.run(
+        [sys.executable, "-m", "grounded_events.cli", "locate", str(tmp_path / "gone.txt"), "x"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "gone.txt" in result.stderr
