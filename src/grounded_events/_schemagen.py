@@ -238,10 +238,34 @@ def drift(root: Path, version: str = SCHEMA_VERSION) -> list[str]:
     return sorted(stale + extra)
 
 
+class PublishedError(Exception):
+    """The version is published (listed in root/SHA256SUMS) and the models now differ from it."""
+
+
 def write(root: Path, version: str = SCHEMA_VERSION) -> list[Path]:
-    """Write the artifacts under root/<version>/ and return the paths written."""
+    """Write the artifacts under root/<version>/ and return the paths written.
+
+    A published version is frozen: when the models no longer generate its exact files, nothing is
+    written and PublishedError says to bump SCHEMA_VERSION.
+    """
+    from grounded_events._schemadiff import MANIFEST, read_manifest, sha256_text
+
+    files = artifacts(version)
+    published = read_manifest(root).get(version)
+    if published is not None:
+        changed = sorted(
+            n
+            for n in files.keys() | published.keys()
+            if published.get(n) != (sha256_text(files[n]) if n in files else None)
+        )
+        if changed:
+            raise PublishedError(
+                f"{root / version} is published ({root / MANIFEST}) and the models now generate "
+                f"different {', '.join(changed)}; bump SCHEMA_VERSION in _models.py "
+                f"(`grounded-events schema diff {version} current` says how much)"
+            )
     written = []
-    for name, text in artifacts(version).items():
+    for name, text in files.items():
         path = root / version / name
         write_text_atomic(path, text)
         written.append(path)
@@ -250,7 +274,12 @@ def write(root: Path, version: str = SCHEMA_VERSION) -> list[Path]:
 
 def main() -> int:
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("schema")
-    for path in write(root):
+    try:
+        written = write(root)
+    except PublishedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
         print(path)
     return 0
 

@@ -1,0 +1,967 @@
+"""`grounded-events schema`: compare schema versions, check release discipline, publish a version."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Compatibility in the Confluent Schema Registry sense, judged on the sets of valid files:
+# BACKWARD  readers of NEW accept every file valid under OLD (old files stay valid),
+# FORWARD   readers of OLD accept every file valid under NEW (new files are readable by old tools),
+# FULL      both, NONE neither (breaking in both directions).
+FULL, BACKWARD, FORWARD, NONE = "FULL", "BACKWARD", "FORWARD", "NONE"
+BUMPS = ("none", "patch", "minor", "major")
+# The promise: a file valid under X.Y.Z stays valid under every later X.*. So the bump a change needs:
+# - major: any change that can make a valid old file invalid (not BACKWARD), and changes of meaning
+#   that keep validity (a renamed field, a changed default);
+# - minor: BACKWARD but not FULL: old files stay valid, new files may use something old tools refuse;
+# - patch: FULL: the same files are valid (descriptions, titles);
+# - none: no change.
+
+# Every kind of change the diff reports.
+KINDS = (
+    "schema_added",
+    "schema_removed",
+    "field_added_optional",
+    "field_added_required",
+    "field_removed",
+    "field_renamed",
+    "type_widened",
+    "type_narrowed",
+    "type_changed",
+    "enum_value_added",
+    "enum_value_removed",
+    "constraint_tightened",
+    "constraint_loosened",
+    "constraint_changed",
+    "default_changed",
+    "description_changed",
+)
+
+# Kinds that change what a valid file means even when the set of valid files does not shrink: a file
+# that omits a field now reads as another value, or its data lives under another name.
+SEMANTIC_KINDS = frozenset({"default_changed", "field_renamed"})
+
+RENAMED_FROM = "x-renamed-from"  # declared in the models: Field(json_schema_extra={...: "old"})
+MANIFEST = "SHA256SUMS"  # in the schema root: `sha256  <version>/<file>` per published file
+SCHEMA_ROOT_ENV = "GROUNDED_EVENTS_SCHEMA_ROOT"
+CURRENT = "current"
+
+_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+_ID_VERSION = re.compile(r"/(\d+\.\d+\.\d+)/")
+_ANNOTATIONS = (
+    "title",
+    "description",
+    "enumDescriptions",
+    "examples",
+    "$comment",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+)
+_LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
+_UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
+_EXACT = ("pattern", "format", "multipleOf", "const")
+# Keywords the diff understands; a change in any other keyword (allOf, not, if/then, prefixItems...)
+# is reported as constraint_changed, so an unanalysed change can never pass as compatible.
+_UNDERSTOOD = frozenset(
+    {
+        *_ANNOTATIONS,
+        *_LOWER_BOUNDS,
+        *_UPPER_BOUNDS,
+        *_EXACT,
+        "$schema",
+        "$id",
+        "$defs",
+        "$ref",
+        RENAMED_FROM,
+        "default",
+        "type",
+        "anyOf",
+        "oneOf",
+        "enum",
+        "uniqueItems",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+    }
+)
+
+
+class SchemaSourceError(Exception):
+    """A version, folder or file that cannot be read as a set of schemas (a usage error)."""
+
+
+# --- versions and where published schemas live -------------------------------------------------
+
+
+def parse_version(text: str) -> tuple[int, int, int] | None:
+    """`(major, minor, patch)` of a `X.Y.Z` version string, or None when it is not one."""
+    match = _VERSION.fullmatch(text)
+    return (int(match[1]), int(match[2]), int(match[3])) if match else None
+
+
+def declared_bump(old: str | None, new: str | None) -> str | None:
+    """The bump from version old to new: major, minor, patch or none; None when unknown."""
+    a, b = parse_version(old or ""), parse_version(new or "")
+    if a is None or b is None:
+        return None
+    if b <= a:
+        return "none"
+    if b[0] != a[0]:
+        return "major"
+    return "minor" if b[1] != a[1] else "patch"
+
+
+def schema_root() -> Path:
+    """The folder of published versions: $GROUNDED_EVENTS_SCHEMA_ROOT, the wheel's copy, or the
+    checkout's schema/."""
+    override = os.environ.get(SCHEMA_ROOT_ENV)
+    if override:
+        return Path(override)
+    packaged = Path(__file__).parent / "_schema"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "schema"
+
+
+def versions_in(root: Path) -> list[str]:
+    """The `X.Y.Z` folders under root, oldest first."""
+    if not root.is_dir():
+        return []
+    found = [p.name for p in root.iterdir() if p.is_dir() and parse_version(p.name)]
+    return sorted(found, key=lambda v: parse_version(v) or (0, 0, 0))
+
+
+# --- loading the schemas of a version ----------------------------------------------------------
+
+
+@dataclass
+class SchemaSet:
+    """The JSON Schemas of one version, by path relative to the version folder."""
+
+    label: str
+    version: str | None
+    schemas: dict[str, dict[str, Any]]
+
+
+def _is_record_schema(name: str) -> bool:
+    # Frictionless tableschema.json and codebook.md are generated from the same models; the JSON
+    # Schemas are what validators read, so they are what the promise is about.
+    return name.endswith(".schema.json") and name.count("/") <= 1
+
+
+def _version_of(schemas: Mapping[str, Mapping[str, Any]], fallback: str) -> str | None:
+    for schema in schemas.values():
+        match = _ID_VERSION.search(str(schema.get("$id", "")))
+        if match:
+            return match[1]
+    return fallback if parse_version(fallback) else None
+
+
+def _parse(label: str, name: str, text: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SchemaSourceError(
+            f"{label}/{name}: not JSON (line {exc.lineno}: {exc.msg})"
+        ) from None
+    if not isinstance(data, dict):
+        raise SchemaSourceError(f"{label}/{name}: a JSON Schema must be an object")
+    return data
+
+
+def schemas_from_texts(label: str, texts: Mapping[str, str], version: str | None) -> SchemaSet:
+    """A SchemaSet from file texts by relative path (e.g. the output of _schemagen.artifacts)."""
+    schemas = {n: _parse(label, n, t) for n, t in sorted(texts.items()) if _is_record_schema(n)}
+    return SchemaSet(label, version or _version_of(schemas, ""), schemas)
+
+
+def schemas_from_folder(folder: Path, label: str | None = None) -> SchemaSet:
+    """The JSON Schemas in folder (annotation, event, document, tables/*)."""
+    label = label or str(folder)
+    if not folder.is_dir():
+        raise SchemaSourceError(f"{label}: not a folder of schema files")
+    texts: dict[str, str] = {}
+    for path in sorted([*folder.glob("*.schema.json"), *folder.glob("tables/*.schema.json")]):
+        name = path.relative_to(folder).as_posix()
+        try:
+            texts[name] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SchemaSourceError(f"{label}/{name}: unreadable ({exc})") from None
+    if not texts:
+        raise SchemaSourceError(f"{label}: no *.schema.json files in this folder")
+    schemas = {n: _parse(label, n, t) for n, t in texts.items()}
+    return SchemaSet(label, _version_of(schemas, folder.name), schemas)
+
+
+def current_texts(version: str | None = None) -> dict[str, str]:
+    """Every artifact the models generate now (schema/<SCHEMA_VERSION>/ as it would be written)."""
+    from grounded_events._models import SCHEMA_VERSION
+    from grounded_events._schemagen import artifacts
+
+    return artifacts(version or SCHEMA_VERSION)
+
+
+def load_source(spec: str, root: Path | None = None) -> SchemaSet:
+    """`current`, a published version (`1.0.0`) under root, or a folder path."""
+    if spec == CURRENT:
+        from grounded_events._models import SCHEMA_VERSION
+
+        return schemas_from_texts(CURRENT, current_texts(), SCHEMA_VERSION)
+    root = root or schema_root()
+    if parse_version(spec):
+        folder = root / spec
+        if not folder.is_dir():
+            known = ", ".join(versions_in(root)) or "none"
+            raise SchemaSourceError(
+                f"unknown schema version {spec}: published versions are {known} (in {root})"
+            )
+        return schemas_from_folder(folder, spec)
+    path = Path(spec)
+    if not path.exists():
+        raise SchemaSourceError(
+            f"{spec}: neither 'current', a version like 1.0.0, nor an existing folder"
+        )
+    return schemas_from_folder(path, spec)
+
+
+# --- the diff ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two schemas, classified."""
+
+    file: str
+    path: str
+    kind: str
+    detail: str
+    compatibility: str
+
+    @property
+    def bump(self) -> str:
+        """The smallest version bump this change needs (the policy above BUMPS)."""
+        if self.kind in SEMANTIC_KINDS:
+            return "major"
+        return {FULL: "patch", BACKWARD: "minor"}.get(self.compatibility, "major")
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form, with the two reader/writer questions spelled out."""
+        return {
+            "file": self.file,
+            "path": self.path or "(root)",
+            "kind": self.kind,
+            "detail": self.detail,
+            "compatibility": self.compatibility,
+            "new_readers_accept_old_files": self.compatibility in (FULL, BACKWARD),
+            "old_readers_accept_new_files": self.compatibility in (FULL, FORWARD),
+            "bump": self.bump,
+        }
+
+
+def combine(compatibilities: Sequence[str]) -> str:
+    """The compatibility of several changes taken together."""
+    backward = all(c in (FULL, BACKWARD) for c in compatibilities)
+    forward = all(c in (FULL, FORWARD) for c in compatibilities)
+    return {(True, True): FULL, (True, False): BACKWARD, (False, True): FORWARD}.get(
+        (backward, forward), NONE
+    )
+
+
+def max_bump(bumps: Sequence[str]) -> str:
+    """The largest of several bumps ("none" for no bumps)."""
+    return max(bumps, key=BUMPS.index, default="none")
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _child(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, list):
+        return "array"
+    return "object" if isinstance(value, dict) else "string"
+
+
+class _Differ:
+    """Walks two JSON Schemas side by side, resolving local $refs, and collects Changes."""
+
+    def __init__(
+        self,
+        file: str,
+        old_root: dict[str, Any],
+        new_root: dict[str, Any],
+        versions: tuple[str | None, str | None] = (None, None),
+    ) -> None:
+        self.file = file
+        self.roots = (old_root, new_root)
+        self.versions = versions
+        self.changes: list[Change] = []
+        self._stack: set[tuple[str, str]] = set()
+
+    def add(self, path: str, kind: str, detail: str, compatibility: str) -> None:
+        self.changes.append(Change(self.file, path, kind, detail, compatibility))
+
+    def resolve(self, node: Any, side: int) -> tuple[dict[str, Any], str]:
+        """The node with its $ref (if any) merged in, and the ref followed ("" for none)."""
+        if not isinstance(node, dict):
+            return ({} if node is True else {"not": {}}), ""
+        ref = node.get("$ref")
+        if not isinstance(ref, str):
+            return node, ""
+        if not ref.startswith("#"):
+            raise SchemaSourceError(f"{self.file}: only local $refs are supported, found {ref}")
+        target: Any = self.roots[side]
+        for part in ref.lstrip("#").strip("/").split("/") if ref != "#" else []:
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(target, dict) or part not in target:
+                raise SchemaSourceError(f"{self.file}: $ref {ref} points nowhere")
+            target = target[part]
+        merged, inner = self.resolve(target, side)
+        siblings = {k: v for k, v in node.items() if k != "$ref"}
+        return {**merged, **siblings}, ref or inner
+
+    def branches(self, node: dict[str, Any], side: int) -> tuple[dict[str, dict[str, Any]], bool]:
+        """The node's alternatives by JSON type, and whether it accepts null."""
+        options = node.get("anyOf") or node.get("oneOf")
+        if options is not None:
+            resolved = [self.resolve(o, side) for o in options]
+        elif isinstance(node.get("type"), list):
+            resolved = [({**node, "type": t}, "") for t in node["type"]]
+        else:
+            resolved = [(node, "")]
+        typed: list[tuple[str, dict[str, Any], str]] = []
+        nullable = False
+        for option, ref in resolved:
+            kind = option.get("type")
+            if kind is None and "enum" in option:
+                types = {_json_type(v) for v in option["enum"]}
+                nullable = nullable or "null" in types
+                types.discard("null")
+                kind = types.pop() if len(types) == 1 else None
+            if kind is None and "const" in option:
+                kind = _json_type(option["const"])
+            if kind is None:
+                kind = (
+                    "object" if "properties" in option else "array" if "items" in option else "any"
+                )
+            if kind == "null":
+                nullable = True
+                continue
+            typed.append((kind, option, ref))
+        # Alternatives are matched by JSON type; several of one type (a union of models) by their
+        # $ref or title, so that each is compared with its counterpart.
+        counts = [kind for kind, _, _ in typed]
+        by_type: dict[str, dict[str, Any]] = {}
+        for index, (kind, option, ref) in enumerate(typed):
+            if counts.count(kind) > 1:
+                kind = f"{kind} {ref.split('/')[-1] or option.get('title') or index}"
+            by_type[kind] = option
+        return by_type, nullable
+
+    def annotations(
+        self,
+        path: str,
+        old: tuple[dict[str, Any], dict[str, Any] | None],
+        new: tuple[dict[str, Any], dict[str, Any] | None],
+    ) -> None:
+        """Compare titles and descriptions of a node and of its matching alternative (if any)."""
+        for key in _ANNOTATIONS:
+            before = (old[0].get(key), (old[1] or {}).get(key))
+            after = (new[0].get(key), (new[1] or {}).get(key))
+            if before != after:
+                self.add(path, "description_changed", f"{key} changed", FULL)
+
+    def node(self, path: str, old_raw: Any, new_raw: Any) -> None:
+        """Compare two schema nodes found at the same path."""
+        old, old_ref = self.resolve(old_raw, 0)
+        new, new_ref = self.resolve(new_raw, 1)
+        key = (old_ref, new_ref)
+        if (old_ref or new_ref) and key in self._stack:
+            return  # a recursive definition already being compared on this path
+        self._stack.add(key)
+        try:
+            self._node(path, old, new)
+        finally:
+            self._stack.discard(key)
+
+    def _node(self, path: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+        # A field whose default is the schema's own version (AnnotationFile.schema_version) moves
+        # with every release; that is the version stamp, not a change of meaning.
+        stamp = (
+            None not in self.versions and (old.get("default"), new.get("default")) == self.versions
+        )
+        defaults = (("default" in old, old.get("default")), ("default" in new, new.get("default")))
+        if defaults[0] != defaults[1] and not stamp:
+            before = _show(old["default"]) if "default" in old else "no default"
+            after = _show(new["default"]) if "default" in new else "no default"
+            self.add(path, "default_changed", f"default {before} -> {after}", FULL)
+        self.unknown(path, old, new)
+        old_types, old_null = self.branches(old, 0)
+        new_types, new_null = self.branches(new, 1)
+        if old_null and not new_null:
+            self.add(path, "constraint_tightened", "null no longer allowed", FORWARD)
+        elif new_null and not old_null:
+            self.add(path, "constraint_loosened", "null now allowed", BACKWARD)
+        gone = [t for t in old_types if t not in new_types]
+        came = [t for t in new_types if t not in old_types]
+        if "integer" in gone and "number" in came:
+            self.add(path, "type_widened", "integer -> number", BACKWARD)
+            gone.remove("integer")
+            came.remove("number")
+            self.single(path, old_types["integer"], new_types["number"])
+        if "number" in gone and "integer" in came:
+            self.add(path, "type_narrowed", "number -> integer", FORWARD)
+            gone.remove("number")
+            came.remove("integer")
+            self.single(path, old_types["number"], new_types["integer"])
+        if "any" in gone and came:
+            self.add(path, "type_narrowed", f"any -> {', '.join(came)}", FORWARD)
+            gone, came = [t for t in gone if t != "any"], []
+        elif "any" in came and gone:
+            self.add(path, "type_widened", f"{', '.join(gone)} -> any", BACKWARD)
+            gone, came = [], [t for t in came if t != "any"]
+        shared = [t for t in new_types if t in old_types]
+        if gone and came and not shared:
+            self.add(path, "type_changed", f"{', '.join(gone)} -> {', '.join(came)}", NONE)
+        else:
+            for kind in came:
+                self.add(path, "type_widened", f"now also accepts {kind}", BACKWARD)
+            for kind in gone:
+                self.add(path, "type_narrowed", f"no longer accepts {kind}", FORWARD)
+        if not shared:
+            self.annotations(path, (old, None), (new, None))
+        for kind in shared:
+            # An alternative that is the node itself carries no annotations of its own.
+            old_branch = old_types[kind] if old_types[kind] is not old else None
+            new_branch = new_types[kind] if new_types[kind] is not new else None
+            self.annotations(path, (old, old_branch), (new, new_branch))
+            if old_branch is not None or new_branch is not None:
+                self.unknown(path, old_types[kind], new_types[kind])
+            self.single(path, old_types[kind], new_types[kind])
+
+    def unknown(self, path: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+        """Report any change in a keyword the diff does not analyse."""
+        for key in sorted((old.keys() | new.keys()) - _UNDERSTOOD):
+            if old.get(key) != new.get(key):
+                detail = f"{key} changed (not analysed, so counted as breaking)"
+                self.add(path, "constraint_changed", detail, NONE)
+
+    def single(self, path: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+        """Compare two alternatives of the same JSON type."""
+        self.enum(path, old, new)
+        self.constraints(path, old, new)
+        if "properties" in old or "properties" in new:
+            self.properties(path, old, new)
+        if "items" in old or "items" in new:
+            if isinstance(old.get("items"), dict) and isinstance(new.get("items"), dict):
+                self.node(f"{path}[]", old["items"], new["items"])
+            elif "items" not in new:
+                self.add(f"{path}[]", "constraint_loosened", "items unconstrained", BACKWARD)
+            elif "items" not in old:
+                self.add(f"{path}[]", "constraint_tightened", "items now constrained", FORWARD)
+
+    def enum(self, path: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+        if "enum" not in old and "enum" not in new:
+            return
+        if "enum" not in new:
+            self.add(path, "constraint_loosened", "no longer restricted to a list", BACKWARD)
+            return
+        if "enum" not in old:
+            self.add(path, "constraint_tightened", "now restricted to a list", FORWARD)
+            return
+        before, after = old["enum"], new["enum"]
+        for value in after:
+            if value not in before:
+                self.add(path, "enum_value_added", f"{_show(value)} added", BACKWARD)
+        for value in before:
+            if value not in after:
+                self.add(path, "enum_value_removed", f"{_show(value)} removed", FORWARD)
+
+    def constraints(self, path: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+        for key in (*_LOWER_BOUNDS, *_UPPER_BOUNDS):
+            a, b = old.get(key), new.get(key)
+            if a == b:
+                continue
+            if a is None or b is None:
+                tighter = a is None
+            else:
+                tighter = b > a if key in _LOWER_BOUNDS else b < a
+            kind, compat = (
+                ("constraint_tightened", FORWARD) if tighter else ("constraint_loosened", BACKWARD)
+            )
+            before, after = ("none" if v is None else _show(v) for v in (a, b))
+            self.add(path, kind, f"{key} {before} -> {after}", compat)
+        for key in _EXACT:
+            a, b = old.get(key), new.get(key)
+            if a == b:
+                continue
+            if a is None:
+                self.add(path, "constraint_tightened", f"{key} {_show(b)} added", FORWARD)
+            elif b is None:
+                self.add(path, "constraint_loosened", f"{key} {_show(a)} removed", BACKWARD)
+            else:
+                # Whether one regular expression accepts a subset of another is not checked:
+                # a replaced pattern may reject files the old one accepted, so it is breaking.
+                self.add(path, "constraint_changed", f"{key} {_show(a)} -> {_show(b)}", NONE)
+        if bool(old.get("uniqueItems")) != bool(new.get("uniqueItems")):
+            if new.get("uniqueItems"):
+                self.add(path, "constraint_tightened", "items must be unique", FORWARD)
+            else:
+                self.add(path, "constraint_loosened", "items may repeat", BACKWARD)
+
+    def properties(self, path: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+        old_props: dict[str, Any] = old.get("properties", {})
+        new_props: dict[str, Any] = new.get("properties", {})
+        old_req, new_req = set(old.get("required", [])), set(new.get("required", []))
+        old_open = old.get("additionalProperties", True) is not False
+        new_open = new.get("additionalProperties", True) is not False
+        extra = (old.get("additionalProperties", True), new.get("additionalProperties", True))
+        if old_open and new_open and extra[0] != extra[1]:
+            detail = "additionalProperties changed (not analysed, so counted as breaking)"
+            self.add(path, "constraint_changed", detail, NONE)
+        elif old_open != new_open:
+            if new_open:
+                self.add(path, "constraint_loosened", "other properties now allowed", BACKWARD)
+            else:
+                self.add(path, "constraint_tightened", "other properties now refused", FORWARD)
+        renamed: dict[str, str] = {}  # old name -> new name
+        for name, prop in new_props.items():
+            source = prop.get(RENAMED_FROM) if isinstance(prop, dict) else None
+            if isinstance(source, str) and source in old_props and source not in new_props:
+                renamed[source] = name
+        for name, prop in new_props.items():
+            where = _child(path, name)
+            if name in old_props:
+                self.required(where, name in old_req, name in new_req)
+                self.node(where, old_props[name], prop)
+            elif name in renamed.values():
+                source = next(o for o, n in renamed.items() if n == name)
+                self.add(where, "field_renamed", f"renamed from {source}", NONE)
+                self.required(where, source in old_req, name in new_req)
+                self.node(where, old_props[source], prop)
+            elif name in new_req:
+                # Old files lack the field; in a closed model old readers also refuse it.
+                self.add(
+                    where,
+                    "field_added_required",
+                    "new required field",
+                    FORWARD if old_open else NONE,
+                )
+            else:
+                # Closed model: old files never had it, so they stay valid. Open model: old files may
+                # carry the name with any value, which the new constraints may refuse.
+                self.add(
+                    where,
+                    "field_added_optional",
+                    "new optional field",
+                    FORWARD if old_open else BACKWARD,
+                )
+        for name in old_props:
+            if name in new_props or name in renamed:
+                continue
+            where = _child(path, name)
+            # An open model still accepts old files that carry the name; a closed one refuses
+            # them, and new files without a formerly required field fail old readers too.
+            compat = BACKWARD if new_open else NONE if name in old_req else FORWARD
+            self.add(where, "field_removed", "field removed", compat)
+
+    def required(self, path: str, before: bool, after: bool) -> None:
+        if after and not before:
+            self.add(path, "constraint_tightened", "now required", FORWARD)
+        elif before and not after:
+            self.add(path, "constraint_loosened", "no longer required", BACKWARD)
+
+
+def diff_schema(
+    file: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    versions: tuple[str | None, str | None] = (None, None),
+) -> list[Change]:
+    """Every change from old to new of one JSON Schema document (versions: old's and new's)."""
+    differ = _Differ(file, old, new, versions)
+    differ.node("", old, new)
+    return differ.changes
+
+
+@dataclass
+class Diff:
+    """The changes from one schema version to another, with what they require."""
+
+    old: SchemaSet
+    new: SchemaSet
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def compatibility(self) -> str:
+        return combine([c.compatibility for c in self.changes])
+
+    @property
+    def required_bump(self) -> str:
+        return max_bump([c.bump for c in self.changes])
+
+    @property
+    def declared_bump(self) -> str | None:
+        return declared_bump(self.old.version, self.new.version)
+
+    @property
+    def ok(self) -> bool:
+        """True unless the versions are known and NEW's number moved less than the changes need."""
+        declared = self.declared_bump
+        return declared is None or BUMPS.index(declared) >= BUMPS.index(self.required_bump)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "old": {"source": self.old.label, "version": self.old.version},
+            "new": {"source": self.new.label, "version": self.new.version},
+            "changes": [c.as_dict() for c in self.changes],
+            "compatibility": self.compatibility,
+            "required_bump": self.required_bump,
+            "declared_bump": self.declared_bump,
+            "ok": self.ok,
+        }
+
+
+def diff(old: SchemaSet, new: SchemaSet) -> Diff:
+    """Compare every JSON Schema of two versions."""
+    changes: list[Change] = []
+    for name in sorted(old.schemas.keys() | new.schemas.keys()):
+        if name not in new.schemas:
+            changes.append(Change(name, "", "schema_removed", "record format removed", NONE))
+        elif name not in old.schemas:
+            changes.append(Change(name, "", "schema_added", "new record format", BACKWARD))
+        else:
+            changes += diff_schema(
+                name, old.schemas[name], new.schemas[name], (old.version, new.version)
+            )
+    return Diff(old, new, changes)
+
+
+def _describe(spec: SchemaSet) -> str:
+    return spec.label if spec.version in (None, spec.label) else f"{spec.label} ({spec.version})"
+
+
+def render_text(result: Diff) -> str:
+    """The human report: one line per change, grouped by file, then the verdict."""
+    lines = [f"schema diff {_describe(result.old)} -> {_describe(result.new)}"]
+    current_file = None
+    for change in result.changes:
+        if change.file != current_file:
+            current_file = change.file
+            lines.append(current_file)
+        lines.append(
+            f"  {change.path or '(root)'}: {change.kind} ({change.detail}) "
+            f"{change.compatibility}, {change.bump}"
+        )
+    if not result.changes:
+        lines.append("no changes")
+    declared = result.declared_bump
+    verdict = (
+        f"{len(result.changes)} change(s); compatibility {result.compatibility}; "
+        f"required bump {result.required_bump}; declared bump "
+        f"{declared if declared is not None else 'unknown (a version number is missing)'}"
+    )
+    lines.append(verdict)
+    if not result.ok:
+        moved = f"is a {declared} bump" if declared != "none" else "does not raise the version"
+        lines.append(
+            f"error: {result.old.version} -> {result.new.version} {moved}, but these changes "
+            f"need a {result.required_bump} bump"
+        )
+    return "\n".join(lines) + "\n"
+
+
+# --- published folders: the manifest ---------------------------------------------------------
+
+
+def sha256_text(text: str) -> str:
+    """The sha256 of text as the package writes it (UTF-8)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_manifest(root: Path) -> dict[str, dict[str, str]]:
+    """root/SHA256SUMS as {version: {file: sha256}}; {} when there is none yet."""
+    path = root / MANIFEST
+    if not path.exists():
+        return {}
+    published: dict[str, dict[str, str]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = re.fullmatch(r"([0-9a-f]{64})  (\d+\.\d+\.\d+)/(\S+)", line)
+        if not match:
+            raise SchemaSourceError(
+                f"{path}:{number}: expected '<sha256>  <version>/<file>', got {line!r}"
+            )
+        published.setdefault(match[2], {})[match[3]] = match[1]
+    return published
+
+
+def folder_files(folder: Path) -> dict[str, str]:
+    """sha256 of every file under folder, by relative POSIX path."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def manifest_text(published: Mapping[str, Mapping[str, str]]) -> str:
+    """The manifest lines, sorted by version then file (the `sha256sum` format)."""
+    lines = []
+    for version in sorted(published, key=lambda v: parse_version(v) or (0, 0, 0)):
+        for name, digest in sorted(published[version].items()):
+            lines.append(f"{digest}  {version}/{name}")
+    return "\n".join(lines) + "\n"
+
+
+def check_published(root: Path) -> list[str]:
+    """Problems with published folders: every file listed in the manifest, unchanged, no extras."""
+    try:
+        published = read_manifest(root)
+    except SchemaSourceError as exc:
+        return [str(exc)]
+    problems = []
+    if not published:
+        problems.append(f"{root / MANIFEST}: missing or empty; no published version is protected")
+    for version, files in published.items():
+        folder = root / version
+        on_disk = folder_files(folder) if folder.is_dir() else {}
+        for name, digest in sorted(files.items()):
+            if name not in on_disk:
+                problems.append(f"{folder / name}: published file is missing")
+            elif on_disk[name] != digest:
+                problems.append(
+                    f"{folder / name}: modified after publication (sha256 {on_disk[name]}, "
+                    f"published {digest}); published folders are frozen: restore the file and "
+                    "make the change in a new version"
+                )
+        for name in sorted(on_disk.keys() - files.keys()):
+            problems.append(f"{folder / name}: added to a published folder")
+    return problems
+
+
+# --- release discipline ------------------------------------------------------------------------
+
+
+def check_release(
+    repo: Path,
+    current: Mapping[str, str] | None = None,
+    version: str | None = None,
+    migrations: Sequence[Any] | None = None,
+) -> list[str]:
+    """Every way the tree breaks the versioning promise; [] when it keeps it.
+
+    repo holds schema/ (with SHA256SUMS) and CHANGELOG.md; current are the artifacts the models
+    generate (default: the real models) and version their SCHEMA_VERSION.
+    """
+    if version is None:
+        from grounded_events._models import SCHEMA_VERSION
+
+        version = SCHEMA_VERSION
+    if current is None:
+        current = current_texts(version)
+    root = repo / "schema"
+    problems = check_published(root)
+    try:
+        published = read_manifest(root)
+    except SchemaSourceError:
+        published = {}
+    for folder in versions_in(root):
+        if folder not in published and folder != version:
+            problems.append(
+                f"{root / folder}: not in {MANIFEST}; publish it or delete it "
+                "(only the version being prepared may be unpublished)"
+            )
+    released = sorted(published, key=lambda v: parse_version(v) or (0, 0, 0))
+    mine = parse_version(version)
+    if mine is None:
+        return [*problems, f"SCHEMA_VERSION {version!r} is not X.Y.Z"]
+    if released:
+        problems += _check_bump(root, released[-1], current, version, migrations)
+    draft = root / version
+    if version not in published and draft.is_dir():
+        stale = sorted(
+            n for n, t in current.items() if folder_files(draft).get(n) != sha256_text(t)
+        )
+        if stale:
+            problems.append(
+                f"{draft}: differs from what the models generate ({', '.join(stale)}); "
+                "run `make schema`"
+            )
+    problems += _check_changelog(repo / "CHANGELOG.md", version)
+    return problems
+
+
+def _check_bump(
+    root: Path,
+    latest: str,
+    current: Mapping[str, str],
+    version: str,
+    migrations: Sequence[Any] | None,
+) -> list[str]:
+    mine, last = parse_version(version), parse_version(latest)
+    assert mine is not None and last is not None
+    if mine < last:
+        return [f"SCHEMA_VERSION {version} is older than the latest published version {latest}"]
+    old = schemas_from_folder(root / latest, latest)
+    new = schemas_from_texts(CURRENT, current, version)
+    result = diff(old, new)
+    summary = "; ".join(
+        f"{c.file} {c.path or '(root)'}: {c.kind} ({c.bump})" for c in result.changes[:5]
+    )
+    if mine == last:
+        published = folder_files(root / latest)
+        changed = sorted(n for n, t in current.items() if published.get(n) != sha256_text(t))
+        if not changed:
+            return []
+        return [
+            f"the models no longer generate published schema/{latest} ({', '.join(changed)}) "
+            f"but SCHEMA_VERSION is still {version}: bump it (at least {result.required_bump}"
+            f"{': ' + summary if summary else ''})"
+        ]
+    if not result.ok:
+        return [
+            f"SCHEMA_VERSION {latest} -> {version} is a {result.declared_bump} bump but the "
+            f"changes need {result.required_bump}: {summary}"
+        ]
+    if result.required_bump == "major":
+        from grounded_events._migrate import MIGRATIONS, find_path
+
+        try:
+            find_path(MIGRATIONS if migrations is None else migrations, latest, version)
+        except LookupError:
+            return [
+                f"{latest} -> {version} breaks old files but no migration from {latest} to "
+                f"{version} is declared in grounded_events._migrate.MIGRATIONS"
+            ]
+    return []
+
+
+def _check_changelog(path: Path, version: str) -> list[str]:
+    if not path.exists():
+        return [f"{path}: missing; it needs a '## [{version}] - YYYY-MM-DD' entry"]
+    heading = re.compile(rf"^## \[{re.escape(version)}\](?: - \d{{4}}-\d{{2}}-\d{{2}})?\s*$", re.M)
+    if not heading.search(path.read_text(encoding="utf-8")):
+        return [f"{path}: no '## [{version}] - YYYY-MM-DD' entry for the models' version"]
+    return []
+
+
+# --- publishing --------------------------------------------------------------------------------
+
+
+def publish(root: Path, version: str, current: Mapping[str, str] | None = None) -> list[str]:
+    """Add schema/<version>/ to the manifest; the problems that prevent it, or [] when done."""
+    from grounded_events._atomic import write_text_atomic
+
+    published = read_manifest(root)
+    if version in published:
+        return [
+            f"{version} is already published in {root / MANIFEST}; published folders are frozen"
+        ]
+    folder = root / version
+    if not folder.is_dir():
+        return [f"{folder}: no such folder; run `make schema` first"]
+    current = current_texts(version) if current is None else current
+    on_disk = folder_files(folder)
+    stale = sorted(n for n, t in current.items() if on_disk.get(n) != sha256_text(t))
+    extra = sorted(on_disk.keys() - current.keys())
+    if stale or extra:
+        return [f"{folder}: differs from what the models generate ({', '.join(stale + extra)})"]
+    released = sorted(published, key=lambda v: parse_version(v) or (0, 0, 0))
+    if released:
+        result = diff(
+            schemas_from_folder(root / released[-1], released[-1]),
+            schemas_from_texts(CURRENT, current, version),
+        )
+        if not result.ok:
+            return [
+                f"{released[-1]} -> {version} is a {result.declared_bump} bump but the changes "
+                f"need {result.required_bump}; see `grounded-events schema diff {released[-1]} "
+                f"current`"
+            ]
+    published[version] = on_disk
+    write_text_atomic(root / MANIFEST, manifest_text(published))
+    return []
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """`schema diff OLD NEW`, `schema check`, `schema publish VERSION`."""
+    sub = parser.add_subparsers(dest="schema_command", metavar="ACTION", required=True)
+    d = sub.add_parser(
+        "diff",
+        help="list the changes between two schema versions and the version bump they need",
+        description="OLD and NEW are each a published version (1.0.0), a folder of schema files, "
+        "or 'current' (what the models generate now). Exit 1 when NEW's version number moved "
+        "less than the changes require.",
+    )
+    d.add_argument("old", metavar="OLD")
+    d.add_argument("new", metavar="NEW")
+    d.add_argument("--format", choices=("text", "json"), default="text")
+    c = sub.add_parser(
+        "check",
+        help="check release discipline: frozen published folders, version bump, changelog entry",
+    )
+    c.add_argument("--repo", type=Path, default=Path("."), help="repository root (default: .)")
+    p = sub.add_parser(
+        "publish",
+        help="freeze schema/VERSION by adding its files' sha256 to schema/SHA256SUMS",
+    )
+    p.add_argument("version", metavar="VERSION")
+    p.add_argument("--root", type=Path, default=Path("schema"), help="default: schema")
+
+
+def _error(message: str) -> int:
+    print(f"grounded-events schema: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 when all is well, 1 when the versioning promise is broken, 2 on misuse."""
+    try:
+        if args.schema_command == "diff":
+            result = diff(load_source(args.old), load_source(args.new))
+            if args.format == "json":
+                sys.stdout.write(json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n")
+            else:
+                sys.stdout.write(render_text(result))
+            return 0 if result.ok else 1
+        if args.schema_command == "check":
+            if not (args.repo / "schema").is_dir():
+                return _error(f"{args.repo}: no schema/ folder here; pass --repo")
+            problems = check_release(args.repo)
+        else:
+            if parse_version(args.version) is None:
+                return _error(f"{args.version}: a version is X.Y.Z")
+            problems = publish(args.root, args.version)
+    except SchemaSourceError as exc:
+        return _error(str(exc))
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print("ok")
+    return 1 if problems else 0
