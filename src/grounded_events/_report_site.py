@@ -1,0 +1,552 @@
+"""`grounded-events report`: a static evidence viewer and data report that opens from the disk."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import itertools
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from pydantic import ValidationError
+
+from grounded_events._atomic import write_bytes_atomic
+from grounded_events._models import AnnotationFile, Document
+from grounded_events._seeds import Seed, SeedError, read_seeds
+from grounded_events._tables import rows_from_annotation
+from grounded_events._vocab import DatePrecision, EventSubtype, EventType, Field, GeoPrecision
+from grounded_events._yaml import YamlError, loads
+
+# The pages load nothing: scripts, styles and geometry are inlined, and the policy makes the
+# browser refuse any request a future edit might add.
+CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; base-uri 'none'; form-action 'none'"
+)
+
+
+class ReportInputError(Exception):
+    """The annotations or seeds cannot be rendered; `problems` name file, line and field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class _Doc:
+    """One seed document with its annotations (if any) flattened into table rows."""
+
+    seed: Seed
+    source: str | None = None  # the annotation file's name, for the page footer
+    tables: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {"actors": [], "events": [], "event_actors": [], "evidence": []}
+    )
+
+    @property
+    def document(self) -> Document:
+        return self.seed.document
+
+
+Lines = Callable[[tuple[Any, ...]], int | None]
+
+
+def _no_lines(loc: tuple[Any, ...]) -> int | None:
+    return None
+
+
+def _problem(file: str, line: int | None, where: str, message: str) -> str:
+    place = f"{file}:{line}" if line else file
+    return f"{place}: {where}: {message}" if where else f"{place}: {message}"
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _read_annotation(path: Path) -> tuple[AnnotationFile | None, list[str], Lines]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return (
+            None,
+            [_problem(str(path), None, "", f"cannot read annotation file: {exc}")],
+            _no_lines,
+        )
+    try:
+        doc = loads(text)
+    except YamlError as exc:
+        return None, [_problem(str(path), exc.line, "", f"invalid YAML: {exc.problem}")], _no_lines
+    try:
+        return AnnotationFile.model_validate(doc.data), [], doc.line_of
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            problems.append(_problem(str(path), doc.line_of(loc), _loc(loc), error["msg"]))
+        return None, problems, doc.line_of
+
+
+def _check_spans(file: str, annotation: AnnotationFile, seed: Seed, line: Lines) -> list[str]:
+    """Spans must lie inside the pinned text and quote it exactly, or highlights would lie."""
+    if annotation.sha256 != seed.document.sha256:
+        message = (
+            f"is {annotation.sha256} but seeds/index.json pins {seed.document.sha256} for "
+            f"{annotation.doc_id}; the offsets were counted in another text"
+        )
+        return [_problem(file, line(("sha256",)), "sha256", message)]
+    problems = []
+    for i, event in enumerate(annotation.events):
+        for j, ev in enumerate(event.evidence):
+            loc = ("events", i, "evidence", j)
+            actual = seed.text[ev.start : ev.end]
+            if ev.end > len(seed.text) or ev.start >= ev.end or actual != ev.quote:
+                message = (
+                    f"expected quote == text[{ev.start}:{ev.end}] = {actual!r} (text has "
+                    f"{len(seed.text)} characters), got {ev.quote!r}; run "
+                    "`grounded-events locate` to find the offsets"
+                )
+                problems.append(_problem(file, line(loc), _loc(loc), message))
+    return problems
+
+
+def _documents(
+    seeds: dict[str, Seed],
+    annotations: list[tuple[str, AnnotationFile, Lines]],
+    only_annotated: bool = False,
+) -> list[_Doc]:
+    """The documents to render, sorted by doc_id, each with its annotation's rows."""
+    docs = {doc_id: _Doc(seed) for doc_id, seed in seeds.items()}
+    problems: list[str] = []
+    seen_events: dict[str, str] = {}
+    for file, annotation, line in annotations:
+        target = docs.get(annotation.doc_id)
+        if target is None:
+            known = ", ".join(sorted(docs)) or "none"
+            message = f"{annotation.doc_id!r} is not in seeds ({known})"
+            problems.append(_problem(file, line(("doc_id",)), "doc_id", message))
+            continue
+        if target.source is not None:
+            message = f"{annotation.doc_id!r} is already annotated in {target.source}"
+            problems.append(_problem(file, line(("doc_id",)), "doc_id", message))
+            continue
+        found = _check_spans(file, annotation, target.seed, line)
+        for i, event in enumerate(annotation.events):
+            if event.event_id in seen_events:
+                message = f"{event.event_id!r} is also used in {seen_events[event.event_id]}"
+                loc = ("events", i, "event_id")
+                found.append(_problem(file, line(loc), _loc(loc), message))
+            seen_events[event.event_id] = file
+        problems += found
+        if not found:
+            target.source = Path(file).name
+            target.tables = rows_from_annotation(annotation)
+    if problems:
+        raise ReportInputError(problems)
+    return [docs[k] for k in sorted(docs) if docs[k].source or not only_annotated]
+
+
+def load_documents(annotations_dir: Path, seeds_dir: Path) -> list[_Doc]:
+    """Every seed document with the rows of its annotation file, if it has one."""
+    try:
+        seeds = read_seeds(seeds_dir)
+    except SeedError as exc:
+        raise ReportInputError([str(exc)]) from None
+    problems: list[str] = []
+    annotations = []
+    for path in sorted(p for p in annotations_dir.iterdir() if p.suffix in (".yaml", ".yml")):
+        annotation, found, line = _read_annotation(path)
+        problems += found
+        if annotation is not None:
+            annotations.append((str(path), annotation, line))
+    try:
+        docs = _documents(seeds, annotations)
+    except ReportInputError as exc:
+        problems += exc.problems
+    if problems:
+        raise ReportInputError(problems)
+    return docs
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot embed {type(value).__name__} in the report")
+
+
+def embed_json(data: Any) -> str:
+    """JSON that is safe inside <script>: no '<', '>' or '&' can end the element or open a tag."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escape)
+    # U+2028/2029 are valid in JSON but break older JavaScript parsers.
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _asset(name: str) -> str:
+    return (resources.files("grounded_events") / "_site" / name).read_text(encoding="utf-8")
+
+
+def _page(template: str, **values: str) -> str:
+    base = {
+        "csp": CSP,
+        "style": _asset("report.css"),
+        "script": _asset("report.js"),
+    }
+    for name in ("style", "script"):
+        if f"</{name}" in base[name].lower():
+            raise ValueError(f"_site asset for <{name}> contains '</{name}'")
+    return Template(_asset(template)).substitute(base | values)
+
+
+def segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, list[int]]]:
+    """Cut text at every span boundary: (start, end, indices of the spans covering the piece).
+
+    Overlapping and nested spans both survive: a piece covered by several spans lists them all.
+    """
+    cuts = {0, len(text)}
+    for start, end in spans:
+        cuts.update((start, end))
+    points = sorted(cuts)
+    out = []
+    for start, end in itertools.pairwise(points):
+        covering = [i for i, (s, e) in enumerate(spans) if s <= start and end <= e]
+        out.append((start, end, covering))
+    return out
+
+
+def _text_html(text: str, evidence: list[dict[str, Any]]) -> str:
+    spans = [(ev["start"], ev["end"]) for ev in evidence]
+    starts = {s for s, _ in spans}
+    ends = {e for _, e in spans}
+    parts = []
+    for start, end, covering in segments(text, spans):
+        piece = _e(text[start:end])
+        if not covering:
+            parts.append(piece)
+            continue
+        classes = ["ev", f"d{min(len(covering), 3)}"]
+        if start in starts:
+            classes.append("bs")
+        if end in ends:
+            classes.append("be")
+        ids = " ".join(str(i) for i in covering)
+        parts.append(
+            f'<span class="{" ".join(classes)}" data-ev="{ids}" data-start="{start}" '
+            f'tabindex="0" role="button">{piece}</span>'
+        )
+    return "".join(parts)
+
+
+def _label(value: Any) -> str:
+    return str(value).replace("_", " ") if value is not None else ""
+
+
+def _dates(row: dict[str, Any]) -> str:
+    start, end = row["date_start"], row["date_end"]
+    return start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
+
+
+def _location(row: dict[str, Any]) -> str:
+    return row["location_name"] or "—"
+
+
+def _count(row: dict[str, Any], name: str) -> tuple[str, str]:
+    best, low, high = (row[f"{name}_{k}"] for k in ("best", "low", "high"))
+    if best is None and low is None and high is None:
+        return "—", ""
+    shown = "?" if best is None else str(best)
+    if (low, high) != (best, best) and (low is not None or high is not None):
+        shown += f" ({'' if low is None else low}–{'' if high is None else high})"
+    key = best if best is not None else (low if low is not None else high)
+    return shown, str(key)
+
+
+def _actors(docs: list[_Doc]) -> dict[str, dict[str, Any]]:
+    actors: dict[str, dict[str, Any]] = {}
+    for doc in docs:
+        for actor in doc.tables["actors"]:
+            actors.setdefault(actor["actor_id"], actor)
+    return actors
+
+
+def _event_cards(doc: _Doc, actors: dict[str, dict[str, Any]]) -> str:
+    counts: dict[str, int] = {}
+    for ev in doc.tables["evidence"]:
+        counts[ev["event_id"]] = counts.get(ev["event_id"], 0) + 1
+    items = []
+    for row in doc.tables["events"]:
+        initiator = actors.get(row["initiator"] or "", {}).get("name", "")
+        items.append(
+            f'<li><button type="button" class="event-card t-{_e(row["event_type"])}" '
+            f'data-event="{_e(row["event_id"])}" aria-pressed="false">'
+            f'<span class="eid">{_e(row["event_id"])}</span> '
+            f'<span class="etype">{_e(_label(row["event_subtype"]))}</span>'
+            f'<span class="edate">{_e(_dates(row))} · {_e(row["location_name"] or "no place")}'
+            f"{' · ' + _e(initiator) if initiator else ''}</span>"
+            f'<span class="esum">{_e(row["summary"])}</span>'
+            f'<span class="ecount">{counts.get(row["event_id"], 0)} spans</span></button></li>'
+        )
+    if not items:
+        return '<p class="empty">This document has no annotations yet.</p>'
+    return '<ol class="event-list">' + "".join(items) + "</ol>"
+
+
+def _vocab() -> dict[str, dict[str, str]]:
+    """Codebook definitions, so the pages can say what each coded value means."""
+    vocabularies = {
+        "event_type": EventType,
+        "event_subtype": EventSubtype,
+        "field": Field,
+        "date_precision": DatePrecision,
+        "geo_precision": GeoPrecision,
+    }
+    return {name: {m.value: m.definition for m in enum} for name, enum in vocabularies.items()}
+
+
+def document_page(doc: _Doc, actors: dict[str, dict[str, Any]]) -> str:
+    """The HTML of one document: its text with every evidence span, and its events."""
+    d = doc.document
+    evidence = doc.tables["evidence"]
+    data = {
+        "document": d.model_dump(mode="json", exclude={"file"}),
+        "events": doc.tables["events"],
+        "evidence": evidence,
+        "event_actors": doc.tables["event_actors"],
+        "actors": {a["actor_id"]: a for a in doc.tables["actors"]},
+        "vocab": _vocab(),
+    }
+    meta = [
+        _e(d.publisher),
+        f"published {_e(d.published_date.isoformat())} ({_e(d.published_date_basis)})",
+    ]
+    if d.dateline:
+        meta.append(f"dateline {_e(d.dateline)}")
+    meta.append(f'<a href="{_e(d.url)}" rel="noopener noreferrer">source</a>')
+    source = (
+        f"annotations: {_e(doc.source)}" if doc.source else "no annotation file for this document"
+    )
+    return _page(
+        "document.html",
+        title=_e(d.title),
+        lang=_e(d.language),
+        doc_id=_e(d.doc_id),
+        meta=" · ".join(meta),
+        text=_text_html(doc.seed.text, evidence),
+        events=_event_cards(doc, actors),
+        event_count=str(len(doc.tables["events"])),
+        span_count=str(len(evidence)),
+        footer=f"{_e(d.doc_id)} · sha256 {_e(d.sha256)} · {source}",
+        data=embed_json(data),
+    )
+
+
+_COLUMNS = [
+    ("event_id", "Event", "text"),
+    ("event_type", "Type", "text"),
+    ("date", "Date", "text"),
+    ("date_precision", "Date precision", "text"),
+    ("location", "Location", "text"),
+    ("geo_precision", "Geo precision", "text"),
+    ("initiator", "Initiator", "text"),
+    ("fatalities", "Deaths", "number"),
+    ("injuries", "Injured", "number"),
+    ("spans", "Spans", "number"),
+    ("summary", "Summary", "text"),
+]
+
+
+def _events_table(docs: list[_Doc], actors: dict[str, dict[str, Any]]) -> str:
+    head = "".join(
+        f'<th scope="col" data-key="{key}" data-type="{kind}" aria-sort="none">'
+        f'<button type="button">{_e(title)}</button></th>'
+        for key, title, kind in _COLUMNS
+    )
+    body = []
+    for doc in docs:
+        counts: dict[str, int] = {}
+        for ev in doc.tables["evidence"]:
+            counts[ev["event_id"]] = counts.get(ev["event_id"], 0) + 1
+        for row in doc.tables["events"]:
+            href = f"documents/{doc.document.doc_id}.html#event={row['event_id']}"
+            initiator = actors.get(row["initiator"] or "", {}).get("name", row["initiator"] or "")
+            deaths, deaths_key = _count(row, "fatalities")
+            injured, injured_key = _count(row, "injuries")
+            cells = [
+                (row["event_id"], f'<a href="{_e(href)}">{_e(row["event_id"])}</a>'),
+                (
+                    f"{row['event_type']} {row['event_subtype']}",
+                    f'<span class="tag t-{_e(row["event_type"])}">{_e(_label(row["event_type"]))}'
+                    f"</span> {_e(_label(row['event_subtype']))}"
+                    + (' <span class="agg">aggregate</span>' if row["is_aggregate"] else ""),
+                ),
+                (
+                    f"{row['date_start']} {row['date_end']}",
+                    " – ".join(
+                        f'<span class="nw">{_e(d)}</span>' for d in _dates(row).split(" – ")
+                    ),
+                ),
+                (row["date_precision"], _e(row["date_precision"])),
+                (_location(row), _e(_location(row))),
+                (row["geo_precision"] or "", _e(row["geo_precision"] or "—")),
+                (initiator, _e(initiator or "—")),
+                (deaths_key, _e(deaths)),
+                (injured_key, _e(injured)),
+                (str(counts.get(row["event_id"], 0)), str(counts.get(row["event_id"], 0))),
+                (row["summary"], _e(row["summary"])),
+            ]
+            tds = "".join(f'<td data-sort="{_e(key)}">{shown}</td>' for key, shown in cells)
+            body.append(
+                f'<tr data-event="{_e(row["event_id"])}" data-type="{_e(row["event_type"])}" '
+                f'data-start="{row["date_start"]}" data-end="{row["date_end"]}">{tds}</tr>'
+            )
+    return (
+        f'<table id="events-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _documents_table(docs: list[_Doc]) -> str:
+    rows = []
+    for doc in docs:
+        d = doc.document
+        rows.append(
+            f'<tr><td><a href="documents/{_e(d.doc_id)}.html">{_e(d.title)}</a></td>'
+            f"<td>{_e(d.publisher)}</td><td>{_e(d.published_date.isoformat())}</td>"
+            f"<td>{len(doc.tables['events'])}</td><td>{len(doc.tables['evidence'])}</td></tr>"
+        )
+    return (
+        '<table id="documents-table"><thead><tr><th scope="col">Document</th>'
+        '<th scope="col">Publisher</th><th scope="col">Published</th><th scope="col">Events</th>'
+        f'<th scope="col">Spans</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def index_page(docs: list[_Doc], actors: dict[str, dict[str, Any]]) -> str:
+    """The HTML of the index: documents, events table, timeline and map."""
+    events = []
+    for doc in docs:
+        counts: dict[str, int] = {}
+        for ev in doc.tables["evidence"]:
+            counts[ev["event_id"]] = counts.get(ev["event_id"], 0) + 1
+        for row in doc.tables["events"]:
+            events.append(row | {"spans": counts.get(row["event_id"], 0)})
+    types = sorted({row["event_type"] for row in events})
+    options = "".join(f'<option value="{_e(t)}">{_e(_label(t))}</option>' for t in types)
+    data = {
+        "events": events,
+        "documents": [d.document.model_dump(mode="json", exclude={"file"}) for d in docs],
+        "actors": actors,
+        "vocab": _vocab(),
+        "outlines": json.loads(_asset("countries.json")),
+    }
+    n_spans = sum(len(d.tables["evidence"]) for d in docs)
+    summary = (
+        f"{len(docs)} document{'s' if len(docs) != 1 else ''} · {len(events)} events · "
+        f"{n_spans} evidence spans · {len(actors)} actors"
+    )
+    return _page(
+        "index.html",
+        summary=summary,
+        documents=_documents_table(docs),
+        type_options=options,
+        table=_events_table(docs, actors),
+        data=embed_json(data),
+    )
+
+
+def render(docs: list[_Doc]) -> dict[str, bytes]:
+    """The report's files by "/"-separated relative path: index.html, documents/<doc_id>.html."""
+    actors = _actors(docs)
+    files = {"index.html": index_page(docs, actors)}
+    for doc in docs:
+        files[f"documents/{doc.document.doc_id}.html"] = document_page(doc, actors)
+    return {name: text.encode("utf-8") for name, text in sorted(files.items())}
+
+
+def site_files(annotations_dir: Path, seeds_dir: Path) -> dict[str, bytes]:
+    """The report of every seed document and annotation file, by relative path.
+
+    Raises ReportInputError, whose `problems` name file, line and field, when the inputs
+    cannot be rendered truthfully.
+    """
+    return render(load_documents(Path(annotations_dir), Path(seeds_dir)))
+
+
+def report_step(inputs: Any, files: dict[str, bytes]) -> dict[str, bytes]:
+    """A step of the package build (grounded_events._package.STEPS): the report under report/.
+
+    It renders the annotated documents only, like the package's `documents` table.
+    """
+    annotations = [(name, annotation, _no_lines) for name, annotation in inputs.annotations]
+    docs = _documents(inputs.seeds, annotations, only_annotated=True)
+    return {f"report/{name}": data for name, data in render(docs).items()}
+
+
+def write_site(out_dir: Path, annotations_dir: Path, seeds_dir: Path) -> list[Path]:
+    """Write the report under out_dir, each file atomically; return the files written."""
+    files = site_files(annotations_dir, seeds_dir)
+    written = []
+    for name, data in files.items():
+        path = Path(out_dir, *name.split("/"))
+        write_bytes_atomic(path, data)
+        written.append(path)
+    return written
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Options of `grounded-events report`."""
+    parser.add_argument(
+        "--out", type=Path, default=Path("report"), help="folder to write (default: report/)"
+    )
+    parser.add_argument(
+        "--annotations",
+        type=Path,
+        default=Path("datasets/annotations"),
+        help="folder of annotation YAML files (default: datasets/annotations)",
+    )
+    parser.add_argument(
+        "--seeds", type=Path, default=Path("seeds"), help="seeds folder (default: seeds)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the report; 0 when written, 1 when the data is invalid, 2 when it is unreadable."""
+    for name, folder in (("--annotations", args.annotations), ("--seeds", args.seeds)):
+        if not folder.is_dir():
+            print(
+                f"{folder}: no such folder ({name}); run from the repository root or pass "
+                f"{name} DIR",
+                file=sys.stderr,
+            )
+            return 2
+    try:
+        written = write_site(args.out, args.annotations, args.seeds)
+    except ReportInputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"report not written: {len(exc.problems)} problem(s) in the inputs", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{args.out}: cannot write the report: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(written)} pages; open {args.out / 'index.html'}")
+    return 0

@@ -1,0 +1,452 @@
+"""Tests for grounded_events._report_site: the static evidence viewer and data report."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grounded_events import cli
+from grounded_events._models import AnnotationFile
+from grounded_events._report_site import (
+    ReportInputError,
+    embed_json,
+    report_step,
+    segments,
+    site_files,
+    write_site,
+)
+from grounded_events._seeds import read_seeds
+from grounded_events._site import make_outlines
+from grounded_events._yaml import loads
+
+DOC_ID = "rudaw-20231212"
+HOSTILE = "Tagged “since October 17” </script><script>window.pwned = 1</script> <b>bold</b> & co"
+
+
+def _span(text: str, field: str, quote: str, after: int = 0) -> dict[str, Any]:
+    start = text.index(quote, after)
+    return {"field": field, "start": start, "end": start + len(quote), "quote": quote}
+
+
+def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
+    """A small annotation over the real seed text: nested, crossing and shared spans."""
+    return {
+        "schema_version": "1.0.0",
+        "doc_id": DOC_ID,
+        "sha256": sha256,
+        "annotated": "2026-11-25",
+        "annotators": ["viewer tests"],
+        "actors": [
+            {
+                "actor_id": "iran-aligned-militias",
+                "name": "Iran-aligned militias",
+                "actor_type": "non_state_armed_group",
+                "country_iso3": "IRQ",
+            },
+            {
+                "actor_id": "usa-embassy-baghdad",
+                "name": "US Embassy in Baghdad",
+                "actor_type": "government_body",
+                "country_iso3": "USA",
+            },
+            {
+                "actor_id": "usa-state-department",
+                "name": "US Department of State",
+                "actor_type": "government_body",
+                "country_iso3": "USA",
+            },
+        ],
+        "events": [
+            {
+                "event_id": f"{DOC_ID}-e01",
+                "event_type": "remote_violence",
+                "event_subtype": "rocket_attack",
+                "summary": "Rockets target the US embassy in Baghdad early on Friday.",
+                "date": {
+                    "start": "2023-12-08",
+                    "end": "2023-12-08",
+                    "precision": "day",
+                    "basis": "relative_to_publication",
+                    "time_of_day": "early hours",
+                },
+                "location": {
+                    "name": "US Embassy, Baghdad",
+                    "country_iso3": "IRQ",
+                    "latitude": 33.2985,
+                    "longitude": 44.3955,
+                    "geo_precision": "site",
+                },
+                "participants": [
+                    {"actor_id": "iran-aligned-militias", "role": "initiator"},
+                    {"actor_id": "usa-embassy-baghdad", "role": "target"},
+                ],
+                "attribution": {"status": "alleged", "attributed_by": ["usa-state-department"]},
+                "weapons": ["rocket"],
+                "fatalities": {"best": 0, "low": 0, "high": 0},
+                "evidence": [
+                    _span(
+                        text,
+                        "event",
+                        "A spate of rockets targeted the US embassy in Baghdad in "
+                        "the early hours of Friday",
+                    ),
+                    _span(text, "location", "the US embassy in Baghdad"),  # nested in event
+                    _span(text, "target", "targeted the US embassy"),  # crosses the next one
+                    _span(text, "weapons", "A spate of rockets targeted"),
+                    _span(text, "time_of_day", "early hours"),
+                    _span(text, "fatalities", "The attacks did not result in any casualties"),
+                ],
+            },
+            {
+                "event_id": f"{DOC_ID}-e02",
+                "event_type": "remote_violence",
+                "event_subtype": "drone_strike",
+                "summary": "A drone hits a residential building in Erbil.",
+                "date": {
+                    "start": "2023-12-08",
+                    "end": "2023-12-08",
+                    "precision": "day",
+                    "basis": "relative_to_publication",
+                },
+                "location": {
+                    "name": "Erbil",
+                    "country_iso3": "IRQ",
+                    "latitude": 36.19,
+                    "longitude": 44.01,
+                    "geo_precision": "place",
+                },
+                "attribution": {"status": "unattributed"},
+                "weapons": ["drone"],
+                "evidence": [
+                    _span(text, "event", "one hitting a residential building under-construction"),
+                    _span(text, "location", "the city of Erbil"),
+                    _span(text, "fatalities", "The attacks did not result in any casualties"),
+                ],
+            },
+            {
+                "event_id": f"{DOC_ID}-e03",
+                "event_type": "remote_violence",
+                "event_subtype": "mixed_remote_attacks",
+                "is_aggregate": True,
+                "summary": HOSTILE,
+                "date": {
+                    "start": "2023-10-17",
+                    "end": "2023-12-12",
+                    "precision": "range",
+                    "basis": "relative_to_publication",
+                },
+                "location": {"name": "Iraq and Syria", "geo_precision": "multi_country"},
+                "participants": [{"actor_id": "iran-aligned-militias", "role": "initiator"}],
+                "weapons": ["rocket", "drone", "missile"],
+                "evidence": [
+                    _span(
+                        text,
+                        "event",
+                        "US personnel in Iraq and Syria have come under a series "
+                        "of rocket, drone, and missile attacks since October 17",
+                    ),
+                    _span(text, "date", "since October 17"),
+                ],
+            },
+            {
+                "event_id": f"{DOC_ID}-e04",
+                "event_type": "statement",
+                "event_subtype": "condemnation",
+                "summary": "The State Department calls the attacks unacceptable.",
+                "date": {
+                    "start": "2023-12-11",
+                    "end": "2023-12-11",
+                    "precision": "day",
+                    "basis": "relative_to_publication",
+                },
+                "participants": [{"actor_id": "usa-state-department", "role": "speaker"}],
+                "evidence": [
+                    _span(text, "statement", "“unacceptable” and need to stop"),
+                    _span(text, "speaker", "the US State Department"),
+                    _span(text, "date", "on Monday"),
+                ],
+            },
+            {
+                "event_id": f"{DOC_ID}-e05",
+                "event_type": "strategic_development",
+                "event_subtype": "declaration",
+                "summary": "ISIS is declared territorially defeated.",
+                "date": {
+                    "start": "2019-01-01",
+                    "end": "2019-12-31",
+                    "precision": "year",
+                    "basis": "explicit",
+                },
+                "location": {"name": "Iraq and Syria", "geo_precision": "multi_country"},
+                "evidence": [
+                    _span(text, "event", "was declared territorially defeated in 2019"),
+                    _span(text, "date", "2019"),
+                ],
+            },
+        ],
+    }
+
+
+def make_inputs(base: Path, root: Path, annotation: dict[str, Any] | None = None) -> Path:
+    """Copy the seeds and write one annotation file (JSON is YAML) under base; return base."""
+    shutil.copytree(root / "seeds", base / "seeds")
+    seed = read_seeds(base / "seeds")[DOC_ID]
+    data = annotation or sample_annotation(seed.text, seed.document.sha256)
+    (base / "annotations").mkdir()
+    (base / "annotations" / f"{DOC_ID}.yaml").write_text(
+        json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    return base
+
+
+class _TextParser(HTMLParser):
+    """Rebuilds the document text and, per evidence index, which characters carry it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # inside div#text
+        self.stack: list[list[int]] = []
+        self.text = ""
+        self.marks: dict[int, list[int]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "div" and a.get("id") == "text":
+            self.depth = 1
+        elif self.depth and tag == "span":
+            self.stack.append([int(i) for i in (a.get("data-ev") or "").split()])
+        elif self.depth:
+            raise AssertionError(f"unexpected <{tag}> inside the text")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth and tag == "span":
+            self.stack.pop()
+        elif self.depth and tag == "div":
+            self.depth = 0
+
+    def handle_data(self, data: str) -> None:
+        if not self.depth:
+            return
+        for i in self.stack[-1] if self.stack else []:
+            self.marks.setdefault(i, []).extend(range(len(self.text), len(self.text) + len(data)))
+        self.text += data
+
+
+def _embedded(page: str) -> dict[str, Any]:
+    match = re.search(r'<script type="application/json" id="ge-data">(.*?)</script>', page, re.S)
+    assert match, "no embedded data"
+    return json.loads(match.group(1))
+
+
+def _check_every_span(page: str, text: str) -> int:
+    parser = _TextParser()
+    parser.feed(page)
+    assert parser.text == text
+    evidence = _embedded(page)["evidence"]
+    for i, ev in enumerate(evidence):
+        assert parser.marks.get(i) == list(range(ev["start"], ev["end"])), ev["evidence_id"]
+    return len(evidence)
+
+
+@given(
+    st.integers(min_value=1, max_value=40).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(
+                st.tuples(st.integers(0, n - 1), st.integers(1, n)).filter(lambda p: p[0] < p[1]),
+                max_size=8,
+            ),
+        )
+    )
+)
+def test_segments_keep_every_overlapping_span(case: tuple[int, list[tuple[int, int]]]) -> None:
+    """Cutting at span boundaries covers the text once and gives each span exactly its chars."""
+    n, spans = case
+    pieces = segments("x" * n, spans)
+    assert [p[0] for p in pieces] == [0, *[p[1] for p in pieces[:-1]]]
+    assert pieces[-1][1] == n
+    for i, (start, end) in enumerate(spans):
+        covered = [c for s, e, ids in pieces if i in ids for c in range(s, e)]
+        assert covered == list(range(start, end))
+
+
+def test_embedded_json_cannot_close_the_script() -> None:
+    """Annotation text with </script>, tags, ampersands and curly quotes embeds inertly."""
+    data = {"summary": HOSTILE, "sep": "\u2028"}
+    embedded = embed_json(data)
+    assert "<" not in embedded and ">" not in embedded and "&" not in embedded
+    assert "“" in embedded  # kept as the character, not escaped away
+    assert json.loads(embedded) == data
+
+
+def test_report_highlights_every_span(tmp_path: Path, root: Path) -> None:
+    """The document page shows the full text; each evidence span marks exactly its characters."""
+    base = make_inputs(tmp_path, root)
+    written = write_site(base / "out", base / "annotations", base / "seeds")
+    assert sorted(p.relative_to(base / "out").as_posix() for p in written) == [
+        f"documents/{DOC_ID}.html",
+        "index.html",
+    ]
+    text = read_seeds(base / "seeds")[DOC_ID].text
+    page = (base / "out" / "documents" / f"{DOC_ID}.html").read_text(encoding="utf-8")
+    assert _check_every_span(page, text) == 16
+
+
+def test_report_of_the_dataset_highlights_every_span(tmp_path: Path, root: Path) -> None:
+    """The committed annotation file renders with every one of its spans highlighted."""
+    annotations = root / "datasets" / "annotations"
+    if not (annotations / f"{DOC_ID}.yaml").exists():
+        pytest.skip(f"{annotations / DOC_ID}.yaml is not written yet")
+    write_site(tmp_path, annotations, root / "seeds")
+    page = (tmp_path / "documents" / f"{DOC_ID}.html").read_text(encoding="utf-8")
+    text = read_seeds(root / "seeds")[DOC_ID].text
+    annotation = AnnotationFile.model_validate(
+        loads((annotations / f"{DOC_ID}.yaml").read_text(encoding="utf-8")).data
+    )
+    assert _check_every_span(page, text) == sum(len(e.evidence) for e in annotation.events) > 0
+
+
+def test_report_is_deterministic_and_self_contained(tmp_path: Path, root: Path) -> None:
+    """Same inputs give the same bytes, with no temp paths, and the pages load nothing."""
+    base = make_inputs(tmp_path / "in", root)
+    first = write_site(tmp_path / "a", base / "annotations", base / "seeds")
+    second = write_site(tmp_path / "b", base / "annotations", base / "seeds")
+    for a, b in zip(first, second, strict=True):
+        data = a.read_bytes()
+        assert data == b.read_bytes()
+        page = data.decode("utf-8")
+        assert str(tmp_path) not in page
+        assert not re.search(
+            r"<(link|img|iframe)\b|<script[^>]*\bsrc=|@import|url\(\s*['\"]?h", page
+        )
+        assert "Content-Security-Policy" in page
+        assert "</script><script>window.pwned" not in page
+
+
+def test_build_step_publishes_the_same_report(tmp_path: Path, root: Path) -> None:
+    """The package build's step yields report/<page> with the bytes `report` writes."""
+    base = make_inputs(tmp_path, root)
+    path = base / "annotations" / f"{DOC_ID}.yaml"
+    annotation = AnnotationFile.model_validate(loads(path.read_text(encoding="utf-8")).data)
+    inputs = SimpleNamespace(
+        seeds=read_seeds(base / "seeds"), annotations=[(path.name, annotation)]
+    )
+    files = report_step(inputs, {})
+    expected = site_files(base / "annotations", base / "seeds")
+    assert files == {f"report/{name}": data for name, data in expected.items()}
+    assert list(files) == ["report/documents/rudaw-20231212.html", "report/index.html"]
+    annotation.events[0].evidence[0].quote = "not the text"
+    with pytest.raises(ReportInputError, match=rf"^{path.name}: events\[0\]\.evidence\[0\]: "):
+        report_step(inputs, {})
+
+
+def test_hostile_text_is_escaped_in_html(tmp_path: Path, root: Path) -> None:
+    """A summary containing markup is shown as text in the events table, never as markup."""
+    base = make_inputs(tmp_path, root)
+    write_site(base / "out", base / "annotations", base / "seeds")
+    index = (base / "out" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;/script&gt;&lt;script&gt;window.pwned = 1&lt;/script&gt; &lt;b&gt;" in index
+    assert "<b>bold</b>" not in index
+
+
+def test_wrong_quote_names_file_line_and_field(tmp_path: Path, root: Path) -> None:
+    """A span whose quote is not the text at its offsets stops the report with file and line."""
+    base = tmp_path
+    shutil.copytree(root / "seeds", base / "seeds")
+    seed = read_seeds(base / "seeds")[DOC_ID]
+    data = sample_annotation(seed.text, seed.document.sha256)
+    data["events"][1]["evidence"][0]["quote"] = "something else"
+    (base / "annotations").mkdir()
+    path = base / "annotations" / f"{DOC_ID}.yaml"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    with pytest.raises(ReportInputError) as info:
+        write_site(base / "out", base / "annotations", base / "seeds")
+    (problem,) = info.value.problems
+    line = next(i for i, s in enumerate(path.read_text().splitlines(), 1) if "something else" in s)
+    assert problem.startswith(f"{path}:")
+    assert "events[1].evidence[0]" in problem and "something else" in problem
+    assert int(problem.split(":")[1]) <= line
+    assert not (base / "out").exists()
+
+
+def test_cli_exit_codes(tmp_path: Path, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`grounded-events report` exits 0 when written, 1 on invalid data, 2 on a missing folder."""
+    base = make_inputs(tmp_path, root)
+    args = ["report", "--annotations", str(base / "annotations"), "--seeds", str(base / "seeds")]
+    assert cli.main([*args, "--out", str(base / "out")]) == 0
+    assert (base / "out" / "index.html").is_file()
+    assert "wrote 2 pages" in capsys.readouterr().out
+    assert cli.main(["report", "--annotations", str(base / "nope"), "--out", str(base / "x")]) == 2
+    assert "nope: no such folder (--annotations)" in capsys.readouterr().err
+    (base / "annotations" / "other.yaml").write_text("doc_id: [unclosed\n", encoding="utf-8")
+    assert cli.main([*args, "--out", str(base / "y")]) == 1
+    err = capsys.readouterr().err
+    assert f"{base / 'annotations' / 'other.yaml'}:" in err and "invalid YAML" in err
+
+
+def test_unknown_document_is_refused(tmp_path: Path, root: Path) -> None:
+    """An annotation for a doc_id that is not in the seeds is an error naming the doc_id line."""
+    base = make_inputs(tmp_path, root)
+    path = base / "annotations" / f"{DOC_ID}.yaml"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["doc_id"] = "nowhere-20240101"
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    with pytest.raises(ReportInputError, match=r"doc_id: 'nowhere-20240101' is not in seeds"):
+        write_site(base / "out", base / "annotations", base / "seeds")
+
+
+def test_shipped_outlines_cover_the_data(root: Path) -> None:
+    """The shipped Natural Earth outlines include the countries the data needs, and are small."""
+    path = root / "src" / "grounded_events" / "_site" / "countries.json"
+    assert path.stat().st_size < 400_000
+    data = json.loads(path.read_text(encoding="utf-8"))
+    by_iso = {c["iso3"]: c for c in data["countries"] if c["iso3"]}
+    assert {"IRQ", "SYR", "IRN", "TUR", "USA", "ISR"} <= set(by_iso)
+    assert len(data["countries"]) > 200
+    assert "Natural Earth" in data["source"] and "public domain" in data["source"]
+    readme = (path.parent / "README.md").read_text(encoding="utf-8")
+    assert "world-atlas" in readme and "public domain" in readme
+
+
+def test_outline_converter_follows_shared_arcs() -> None:
+    """TopoJSON arcs are delta-decoded and reversed arcs (~i) are walked backwards."""
+    topology = {
+        "transform": {"scale": [0.5, 0.5], "translate": [10, 20]},
+        "arcs": [[[0, 0], [2, 0], [0, 2]], [[2, 2], [-2, 0], [0, -2]]],
+        "objects": {
+            "countries": {
+                "geometries": [
+                    {"type": "Polygon", "arcs": [[0, 1]], "id": "368", "properties": {"name": "A"}},
+                    {"type": "Polygon", "arcs": [[~1, ~0]], "properties": {"name": "B"}},
+                ]
+            }
+        },
+    }
+    out = make_outlines.convert(topology, tolerance=0)
+    a, b = out["countries"]
+    assert (a["iso3"], b["iso3"]) == ("IRQ", None)
+    # A: (10,20) (11,20) (11,21) (10,21) in degrees -> x=lon*100, y=-lat*100
+    assert a["d"] == "M1000 -2000l100 0 0 -100 -100 0z"
+    assert b["d"] == "M1000 -2000l0 -100 100 0 0 100z"
+
+
+def test_outline_converter_unwraps_the_antimeridian() -> None:
+    """A ring across 180 degrees is drawn continuous, twice; a ring around a pole is closed."""
+    fiji = [(179.0, -16.0), (-179.0, -16.0), (-179.0, -17.0), (179.0, -17.0)]
+    copies = make_outlines.unwrap(fiji)
+    assert copies == [
+        [(179.0, -16.0), (181.0, -16.0), (181.0, -17.0), (179.0, -17.0)],
+        [(-181.0, -16.0), (-179.0, -16.0), (-179.0, -17.0), (-181.0, -17.0)],
+    ]
+    antarctica = [(-180.0, -80.0), (-60.0, -70.0), (60.0, -70.0), (179.0, -80.0)]
+    (ring, *_) = make_outlines.unwrap(antarctica)
+    assert ring[-2:] == [(179.0, -90.0), (-180.0, -90.0)]
