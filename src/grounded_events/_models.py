@@ -10,14 +10,19 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from pydantic_core import PydanticCustomError
 
 from grounded_events._vocab import (
+    AcledEventType,
+    AcledSubEventType,
     ActorType,
     AttributionStatus,
+    CameoRoot,
     DateBasis,
     DatePrecision,
     EventSubtype,
     EventType,
     Gazetteer,
     GeoPrecision,
+    PloverEventType,
+    PloverMode,
     PublishedDateBasis,
     Role,
     Weapon,
@@ -219,11 +224,11 @@ class Event(_Model):
 class Crosswalks(_Model):
     """An event's codes in the anchor datasets, derived from its subtype (null where none)."""
 
-    acled_event_type: str | None
-    acled_sub_event_type: str | None
-    plover_event_type: str | None
-    plover_mode: str | None
-    cameo_root: str | None
+    acled_event_type: AcledEventType | None
+    acled_sub_event_type: AcledSubEventType | None
+    plover_event_type: PloverEventType | None
+    plover_mode: PloverMode | None
+    cameo_root: CameoRoot | None
 
 
 class EventRecord(Event):

@@ -72,9 +72,11 @@ def _field_type(prop: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     ):
         if src in inner:
             constraints[dst] = inner[src]
-    if kind == "enum":
+    if "enum" in inner:
         constraints["enum"] = inner["enum"]
-    if not nullable:
+    # An empty list is written as an empty CSV cell, which Table Schema reads as missing: a list
+    # column is never `required`, although every row has a (possibly empty) list.
+    if not nullable and kind != "array":
         constraints["required"] = True
     if constraints:
         field["constraints"] = constraints

@@ -23,14 +23,19 @@ from grounded_events._models import (
 from grounded_events._models import Count as CountValue
 from grounded_events._vocab import (
     CROSSWALK,
+    AcledEventType,
+    AcledSubEventType,
     ActorType,
     AttributionStatus,
+    CameoRoot,
     DateBasis,
     DatePrecision,
     EventSubtype,
     EventType,
     Gazetteer,
     GeoPrecision,
+    PloverEventType,
+    PloverMode,
     PublishedDateBasis,
     Role,
     Weapon,
@@ -76,11 +81,13 @@ class EventRow(_Row):
     )
     injuries_low: CountValue | None
     injuries_high: CountValue | None
-    acled_event_type: str | None = Field(description="ACLED event_type, exact ACLED name.")
-    acled_sub_event_type: str | None = Field(description="ACLED sub_event_type, exact name.")
-    plover_event_type: str | None
-    plover_mode: str | None
-    cameo_root: str | None = Field(description="CAMEO root code, two digits.")
+    acled_event_type: AcledEventType | None = Field(description="ACLED event_type, exact name.")
+    acled_sub_event_type: AcledSubEventType | None = Field(
+        description="ACLED sub_event_type, exact name."
+    )
+    plover_event_type: PloverEventType | None = Field(description="PLOVER event type.")
+    plover_mode: PloverMode | None = Field(description="PLOVER mode of the event type.")
+    cameo_root: CameoRoot | None = Field(description="CAMEO root code, two digits.")
     refers_to: list[Slug] = Field(description="event_ids this event is about.")
     summary: Text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import GetJsonSchemaHandler
 from pydantic_core import CoreSchema
@@ -306,6 +306,14 @@ CAMEO_ROOTS: dict[str, str] = {
     "19": "fight",
     "20": "unconventional mass violence",
 }
+
+
+# The crosswalk columns hold the anchor datasets' own codes; their full code lists are their enums.
+AcledEventType = Literal[tuple(ACLED_EVENT_TYPES)]  # type: ignore[valid-type]
+AcledSubEventType = Literal[tuple(dict.fromkeys(s for v in ACLED_EVENT_TYPES.values() for s in v))]  # type: ignore[valid-type]
+PloverEventType = Literal[tuple(PLOVER_MODES)]  # type: ignore[valid-type]
+PloverMode = Literal[tuple(dict.fromkeys(m for v in PLOVER_MODES.values() for m in v))]  # type: ignore[valid-type]
+CameoRoot = Literal[tuple(CAMEO_ROOTS)]  # type: ignore[valid-type]
 
 
 class DatePrecision(Vocabulary):

@@ -1,0 +1,155 @@
+"""`grounded-events build`: validate the annotations, then write the data package atomically."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from grounded_events._atomic import write_bytes_atomic
+from grounded_events._package import (
+    VERSION,
+    BuildError,
+    Files,
+    annotation_paths,
+    build_files,
+    read_inputs,
+)
+from grounded_events._report import Report
+
+REGISTRY_DIR = Path(__file__).resolve().parent / "registry"
+
+
+def registry_path(version: str = VERSION) -> Path:
+    """The registry of release hashes shipped in the package for `version`."""
+    return REGISTRY_DIR / f"v{version}.sha256"
+
+
+def registry_text(files: Files) -> str:
+    """pooch registry lines (`name sha256`, sorted) for every file of a release."""
+    from grounded_events._package import sha256
+
+    return "".join(f"{name} {sha256(data)}\n" for name, data in sorted(files.items()))
+
+
+def validate_inputs(annotations_dir: Path, seeds_dir: Path) -> Report:
+    """Run the project's validator over the annotation files, against the seeds they cite."""
+    from grounded_events._validation import validate
+
+    paths = annotation_paths(annotations_dir)
+    return validate(paths, seeds=seeds_dir) if paths else Report()
+
+
+def write_tree(files: Files, out: Path) -> None:
+    """Write the files into `out`, replacing it whole: readers never see a half-written package.
+
+    The files go into a temp folder beside `out`, which then takes its place; the old package is
+    moved aside first and removed last, so a crash leaves either the old or the new one in place.
+    """
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.new-"))
+    old: Path | None = None
+    try:
+        for name, data in files.items():
+            write_bytes_atomic(staging / name, data)
+        os.chmod(staging, 0o755)
+        if out.exists():
+            old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.old-"))
+            os.rmdir(old)
+            os.rename(out, old)
+        os.rename(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if old is not None and not out.exists():
+            os.rename(old, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(annotations_dir: Path, seeds_dir: Path, out: Path, registry: Path | None = None) -> Files:
+    """Build the package from the inputs into `out` (and the hash registry); return its files."""
+    inputs = read_inputs(annotations_dir, seeds_dir)
+    files = build_files(inputs)
+    write_tree(files, out)
+    if registry is not None:
+        write_bytes_atomic(registry, registry_text(files).encode("utf-8"))
+    return files
+
+
+def _shown(path: Path) -> str:
+    """The path relative to the working directory when it is inside it."""
+    try:
+        return str(path.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--annotations",
+        type=Path,
+        default=Path("datasets/annotations"),
+        help="folder of annotation YAML files (default: datasets/annotations)",
+    )
+    parser.add_argument(
+        "--seeds", type=Path, default=Path("seeds"), help="seeds folder (default: seeds)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("datasets/grounded-events"),
+        help="package folder to write (default: datasets/grounded-events)",
+    )
+    parser.add_argument(
+        "--registry",
+        type=Path,
+        default=None,
+        help="hash registry to write for `download` (default: the package's "
+        f"registry/v{VERSION}.sha256 when --out is the default, none otherwise)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    for folder in (args.annotations, args.seeds):
+        if not folder.is_dir():
+            print(f"error: {folder}: no such folder", file=sys.stderr)
+            return 2
+    from grounded_events._validation import UsageError
+
+    try:
+        report = validate_inputs(args.annotations, args.seeds)
+    except UsageError as exc:
+        print(f"error: {exc}; nothing was built", file=sys.stderr)
+        return 2
+    if not report.ok:
+        for issue in report.errors:
+            where = f"{issue.file}:{issue.line}" if issue.line else issue.file
+            field = f" {issue.field}:" if issue.field else ""
+            print(f"{where}: {issue.code}:{field} {issue.message}", file=sys.stderr)
+        print(
+            f"error: {len(report.errors)} validation error(s); nothing was built. Fix them and "
+            "run `grounded-events build` again.",
+            file=sys.stderr,
+        )
+        return 1
+    registry = args.registry
+    if registry is None and args.out.absolute() == Path("datasets/grounded-events").absolute():
+        registry = registry_path()
+    try:
+        files = build(args.annotations, args.seeds, args.out, registry)
+    except BuildError as exc:
+        print(f"error: {exc}; nothing was built", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc}", file=sys.stderr)
+        return 2
+    size = sum(len(d) for d in files.values())
+    print(f"built {args.out} ({len(files)} files, {size:,} bytes)")
+    if registry is not None:
+        print(f"wrote {_shown(registry)}")
+    return 0

@@ -1,0 +1,365 @@
+"""The build: a validated, reproducible, atomically written data package."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grounded_events import _build, _package
+from grounded_events._build import build, registry_path, registry_text, write_tree
+from grounded_events._package import BuildError, read_inputs
+from grounded_events._package_csv import join_list, neutralise, restore, split_list
+from grounded_events._package_parquet import CREATED_BY, WRITE_OPTIONS
+from grounded_events._tables import TABLES
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+# A small annotation of the real seed with values that exercise the CSV rules: cells starting
+# with = + - @ and ', a | and a \ inside a text cell, lists, nulls and two events out of order.
+SAMPLE = """\
+schema_version: 1.0.0
+doc_id: rudaw-20231212
+sha256: 8061bb6b81f8361d197205bd9ebde940c748972e96c4f8b334b20a6d12ac07e6
+annotated: 2024-01-15
+annotators: [Test Annotator, "=Second, Annotator"]
+actors:
+  - actor_id: iran-aligned-militias
+    name: "-Iran-aligned militias"
+    actor_type: non_state_armed_group
+  - actor_id: usa-embassy-baghdad
+    name: "@US Embassy | Baghdad \\\\ compound"
+    actor_type: government_body
+    country_iso3: USA
+    parent_actor_id: usa-government
+  - actor_id: usa-government
+    name: "'=United States government"
+    actor_type: government
+    country_iso3: USA
+events:
+  - event_id: rudaw-20231212-e02
+    event_type: statement
+    event_subtype: condemnation
+    summary: "+The US State Department calls the attacks unacceptable."
+    date: {start: 2023-12-11, end: 2023-12-11, precision: day, basis: relative_to_publication}
+    participants:
+      - {actor_id: usa-government, role: speaker}
+      - {actor_id: iran-aligned-militias, role: subject}
+    refers_to: [rudaw-20231212-e01]
+    evidence:
+      - {field: statement, start: 203, end: 238, quote: "are “unacceptable” and need to stop"}
+  - event_id: rudaw-20231212-e01
+    event_type: remote_violence
+    event_subtype: rocket_attack
+    summary: "=SUM(A1) rockets hit the US embassy in Baghdad."
+    date: {start: 2023-12-08, end: 2023-12-08, precision: day, basis: relative_to_publication, time_of_day: early hours}
+    location:
+      name: US Embassy, Baghdad
+      country_iso3: IRQ
+      admin1_code: IQ-BG
+      latitude: 33.2983
+      longitude: 44.3956
+      geo_precision: site
+      gazetteer: none
+    participants:
+      - {actor_id: iran-aligned-militias, role: initiator}
+      - {actor_id: usa-embassy-baghdad, role: target}
+    attribution: {status: alleged, attributed_by: [usa-government]}
+    weapons: [rocket]
+    fatalities: {best: 0}
+    injuries: {best: 0, low: 0, high: 0}
+    evidence:
+      - {field: weapons, start: 394, end: 401, quote: rockets}
+      - {field: location, start: 415, end: 436, quote: US embassy in Baghdad}
+      - {field: fatalities, start: 687, end: 731, quote: The attacks did not result in any casualties}
+      - {field: initiator, start: 94, end: 117, quote: "- The continued attacks"}
+"""
+
+
+def write_sample(folder: Path, text: str = SAMPLE, name: str = "rudaw-20231212.yaml") -> Path:
+    """Write an annotation file into folder (created) and return the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def build_sample(tmp: Path) -> Path:
+    """Build the sample annotation into tmp/package (registry tmp/registry.sha256)."""
+    annotations = write_sample(tmp / "annotations")
+    out = tmp / "package"
+    build(annotations, ROOT / "seeds", out, tmp / "registry.sha256")
+    return out
+
+
+def cli(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `grounded-events` in a fresh process (with extra environment variables)."""
+    return subprocess.run(
+        [PYTHON, "-m", "grounded_events.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under folder by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_build_writes_every_file(tmp_path: Path) -> None:
+    """The package holds datapackage.json, CSV and Parquet per table, JSONL, Croissant, sums,
+    and the HTML report of every annotated document."""
+    files = tree(build_sample(tmp_path))
+    expected = {"datapackage.json", "croissant.json", "events.jsonl", "SHA256SUMS"}
+    expected |= {f"{t}.{ext}" for t in TABLES for ext in ("csv", "parquet")}
+    expected |= {"report/index.html"}
+    expected |= {n for n in files if n.startswith("report/documents/") and n.endswith(".html")}
+    assert any(n.startswith("report/documents/") for n in files)
+    assert set(files) == expected
+
+
+def test_sha256sums_cover_every_other_file(tmp_path: Path) -> None:
+    """SHA256SUMS is sha256sum output for every other file, sorted by name."""
+    files = tree(build_sample(tmp_path))
+    lines = files.pop("SHA256SUMS").decode().splitlines()
+    assert lines == sorted(lines, key=lambda line: line.split("  ")[1])
+    sums = dict(reversed(line.split("  ")) for line in lines)
+    assert sums == {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    result = subprocess.run(
+        ["sha256sum", "--check", "--strict", "SHA256SUMS"],
+        cwd=tmp_path / "package",
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout
+
+
+def test_registry_lists_every_release_file(tmp_path: Path) -> None:
+    """The download registry has a sorted `name sha256` line for every file, SHA256SUMS too."""
+    files = tree(build_sample(tmp_path))
+    text = (tmp_path / "registry.sha256").read_text()
+    assert text == registry_text(files)
+    names = [line.split(" ")[0] for line in text.splitlines()]
+    assert names == sorted(files)
+
+
+def test_two_builds_in_separate_processes_are_identical(tmp_path: Path) -> None:
+    """Two builds in other processes, folders, cwds, time zones and hash seeds: the same bytes."""
+    annotations = write_sample(tmp_path / "annotations")
+    results = []
+    environments = (
+        {"TZ": "UTC", "PYTHONHASHSEED": "1", "LC_ALL": "C.UTF-8"},
+        {"TZ": "Asia/Tokyo", "PYTHONHASHSEED": "2", "LC_ALL": "C"},
+    )
+    for n, cwd, env in ((1, tmp_path, environments[0]), (2, ROOT, environments[1])):
+        out = tmp_path / f"run{n}" / "deep" / "package"
+        done = cli(
+            "build",
+            "--annotations",
+            str(annotations),
+            "--seeds",
+            str(ROOT / "seeds"),
+            "--out",
+            str(out),
+            "--registry",
+            str(tmp_path / f"run{n}.sha256"),
+            cwd=cwd,
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr
+        results.append(tree(out))
+    assert results[0] == results[1]
+    assert (tmp_path / "run1.sha256").read_bytes() == (tmp_path / "run2.sha256").read_bytes()
+
+
+def test_committed_package_equals_a_fresh_build(tmp_path: Path) -> None:
+    """datasets/grounded-events/ and the shipped registry are exactly what the build makes now."""
+    annotations = ROOT / "datasets" / "annotations"
+    if not _package.annotation_paths(annotations):
+        pytest.skip("no annotation files yet")
+    committed = ROOT / "datasets" / "grounded-events"
+    assert committed.is_dir(), "run `make data` and commit datasets/grounded-events/"
+    fresh = build(annotations, ROOT / "seeds", tmp_path / "package", tmp_path / "registry")
+    assert tree(committed) == fresh, "the committed package is stale: run `make data`"
+    assert registry_path().read_text() == (tmp_path / "registry").read_text()
+
+
+def test_no_clock_host_or_path_in_any_file(tmp_path: Path) -> None:
+    """No file mentions the build folder, the host name or a library version."""
+    import pyarrow
+
+    for name, data in tree(build_sample(tmp_path)).items():
+        for needle in (str(tmp_path), str(ROOT), socket.gethostname(), pyarrow.__version__):
+            assert needle.encode() not in data, (name, needle)
+        assert b"parquet-cpp" not in data, name
+        assert b"pandas" not in data, name
+
+
+def test_created_comes_from_the_annotations(tmp_path: Path) -> None:
+    """datapackage.json `created` is the latest `annotated` date, not the clock."""
+    package = json.loads((build_sample(tmp_path) / "datapackage.json").read_text())
+    assert package["created"] == "2024-01-15T00:00:00Z"
+
+
+def test_datapackage_describes_every_file(tmp_path: Path) -> None:
+    """Resources carry bytes and sha256 of their file; licences and seed rights are stated."""
+    out = build_sample(tmp_path)
+    package = json.loads((out / "datapackage.json").read_text())
+    assert package["name"] == "grounded-events"
+    assert package["version"] == "1.0.0"
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    assert "Rudaw" in package["description"]
+    assert "apostrophe" in package["description"]
+    assert package["sources"][0]["path"].startswith("https://www.rudaw.net/")
+    paths = {r["path"]: r for r in package["resources"]}
+    assert set(paths) == set(tree(out)) - {"datapackage.json", "SHA256SUMS"}
+    for path, resource in paths.items():
+        data = (out / path).read_bytes()
+        assert resource["bytes"] == len(data)
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+    for name, table in TABLES.items():
+        schema = paths[f"{name}.csv"]["schema"]
+        assert schema["primaryKey"] == list(table.primary_key)
+        assert len(schema.get("foreignKeys", [])) == len(table.foreign_keys)
+
+
+def test_parquet_writer_options_are_pinned(tmp_path: Path) -> None:
+    """Parquet files: format 2.6, zstd, statistics, one row group, no pandas or Arrow metadata."""
+    out = build_sample(tmp_path)
+    for name in TABLES:
+        meta = pq.read_metadata(out / f"{name}.parquet")
+        assert meta.created_by == CREATED_BY
+        assert meta.format_version == WRITE_OPTIONS["version"]
+        assert meta.metadata is None
+        assert meta.num_row_groups == 1
+        for i in range(meta.num_columns):
+            column = meta.row_group(0).column(i)
+            assert column.compression == "ZSTD"
+            assert column.is_stats_set or meta.num_rows == 0
+
+
+def test_csv_uses_lf_and_neutralises_formulas(tmp_path: Path) -> None:
+    """CSV lines end in "\\n"; cells starting with = + - @ get a ', Parquet keeps the value."""
+    out = build_sample(tmp_path)
+    for name in TABLES:
+        assert b"\r" not in (out / f"{name}.csv").read_bytes()
+    events = (out / "events.csv").read_text()
+    assert ",'=SUM(A1) rockets" in events
+    assert ",'+The US State" in events
+    actors = (out / "actors.csv").read_text()
+    assert ",'-Iran-aligned militias," in actors
+    assert ",'@US Embassy | Baghdad \\ compound," in actors
+    assert ",''=United States government," in actors
+    evidence = (out / "evidence.csv").read_text()
+    assert ",'- The continued attacks" in evidence
+    names = pq.read_table(out / "actors.parquet").column("name").to_pylist()
+    assert "'=United States government" in names
+    assert "@US Embassy | Baghdad \\ compound" in names
+
+
+@given(st.text())
+def test_neutralise_round_trips(value: str) -> None:
+    """restore(neutralise(v)) == v for every text, and no exported cell starts a formula."""
+    cell = neutralise(value)
+    assert restore(cell) == value
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+@given(st.lists(st.text()))
+def test_list_cells_round_trip(items: list[str]) -> None:
+    """split_list(join_list(items)) == items, whatever | or backslash the items hold."""
+    if items == [""]:
+        return  # one empty item and no item are the same empty cell
+    assert split_list(join_list(items)) == items
+
+
+def test_build_refuses_invalid_annotations(tmp_path: Path) -> None:
+    """A quote that is not the document slice: errors printed, exit 1, nothing written."""
+    bad = SAMPLE.replace("quote: rockets", "quote: rocket!")
+    annotations = write_sample(tmp_path / "annotations", bad)
+    out = tmp_path / "package"
+    done = cli("build", "--annotations", str(annotations), "--out", str(out))
+    assert done.returncode == 1
+    assert "rudaw-20231212.yaml" in done.stderr
+    assert "nothing was built" in done.stderr
+    assert not out.exists()
+
+
+def test_missing_or_empty_input_folders_are_clear_errors(tmp_path: Path) -> None:
+    """A missing folder is a usage error (exit 2); an empty one builds nothing (exit 1)."""
+    done = cli("build", "--annotations", str(tmp_path / "nope"), "--out", str(tmp_path / "p"))
+    assert done.returncode == 2
+    assert "nope: no such folder" in done.stderr
+    (tmp_path / "empty").mkdir()
+    done = cli("build", "--annotations", str(tmp_path / "empty"), "--out", str(tmp_path / "p"))
+    assert done.returncode == 1
+    assert "no annotation files" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def test_conflicting_actor_definitions_are_refused(tmp_path: Path) -> None:
+    """One actor_id defined two ways in two files is a build error naming both files."""
+    annotations = write_sample(tmp_path / "annotations")
+    other = SAMPLE.replace('name: "-Iran-aligned militias"', "name: Iran-aligned groups")
+    other = other.replace("rudaw-20231212-e0", "rudaw-20231212-e1")
+    write_sample(annotations, other, "rudaw-20231212-b.yaml")
+    with pytest.raises(BuildError, match="iran-aligned-militias") as error:
+        read_inputs(annotations, ROOT / "seeds")
+    assert "rudaw-20231212.yaml" in str(error.value)
+    assert "rudaw-20231212-b.yaml" in str(error.value)
+
+
+def test_a_failed_build_leaves_the_old_package(tmp_path: Path, monkeypatch) -> None:
+    """A crash while building or writing keeps the previous package whole, no temp folder left."""
+    out = build_sample(tmp_path)
+    before = tree(out)
+
+    def crash(inputs: object, files: object) -> dict[str, bytes]:
+        raise RuntimeError("a step failed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_package, "STEPS", (*_package.STEPS, crash))
+        with pytest.raises(RuntimeError):
+            build(tmp_path / "annotations", ROOT / "seeds", out)
+    assert tree(out) == before
+
+    written: list[Path] = []
+
+    def full_disk(path: Path, data: bytes) -> None:
+        if len(written) == 3:
+            raise OSError(28, "No space left on device")
+        written.append(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    monkeypatch.setattr(_build, "write_bytes_atomic", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        write_tree({f"{n}.csv": b"x" for n in range(5)}, out)
+    assert tree(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_sample_rows_are_sorted_by_primary_key(tmp_path: Path) -> None:
+    """Rows are in primary-key order whatever the order of the annotation file."""
+    out = build_sample(tmp_path)
+    for name, table in TABLES.items():
+        rows = pq.read_table(out / f"{name}.parquet").to_pylist()
+        keys = [tuple(str(r[k]) for k in table.primary_key) for r in rows]
+        assert keys == sorted(keys)

@@ -1,0 +1,282 @@
+"""load() and load_package(): the shipped data package in pandas with real dtypes."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from types import ModuleType
+
+import pandas as pd
+import pytest
+
+import grounded_events
+from grounded_events._load import TABLE_NAMES, dtypes, package_dir
+from grounded_events._schemagen import table_schema
+from grounded_events._tables import TABLES
+from grounded_events._vocab import VOCABULARIES
+
+
+def _build_tests() -> ModuleType:
+    """tests/test_build.py, which holds the sample annotation and the build helpers.
+
+    Imported by path so that it works whatever pytest's import mode; reused when pytest has
+    already imported it.
+    """
+    path = Path(__file__).with_name("test_build.py")
+    for module in list(sys.modules.values()):
+        if getattr(module, "__file__", None) == str(path):
+            return module
+    spec = importlib.util.spec_from_file_location("_publisher_test_build", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_helpers = _build_tests()
+ROOT = _helpers.ROOT
+build_sample = _helpers.build_sample
+
+
+# The README's recipe for users without the package; the test runs it verbatim.
+README_SNIPPET = r'''
+import json
+
+import pandas as pd
+
+folder = "datasets/grounded-events"  # or the folder `grounded-events download` printed
+with open(f"{folder}/datapackage.json", encoding="utf-8") as f:
+    fields = {r["name"]: r["schema"]["fields"] for r in json.load(f)["resources"] if "schema" in r}
+
+KINDS = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
+
+
+def dtypes(table):
+    """Column -> dtype: coded columns are categoricals of their whole code list."""
+    out = {}
+    for f in fields[table]:
+        if "enum" in f.get("constraints", {}):
+            out[f["name"]] = pd.CategoricalDtype(f["constraints"]["enum"])
+        elif f["type"] in KINDS:
+            out[f["name"]] = KINDS[f["type"]]
+    return out
+
+
+def read_parquet(table):
+    df = pd.read_parquet(f"{folder}/{table}.parquet")
+    for f in fields[table]:
+        if f["type"] == "list":
+            df[f["name"]] = df[f["name"]].map(list)
+        elif f["type"] == "date":
+            df[f["name"]] = pd.to_datetime(df[f["name"]]).astype("datetime64[s]")
+    return df.astype(dtypes(table))
+
+
+def split_list(cell):
+    """Items of a list cell: | separates them, a backslash escapes the next character."""
+    if cell == "":
+        return []
+    items, item, chars = [], "", iter(cell)
+    for c in chars:
+        if c == "\\":
+            item += next(chars, "")
+        elif c == "|":
+            items, item = [*items, item], ""
+        else:
+            item += c
+    return [*items, item]
+
+
+def read_csv(table):
+    df = pd.read_csv(
+        f"{folder}/{table}.csv",
+        dtype=dtypes(table),
+        keep_default_na=False,
+        na_values={f["name"]: [""] for f in fields[table] if f["type"] != "list"},
+        encoding="utf-8",
+    )
+    for f in fields[table]:
+        name = f["name"]
+        if f["type"] in ("string", "list") and "enum" not in f.get("constraints", {}):
+            # Undo the formula guard: drop one ' in front of ' ... then = + - @ tab or CR.
+            df[name] = df[name].str.replace(r"^'(?='*[=+\-@\t\r])", "", regex=True)
+        if f["type"] == "list":
+            df[name] = df[name].map(split_list).astype(object)
+        elif f["type"] == "date":
+            df[name] = pd.to_datetime(df[name]).astype("datetime64[s]")
+    return df
+
+
+events = read_parquet("events")  # or read_csv("events")
+'''
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A package built from the test sample annotation."""
+    return build_sample(tmp_path_factory.mktemp("load"))
+
+
+def _packages(sample: Path) -> list[Path | None]:
+    shipped = ROOT / "datasets" / "grounded-events" / "datapackage.json"
+    return [sample, None] if shipped.is_file() else [sample]
+
+
+def test_every_dtype_is_the_promised_one(sample: Path) -> None:
+    """Coded columns are full-vocabulary categoricals; dates, counts, text, lists, booleans typed."""
+    vocabularies = {v.__name__: [m.value for m in v] for v in VOCABULARIES}
+    for path in _packages(sample):
+        for table in TABLES:
+            df = grounded_events.load(table, path=path)
+            assert list(df.columns) == [f["name"] for f in table_schema(TABLES[table])["fields"]]
+            for field in table_schema(TABLES[table])["fields"]:
+                column = df[field["name"]]
+                enum = field.get("constraints", {}).get("enum")
+                if enum:
+                    assert isinstance(column.dtype, pd.CategoricalDtype), field["name"]
+                    assert list(column.cat.categories) == enum
+                elif field["type"] == "date":
+                    assert column.dtype == "datetime64[s]"
+                elif field["type"] == "integer":
+                    assert column.dtype == pd.Int64Dtype()
+                elif field["type"] == "number":
+                    assert column.dtype == pd.Float64Dtype()
+                elif field["type"] == "boolean":
+                    assert column.dtype == pd.BooleanDtype()
+                elif field["type"] == "list":
+                    assert column.dtype == object
+                    assert all(isinstance(v, list) for v in column)
+                    assert all(isinstance(i, str) for v in column for i in v)
+                else:
+                    assert isinstance(column.dtype, pd.StringDtype), field["name"]
+    events = grounded_events.load("events", path=sample)
+    assert list(events["event_type"].cat.categories) == vocabularies["EventType"]
+    assert "rocket_attack" in list(events["event_subtype"])
+    assert set(events["event_subtype"].cat.categories) == set(vocabularies["EventSubtype"])
+    assert len(events["event_subtype"].cat.categories) > events["event_subtype"].nunique()
+    assert events["is_aggregate"].dtype == "boolean"
+    row = events.set_index("event_id").loc["rudaw-20231212-e01"]
+    assert row["weapons"] == ["rocket"]
+    assert row["fatalities_best"] == 0
+    assert pd.isna(row["fatalities_low"])
+    assert row["date_start"] == pd.Timestamp("2023-12-08")
+    assert row["summary"] == "=SUM(A1) rockets hit the US embassy in Baghdad."
+
+
+def test_load_reads_the_checkout_copy_by_default() -> None:
+    """Without a path, load() reads the shipped package (the checkout's for editable installs)."""
+    folder = ROOT / "datasets" / "grounded-events"
+    if not (folder / "datapackage.json").is_file():
+        pytest.skip("datasets/grounded-events not built yet")
+    assert Path(str(package_dir())) == folder
+    package = grounded_events.load_package()
+    assert set(package) == set(TABLES)
+    assert len(package["events"]) > 0
+
+
+def test_load_is_fast(sample: Path) -> None:
+    """Loading one table takes well under a second (imports already done)."""
+    grounded_events.load("events", path=sample)
+    start = time.perf_counter()
+    grounded_events.load("events", path=sample)
+    assert time.perf_counter() - start < 0.5
+
+
+def test_unknown_table_lists_the_tables() -> None:
+    """An unknown table name is a ValueError that names every table."""
+    with pytest.raises(ValueError, match="unknown table 'event'") as error:
+        grounded_events.load("event")
+    for table in TABLES:
+        assert table in str(error.value)
+
+
+def test_value_outside_the_code_list_is_an_error(sample: Path, tmp_path: Path) -> None:
+    """A code the vocabulary does not know is refused, not silently turned into NaN."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = pq.read_table(sample / "events.parquet")
+    index = data.schema.get_field_index("event_type")
+    bad = data.set_column(index, "event_type", pa.array(["bombing"] * len(data)))
+    pq.write_table(bad, tmp_path / "events.parquet")
+    (tmp_path / "datapackage.json").write_bytes((sample / "datapackage.json").read_bytes())
+    with pytest.raises(ValueError, match=r"event_type.*'bombing'"):
+        grounded_events.load("events", path=tmp_path)
+
+
+def test_readme_snippet_equals_load(sample: Path) -> None:
+    """pd.read_parquet and pd.read_csv with the README's dtypes give exactly load()'s frames."""
+    for path in _packages(sample):
+        folder = path or ROOT / "datasets" / "grounded-events"
+        namespace: dict[str, object] = {}
+        exec(README_SNIPPET.replace('"datasets/grounded-events"', repr(str(folder))), namespace)
+        for table in TABLES:
+            expected = grounded_events.load(table, path=path)
+            for reader in ("read_parquet", "read_csv"):
+                got = namespace[reader](table)  # type: ignore[operator]
+                pd.testing.assert_frame_equal(got, expected, obj=f"{reader}({table})")
+
+
+def test_dtypes_cover_every_column(sample: Path) -> None:
+    """dtypes() names a dtype for every column of every table, in the schema's table order."""
+    assert tuple(TABLES) == TABLE_NAMES
+    for table in TABLES:
+        assert list(dtypes(table, sample)) == list(TABLES[table].columns)
+
+
+@pytest.mark.slow
+def test_wheel_ships_the_data_and_load_works_from_it(tmp_path: Path) -> None:
+    """A wheel carries the package as grounded_events/_data, and load() reads it when installed."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("pyproject.toml", "hatch_build.py", "README.md", "LICENSE", ".gitignore"):
+        (project / name).write_bytes((ROOT / name).read_bytes())
+    subprocess.run(["cp", "-r", str(ROOT / "src"), str(ROOT / "schema"), str(project)], check=True)
+    built = build_sample(tmp_path / "sample")
+    registry = project / "src" / "grounded_events" / "registry"
+    registry.mkdir(exist_ok=True)
+    (registry / "v1.0.0.sha256").write_bytes((tmp_path / "sample" / "registry.sha256").read_bytes())
+    (project / "datasets").mkdir()
+    subprocess.run(
+        ["cp", "-r", str(built), str(project / "datasets" / "grounded-events")], check=True
+    )
+    wheels = tmp_path / "wheels"
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(wheels), str(project)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (wheel,) = wheels.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for table in TABLES:
+        assert f"grounded_events/_data/{table}.parquet" in names
+        assert f"grounded_events/_data/{table}.csv" in names
+    assert "grounded_events/registry/v1.0.0.sha256" in names
+    target = tmp_path / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+         str(wheel)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    script = (
+        "import grounded_events, grounded_events._load as l;"
+        "df = grounded_events.load('events');"
+        "print(l.package_dir(), len(df), df['event_type'].dtype)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    where, rows, dtype = done.stdout.split()
+    assert Path(where) == target / "grounded_events" / "_data"
+    assert int(rows) == len(pd.read_parquet(built / "events.parquet"))
+    assert dtype == "category"
