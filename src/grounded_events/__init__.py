@@ -5,9 +5,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from grounded_events._models import SCHEMA_VERSION
+from grounded_events._version import SCHEMA_VERSION, __version__
 
-__version__ = "1.0.0"
 __all__ = ["SCHEMA_VERSION", "__version__", "download", "load", "load_package", "validate"]
 
 # Public name -> private module that defines it; imported on first use to keep `import` fast.

@@ -9,6 +9,7 @@ import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from grounded_events._version import SCHEMA_VERSION
 from grounded_events._vocab import (
     AcledEventType,
     AcledSubEventType,
@@ -28,8 +29,6 @@ from grounded_events._vocab import (
     Weapon,
 )
 from grounded_events._vocab import Field as EvidenceField
-
-SCHEMA_VERSION = "1.0.0"
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SHA256 = r"^[0-9a-f]{64}$"
