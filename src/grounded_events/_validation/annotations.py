@@ -1,0 +1,610 @@
+"""Annotation files and events.jsonl records: pydantic for structure, the table rules for the rest."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from pydantic import ValidationError
+
+from grounded_events._models import AnnotationFile, Event, EventRecord
+from grounded_events._report import Issue
+from grounded_events._seeds import SeedError, read_index
+from grounded_events._tables import event_row
+from grounded_events._validation.columnar import ARROW_TYPES, Batch, Context, TableChecker
+from grounded_events._validation.readers import (
+    BATCH_ROWS,
+    ReadProblem,
+    jsonl_records,
+    parse_json,
+    read_text,
+)
+from grounded_events._validation.rules import table_columns
+from grounded_events._yaml import YamlDocument, YamlError, loads
+
+Loc = tuple[str | int, ...]
+
+# pydantic error type -> error code
+PYDANTIC_CODES: dict[str, str] = {
+    "missing": "GE201",
+    "extra_forbidden": "GE202",
+    "string_pattern_mismatch": "GE206",
+    "greater_than_equal": "GE207",
+    "less_than_equal": "GE207",
+    "greater_than": "GE207",
+    "less_than": "GE207",
+    "string_too_short": "GE208",
+    "string_too_long": "GE208",
+    "too_short": "GE208",
+    "too_long": "GE208",
+    "enum": "GE301",
+    "literal_error": "GE301",
+    "unknown_country": "GE302",
+    "unknown_subdivision": "GE303",
+    "unknown_language": "GE304",
+}
+
+# Where each events-table column lives inside one annotated event (or an events.jsonl record).
+EVENT_LOCS: dict[str, Loc] = {
+    "event_id": ("event_id",),
+    "event_type": ("event_type",),
+    "event_subtype": ("event_subtype",),
+    "is_aggregate": ("is_aggregate",),
+    "date_start": ("date", "start"),
+    "date_end": ("date", "end"),
+    "date_precision": ("date", "precision"),
+    "country_iso3": ("location", "country_iso3"),
+    "admin1_code": ("location", "admin1_code"),
+    "latitude": ("location", "latitude"),
+    "longitude": ("location", "longitude"),
+    "initiator_attribution": ("attribution", "status"),
+    "attributed_by": ("attribution", "attributed_by"),
+    "refers_to": ("refers_to",),
+    **{
+        f"{kind}_{bound}": (kind, bound)
+        for kind in ("fatalities", "injuries")
+        for bound in ("best", "low", "high")
+    },
+    **{
+        c: ("crosswalks", c)
+        for c in (
+            "acled_event_type",
+            "acled_sub_event_type",
+            "plover_event_type",
+            "plover_mode",
+            "cameo_root",
+        )
+    },
+}
+EVIDENCE_LOCS: dict[str, Loc] = {c: (c,) for c in ("field", "start", "end", "quote")}
+
+
+def path_text(loc: Loc) -> str:
+    """A loc as a field path: events[0].date.end."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _short(value: Any, limit: int = 200) -> str | None:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _code(error_type: str) -> str:
+    if error_type in PYDANTIC_CODES:
+        return PYDANTIC_CODES[error_type]
+    if error_type.startswith("date") or error_type.startswith("datetime"):
+        return "GE205"
+    return "GE204"
+
+
+def _expected(error: Any) -> str:
+    ctx = error.get("ctx") or {}
+    if "pattern" in ctx:
+        return f"text matching {ctx['pattern']}"
+    if "expected" in ctx:
+        return f"one of {ctx['expected']}"
+    for key, word in (("ge", ">="), ("le", "<="), ("gt", ">"), ("lt", "<")):
+        if key in ctx:
+            return f"{word} {ctx[key]}"
+    if "min_length" in ctx:
+        return f"at least {ctx['min_length']} {'items' if 'field_type' in ctx else 'characters'}"
+    if "max_length" in ctx:
+        return f"at most {ctx['max_length']} {'items' if 'field_type' in ctx else 'characters'}"
+    if error["type"] in _LOOKUP_EXPECTED:
+        return _LOOKUP_EXPECTED[error["type"]]
+    if error["type"] == "missing":
+        return "a value"
+    if error["type"] == "extra_forbidden":
+        return "no such field"
+    return error["msg"].replace("Input should be ", "")
+
+
+_LOOKUP_EXPECTED = {
+    "unknown_country": "an ISO 3166-1 alpha-3 country code",
+    "unknown_subdivision": "an ISO 3166-2 subdivision code",
+    "unknown_language": "an ISO 639-1 language code",
+}
+
+
+def pydantic_issues(
+    exc: ValidationError, display: str, line_of: Any, prefix: Loc = ()
+) -> list[Issue]:
+    """The Issues of a pydantic ValidationError, each at its line and field path."""
+    out = []
+    for error in exc.errors():
+        loc = (*prefix, *error["loc"])
+        where = path_text(loc)
+        actual = None if error["type"] == "missing" else _short(error.get("input"))
+        out.append(
+            Issue(
+                display,
+                line_of(loc),
+                where,
+                _code(error["type"]),
+                f"{where}: {error['msg']}",
+                _expected(error),
+                actual,
+            )
+        )
+    return out
+
+
+@dataclass
+class Shared:
+    """State across the files of one run: event ids seen, references to check at the end."""
+
+    event_ids: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    refers_to: list[tuple[str, int | None, str, str]] = field(default_factory=list)
+    seeds: dict[str, tuple[Any, str | None]] | None = None  # doc_id -> (Document, text or None)
+    seeds_problem: str | None = None
+
+    def finish(self) -> list[Issue]:
+        """refers_to must name an event of some file of this run."""
+        return [
+            Issue(
+                display,
+                line,
+                where,
+                "GE602",
+                f"{where}: no event {value!r} in the files validated",
+                "an event_id of the validated files",
+                value,
+            )
+            for display, line, where, value in self.refers_to
+            if value not in self.event_ids
+        ]
+
+
+def load_seeds(shared: Shared, seeds_dir: Path) -> None:
+    """Read the seeds index once; each text kept only if its bytes match the pinned sha256."""
+    if shared.seeds is not None or shared.seeds_problem is not None:
+        return
+    try:
+        documents = read_index(seeds_dir)
+    except SeedError as exc:
+        shared.seeds_problem = str(exc)
+        return
+    shared.seeds = {}
+    for document in documents:
+        try:
+            data = (seeds_dir / document.file).read_bytes()
+        except OSError:
+            shared.seeds[document.doc_id] = (document, None)
+            continue
+        good = hashlib.sha256(data).hexdigest() == document.sha256
+        text = data.decode("utf-8", errors="replace") if good else None
+        shared.seeds[document.doc_id] = (document, text)
+
+
+def _load(path: Path) -> YamlDocument:
+    text = read_text(path)
+    if path.suffix.lower() == ".json":
+        data = parse_json(text)
+        try:
+            lines = loads(text).lines
+        except YamlError:
+            lines = {(): 1}
+        return YamlDocument(data, lines)
+    try:
+        return loads(text)
+    except YamlError as exc:
+        code = {"duplicate_key": "GE106", "tag": "GE107"}.get(exc.kind, "GE105")
+        raise ReadProblem(code, exc.problem, exc.line) from None
+
+
+def _typed_batch(table: str, folder: Path, rows: list[dict[str, Any]]) -> dict[str, pa.Array]:
+    columns = {}
+    for col in table_columns(folder, table):
+        values = [r.get(col.name) for r in rows]
+        if col.kind == "list":
+            values = [[str(v) for v in (x or [])] for x in values]
+        elif col.kind == "string":
+            values = [None if v is None else str(v) for v in values]
+        columns[col.name] = pa.array(values, ARROW_TYPES[col.kind])
+    return columns
+
+
+def run_cross(
+    folder: Path,
+    table: str,
+    display: str,
+    rows: list[dict[str, Any]],
+    locate: Any,
+    texts: dict[str, str] | None,
+) -> list[Issue]:
+    """Run the table's cross-field (and, for evidence, grounding) rules on typed rows."""
+    if not rows:
+        return []
+    checker = TableChecker(folder, table, display, Context(texts=texts), cross_only=True)
+    checker.check(Batch(_typed_batch(table, folder, rows), [0] * len(rows), locate))
+    return checker.sorted_issues()
+
+
+def check_annotation(
+    path: Path, display: str, folder: Path, seeds_dir: Path, shared: Shared
+) -> list[Issue]:
+    """Every error of one annotation file (YAML or JSON)."""
+    try:
+        doc = _load(path)
+    except ReadProblem as problem:
+        return [Issue(display, problem.line, problem.field, problem.code, problem.message)]
+    data = doc.data
+    if not isinstance(data, dict):
+        return [
+            Issue(
+                display,
+                1,
+                None,
+                "GE204",
+                "an annotation file is a mapping with doc_id, sha256, annotators, actors, events",
+                "a mapping",
+                type(data).__name__,
+            )
+        ]
+    issues: list[Issue] = []
+    try:
+        AnnotationFile.model_validate(data)
+    except ValidationError as exc:
+        issues += pydantic_issues(exc, display, doc.line_of)
+
+    def at(loc: Loc) -> tuple[int | None, str]:
+        return doc.line_of(loc), path_text(loc)
+
+    doc_id = data.get("doc_id") if isinstance(data.get("doc_id"), str) else None
+    raw_actors: list[Any] = data["actors"] if isinstance(data.get("actors"), list) else []
+    raw_events: list[Any] = data["events"] if isinstance(data.get("events"), list) else []
+
+    # referential: actors declared once, and every actor_id used is declared
+    declared: dict[str, int] = {}
+    for i, raw in enumerate(raw_actors):
+        actor_id = raw.get("actor_id") if isinstance(raw, dict) else None
+        if isinstance(actor_id, str):
+            if actor_id in declared:
+                line, where = at(("actors", i, "actor_id"))
+                issues.append(
+                    Issue(
+                        display,
+                        line,
+                        where,
+                        "GE601",
+                        f"{where}: actor {actor_id!r} declared twice",
+                        "a unique actor_id",
+                        actor_id,
+                    )
+                )
+            declared.setdefault(actor_id, i)
+    uses: list[tuple[Loc, Any]] = []
+    for i, raw in enumerate(raw_actors):
+        if isinstance(raw, dict) and isinstance(raw.get("parent_actor_id"), str):
+            uses.append((("actors", i, "parent_actor_id"), raw["parent_actor_id"]))
+
+    events: list[tuple[int, Event]] = []
+    for i, raw in enumerate(raw_events):
+        if not isinstance(raw, dict):
+            continue
+        for j, p in enumerate(raw.get("participants") or []):
+            if isinstance(p, dict) and isinstance(p.get("actor_id"), str):
+                uses.append((("events", i, "participants", j, "actor_id"), p["actor_id"]))
+        attribution = raw.get("attribution")
+        if isinstance(attribution, dict):
+            for j, a in enumerate(attribution.get("attributed_by") or []):
+                if isinstance(a, str):
+                    uses.append((("events", i, "attribution", "attributed_by", j), a))
+        event_id = raw.get("event_id")
+        if isinstance(event_id, str):
+            line, where = at(("events", i, "event_id"))
+            if event_id in shared.event_ids:
+                other, other_line = shared.event_ids[event_id]
+                issues.append(
+                    Issue(
+                        display,
+                        line,
+                        where,
+                        "GE601",
+                        f"{where}: event_id {event_id!r} already used in {other} line {other_line}",
+                        "a unique event_id",
+                        event_id,
+                    )
+                )
+            else:
+                shared.event_ids[event_id] = (display, line)
+        for j, ref in enumerate(raw.get("refers_to") or []):
+            if isinstance(ref, str):
+                line, where = at(("events", i, "refers_to", j))
+                shared.refers_to.append((display, line, where, ref))
+        # an invalid event was already reported, with its lines, by the whole-file validation
+        with contextlib.suppress(ValidationError):
+            events.append((i, Event.model_validate(raw)))
+    for loc, actor_id in uses:
+        if actor_id not in declared:
+            line, where = at(loc)
+            issues.append(
+                Issue(
+                    display,
+                    line,
+                    where,
+                    "GE602",
+                    f"{where}: actor {actor_id!r} is not declared under actors",
+                    "an actor_id declared in this file",
+                    actor_id,
+                )
+            )
+
+    # grounding: the document, its pinned hash, and each quote
+    texts = grounding_texts(display, doc, doc_id, data, seeds_dir, shared, issues)
+
+    # cross-field rules on the flattened rows, each error at the line of the event's field
+    event_rows = [event_row(event, doc_id or "") for _, event in events]
+    evidence_rows, evidence_locs = [], []
+    for i, event in events:
+        for j, ev in enumerate(event.evidence):
+            evidence_rows.append(
+                {
+                    "doc_id": doc_id,
+                    "start": ev.start,
+                    "end": ev.end,
+                    "quote": ev.quote,
+                    "field": str(ev.field),
+                }
+            )
+            evidence_locs.append(("events", i, "evidence", j))
+
+    def locate_event(row: int, column: str) -> tuple[int | None, str]:
+        return at(("events", events[row][0], *EVENT_LOCS.get(column, (column,))))
+
+    def locate_evidence(row: int, column: str) -> tuple[int | None, str]:
+        return at((*evidence_locs[row], *EVIDENCE_LOCS.get(column, (column,))))
+
+    issues += run_cross(folder, "events", display, event_rows, locate_event, None)
+    issues += run_cross(folder, "evidence", display, evidence_rows, locate_evidence, texts)
+    return issues
+
+
+def grounding_texts(
+    display: str,
+    doc: YamlDocument,
+    doc_id: str | None,
+    data: dict[str, Any],
+    seeds_dir: Path,
+    shared: Shared,
+    issues: list[Issue],
+) -> dict[str, str] | None:
+    """The text the file's offsets count in, from the seeds; errors when it cannot be trusted."""
+    if doc_id is None:
+        return None
+    load_seeds(shared, seeds_dir)
+    line = doc.line_of(("doc_id",))
+    if shared.seeds is None:
+        issues.append(
+            Issue(
+                display,
+                line,
+                "doc_id",
+                "GE505",
+                f"cannot check quotes: {shared.seeds_problem}; pass --seeds DIR",
+                "a seeds folder with index.json",
+                str(seeds_dir),
+            )
+        )
+        return None
+    if doc_id not in shared.seeds:
+        issues.append(
+            Issue(
+                display,
+                line,
+                "doc_id",
+                "GE504",
+                f"doc_id {doc_id!r} is not in {seeds_dir}/index.json",
+                "a doc_id of the seeds index",
+                doc_id,
+            )
+        )
+        return None
+    document, text = shared.seeds[doc_id]
+    if text is None:
+        issues.append(
+            Issue(
+                display,
+                line,
+                "doc_id",
+                "GE503",
+                f"the seed text of {doc_id} ({seeds_dir / document.file}) is missing or no longer matches its sha256 in the index",
+                document.sha256,
+                None,
+            )
+        )
+        return None
+    pinned = data.get("sha256")
+    if isinstance(pinned, str) and pinned != document.sha256:
+        issues.append(
+            Issue(
+                display,
+                doc.line_of(("sha256",)),
+                "sha256",
+                "GE503",
+                "sha256 differs from the seed document's: the offsets were counted in another text",
+                document.sha256,
+                pinned,
+            )
+        )
+        return None
+    return {doc_id: text}
+
+
+def _record_batches(path: Path) -> Iterator[list[tuple[int, Any] | ReadProblem]]:
+    chunk: list[tuple[int, Any] | ReadProblem] = []
+    for item in jsonl_records(path):
+        chunk.append(item)
+        if len(chunk) >= BATCH_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def check_event_records(
+    path: Path,
+    display: str,
+    folder: Path,
+    texts: dict[str, str] | None,
+    texts_problem: str | None,
+) -> list[Issue]:
+    """Every error of an events.jsonl file: one EventRecord per line."""
+    issues: list[Issue] = []
+    seen: dict[str, int] = {}
+    refers: list[tuple[int, str, str]] = []
+    try:
+        for chunk in _record_batches(path):
+            valid: list[tuple[int, EventRecord]] = []
+            for item in chunk:
+                if isinstance(item, ReadProblem):
+                    issues.append(Issue(display, item.line, item.field, item.code, item.message))
+                    continue
+                number, data = item
+                issues += _record(display, number, data, valid, seen, refers)
+            rows = []
+            for _, record in valid:
+                row = event_row(record, record.doc_id)
+                row.update(record.crosswalks.model_dump())
+                rows.append(row)
+            evidence_rows: list[dict[str, Any]] = []
+            evidence_at: list[tuple[int, Loc]] = []
+            for number, record in valid:
+                for j, ev in enumerate(record.evidence):
+                    evidence_rows.append(
+                        {
+                            "doc_id": record.doc_id,
+                            "start": ev.start,
+                            "end": ev.end,
+                            "quote": ev.quote,
+                        }
+                    )
+                    evidence_at.append((number, ("evidence", j)))
+
+            def locate(
+                row: int, column: str, valid: list[tuple[int, EventRecord]] = valid
+            ) -> tuple[int | None, str]:
+                return valid[row][0], path_text(EVENT_LOCS.get(column, (column,)))
+
+            def locate_ev(
+                row: int, column: str, at: list[tuple[int, Loc]] = evidence_at
+            ) -> tuple[int | None, str]:
+                number, loc = at[row]
+                return number, path_text((*loc, *EVIDENCE_LOCS.get(column, (column,))))
+
+            issues += run_cross(folder, "events", display, rows, locate, None)
+            issues += run_cross(folder, "evidence", display, evidence_rows, locate_ev, texts)
+    except ReadProblem as problem:
+        issues.append(Issue(display, problem.line, problem.field, problem.code, problem.message))
+        return issues
+    if texts is None and texts_problem and seen:
+        issues.append(
+            Issue(
+                display,
+                None,
+                None,
+                "GE505",
+                f"cannot check quotes: {texts_problem}",
+                "a documents table or seeds index",
+                None,
+            )
+        )
+    for number, where, ref in refers:
+        if ref not in seen:
+            issues.append(
+                Issue(
+                    display,
+                    number,
+                    where,
+                    "GE602",
+                    f"{where}: no event {ref!r} in this file",
+                    "an event_id of this file",
+                    ref,
+                )
+            )
+    return issues
+
+
+def _record(
+    display: str,
+    number: int,
+    data: Any,
+    valid: list[tuple[int, EventRecord]],
+    seen: dict[str, int],
+    refers: list[tuple[int, str, str]],
+) -> list[Issue]:
+    issues: list[Issue] = []
+    if not isinstance(data, dict):
+        return [
+            Issue(
+                display,
+                number,
+                None,
+                "GE204",
+                "each line of events.jsonl is one JSON object",
+                "an object",
+                type(data).__name__,
+            )
+        ]
+    try:
+        record = EventRecord.model_validate(data)
+        valid.append((number, record))
+    except ValidationError as exc:
+        issues += pydantic_issues(exc, display, lambda loc: number)
+    event_id = data.get("event_id")
+    if isinstance(event_id, str):
+        if event_id in seen:
+            issues.append(
+                Issue(
+                    display,
+                    number,
+                    "event_id",
+                    "GE601",
+                    f"event_id {event_id!r} already used on line {seen[event_id]}",
+                    "a unique event_id",
+                    event_id,
+                )
+            )
+        else:
+            seen[event_id] = number
+    for j, ref in enumerate(data.get("refers_to") or []):
+        if isinstance(ref, str):
+            refers.append((number, f"refers_to[{j}]", ref))
+    return issues
+
+
+def is_record_file(first: Any) -> bool:
+    """Whether a JSONL file's first value looks like an EventRecord rather than a table row."""
+    return isinstance(first, dict) and (
+        "crosswalks" in first or isinstance(first.get("date"), dict)
+    )

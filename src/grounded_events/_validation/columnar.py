@@ -1,0 +1,848 @@
+"""The columnar engine: every column and cross-field rule evaluated with pyarrow.compute per batch."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from grounded_events._report import Issue
+from grounded_events._tables import LIST_SEPARATOR, TABLES
+from grounded_events._validation.codes import CODES
+from grounded_events._validation.rules import (
+    BBOX_TOLERANCE,
+    CROSSWALK_COLUMNS,
+    LOOKUPS,
+    Column,
+    CrossRule,
+    alpha2_to_alpha3,
+    alpha3_to_alpha2,
+    country_boxes,
+    lookup_values,
+    references,
+    rules_for,
+    table_columns,
+)
+from grounded_events._vocab import ACLED_EVENT_TYPES, CROSSWALK
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "list": pa.list_(pa.string()),
+}
+
+_INTEGER = r"^[+-]?[0-9]{1,18}$"
+_NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# The data package's CSV rule: one ' is dropped from a cell of ' + a formula trigger (= + - @).
+_NEUTRALISED = r"^'('*[=+\-@\t\r])"
+
+
+def arrow_schema(folder: Path, table: str) -> pa.Schema:
+    """The typed Arrow schema of a table, from its column rules."""
+    return pa.schema([(c.name, ARROW_TYPES[c.kind]) for c in table_columns(folder, table)])
+
+
+@dataclass
+class Batch:
+    """A slice of a table: raw columns as read (strings, or typed from Parquet) and their lines."""
+
+    columns: dict[str, pa.Array]
+    lines: Sequence[int]  # the line (CSV row, JSONL line, Parquet row) of each row: a range or list
+    # Optional: where each cell points, for inputs that are not tables (annotation files).
+    locate: Callable[[int, str], tuple[int | None, str]] | None = None
+    # CSV cells: text that a spreadsheet would run as a formula was written with a ' in front
+    neutralised: bool = False
+
+    def line_array(self) -> pa.Array:
+        """The lines as an int64 Arrow array."""
+        if isinstance(self.lines, range) and self.lines.step == 1:
+            ones = pa.repeat(pa.scalar(1, pa.int64()), len(self.lines))
+            return pc.add(pc.cumulative_sum(ones), self.lines.start - 1)
+        return pa.array(self.lines, pa.int64())
+
+
+@dataclass
+class Context:
+    """What one table's check shares with the others: key sets and document texts."""
+
+    keys: dict[tuple[str, str], pa.Array] = field(default_factory=dict)  # (table, column) -> ids
+    complete: set[str] = field(default_factory=set)  # tables whose keys are all known
+    texts: dict[str, str] | None = None  # doc_id -> text; None when no documents were found
+
+
+def _no_null_lists(values: pa.Array) -> pa.Array:
+    """A list column with empty lists for nulls (pc.fill_null is slow on lists)."""
+    if not values.null_count:
+        return values
+    # dropping the validity bitmap turns a null into an empty list when its slot is empty
+    fixed = pa.ListArray.from_arrays(values.offsets, values.values).cast(values.type)
+    leftover = pc.and_(pc.is_null(values), pc.greater(pc.list_value_length(fixed), 0))
+    if pc.any(leftover).as_py():
+        return pc.if_else(pc.is_null(values), pa.scalar([], values.type), values)
+    return fixed
+
+
+def _known(mask: pa.Array) -> pa.Array:
+    """True where `mask` is true; null counts as false (fill_null is slow on booleans)."""
+    return pc.and_kleene(mask, pc.is_valid(mask))
+
+
+@cache
+def _false(n: int) -> pa.Array:
+    return pa.repeat(False, n)
+
+
+@cache
+def _value_set(values: tuple[str, ...]) -> pa.Array:
+    return pa.array(values, pa.string())
+
+
+def _mask_rows(mask: pa.Array) -> list[int]:
+    return pc.indices_nonzero(_known(mask)).to_pylist()
+
+
+def split_escaped(cell: str) -> list[str]:
+    """Items of a list cell whose items escape | and \\ with a backslash."""
+    items, current, escaped = [], [], False
+    for char in cell:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == LIST_SEPARATOR:
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    items.append("".join(current))
+    return items
+
+
+def _str(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class TableChecker:
+    """Checks the batches of one table file; collects Issues, key sets and texts on the way."""
+
+    def __init__(
+        self,
+        folder: Path,
+        table: str,
+        display: str,
+        context: Context,
+        report: bool = True,
+        cross_only: bool = False,
+    ) -> None:
+        self.table = table
+        self.cross_only = cross_only
+        self.display = display
+        self.context = context
+        self.report = report
+        self.columns = table_columns(folder, table)
+        self.by_name = {c.name: c for c in self.columns}
+        self.issues: list[tuple[int, int, Issue]] = []  # (line, column order, issue)
+        self.order = {c.name: i for i, c in enumerate(self.columns)}
+        self.primary_key = TABLES[table].primary_key
+        self.key_chunks: list[pa.Array] = []
+        self.line_chunks: list[pa.Array] = []
+        self.own_keys: pa.Array | None = None
+        self.deferred: list[tuple[str, str, str, pa.Array, pa.Array]] = []
+        self.header_checked = False
+        self.header_line: int | None = 1
+        self.missing: set[str] = set()
+
+    # -- issues ----------------------------------------------------------------------------
+    def add(
+        self,
+        batch: Batch,
+        row: int | None,
+        column: str,
+        code: str,
+        message: str,
+        expected: str | None,
+        actual: Any,
+    ) -> None:
+        if not self.report:
+            return
+        line: int | None
+        if row is None:
+            line, where = self.header_line, column
+        elif batch.locate is not None:
+            line, where = batch.locate(row, column)
+        else:
+            line, where = batch.lines[row], column
+        message = message.replace("{field}", where)
+        issue = Issue(self.display, line, where, code, message, expected, _str(actual))
+        self.issues.append((line or 0, self.order.get(column, 99), issue))
+
+    def sorted_issues(self) -> list[Issue]:
+        return [i for _, _, i in sorted(self.issues, key=lambda t: (t[0], t[1]))]
+
+    # -- the header ------------------------------------------------------------------------
+    def check_header(self, batch: Batch, names: Iterable[str], line: int | None = 1) -> None:
+        """Unknown, repeated and missing columns, reported at the header `line` (CSV: 1)."""
+        names = list(names)
+        self.header_checked = True
+        self.header_line = line
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            self.add(
+                batch,
+                None,
+                name,
+                "GE202",
+                f"column {name!r} appears {names.count(name)} times",
+                "each column once",
+                name,
+            )
+        for name in names:
+            if name not in self.by_name:
+                self.add(
+                    batch,
+                    None,
+                    name,
+                    "GE202",
+                    f"column {name!r} is not in the {self.table} table",
+                    "one of " + ", ".join(self.by_name),
+                    name,
+                )
+        for c in self.columns:
+            if c.name not in names:
+                self.missing.add(c.name)
+                self.add(
+                    batch,
+                    None,
+                    c.name,
+                    "GE203",
+                    f"the {self.table} table has no {c.name!r} column",
+                    c.name,
+                    None,
+                )
+
+    # -- column rules ----------------------------------------------------------------------
+    def _cell_errors(
+        self,
+        batch: Batch,
+        col: Column,
+        values: pa.Array,
+        raw: pa.Array,
+        code: str,
+        mask: pa.Array,
+        expected: str,
+        what: str,
+    ) -> pa.Array:
+        mask = _known(mask)
+        if not pc.any(mask).as_py():  # the usual case: one check, no per-row work
+            return mask
+        rows = pc.indices_nonzero(mask).to_pylist()
+        actual = raw.take(pa.array(rows, pa.int64())).to_pylist()
+        for row, value in zip(rows, actual, strict=True):
+            self.add(batch, row, col.name, code, "{field} " + what, expected, value)
+        return mask
+
+    def _check_strings(
+        self, batch: Batch, col: Column, values: pa.Array, raw: pa.Array, rows: pa.Array | None
+    ) -> pa.Array:
+        """Checks on string values; returns the mask of bad values. `rows` maps items to rows."""
+        bad = _false(len(values))
+
+        def report(code: str, mask: pa.Array, expected: str, what: str) -> None:
+            nonlocal bad
+            mask = _known(mask)
+            if not pc.any(mask).as_py():
+                return
+            mask = pc.and_(pc.and_(mask, pc.invert(bad)), pc.is_valid(values))
+            if rows is None:
+                self._cell_errors(batch, col, values, raw, code, mask, expected, what)
+            else:
+                for index in _mask_rows(mask):
+                    row = rows[index].as_py()
+                    self.add(
+                        batch,
+                        row,
+                        col.name,
+                        code,
+                        "{field} " + what,
+                        expected,
+                        values[index].as_py(),
+                    )
+            bad = pc.or_(bad, mask)
+
+        if col.enum is not None:
+            ok = pc.is_in(values, value_set=_value_set(col.enum))
+            report(
+                "GE301", pc.invert(ok), "one of " + ", ".join(col.enum), "is not in the vocabulary"
+            )
+        if col.min_length is not None:
+            short = pc.less(pc.utf8_length(values), col.min_length)
+            report("GE208", short, f"at least {col.min_length} characters", "is too short")
+        if col.max_length is not None:
+            long = pc.greater(pc.utf8_length(values), col.max_length)
+            report("GE208", long, f"at most {col.max_length} characters", "is too long")
+        if col.pattern is not None:
+            ok = pc.match_substring_regex(values, col.pattern)
+            report(
+                "GE206", pc.invert(ok), f"text matching {col.pattern}", "does not match its format"
+            )
+            if col.pattern in LOOKUPS:
+                code = LOOKUPS[col.pattern][0]
+                known = pc.is_in(
+                    values, value_set=_value_set(tuple(sorted(lookup_values(col.pattern))))
+                )
+                report(
+                    code, pc.invert(known), "a code known to ISO (pycountry)", "is not a known code"
+                )
+        return bad
+
+    def convert(self, batch: Batch, col: Column, raw: pa.Array) -> tuple[pa.Array, pa.Array]:
+        """The typed column and the mask of cells that broke a column rule."""
+        target = ARROW_TYPES[col.kind]
+        if pa.types.is_dictionary(raw.type):
+            raw = raw.dictionary_decode()
+        if pa.types.is_large_string(raw.type):
+            raw = raw.cast(pa.string())
+        n = len(raw)
+        if col.kind == "list" and (pa.types.is_list(raw.type) or pa.types.is_large_list(raw.type)):
+            values = raw.cast(pa.list_(pa.string()))
+            text = values
+        elif raw.type == target and col.kind != "list":
+            values = raw
+            text = raw
+        elif pa.types.is_string(raw.type) or pa.types.is_null(raw.type):
+            values = raw.cast(pa.string())
+            text = values
+        else:
+            try:
+                values = raw.cast(target) if col.kind != "list" else raw.cast(pa.string())
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                values = raw.cast(pa.string())
+            text = values
+        if pa.types.is_string(values.type):
+            # cells read as text: "" is an empty cell
+            values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+            if (
+                batch.neutralised
+                and col.kind in ("string", "list")
+                and pc.any(pc.starts_with(values, "'")).as_py()
+            ):
+                values = pc.replace_substring_regex(values, _NEUTRALISED, r"\1")
+        missing = pc.is_null(values)
+        bad = _false(n)
+        if col.required and col.kind != "list":
+            self._cell_errors(
+                batch, col, values, raw, "GE201", missing, f"a {col.kind} value", "is required"
+            )
+            bad = pc.or_(bad, missing)
+
+        if pa.types.is_string(values.type) and col.kind != "string":
+            values, bad = self._cast_text(batch, col, values, raw, bad)
+        if col.kind == "string":
+            bad = pc.or_(bad, self._check_strings(batch, col, values, raw, None))
+        elif col.kind in ("integer", "number"):
+            ranged = pc.invert(bad)
+            if col.minimum is not None:
+                low = pc.and_(pc.less(values, col.minimum), ranged)
+                bad = pc.or_(
+                    bad,
+                    self._cell_errors(
+                        batch, col, values, text, "GE207", low, f">= {col.minimum}", "is too small"
+                    ),
+                )
+            if col.maximum is not None:
+                high = pc.and_(pc.greater(values, col.maximum), ranged)
+                bad = pc.or_(
+                    bad,
+                    self._cell_errors(
+                        batch, col, values, text, "GE207", high, f"<= {col.maximum}", "is too large"
+                    ),
+                )
+        elif col.kind == "list" and col.item is not None:
+            items = pc.list_flatten(values)
+            parents = pc.list_parent_indices(values)
+            if len(items):
+                item_bad = self._check_strings(batch, col.item, items, items, parents)
+                rows = pc.filter(parents, item_bad)
+                if len(rows):
+                    bad = pc.or_(
+                        bad,
+                        pc.is_in(pa.array(range(n), pa.int64()), value_set=rows.cast(pa.int64())),
+                    )
+        if pc.any(bad).as_py():
+            values = pc.if_else(bad, pa.scalar(None, values.type), values)
+        return values, bad
+
+    def _cast_text(
+        self, batch: Batch, col: Column, values: pa.Array, raw: pa.Array, bad: pa.Array
+    ) -> tuple[pa.Array, pa.Array]:
+        present = pc.is_valid(values)
+        if col.kind == "integer":
+            ok = pc.match_substring_regex(values, _INTEGER)
+            wrong = pc.and_(present, pc.invert(_known(ok)))
+            self._cell_errors(
+                batch, col, values, raw, "GE204", wrong, "an integer", "is not an integer"
+            )
+            clean = pc.if_else(wrong, pa.scalar(None, pa.string()), values)
+            return clean.cast(pa.int64()), pc.or_(bad, wrong)
+        if col.kind == "number":
+            ok = pc.match_substring_regex(values, _NUMBER)
+            wrong = pc.and_(present, pc.invert(_known(ok)))
+            self._cell_errors(
+                batch, col, values, raw, "GE204", wrong, "a number", "is not a number"
+            )
+            clean = pc.if_else(wrong, pa.scalar(None, pa.string()), values)
+            return clean.cast(pa.float64()), pc.or_(bad, wrong)
+        if col.kind == "boolean":
+            ok = pc.is_in(values, value_set=_value_set(("true", "false")))
+            wrong = pc.and_(present, pc.invert(ok))
+            self._cell_errors(
+                batch, col, values, raw, "GE204", wrong, "true or false", "is not a boolean"
+            )
+            return pc.equal(values, "true"), pc.or_(bad, wrong)
+        if col.kind == "date":
+            shaped = _known(pc.match_substring_regex(values, _DATE))
+            safe = pc.if_else(shaped, values, "2000-01-01")
+            parsed = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
+            # strptime rolls 2023-02-30 over to March: a real date keeps its month and day
+            month = pc.utf8_slice_codeunits(safe, 5, 7).cast(pa.int64())
+            day = pc.utf8_slice_codeunits(safe, 8, 10).cast(pa.int64())
+            ok = pc.and_(
+                shaped,
+                pc.and_(pc.equal(pc.month(parsed), month), pc.equal(pc.day(parsed), day)),
+            )
+            wrong = pc.and_(present, pc.invert(_known(ok)))
+            self._cell_errors(
+                batch,
+                col,
+                values,
+                raw,
+                "GE205",
+                wrong,
+                "a date YYYY-MM-DD",
+                "is not a calendar date",
+            )
+            good = pc.and_(present, _known(ok))
+            dates = pc.if_else(good, parsed, pa.scalar(None, pa.timestamp("s"))).cast(pa.date32())
+            return dates, pc.or_(bad, wrong)
+        if col.kind == "list":
+            if pc.any(pc.match_substring(values, "\\")).as_py():
+                split = pa.array(
+                    [None if v is None else split_escaped(v) for v in values.to_pylist()],
+                    pa.list_(pa.string()),
+                )
+            else:
+                split = pc.split_pattern(values, LIST_SEPARATOR)
+            return _no_null_lists(split), bad
+        raise AssertionError(col.kind)
+
+    # -- a batch ---------------------------------------------------------------------------
+    def check(self, batch: Batch) -> dict[str, pa.Array]:
+        """Check one batch; returns its typed columns (bad cells null)."""
+        if self.cross_only:
+            # rows flattened from validated models: already typed, structure already checked
+            clean = {c: _false(len(batch.lines)) for c in batch.columns}
+            for rule in rules_for(self.table):
+                self.cross(batch, rule, batch.columns, clean)
+            if self.table == "evidence":
+                self.grounding(batch, batch.columns)
+            return batch.columns
+        if not self.header_checked:
+            self.check_header(batch, batch.columns)
+        n = len(batch.lines)
+        typed: dict[str, pa.Array] = {}
+        invalid: dict[str, pa.Array] = {}
+        for col in self.columns:
+            if col.name in batch.columns:
+                values, bad = self.convert(batch, col, batch.columns[col.name])
+            else:
+                values = pa.nulls(n, ARROW_TYPES[col.kind])
+                bad = pc.invert(_false(n))
+            if col.kind == "list":
+                values = _no_null_lists(values)
+            typed[col.name] = values
+            invalid[col.name] = bad
+        for rule in rules_for(self.table):
+            self.cross(batch, rule, typed, invalid)
+        self.keys(batch, typed, invalid)
+        self.references(batch, typed)
+        if self.table == "documents":
+            self.documents(batch, typed)
+        if self.table == "evidence":
+            self.grounding(batch, typed)
+        return typed
+
+    def cross(
+        self,
+        batch: Batch,
+        rule: CrossRule,
+        typed: dict[str, pa.Array],
+        invalid: dict[str, pa.Array],
+    ) -> None:
+        if any(c in self.missing for c in rule.columns):
+            return
+        fails = _known(VECTOR[rule.name](typed))
+        if not pc.any(fails).as_py():
+            return
+        for c in rule.columns:
+            if c not in rule.lenient:
+                fails = pc.and_(fails, pc.invert(invalid[c]))
+        rows = _mask_rows(fails)
+        if not rows:
+            return
+        picked = {c: typed[c].take(pa.array(rows, pa.int64())).to_pylist() for c in rule.columns}
+        for i, row in enumerate(rows):
+            values = {c: picked[c][i] for c in rule.columns}
+            actual = ", ".join(f"{c}={_str(v) if v is not None else ''}" for c, v in values.items())
+            self.add(
+                batch,
+                row,
+                rule.field,
+                rule.code,
+                "{field}: " + CODES[rule.code].meaning.split(" (")[0].rstrip(".").lower(),
+                rule.expected,
+                actual,
+            )
+
+    def keys(self, batch: Batch, typed: dict[str, pa.Array], invalid: dict[str, pa.Array]) -> None:
+        # Keys and their lines are kept as Arrow arrays (about 30 bytes a row for slug ids) and
+        # checked for duplicates once, vectorised, when the table ends: the one part of the
+        # check whose memory grows with the rows.
+        if any(c in self.missing for c in self.primary_key):
+            return
+        parts = [typed[c].cast(pa.string()) for c in self.primary_key]
+        joined = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "\x1f")
+        self.key_chunks.append(joined)
+        self.line_chunks.append(batch.line_array())
+
+    def finish_keys(self) -> None:
+        """Report duplicate keys; publish the key set for the tables that reference this one."""
+        if not self.key_chunks:
+            return
+        keys = pa.chunked_array(self.key_chunks, pa.string()).combine_chunks()
+        lines = pa.chunked_array(self.line_chunks, pa.int64()).combine_chunks()
+        self.key_chunks, self.line_chunks = [], []
+        counts = pc.value_counts(keys)
+        repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+        if len(repeated):
+            mask = pc.is_in(keys, value_set=repeated)
+            first: dict[str, int] = {}
+            column = self.primary_key[-1]
+            rows = zip(
+                pc.filter(keys, mask).to_pylist(), pc.filter(lines, mask).to_pylist(), strict=True
+            )
+            for key, line in rows:
+                if key not in first:
+                    first[key] = line
+                    continue
+                shown = key.replace("\x1f", ", ")
+                self._issue_at(
+                    line,
+                    column,
+                    "GE601",
+                    f"{'/'.join(self.primary_key)} {shown!r} already used on line {first[key]}",
+                    "a unique " + "/".join(self.primary_key),
+                    shown,
+                )
+        self.own_keys = pc.unique(pc.drop_null(keys))
+        if len(self.primary_key) == 1:
+            self.context.keys[(self.table, self.primary_key[0])] = self.own_keys
+            self.context.complete.add(self.table)
+
+    def _issue_at(
+        self, line: int | None, column: str, code: str, message: str, expected: str, actual: Any
+    ) -> None:
+        if self.report:
+            issue = Issue(self.display, line, column, code, message, expected, _str(actual))
+            self.issues.append((line or 0, self.order.get(column, 99), issue))
+
+    def references(self, batch: Batch, typed: dict[str, pa.Array]) -> None:
+        for column, table, target in references(self.table):
+            if column in self.missing:
+                continue
+            values = typed[column]
+            if pa.types.is_list(values.type):
+                items = pc.list_flatten(values)
+                parents = pc.list_parent_indices(values)
+            else:
+                items = values
+                parents = None
+            if table != self.table and table not in self.context.complete:
+                continue  # the referenced table is not there: nothing to check against
+            # checked once per column when the table ends (is_in hashes its value set per call)
+            present = pc.is_valid(items)
+            lines = batch.line_array()
+            if parents is not None:
+                row_lines = pc.take(lines, pc.filter(parents, present))
+            else:
+                row_lines = pc.filter(lines, present)
+            self.deferred.append((column, table, target, pc.filter(items, present), row_lines))
+
+    def finish_references(self) -> None:
+        """Check every reference of this table, its own ids (refers_to) included, in one pass."""
+        empty = pa.array([], pa.string())
+        grouped: dict[tuple[str, str, str], tuple[list[pa.Array], list[pa.Array]]] = {}
+        for column, table, target, items, lines in self.deferred:
+            chunks = grouped.setdefault((column, table, target), ([], []))
+            chunks[0].append(items)
+            chunks[1].append(lines)
+        # one lookup per column: is_in hashes its value set on every call
+        for (column, table, target), (item_chunks, line_chunks) in grouped.items():
+            items = pa.chunked_array(item_chunks, pa.string()).combine_chunks()
+            lines = pa.chunked_array(line_chunks, pa.int64()).combine_chunks()
+            if table == self.table:
+                known = self.own_keys if self.own_keys is not None else empty
+            else:
+                known = self.context.keys.get((table, target), empty)
+            bad = pc.invert(pc.is_in(items, value_set=known))
+            for value, line in zip(
+                pc.filter(items, bad).to_pylist(), pc.filter(lines, bad).to_pylist(), strict=True
+            ):
+                self._issue_at(
+                    line,
+                    column,
+                    "GE602",
+                    f"{column} {value!r} is not a {target} of the {table} table",
+                    f"an existing {table}.{target}",
+                    value,
+                )
+        self.deferred.clear()
+
+    def documents(self, batch: Batch, typed: dict[str, pa.Array]) -> None:
+        if self.context.texts is None:
+            self.context.texts = {}
+        ids, texts, hashes = (typed[c].to_pylist() for c in ("doc_id", "text", "sha256"))
+        for row, (doc_id, text, sha) in enumerate(zip(ids, texts, hashes, strict=True)):
+            if doc_id is None or text is None:
+                continue
+            self.context.texts[doc_id] = text
+            actual = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            if sha is not None and actual != sha:
+                self.add(
+                    batch,
+                    row,
+                    "sha256",
+                    "GE503",
+                    f"sha256 of the text of {doc_id} is {actual}",
+                    sha,
+                    actual,
+                )
+
+    def grounding(self, batch: Batch, typed: dict[str, pa.Array]) -> None:
+        texts = self.context.texts
+        if texts is None:
+            return
+        # Slicing by code points per row: Arrow has no per-row slice bounds, and evidence is small.
+        columns = [typed[c].to_pylist() for c in ("doc_id", "start", "end", "quote")]
+        for row, (doc_id, start, end, quote) in enumerate(zip(*columns, strict=True)):
+            if None in (doc_id, start, end, quote) or end <= start or doc_id not in texts:
+                continue
+            text = texts[doc_id]
+            if end > len(text):
+                self.add(
+                    batch,
+                    row,
+                    "end",
+                    "GE502",
+                    f"end {end} is beyond the {len(text)} characters of {doc_id}",
+                    f"<= {len(text)}",
+                    end,
+                )
+            elif text[start:end] != quote:
+                self.add(
+                    batch,
+                    row,
+                    "quote",
+                    "GE501",
+                    f"quote is not the text of {doc_id} at {start}-{end}",
+                    text[start:end],
+                    quote,
+                )
+
+
+# --- vectorised cross-field rules ------------------------------------------------------------
+
+Cols = dict[str, pa.Array]
+_SUBTYPES = pa.array([str(s) for s in CROSSWALK])
+
+
+@cache
+def _crosswalk_column(attribute: str) -> pa.Array:
+    return pa.array([_v(getattr(cw, attribute)) for cw in CROSSWALK.values()], pa.string())
+
+
+def _crosswalk(cols: Cols, attribute: str) -> pa.Array:
+    index = pc.index_in(cols["event_subtype"], value_set=_SUBTYPES)
+    return pc.take(_crosswalk_column(attribute), index)
+
+
+def _v(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _same(a: pa.Array, b: pa.Array) -> pa.Array:
+    both_null = pc.and_(pc.is_null(a), pc.is_null(b))
+    return pc.or_(_known(pc.equal(a, b)), both_null)
+
+
+def _subtype_type(cols: Cols) -> pa.Array:
+    expected = _crosswalk(cols, "event_type")
+    return pc.not_equal(expected, cols["event_type"])
+
+
+def _acled_pair(cols: Cols) -> pa.Array:
+    kind, sub = cols["acled_event_type"], cols["acled_sub_event_type"]
+    pairs = pa.array([f"{k}\x1f{s}" for k, subs in ACLED_EVENT_TYPES.items() for s in subs])
+    kind_ok = pc.is_in(kind, value_set=pa.array(list(ACLED_EVENT_TYPES)))
+    pair_ok = pc.is_in(pc.binary_join_element_wise(kind, sub, "\x1f"), value_set=pairs)
+    any_given = pc.or_(pc.is_valid(kind), pc.is_valid(sub))
+    pair_bad = pc.and_(pc.is_valid(sub), pc.invert(pair_ok))
+    return pc.and_(any_given, pc.or_(pc.invert(kind_ok), pair_bad))
+
+
+def _crosswalk_rule(column: str) -> Callable[[Cols], pa.Array]:
+    def fails(cols: Cols) -> pa.Array:
+        known = pc.is_in(cols["event_subtype"], value_set=_SUBTYPES)
+        return pc.and_(known, pc.invert(_same(_crosswalk(cols, column), cols[column])))
+
+    return fails
+
+
+def _as_int(dates: pa.Array) -> pa.Array:
+    return dates.cast(pa.int32())
+
+
+def _date_precision(cols: Cols) -> pa.Array:
+    start, end, precision = cols["date_start"], cols["date_end"], cols["date_precision"]
+    span = pc.subtract(_as_int(end), _as_int(start))
+    day_after_end = pc.add(_as_int(end), 1).cast(pa.int32()).cast(pa.date32())
+    same_month = pc.and_(
+        pc.equal(pc.year(start), pc.year(end)), pc.equal(pc.month(start), pc.month(end))
+    )
+    fits = {
+        "day": pc.equal(span, 0),
+        "days": pc.and_(pc.greater_equal(span, 1), pc.less_equal(span, 5)),
+        "week": pc.equal(span, 6),
+        "month": pc.and_(
+            pc.and_(pc.equal(pc.day(start), 1), same_month), pc.equal(pc.day(day_after_end), 1)
+        ),
+        "year": pc.and_(
+            pc.and_(pc.equal(pc.year(start), pc.year(end)), pc.equal(pc.day_of_year(start), 1)),
+            pc.and_(pc.equal(pc.month(end), 12), pc.equal(pc.day(end), 31)),
+        ),
+    }
+    bad = _false(len(start))
+    for name, ok in fits.items():
+        bad = pc.or_(bad, pc.and_(pc.equal(precision, name), pc.invert(ok)))
+    aggregate = _known(cols["is_aggregate"])
+    ordered = pc.greater_equal(end, start)
+    return pc.and_(pc.and_(pc.invert(aggregate), ordered), bad)
+
+
+def _greater(a: str, b: str) -> Callable[[Cols], pa.Array]:
+    return lambda cols: pc.greater(cols[a], cols[b])
+
+
+def _low_high(prefix: str) -> Callable[[Cols], pa.Array]:
+    return lambda cols: pc.and_(
+        pc.is_null(cols[f"{prefix}_best"]),
+        pc.greater(cols[f"{prefix}_low"], cols[f"{prefix}_high"]),
+    )
+
+
+def _country_of_point(cols: Cols) -> pa.Array:
+    a2 = alpha2_to_alpha3()
+    from_admin1 = pc.take(
+        pa.array(list(a2.values())),
+        pc.index_in(
+            pc.utf8_slice_codeunits(cols["admin1_code"], 0, 2), value_set=pa.array(list(a2))
+        ),
+    )
+    return pc.coalesce(cols["country_iso3"], from_admin1)
+
+
+def _inside_country(cols: Cols) -> pa.Array:
+    lat, lon = cols["latitude"], cols["longitude"]
+    country = _country_of_point(cols)
+    located = pc.and_(pc.and_(pc.is_valid(lat), pc.is_valid(lon)), pc.is_valid(country))
+    bad = _false(len(lat))
+    t = BBOX_TOLERANCE
+    for code in pc.unique(pc.filter(country, located)).to_pylist():
+        boxes = country_boxes(code)
+        if not boxes:
+            continue
+        inside = _false(len(lat))
+        for x0, y0, x1, y1 in boxes:
+            box = pc.and_(
+                pc.and_(pc.greater_equal(lon, x0 - t), pc.less_equal(lon, x1 + t)),
+                pc.and_(pc.greater_equal(lat, y0 - t), pc.less_equal(lat, y1 + t)),
+            )
+            inside = pc.or_(inside, _known(box))
+        mine = pc.and_(located, _known(pc.equal(country, code)))
+        bad = pc.or_(bad, pc.and_(mine, pc.invert(inside)))
+    return bad
+
+
+def _admin1_country(cols: Cols) -> pa.Array:
+    a3 = alpha3_to_alpha2()
+    expected = pc.take(
+        pa.array(list(a3.values())), pc.index_in(cols["country_iso3"], value_set=pa.array(list(a3)))
+    )
+    return pc.not_equal(pc.utf8_slice_codeunits(cols["admin1_code"], 0, 2), expected)
+
+
+def _attributors(cols: Cols) -> pa.Array:
+    return pc.fill_null(pc.list_value_length(cols["attributed_by"]), 0)
+
+
+VECTOR: dict[str, Callable[[Cols], pa.Array]] = {
+    "subtype_type": _subtype_type,
+    "acled_pair": _acled_pair,
+    **{f"crosswalk_{c}": _crosswalk_rule(c) for c in CROSSWALK_COLUMNS},
+    "date_order": lambda cols: pc.less(cols["date_end"], cols["date_start"]),
+    "date_precision": _date_precision,
+    **{
+        name: fn
+        for prefix in ("fatalities", "injuries")
+        for name, fn in (
+            (f"{prefix}_low_best", _greater(f"{prefix}_low", f"{prefix}_best")),
+            (f"{prefix}_best_high", _greater(f"{prefix}_best", f"{prefix}_high")),
+            (f"{prefix}_low_high", _low_high(prefix)),
+        )
+    },
+    "inside_country": _inside_country,
+    "admin1_country": _admin1_country,
+    "both_coordinates": lambda cols: pc.xor(
+        pc.is_null(cols["latitude"]), pc.is_null(cols["longitude"])
+    ),
+    "alleged_attributor": lambda cols: pc.and_(
+        pc.equal(cols["initiator_attribution"], "alleged"), pc.equal(_attributors(cols), 0)
+    ),
+    "unattributed_attributor": lambda cols: pc.and_(
+        pc.equal(cols["initiator_attribution"], "unattributed"), pc.greater(_attributors(cols), 0)
+    ),
+    "span_order": lambda cols: pc.less_equal(cols["end"], cols["start"]),
+}
+
+
+def check_batches(checker: TableChecker, batches: Iterator[Batch]) -> Iterator[dict[str, pa.Array]]:
+    """Run `checker` over every batch, yielding typed columns; keys and references at the end."""
+    for batch in batches:
+        yield checker.check(batch)
+    checker.finish_keys()
+    checker.finish_references()

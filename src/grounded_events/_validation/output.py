@@ -1,0 +1,98 @@
+"""Writing a Report: plain text (coloured on a terminal), JSON, or GitHub workflow annotations."""
+
+from __future__ import annotations
+
+import json
+
+from grounded_events._report import Issue, Report
+from grounded_events._validation.codes import CODES, layer_of
+
+FORMATS = ("text", "json", "github")
+
+_RED, _DIM, _BOLD, _RESET = "\033[31m", "\033[2m", "\033[1m", "\033[0m"
+
+
+def _where(issue: Issue) -> str:
+    where = issue.file
+    if issue.line is not None:
+        where += f":{issue.line}"
+    return where
+
+
+def _text_line(issue: Issue, colour: bool) -> str:
+    parts = [_where(issue) + ":", issue.code, issue.message]
+    details = []
+    if issue.expected is not None:
+        details.append(f"expected {issue.expected}")
+    if issue.actual is not None:
+        details.append(f"got {issue.actual!r}")
+    if colour:
+        parts[0] = _BOLD + parts[0] + _RESET
+        parts[1] = _RED + parts[1] + _RESET
+    line = " ".join(parts)
+    if details:
+        detail = "; ".join(details)
+        line += " (" + (_DIM + detail + _RESET if colour else detail) + ")"
+    return line
+
+
+def summary(report: Report, max_errors: int | None) -> str:
+    """One closing line: how many files, how many errors, and whether the list was cut."""
+    files = len(report.files)
+    noun = "file" if files == 1 else "files"
+    if report.ok:
+        return f"{files} {noun} valid"
+    count = len(report.errors)
+    text = f"{count} error{'s' if count != 1 else ''} in {files} {noun}"
+    if report.truncated:
+        text += f" (stopped after --max-errors {max_errors}; there are more)"
+    return text
+
+
+def _escape_property(value: str) -> str:
+    return (
+        value.replace("%", "%25")
+        .replace("\r", "%0D")
+        .replace("\n", "%0A")
+        .replace(":", "%3A")
+        .replace(",", "%2C")
+    )
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def render(report: Report, fmt: str, colour: bool = False, max_errors: int | None = None) -> str:
+    """The report in one of FORMATS."""
+    if fmt == "json":
+        return json.dumps([e.to_dict() for e in report.errors], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "github":
+        lines = []
+        for e in report.errors:
+            props = f"file={_escape_property(e.file)}"
+            if e.line is not None:
+                props += f",line={e.line}"
+            title = f"{e.code} {CODES[e.code].title}" if e.code in CODES else e.code
+            message = e.message
+            if e.expected is not None:
+                message += f" (expected {e.expected}"
+                message += f"; got {e.actual!r})" if e.actual is not None else ")"
+            lines.append(
+                f"::error {props},title={_escape_property(title)}::{_escape_data(message)}"
+            )
+        if report.truncated:
+            lines.append(f"::warning title=max-errors::{summary(report, max_errors)}")
+        return "\n".join(lines) + ("\n" if lines else "")
+    out = [_text_line(e, colour) for e in report.errors]
+    out.append(summary(report, max_errors))
+    return "\n".join(out) + "\n"
+
+
+def exit_code(report: Report) -> int:
+    """0 valid, 2 when an input could not be read, else 1."""
+    if report.ok:
+        return 0
+    if any(e.code in CODES and layer_of(e.code) == "input" for e in report.errors):
+        return 2
+    return 1

@@ -1,0 +1,514 @@
+"""What to validate: paths, folders and data packages expanded into checks, run in one pass."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from grounded_events._report import Issue, Report
+from grounded_events._tables import TABLES
+from grounded_events._validation.annotations import (
+    Shared,
+    check_annotation,
+    check_event_records,
+    is_record_file,
+    load_seeds,
+)
+from grounded_events._validation.columnar import (
+    Batch,
+    Context,
+    TableChecker,
+    arrow_schema,
+    check_batches,
+)
+from grounded_events._validation.readers import (
+    BATCH_ROWS,
+    KNOWN_EXTENSIONS,
+    TABLE_EXTENSIONS,
+    ReadProblem,
+    cells_from_json,
+    check_file,
+    csv_batches,
+    json_table_batches,
+    jsonl_records,
+    parquet_batches,
+    parse_json,
+    read_text,
+    rows_to_batch,
+    sniff,
+    table_from_columns,
+    table_name,
+)
+from grounded_events._validation.rules import references
+from grounded_events._yaml import YamlError, loads
+
+# Tables in the order their keys are needed by the tables that reference them.
+TABLE_ORDER = ("documents", "actors", "events", "event_actors", "evidence")
+
+
+def _issue(display: str, problem: ReadProblem) -> Issue:
+    return Issue(display, problem.line, problem.field, problem.code, problem.message)
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def _jsonl_table(path: Path) -> tuple[list[str], Iterator[Batch]]:
+    records = jsonl_records(path)
+    first_rows: list[dict[str, Any]] = []
+    first_lines: list[int] = []
+    for item in records:
+        if isinstance(item, ReadProblem):
+            raise item
+        number, value = item
+        if not isinstance(value, dict):
+            raise ReadProblem("GE108", "each line of a JSONL table is one JSON object", number)
+        first_rows.append(cells_from_json(value))
+        first_lines.append(number)
+        if len(first_rows) >= BATCH_ROWS:
+            break
+    names = list(dict.fromkeys(k for r in first_rows[:1] for k in r))
+
+    def batches() -> Iterator[Batch]:
+        rows, lines = first_rows, first_lines
+        while rows:
+            yield rows_to_batch(rows, lines)
+            rows, lines = [], []
+            for item in records:
+                if isinstance(item, ReadProblem):
+                    raise item
+                number, value = item
+                if not isinstance(value, dict):
+                    raise ReadProblem(
+                        "GE108", "each line of a JSONL table is one JSON object", number
+                    )
+                rows.append(cells_from_json(value))
+                lines.append(number)
+                if len(rows) >= BATCH_ROWS:
+                    break
+
+    return names, batches()
+
+
+def open_table(
+    path: Path, kind: str, table: str | None = None, folder: Path | None = None
+) -> tuple[list[str], Iterator[Batch]]:
+    """Column names and batches of a table file of `kind` (csv, parquet, jsonl)."""
+    if kind == "csv":
+        return csv_batches(path)
+    if kind == "parquet":
+        return parquet_batches(path)
+    if table is not None and folder is not None:
+        fast = json_table_batches(path, arrow_schema(folder, table))
+        if fast is not None:
+            return fast
+    return _jsonl_table(path)
+
+
+def _kind(path: Path) -> str:
+    kind = sniff(path)
+    return kind if kind in ("csv", "parquet", "jsonl") else "unknown"
+
+
+def check_tables(
+    group: dict[str, Path],
+    report: dict[str, str],
+    folder: Path,
+    texts_fallback: dict[str, Path] | None = None,
+) -> list[Issue]:
+    """Check the tables in `report` (table -> display name); the others in `group` lend keys."""
+    context = Context()
+    needed = set(report)
+    for table in report:
+        needed |= {t for _, t, _ in references(table)}
+        if table == "evidence":
+            needed.add("documents")
+    group = dict(group)
+    if "evidence" in report and "documents" not in group and texts_fallback:
+        group.update({k: v for k, v in texts_fallback.items() if k == "documents"})
+    issues: list[Issue] = []
+    for table in TABLE_ORDER:
+        if table not in group or table not in needed:
+            continue
+        path = group[table]
+        reporting = table in report
+        display = report.get(table, str(path))
+        checker = TableChecker(folder, table, display, context, report=reporting)
+        try:
+            kind = _kind(path)
+            names, batches = open_table(path, kind, table, folder)
+            checker.check_header(Batch({}, []), names, 1 if kind == "csv" else None)
+            if table == "evidence" and context.texts is None and reporting:
+                issues.append(
+                    Issue(
+                        display,
+                        None,
+                        None,
+                        "GE505",
+                        "cannot check quotes: no documents table (documents.csv or "
+                        "documents.parquet) next to this file or in its package",
+                        "a documents table",
+                        None,
+                    )
+                )
+            for _ in check_batches(checker, batches):
+                pass
+        except ReadProblem as problem:
+            if reporting:
+                issues += checker.sorted_issues()
+                issues.append(_issue(display, problem))
+            continue
+        if reporting:
+            issues += checker.sorted_issues()
+    return issues
+
+
+def _siblings(directory: Path) -> dict[str, list[Path]]:
+    """Table files in a folder by table name."""
+    out: dict[str, list[Path]] = {}
+    for child in sorted(directory.iterdir()) if directory.is_dir() else []:
+        if child.suffix.lower() in (*TABLE_EXTENSIONS, ".jsonl") and table_name(child):
+            out.setdefault(table_name(child) or "", []).append(child)
+    return out
+
+
+def _group_for(paths: list[Path]) -> dict[str, Path]:
+    """The tables next to the given files, preferring the given files' own format."""
+    directory = paths[0].parent
+    suffix = paths[0].suffix.lower()
+    group: dict[str, Path] = {}
+    for table, candidates in _siblings(directory).items():
+        same = [c for c in candidates if c.suffix.lower() == suffix]
+        group[table] = (same or candidates)[0]
+    return group
+
+
+# --- data packages ----------------------------------------------------------------------------
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    sha = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            sha.update(block)
+            size += len(block)
+    return sha.hexdigest(), size
+
+
+def check_package(
+    descriptor: Path, display: str, folder: Path, shared: Shared, seeds_dir: Path
+) -> list[Issue]:
+    """Release integrity of every resource, then every table and record file it lists."""
+    try:
+        text = read_text(descriptor)
+        data = parse_json(text)
+    except ReadProblem as problem:
+        return [_issue(display, problem)]
+    try:
+        lines = loads(text).lines
+    except YamlError:
+        lines = {}
+
+    def line_of(*loc: Any) -> int | None:
+        while loc:
+            if loc in lines:
+                return lines[loc]
+            loc = loc[:-1]
+        return 1
+
+    resources = data.get("resources") if isinstance(data, dict) else None
+    if not isinstance(resources, list):
+        return [
+            Issue(
+                display,
+                1,
+                "resources",
+                "GE113",
+                "datapackage.json has no resources list",
+                "a list of resources",
+                None,
+            )
+        ]
+    issues: list[Issue] = []
+    base = descriptor.parent
+    groups: dict[str, dict[str, Path]] = {}
+    displays: dict[Path, str] = {}
+    records: list[Path] = []
+    for i, resource in enumerate(resources):
+        rpath = resource.get("path") if isinstance(resource, dict) else None
+        if (
+            not isinstance(rpath, str)
+            or not rpath
+            or Path(rpath).is_absolute()
+            or ".." in Path(rpath).parts
+        ):
+            issues.append(
+                Issue(
+                    display,
+                    line_of("resources", i),
+                    f"resources[{i}].path",
+                    "GE113",
+                    "a resource needs a relative path inside the package",
+                    "a relative path",
+                    repr(rpath),
+                )
+            )
+            continue
+        path = base / rpath
+        shown = str(Path(display).parent / rpath)
+        if not path.is_file():
+            issues.append(
+                Issue(
+                    display,
+                    line_of("resources", i, "path"),
+                    f"resources[{i}].path",
+                    "GE703",
+                    f"resource {rpath} is listed but not there",
+                    rpath,
+                    None,
+                )
+            )
+            continue
+        sha, size = _digest(path)
+        expected_hash = resource.get("hash")
+        if isinstance(expected_hash, str):
+            algorithm, _, hexdigest = expected_hash.rpartition(":")
+            if algorithm in ("", "sha256") and hexdigest != sha:
+                issues.append(
+                    Issue(
+                        display,
+                        line_of("resources", i, "hash"),
+                        f"resources[{i}].hash",
+                        "GE701",
+                        f"{rpath} has sha256 {sha}, datapackage.json says {hexdigest}: the file changed after the release was built",
+                        expected_hash,
+                        f"sha256:{sha}",
+                    )
+                )
+        expected_bytes = resource.get("bytes")
+        if isinstance(expected_bytes, int) and expected_bytes != size:
+            issues.append(
+                Issue(
+                    display,
+                    line_of("resources", i, "bytes"),
+                    f"resources[{i}].bytes",
+                    "GE702",
+                    f"{rpath} has {size} bytes, datapackage.json says {expected_bytes}",
+                    str(expected_bytes),
+                    str(size),
+                )
+            )
+        kind = sniff(path)
+        name = table_name(path)
+        if kind == "jsonl" and jsonl_holds_records(path):
+            records.append(path)
+            displays[path] = shown
+        elif kind in ("csv", "parquet", "jsonl"):
+            if name is None and isinstance(resource.get("name"), str):
+                stem = resource["name"].replace("_", "-").split("-")[0]
+                name = stem if stem in TABLES else None
+            if name is not None:
+                groups.setdefault(kind, {}).setdefault(name, path)
+                displays[path] = shown
+    documents = next((g for g in groups.values() if "documents" in g), None)
+    for group in groups.values():
+        report = {t: displays[p] for t, p in group.items()}
+        issues += check_tables(group, report, folder, documents)
+    for path in records:
+        texts, why = _documents_texts(documents, folder, shared, seeds_dir)
+        issues += check_event_records(path, displays[path], folder, texts, why)
+    return issues
+
+
+def _documents_texts(
+    group: dict[str, Path] | None, folder: Path, shared: Shared, seeds_dir: Path
+) -> tuple[dict[str, str] | None, str | None]:
+    """doc_id -> text from a documents table, else from the seeds; or why there is none."""
+    if group and "documents" in group:
+        context = Context()
+        checker = TableChecker(folder, "documents", "", context, report=False)
+        try:
+            _, batches = open_table(group["documents"], _kind(group["documents"]))
+            for _ in check_batches(checker, batches):
+                pass
+            return context.texts or {}, None
+        except ReadProblem as problem:
+            return None, problem.message
+    load_seeds(shared, seeds_dir)
+    if shared.seeds is not None:
+        return {k: t for k, (_, t) in shared.seeds.items() if t is not None}, None
+    return None, f"no documents table next to the file and {shared.seeds_problem}"
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def _expand(path: Path) -> Iterator[Path] | Issue:
+    if not path.exists():
+        return Issue(str(path), None, None, "GE101", "no such file or directory")
+    if path.is_file():
+        return iter([path])
+    if not path.is_dir():
+        return Issue(str(path), None, None, "GE102", "neither a file nor a directory")
+    if (path / "datapackage.json").is_file():
+        return iter([path / "datapackage.json"])
+    files = sorted(
+        p
+        for p in path.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in KNOWN_EXTENSIONS
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    )
+    # a folder with a datapackage.json inside is that package: its descriptor, not its files
+    packages = {p.parent for p in files if p.name == "datapackage.json"}
+    files = [
+        p
+        for p in files
+        if p.name == "datapackage.json" or not any(d in p.parents for d in packages)
+    ]
+    if not files:
+        return Issue(
+            str(path),
+            None,
+            None,
+            "GE102",
+            "no YAML, JSON, JSONL, CSV or Parquet file in this folder",
+        )
+    return iter(files)
+
+
+def run(paths: list[Path], folder: Path, seeds_dir: Path, max_errors: int | None = None) -> Report:
+    """Validate every path; the Report holds every error (or the first `max_errors`)."""
+    report = Report()
+    shared = Shared()
+    tables_by_dir: dict[Path, dict[str, Path]] = {}
+    seen: set[Path] = set()
+    for given in paths:
+        expanded = _expand(given)
+        if isinstance(expanded, Issue):
+            report.errors.append(expanded)
+            report.files.append(str(given))
+            continue
+        for path in expanded:
+            if path.resolve() in seen:
+                continue  # the same file named twice is checked once
+            seen.add(path.resolve())
+            display = str(path)
+            report.files.append(display)
+            issues = _check_one(path, display, folder, seeds_dir, shared, tables_by_dir)
+            report.errors += issues
+            if max_errors is not None and len(report.errors) > max_errors:
+                break
+    for _directory, tables in tables_by_dir.items():
+        group = _group_for(list(tables.values()))
+        group.update(tables)
+        report.errors += check_tables(group, {t: str(p) for t, p in tables.items()}, folder)
+    report.errors += shared.finish()
+    if max_errors is not None and len(report.errors) > max_errors:
+        report.errors = report.errors[:max_errors]
+        report.truncated = True
+    return report
+
+
+def _check_one(
+    path: Path,
+    display: str,
+    folder: Path,
+    seeds_dir: Path,
+    shared: Shared,
+    tables_by_dir: dict[Path, dict[str, Path]],
+) -> list[Issue]:
+    try:
+        check_file(path)
+    except ReadProblem as problem:
+        return [_issue(display, problem)]
+    kind = sniff(path)
+    if kind == "datapackage":
+        return check_package(path, display, folder, shared, seeds_dir)
+    if kind in ("yaml", "json"):
+        return check_annotation(path, display, folder, seeds_dir, shared)
+    if kind in ("csv", "parquet", "jsonl"):
+        name = table_name(path)
+        if kind == "jsonl" and (name is None or jsonl_holds_records(path)):
+            return _check_jsonl(path, display, folder, seeds_dir, shared)
+        if name is None:
+            try:
+                names, _ = open_table(path, kind)
+            except ReadProblem as problem:
+                return [_issue(display, problem)]
+            name = table_from_columns(names)
+        if name is None:
+            return [
+                Issue(
+                    display,
+                    1,
+                    None,
+                    "GE112",
+                    "the columns match no table of the schema; name the file after its table (events.csv, evidence.parquet, ...)",
+                    "the columns of " + ", ".join(TABLES),
+                    None,
+                )
+            ]
+        bucket = tables_by_dir.setdefault(path.parent, {})
+        if name in bucket:
+            # a second file of the same table in the same folder: check it on its own
+            return check_tables({**_group_for([path]), name: path}, {name: display}, folder)
+        bucket[name] = path
+        return []
+    return [
+        Issue(
+            display,
+            None,
+            None,
+            "GE112",
+            "cannot tell what this file is: expected .yaml/.json annotations, .jsonl records, .csv/.parquet tables or datapackage.json",
+            None,
+            path.suffix or None,
+        )
+    ]
+
+
+def jsonl_holds_records(path: Path) -> bool:
+    """Whether a JSONL file holds events.jsonl records (by its first value), not table rows."""
+    try:
+        for item in jsonl_records(path):
+            if isinstance(item, tuple):
+                return is_record_file(item[1])
+            return False
+    except ReadProblem:
+        return False
+    return True
+
+
+def _check_jsonl(
+    path: Path, display: str, folder: Path, seeds_dir: Path, shared: Shared
+) -> list[Issue]:
+    first = None
+    try:
+        for item in jsonl_records(path):
+            if isinstance(item, tuple):
+                first = item[1]
+                break
+    except ReadProblem as problem:
+        return [_issue(display, problem)]
+    if first is None or is_record_file(first):
+        group = _group_for([path])
+        texts, why = _documents_texts(group, folder, shared, seeds_dir)
+        return check_event_records(path, display, folder, texts, why)
+    name = table_from_columns(list(first)) if isinstance(first, dict) else None
+    if name is None:
+        return [
+            Issue(
+                display,
+                1,
+                None,
+                "GE112",
+                "the JSON lines are neither events.jsonl records nor rows of a table",
+                None,
+                None,
+            )
+        ]
+    return check_tables({**_group_for([path]), name: path}, {name: display}, folder)

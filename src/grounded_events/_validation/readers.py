@@ -1,0 +1,472 @@
+"""Reading inputs safely: kinds of file, text with encoding checks, CSV/Parquet/JSONL as Arrow batches."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.json as pajson
+import pyarrow.parquet as pq
+
+from grounded_events._tables import LIST_SEPARATOR, TABLES
+from grounded_events._validation.columnar import Batch
+
+# Rows per Arrow batch: memory stays bounded by the batch, not the file.
+BATCH_ROWS = 65_536
+# Parquet rows per batch: measured as the best time/peak-memory trade-off.
+PARQUET_ROWS = 16_384
+# Bytes per CSV or JSON block (~12k event rows): small per-batch overhead, low memory.
+TEXT_BLOCK = 4 << 20
+CSV_BLOCK = TEXT_BLOCK
+# The largest cell or JSON value accepted; a news article is a few kB, a book about 1 MiB.
+MAX_CELL = 1 << 20
+
+TABLE_EXTENSIONS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+YAML_EXTENSIONS = {".yaml", ".yml"}
+JSON_EXTENSIONS = {".json"}
+JSONL_EXTENSIONS = {".jsonl", ".ndjson"}
+KNOWN_EXTENSIONS = set(TABLE_EXTENSIONS) | YAML_EXTENSIONS | JSON_EXTENSIONS | JSONL_EXTENSIONS
+
+
+class ReadProblem(Exception):
+    """The input cannot be read: an input-layer code, the line and field if known, and why."""
+
+    def __init__(
+        self, code: str, message: str, line: int | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+        self.field = field
+
+
+_BOMS = {
+    codecs.BOM_UTF32_LE: "UTF-32",
+    codecs.BOM_UTF32_BE: "UTF-32",
+    codecs.BOM_UTF16_LE: "UTF-16",
+    codecs.BOM_UTF16_BE: "UTF-16",
+}
+_HINT = (
+    "save the file as UTF-8 (for example `iconv -f {source} -t UTF-8 FILE > FILE.utf8`, or "
+    "'CSV UTF-8' in a spreadsheet's Save As)"
+)
+
+
+def check_file(path: Path) -> None:
+    """Refuse what is not a readable, non-empty file."""
+    if not path.exists():
+        raise ReadProblem("GE101", f"{path}: no such file")
+    if not path.is_file():
+        raise ReadProblem("GE102", f"{path}: not a file")
+    if path.stat().st_size == 0:
+        raise ReadProblem("GE103", "the file is empty")
+
+
+def encoding_problem(data: bytes, start: int) -> ReadProblem:
+    """A GE104 error at byte `start`, with the line and a hint."""
+    for bom, name in _BOMS.items():
+        if data.startswith(bom):
+            hint = _HINT.format(source=name)
+            return ReadProblem("GE104", f"the file is {name} (byte-order mark); {hint}", 1)
+    line = data.count(b"\n", 0, start) + 1
+    byte = data[start : start + 1].hex()
+    return ReadProblem(
+        "GE104",
+        f"not UTF-8: byte 0x{byte} at offset {start} cannot be decoded; "
+        + _HINT.format(source="LATIN1"),
+        line,
+    )
+
+
+def read_text(path: Path) -> str:
+    """The file as text: UTF-8, a UTF-8 byte-order mark dropped, CRLF read as LF."""
+    check_file(path)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise encoding_problem(data, exc.start) from None
+    if any(data.startswith(b) for b in _BOMS):
+        raise encoding_problem(data, 0)
+    if not text.strip():
+        raise ReadProblem("GE103", "the file is empty (only whitespace)")
+    return text.replace("\r\n", "\n")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def parse_json(text: str, line_offset: int = 0) -> Any:
+    """JSON with duplicate keys refused; errors carry their line."""
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as exc:
+        raise ReadProblem("GE106", f"duplicate key {exc.key!r}", line_offset + 1 or None) from None
+    except json.JSONDecodeError as exc:
+        raise ReadProblem(
+            "GE108", f"malformed JSON: {exc.msg} (column {exc.colno})", line_offset + exc.lineno
+        ) from None
+    except RecursionError:
+        raise ReadProblem("GE108", "malformed JSON: nested too deeply", line_offset + 1) from None
+
+
+# --- what a file is ---------------------------------------------------------------------------
+
+
+def table_from_columns(names: list[str]) -> str | None:
+    """The table whose columns best match a header; None when none shares its primary key."""
+    best, score = None, 0
+    for name, table in TABLES.items():
+        common = len(set(names) & set(table.columns))
+        if set(table.primary_key) <= set(names) and common > score:
+            best, score = name, common
+    return best
+
+
+def table_name(path: Path) -> str | None:
+    """The table a file holds, from its base name (events.csv, events.parquet)."""
+    stem = path.name.split(".")[0]
+    return stem if stem in TABLES else None
+
+
+def sniff(path: Path) -> str:
+    """What kind of input a file is: yaml, json, datapackage, jsonl, csv, parquet, or unknown."""
+    suffix = path.suffix.lower()
+    if path.name == "datapackage.json":
+        return "datapackage"
+    if suffix in YAML_EXTENSIONS:
+        return "yaml"
+    if suffix in JSONL_EXTENSIONS:
+        return "jsonl"
+    if suffix in TABLE_EXTENSIONS:
+        return TABLE_EXTENSIONS[suffix]
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return "unknown"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if suffix in JSON_EXTENSIONS or stripped.startswith((b"{", b"[")):
+        if b'"resources"' in head and suffix in JSON_EXTENSIONS:
+            return "datapackage"
+        first_line = stripped.split(b"\n", 1)[0].strip()
+        if suffix not in JSON_EXTENSIONS and first_line.endswith(b"}") and b"\n{" in stripped:
+            return "jsonl"
+        return "json"
+    return "unknown"
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def _csv_header(path: Path) -> list[str]:
+    data = path.open("rb").read(CSV_BLOCK)
+    for bom in _BOMS:
+        if data.startswith(bom):
+            raise encoding_problem(data, 0)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(data) - 4:  # not just a character cut by the block end
+            head_end = data.find(b"\n")
+            if head_end == -1 or exc.start < head_end:
+                raise encoding_problem(data, exc.start) from None
+        text = data[: exc.start].decode("utf-8-sig")
+    if not text.strip():
+        raise ReadProblem("GE103", "the file is empty (only whitespace)")
+    try:
+        return next(csv.reader(text.splitlines()[:1]))
+    except (csv.Error, StopIteration) as exc:
+        raise ReadProblem("GE109", f"malformed CSV header: {exc}", 1) from None
+
+
+def _locate_csv_problem(path: Path, arrow_message: str) -> ReadProblem:
+    """Find the first bad record with Python's csv module (only on the error path)."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return encoding_problem(data, exc.start)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_CELL)
+    try:
+        reader = csv.reader(text.splitlines(keepends=True), strict=True)
+        header: list[str] | None = None
+        row = 0
+        try:
+            for record in reader:
+                row += 1
+                if header is None:
+                    header = record
+                elif len(record) != len(header):
+                    return ReadProblem(
+                        "GE109",
+                        f"row {row} has {len(record)} cells, the header has {len(header)}",
+                        row,
+                    )
+        except csv.Error as exc:
+            if "larger than field limit" in str(exc):
+                return ReadProblem("GE110", f"a cell is larger than {MAX_CELL} characters", row + 1)
+            return ReadProblem("GE109", f"malformed CSV: {exc}", row + 1)
+    finally:
+        csv.field_size_limit(limit)
+    if "straddling" in arrow_message or "larger than" in arrow_message:
+        return ReadProblem("GE110", f"a cell is larger than {MAX_CELL} characters")
+    return ReadProblem("GE109", f"malformed CSV: {arrow_message.splitlines()[0]}")
+
+
+def _check_cells(batch: Batch) -> None:
+    for name, column in batch.columns.items():
+        if pa.types.is_string(column.type) and len(column):
+            # bytes bound code points from above: count code points only when bytes say maybe
+            if (pc.max(pc.binary_length(column)).as_py() or 0) <= MAX_CELL:
+                continue
+            lengths = pc.utf8_length(column)
+            longest = pc.max(lengths).as_py()
+            if longest is not None and longest > MAX_CELL:
+                row = pc.index(lengths, longest).as_py()
+                raise ReadProblem(
+                    "GE110",
+                    f"cell of {longest} characters; at most {MAX_CELL} are read",
+                    batch.lines[row],
+                    name,
+                )
+
+
+def csv_batches(path: Path) -> tuple[list[str], Iterator[Batch]]:
+    """The header and the record batches of a CSV file, every column as text."""
+    check_file(path)
+    names = _csv_header(path)
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=CSV_BLOCK, use_threads=True),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise _locate_csv_problem(path, str(exc)) from None
+
+    def batches() -> Iterator[Batch]:
+        row = 1  # the header is row 1, as a spreadsheet shows it
+        while True:
+            try:
+                record_batch = reader.read_next_batch()
+            except StopIteration:
+                return
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                raise _locate_csv_problem(path, str(exc)) from None
+            n = record_batch.num_rows
+            batch = Batch(
+                dict(zip(record_batch.schema.names, record_batch.columns, strict=True)),
+                range(row + 1, row + 1 + n),
+                neutralised=True,
+            )
+            row += n
+            _check_cells(batch)
+            yield batch
+
+    return names, batches()
+
+
+# --- Parquet ----------------------------------------------------------------------------------
+
+
+def parquet_batches(path: Path) -> tuple[list[str], Iterator[Batch]]:
+    """The column names and record batches of a Parquet file."""
+    check_file(path)
+    try:
+        handle = pq.ParquetFile(path)
+        names = handle.schema_arrow.names
+    except (pa.ArrowException, OSError) as exc:
+        raise ReadProblem(
+            "GE111", f"not a readable Parquet file: {str(exc).splitlines()[0]}"
+        ) from None
+
+    def batches() -> Iterator[Batch]:
+        row = 0
+        try:
+            for record_batch in handle.iter_batches(batch_size=PARQUET_ROWS):
+                n = record_batch.num_rows
+                batch = Batch(
+                    dict(zip(record_batch.schema.names, record_batch.columns, strict=True)),
+                    range(row + 1, row + 1 + n),
+                )
+                row += n
+                _check_cells(batch)
+                yield batch
+        except (pa.ArrowException, OSError) as exc:
+            raise ReadProblem(
+                "GE111", f"Parquet file is damaged after row {row}: {str(exc).splitlines()[0]}"
+            ) from None
+
+    return names, batches()
+
+
+# --- JSON lines -------------------------------------------------------------------------------
+
+
+def jsonl_records(path: Path) -> Iterator[tuple[int, Any] | ReadProblem]:
+    """(line, parsed value) per non-blank line, or a ReadProblem for a line that is not JSON."""
+    check_file(path)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        if any(head.startswith(b) for b in _BOMS):
+            raise encoding_problem(head, 0)
+        handle.seek(0)
+        offset = 0
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[3:]
+            try:
+                text = decoder.decode(raw)
+            except UnicodeDecodeError as exc:
+                problem = encoding_problem(raw, exc.start)
+                problem.line = number
+                yield problem
+                decoder.reset()
+                continue
+            offset += len(raw)
+            if not text.strip():
+                continue
+            if len(text) > MAX_CELL * 4:
+                yield ReadProblem("GE110", f"line of {len(text)} characters is too large", number)
+                continue
+            try:
+                yield number, parse_json(text, number - 1)
+            except ReadProblem as problem:
+                yield problem
+
+
+def _plain_lines(path: Path) -> bool:
+    """Whether every line is one JSON value: no blank lines, no byte-order mark, UTF-8 only."""
+    previous = b"\n"
+    with path.open("rb") as handle:
+        head = handle.read(3)
+        if head.startswith(codecs.BOM_UTF8) or head[:1] in (b"\n", b"\r", b" "):
+            return False
+        handle.seek(0)
+        while block := handle.read(CSV_BLOCK):
+            if b"\n\n" in block or b"\n\r\n" in block or (previous == b"\n" and block[:1] == b"\n"):
+                return False
+            previous = block[-1:]
+    return True
+
+
+def json_table_batches(path: Path, schema: pa.Schema) -> tuple[list[str], Iterator[Batch]] | None:
+    """Rows of a JSONL table read by pyarrow.json with the table's types, or None to go line-wise.
+
+    Line numbers are row numbers, so files with blank lines go line-wise; a value of the wrong
+    JSON type stops pyarrow, and then the rest of the file is read line-wise (same checks).
+    """
+    check_file(path)
+    if not _plain_lines(path):
+        return None
+    # dates stay text: the engine parses them and reports the bad ones
+    fields = [pa.field(f.name, pa.string() if f.type == pa.date32() else f.type) for f in schema]
+    try:
+        reader = pajson.open_json(
+            path,
+            read_options=pajson.ReadOptions(block_size=CSV_BLOCK, use_threads=True),
+            parse_options=pajson.ParseOptions(
+                explicit_schema=pa.schema(fields), unexpected_field_behavior="infer"
+            ),
+        )
+        first = reader.read_next_batch()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, StopIteration):
+        return None
+
+    def batches() -> Iterator[Batch]:
+        row = 0
+        record_batch = first
+        while True:
+            n = record_batch.num_rows
+            batch = Batch(
+                dict(zip(record_batch.schema.names, record_batch.columns, strict=True)),
+                range(row + 1, row + 1 + n),
+            )
+            row += n
+            _check_cells(batch)
+            yield batch
+            try:
+                record_batch = reader.read_next_batch()
+            except StopIteration:
+                return
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                yield from _line_batches(path, skip=row)
+                return
+
+    return list(first.schema.names), batches()
+
+
+def _line_batches(path: Path, skip: int) -> Iterator[Batch]:
+    rows: list[dict[str, Any]] = []
+    lines: list[int] = []
+    for item in jsonl_records(path):
+        if isinstance(item, ReadProblem):
+            raise item
+        number, value = item
+        if number <= skip:
+            continue
+        if not isinstance(value, dict):
+            raise ReadProblem("GE108", "each line of a JSONL table is one JSON object", number)
+        rows.append(cells_from_json(value))
+        lines.append(number)
+        if len(rows) >= BATCH_ROWS:
+            yield rows_to_batch(rows, lines)
+            rows, lines = [], []
+    if rows:
+        yield rows_to_batch(rows, lines)
+
+
+def cells_from_json(record: dict[str, Any]) -> dict[str, str | None]:
+    """A JSON row as CSV-like text cells, so that one engine checks both."""
+    out: dict[str, str | None] = {}
+    for key, value in record.items():
+        if value is None:
+            out[key] = None
+        elif isinstance(value, bool):
+            out[key] = "true" if value else "false"
+        elif isinstance(value, list):
+            out[key] = LIST_SEPARATOR.join(str(v) for v in value)
+        elif isinstance(value, dict):
+            out[key] = json.dumps(value)
+        else:
+            out[key] = str(value)
+    return out
+
+
+def rows_to_batch(rows: list[dict[str, Any]], lines: list[int]) -> Batch:
+    """A batch of text columns from row dicts (keys in first-seen order)."""
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    columns = {n: pa.array([r.get(n) for r in rows], pa.string()) for n in names}
+    return Batch(columns, lines)

@@ -1,0 +1,595 @@
+"""grounded-events validate: layered checks with stable codes, precise locations, no tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from grounded_events._models import AnnotationFile, Document
+from grounded_events._tables import TABLES, document_row, rows_from_annotation
+from grounded_events._validation import UsageError, validate
+from grounded_events._validation.cli import configure, run
+from grounded_events._validation.codes import CODES, markdown_table
+from grounded_events.cli import main
+
+TEXT = (
+    "BAGHDAD - Rockets hit the US embassy in Baghdad early on Friday. No one was killed. "
+    "On Monday the State Department condemned the attack.\n"
+)
+DOC_ID = "test-20231212"
+SHA = hashlib.sha256(TEXT.encode()).hexdigest()
+
+
+def _span(quote: str) -> dict[str, Any]:
+    start = TEXT.index(quote)
+    return {"start": start, "end": start + len(quote), "quote": quote}
+
+
+def annotation_data() -> dict[str, Any]:
+    """A small valid annotation file as plain data."""
+    return {
+        "doc_id": DOC_ID,
+        "sha256": SHA,
+        "annotated": "2024-01-02",
+        "annotators": ["test"],
+        "actors": [
+            {
+                "actor_id": "usa-embassy",
+                "name": "US Embassy",
+                "actor_type": "government_body",
+                "country_iso3": "USA",
+            },
+            {
+                "actor_id": "usa-state-department",
+                "name": "US State Department",
+                "actor_type": "government_body",
+                "country_iso3": "USA",
+            },
+            {
+                "actor_id": "attackers",
+                "name": "Unidentified attackers",
+                "actor_type": "unidentified",
+            },
+        ],
+        "events": [
+            {
+                "event_id": f"{DOC_ID}-e01",
+                "event_type": "remote_violence",
+                "event_subtype": "rocket_attack",
+                "summary": "Rockets hit the US embassy in Baghdad.",
+                "date": {
+                    "start": "2023-12-08",
+                    "end": "2023-12-08",
+                    "precision": "day",
+                    "basis": "relative_to_publication",
+                },
+                "location": {
+                    "name": "US Embassy, Baghdad",
+                    "country_iso3": "IRQ",
+                    "admin1_code": "IQ-BG",
+                    "latitude": 33.2985,
+                    "longitude": 44.3957,
+                    "geo_precision": "site",
+                },
+                "participants": [
+                    {"actor_id": "attackers", "role": "initiator"},
+                    {"actor_id": "usa-embassy", "role": "target"},
+                ],
+                "attribution": {"status": "unattributed"},
+                "weapons": ["rocket"],
+                "fatalities": {"best": 0},
+                "evidence": [{"field": "event", **_span("Rockets hit the US embassy in Baghdad")}],
+            },
+            {
+                "event_id": f"{DOC_ID}-e02",
+                "event_type": "statement",
+                "event_subtype": "condemnation",
+                "summary": "The State Department condemned the attack.",
+                "date": {
+                    "start": "2023-12-11",
+                    "end": "2023-12-11",
+                    "precision": "day",
+                    "basis": "relative_to_publication",
+                },
+                "participants": [{"actor_id": "usa-state-department", "role": "speaker"}],
+                "refers_to": [f"{DOC_ID}-e01"],
+                "evidence": [
+                    {"field": "statement", **_span("the State Department condemned the attack")}
+                ],
+            },
+        ],
+    }
+
+
+def document() -> Document:
+    return Document(
+        doc_id=DOC_ID,
+        file="test.txt",
+        sha256=SHA,
+        title="Test document",
+        publisher="Test",
+        url="https://example.org/test",
+        published_date="2023-12-12",
+        published_date_basis="byline",
+        language="en",
+    )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    return str(value)
+
+
+def write_tables(folder: Path, data: dict[str, Any] | None = None) -> dict[str, Path]:
+    """The five tables of an annotation as CSV files in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = rows_from_annotation(AnnotationFile.model_validate(data or annotation_data()))
+    rows["documents"] = [document_row(document(), TEXT)]
+    paths = {}
+    for name, table_rows in rows.items():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(TABLES[name].columns)
+        for row in table_rows:
+            writer.writerow([_cell(row[c]) for c in TABLES[name].columns])
+        paths[name] = folder / f"{name}.csv"
+        paths[name].write_text(buffer.getvalue(), encoding="utf-8")
+    return paths
+
+
+def write_package(folder: Path) -> Path:
+    """A datapackage.json over the CSV tables, with their hashes and sizes."""
+    paths = write_tables(folder)
+    resources = []
+    for name, path in sorted(paths.items()):
+        data = path.read_bytes()
+        resources.append(
+            {
+                "name": name,
+                "path": path.name,
+                "bytes": len(data),
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+            }
+        )
+    descriptor = folder / "datapackage.json"
+    descriptor.write_text(
+        json.dumps({"name": "t", "resources": resources}, indent=2), encoding="utf-8"
+    )
+    return descriptor
+
+
+def write_seeds(folder: Path) -> Path:
+    """A seeds folder holding the test document."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "test.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "index.json").write_text(
+        json.dumps([document().model_dump(mode="json")]), encoding="utf-8"
+    )
+    return folder
+
+
+def write_yaml(path: Path, data: dict[str, Any]) -> Path:
+    """An annotation file in YAML."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def set_cell(path: Path, row: int, column: str, value: str) -> None:
+    """Change one cell; rows count as a spreadsheet shows them (the header is row 1)."""
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    rows[row - 1][rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run `grounded-events validate ARGS`; exit code, stdout, stderr."""
+    code = main(["validate", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def cli_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[dict[str, Any]]]:
+    code, out, _ = cli(capsys, *args, "--format", "json")
+    return code, json.loads(out)
+
+
+# --- valid inputs -----------------------------------------------------------------------------
+
+
+def test_valid_tables_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Tables built from a valid annotation validate with exit 0, as a folder and one by one."""
+    paths = write_tables(tmp_path / "t")
+    assert cli(capsys, str(tmp_path / "t"))[0] == 0
+    for path in paths.values():
+        assert cli(capsys, str(path))[0] == 0
+
+
+def test_valid_annotation_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A valid annotation file passes with its seeds, in YAML and in JSON."""
+    seeds = write_seeds(tmp_path / "seeds")
+    (tmp_path / "a").mkdir()
+    write_yaml(tmp_path / "a" / "x.yaml", annotation_data())
+    (tmp_path / "a" / "y.json").write_text(
+        json.dumps(annotation_data()).replace("e01", "e11").replace("e02", "e12"), encoding="utf-8"
+    )
+    code, out, _ = cli(capsys, str(tmp_path / "a"), "--seeds", str(seeds))
+    assert code == 0, out
+
+
+def test_package_passes(tmp_path: Path) -> None:
+    """A data package whose hashes match its files is valid."""
+    assert validate(write_package(tmp_path / "p")).ok
+
+
+# --- one broken cell: the row, the field and that rule's code --------------------------------
+
+BREAKS = [
+    ("events", 2, "event_type", "bombing", "GE301"),
+    ("events", 3, "event_type", "remote_violence", "GE305"),
+    ("events", 2, "date_end", "2023-12-01", "GE401"),
+    ("events", 2, "latitude", "-33.3", "GE404"),
+    ("events", 2, "fatalities_best", "-3", "GE207"),
+    ("events", 3, "event_id", f"{DOC_ID}-e01", "GE601"),
+    ("events", 2, "date_start", "2023-02-30", "GE205"),
+    ("events", 2, "cameo_root", "14", "GE307"),
+    ("evidence", 2, "quote", "Drones hit the US embassy in Baghdad", "GE501"),
+    ("evidence", 3, "end", "99999", "GE502"),
+    ("documents", 2, "sha256", "0" * 64, "GE503"),
+    ("events", 2, "initiator", "nobody", "GE602"),
+]
+
+
+@pytest.mark.parametrize(("table", "row", "column", "value", "code"), BREAKS)
+def test_single_cell_break_alone(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    table: str,
+    row: int,
+    column: str,
+    value: str,
+    code: str,
+) -> None:
+    """A broken cell makes the CSV file alone exit 1 with its row, field and code."""
+    paths = write_tables(tmp_path / "t")
+    set_cell(paths[table], row, column, value)
+    exit_code, errors = cli_json(capsys, str(paths[table]))
+    assert exit_code == 1
+    assert {"file": str(paths[table]), "line": row, "field": column, "code": code} in [
+        {k: e[k] for k in ("file", "line", "field", "code")} for e in errors
+    ]
+    assert all(
+        set(e) == {"file", "line", "field", "code", "message", "expected", "actual"} for e in errors
+    )
+
+
+@pytest.mark.parametrize(("table", "row", "column", "value", "code"), BREAKS)
+def test_single_cell_break_in_package(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    table: str,
+    row: int,
+    column: str,
+    value: str,
+    code: str,
+) -> None:
+    """In a data package the cell error is reported and the hash mismatch too, not instead."""
+    descriptor = write_package(tmp_path / "p")
+    set_cell(tmp_path / "p" / f"{table}.csv", row, column, value)
+    exit_code, errors = cli_json(capsys, str(descriptor))
+    assert exit_code == 1
+    found = {
+        (e["line"], e["field"], e["code"]) for e in errors if e["file"].endswith(f"{table}.csv")
+    }
+    assert (row, column, code) in found
+    assert "GE701" in {e["code"] for e in errors}
+
+
+def test_all_errors_of_a_row(tmp_path: Path) -> None:
+    """Every broken cell of one row is reported, not only the first."""
+    paths = write_tables(tmp_path / "t")
+    for column, value in (
+        ("event_type", "x"),
+        ("date_precision", "x"),
+        ("fatalities_best", "x"),
+        ("latitude", "91"),
+    ):
+        set_cell(paths["events"], 2, column, value)
+    report = validate(paths["events"])
+    assert {(e.line, e.field) for e in report.errors} == {
+        (2, "event_type"),
+        (2, "date_precision"),
+        (2, "fatalities_best"),
+        (2, "latitude"),
+    }
+
+
+def test_parquet_tables(tmp_path: Path) -> None:
+    """Typed Parquet tables are checked by the same rules, with 1-based rows."""
+    paths = write_tables(tmp_path / "t")
+    set_cell(paths["events"], 3, "date_end", "2023-12-01")
+    table = pacsv.read_csv(
+        paths["events"],
+        convert_options=pacsv.ConvertOptions(
+            column_types={"date_end": pa.date32(), "date_start": pa.date32()}
+        ),
+    )
+    pq.write_table(table, tmp_path / "events.parquet")
+    report = validate(tmp_path / "events.parquet")
+    assert [(e.line, e.field, e.code) for e in report.errors] == [(2, "date_end", "GE401")]
+
+
+def test_neutralised_csv_text(tmp_path: Path) -> None:
+    """A CSV cell written as ' + formula trigger reads back without the apostrophe."""
+    data = annotation_data()
+    data["events"][0]["summary"] = "-3 rockets"
+    paths = write_tables(tmp_path / "t", data)
+    set_cell(paths["events"], 2, "summary", "'-3 rockets")
+    assert validate(paths["events"]).ok
+
+
+# --- annotation files --------------------------------------------------------------------------
+
+
+def test_annotation_errors_point_at_yaml_lines(tmp_path: Path) -> None:
+    """Structure and cross-field errors in YAML carry the line of the offending key."""
+    seeds = write_seeds(tmp_path / "seeds")
+    data = annotation_data()
+    data["events"][0]["date"]["end"] = "2023-12-01"
+    data["events"][1]["summary"] = ""
+    path = write_yaml(tmp_path / "a.yaml", data)
+    lines = path.read_text().splitlines()
+    report = validate(path, seeds=seeds)
+    by_code = {e.code: e for e in report.errors}
+    assert set(by_code) == {"GE401", "GE208"}
+    assert by_code["GE401"].field == "events[0].date.end"
+    assert re.search(r"end: '?2023-12-01", lines[by_code["GE401"].line - 1])
+    assert by_code["GE208"].field == "events[1].summary"
+    assert "summary:" in lines[by_code["GE208"].line - 1]
+
+
+def test_missing_seeds_is_one_error(tmp_path: Path) -> None:
+    """Without a seeds index, quotes cannot be checked: one GE505, no traceback."""
+    path = write_yaml(tmp_path / "a.yaml", annotation_data())
+    report = validate(path, seeds=tmp_path / "none")
+    assert [e.code for e in report.errors] == ["GE505"]
+
+
+def test_project_annotations_pass(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The project's own annotation files validate against the seeds."""
+    folder = root / "datasets" / "annotations"
+    if not any(folder.glob("*.yaml")):
+        pytest.skip("no annotation files yet")
+    monkeypatch.chdir(root)
+    report = validate(Path("datasets/annotations"))
+    assert report.ok, [e for e in report.errors]
+
+
+# --- bad input: a clear error, the right exit code, never a traceback --------------------------
+
+YAML_OK = "doc_id: x\n"
+
+
+def _parquet(path: Path) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.table({"event_id": ["a"]}), sink)
+    return sink.getvalue().to_pybytes()
+
+
+BAD_INPUTS: list[tuple[str, str, bytes, str]] = [
+    ("malformed-yaml", "a.yaml", b"doc_id: [unclosed\nx: 1\n", "GE105"),
+    ("duplicate-keys", "a.yaml", b"doc_id: a\ndoc_id: b\n", "GE106"),
+    ("yaml-tag", "a.yaml", b"doc_id: !!python/object/apply:os.system ['echo hi']\n", "GE107"),
+    ("custom-tag", "a.yaml", b"doc_id: !include other.yaml\n", "GE107"),
+    ("malformed-json", "a.json", b'{"doc_id": "a",}', "GE108"),
+    ("malformed-csv", "events.csv", b'event_id,doc_id\n"a,b\n', "GE109"),
+    ("wrong-cell-count", "events.csv", b"event_id,doc_id\na,b,c\n", "GE109"),
+    ("latin1", "events.csv", "event_id,summary\na,café\n".encode("latin-1"), "GE104"),
+    ("utf16", "a.yaml", "doc_id: x\n".encode("utf-16"), "GE104"),
+    ("empty", "events.csv", b"", "GE103"),
+    ("whitespace", "a.yaml", b"  \n\n", "GE103"),
+    ("not-parquet", "events.parquet", b"event_id\na\n", "GE111"),
+    ("unknown", "notes.txt", b"hello", "GE112"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "file", "data", "code"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS]
+)
+def test_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, file: str, data: bytes, code: str
+) -> None:
+    """Unreadable input gets its code, a line where one exists, and exit 2."""
+    path = tmp_path / file
+    path.write_bytes(data)
+    exit_code, errors = cli_json(capsys, str(path))
+    assert exit_code == 2
+    assert [e["code"] for e in errors] == [code]
+    assert "Traceback" not in json.dumps(errors)
+
+
+def test_encoding_error_has_a_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A wrong encoding names the line and says how to fix it."""
+    path = tmp_path / "events.csv"
+    path.write_bytes("event_id,summary\na,b\nc,café\n".encode("latin-1"))
+    code, out, _ = cli(capsys, str(path))
+    assert code == 2
+    assert f"{path}:3: GE104" in out and "UTF-8" in out and "iconv" in out
+
+
+def test_truncated_parquet(tmp_path: Path) -> None:
+    """A Parquet file cut short is GE111."""
+    path = tmp_path / "events.parquet"
+    path.write_bytes(_parquet(path)[:-30])
+    assert validate(path).codes == {"GE111"}
+
+
+def test_huge_cell(tmp_path: Path) -> None:
+    """A cell larger than 1 MiB is refused with its row and column."""
+    paths = write_tables(tmp_path / "t")
+    set_cell(paths["events"], 3, "summary", "x" * ((1 << 20) + 1))
+    report = validate(paths["events"])
+    assert [(e.code, e.line, e.field) for e in report.errors] == [("GE110", 3, "summary")]
+
+
+def test_bom_and_crlf_accepted(tmp_path: Path) -> None:
+    """A UTF-8 byte-order mark and CRLF line ends are accepted in CSV and YAML."""
+    paths = write_tables(tmp_path / "t")
+    text = paths["events"].read_text(encoding="utf-8").replace("\n", "\r\n")
+    paths["events"].write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert validate(paths["events"]).ok
+    seeds = write_seeds(tmp_path / "seeds")
+    path = write_yaml(tmp_path / "a.yaml", annotation_data())
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_text().replace("\n", "\r\n").encode())
+    assert validate(path, seeds=seeds).ok
+
+
+def test_missing_file_and_directories(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing path is GE101, a folder with nothing to read GE102; both exit 2."""
+    assert cli_json(capsys, str(tmp_path / "nope.yaml")) == (
+        2,
+        [
+            {
+                "file": str(tmp_path / "nope.yaml"),
+                "line": None,
+                "field": None,
+                "code": "GE101",
+                "message": "no such file or directory",
+                "expected": None,
+                "actual": None,
+            }
+        ],
+    )
+    (tmp_path / "empty").mkdir()
+    code, errors = cli_json(capsys, str(tmp_path / "empty"))
+    assert code == 2 and [e["code"] for e in errors] == ["GE102"]
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def test_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """text (no colour off a TTY), json and github formats all carry file, line and code."""
+    paths = write_tables(tmp_path / "t")
+    set_cell(paths["events"], 2, "event_type", "bombing")
+    code, text, _ = cli(capsys, str(paths["events"]))
+    assert code == 1 and "\033[" not in text
+    assert f"{paths['events']}:2: GE301" in text and "1 error in 1 file" in text
+    code, github, _ = cli(capsys, str(paths["events"]), "--format", "github")
+    assert re.match(
+        r"::error file=.*events\.csv,line=2,title=GE301 unknown-value::event_type", github
+    )
+
+
+def test_max_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--max-errors caps the errors and says so."""
+    paths = write_tables(tmp_path / "t")
+    for row in (2, 3):
+        set_cell(paths["events"], row, "event_type", "bombing")
+        set_cell(paths["events"], row, "date_basis", "guess")
+    code, out, _ = cli(capsys, str(paths["events"]), "--max-errors", "3")
+    assert code == 1
+    assert len(out.strip().splitlines()) == 4  # three errors and the summary
+    assert "stopped after --max-errors 3" in out
+    assert validate(paths["events"], max_errors=3).truncated
+
+
+def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown schema version exits 2 from the CLI and raises UsageError from Python."""
+    paths = write_tables(tmp_path / "t")
+    code, _, err = cli(capsys, str(paths["events"]), "--schema-version", "0.0.1")
+    assert code == 2 and "unknown schema version" in err
+    with pytest.raises(UsageError):
+        validate(paths["events"], schema_version="0.0.1")
+    assert validate(paths["events"], schema_version="1.0.0").ok
+
+
+def test_configure_and_run_are_the_cli() -> None:
+    """The module exposes configure/run like every subcommand."""
+    assert callable(configure) and callable(run)
+
+
+# --- the code registry -------------------------------------------------------------------------
+
+
+def test_codes_documented(root: Path) -> None:
+    """validators/README.md holds the table generated from the code registry."""
+    readme = (root / "validators" / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme
+    assert all(re.fullmatch(r"GE[1-7]\d\d", c) for c in CODES)
+
+
+def _jsonl_rows(folder: Path) -> list[dict[str, Any]]:
+    rows = rows_from_annotation(AnnotationFile.model_validate(annotation_data()))["events"]
+    return [json.loads(json.dumps(r, default=str)) for r in rows]
+
+
+@pytest.mark.parametrize("layout", ["plain", "blank-lines", "wrong-type-later"])
+def test_jsonl_tables(tmp_path: Path, layout: str) -> None:
+    """JSONL tables are read by pyarrow.json or line by line with the same errors and lines."""
+    rows = _jsonl_rows(tmp_path)
+    rows[1]["date_end"] = "2023-12-01"
+    lines = [json.dumps(r) for r in rows]
+    expected = {(2, "date_end", "GE401")}
+    if layout == "blank-lines":
+        lines.insert(1, "")
+        expected = {(3, "date_end", "GE401")}
+    if layout == "wrong-type-later":
+        # pyarrow.json stops at a string in an integer column; the rest is read line-wise
+        lines = []
+        for i in range(3000):
+            first = dict(rows[0], event_id=f"a{i}-e01")
+            second = dict(rows[1], event_id=f"a{i}-e02", refers_to=[f"a{i}-e01"])
+            lines += [json.dumps(first), json.dumps(second)]
+        broken = dict(rows[0], event_id="late-e01", fatalities_best="three")
+        lines.append(json.dumps(broken))
+        expected = {(n, "date_end", "GE401") for n in range(2, 6001, 2)}
+        expected.add((6001, "fatalities_best", "GE204"))
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = validate(path)
+    assert {(e.line, e.field, e.code) for e in report.errors} == expected
+
+
+def test_project_package_passes(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The built data package (CSV, Parquet, events.jsonl, hashes) validates, also via datasets/."""
+    if not (root / "datasets" / "grounded-events" / "datapackage.json").is_file():
+        pytest.skip("no data package built yet")
+    monkeypatch.chdir(root)
+    report = validate(Path("datasets"))
+    assert report.ok, report.errors
+    assert "datasets/grounded-events/datapackage.json" in report.files
+
+
+def test_colour_only_on_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Text output is coloured when stdout is a terminal, and only then."""
+    import sys
+
+    paths = write_tables(tmp_path / "t")
+    set_cell(paths["events"], 2, "event_type", "bombing")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, out, _ = cli(capsys, str(paths["events"]))
+    assert code == 1 and "\033[31mGE301\033[0m" in out

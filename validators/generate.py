@@ -1,0 +1,874 @@
+"""Regenerate the conformance cases: `.venv/bin/python validators/generate.py` (same bytes every run)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+HERE = Path(__file__).resolve().parent
+
+# The conformance suite's own source document: short, so offsets are easy to check by eye.
+TEXT = (
+    "ERBIL, Kurdistan Region - Rockets hit the US embassy in Baghdad early on Friday, the US "
+    "State Department said on Monday. No one was killed. The State Department condemned the "
+    "attack.\n"
+)
+DOC_ID = "conformance-20231212"
+SHA = hashlib.sha256(TEXT.encode("utf-8")).hexdigest()
+SEED_FILE = "conformance.txt"
+
+
+def span(quote: str) -> dict[str, Any]:
+    start = TEXT.index(quote)
+    return {"start": start, "end": start + len(quote), "quote": quote}
+
+
+def base_annotation() -> dict[str, Any]:
+    return {
+        "schema_version": "1.0.0",
+        "doc_id": DOC_ID,
+        "sha256": SHA,
+        "annotated": "2024-01-15",
+        "annotators": ["conformance"],
+        "actors": [
+            {
+                "actor_id": "usa-government",
+                "name": "United States government",
+                "actor_type": "government",
+                "country_iso3": "USA",
+            },
+            {
+                "actor_id": "usa-state-department",
+                "name": "US Department of State",
+                "actor_type": "government_body",
+                "country_iso3": "USA",
+                "parent_actor_id": "usa-government",
+            },
+            {
+                "actor_id": "usa-embassy-baghdad",
+                "name": "US Embassy in Baghdad",
+                "actor_type": "government_body",
+                "country_iso3": "USA",
+                "parent_actor_id": "usa-state-department",
+            },
+            {
+                "actor_id": "unidentified-attackers",
+                "name": "Unidentified attackers",
+                "actor_type": "unidentified",
+            },
+        ],
+        "events": [
+            {
+                "event_id": f"{DOC_ID}-e01",
+                "event_type": "remote_violence",
+                "event_subtype": "rocket_attack",
+                "summary": "Rockets hit the US embassy in Baghdad.",
+                "date": {
+                    "start": "2023-12-08",
+                    "end": "2023-12-08",
+                    "precision": "day",
+                    "basis": "relative_to_publication",
+                    "time_of_day": "early",
+                },
+                "location": {
+                    "name": "US Embassy, Baghdad",
+                    "country_iso3": "IRQ",
+                    "admin1_code": "IQ-BG",
+                    "latitude": 33.2985,
+                    "longitude": 44.3957,
+                    "geo_precision": "site",
+                },
+                "participants": [
+                    {"actor_id": "unidentified-attackers", "role": "initiator"},
+                    {"actor_id": "usa-embassy-baghdad", "role": "target"},
+                ],
+                "attribution": {"status": "unattributed"},
+                "weapons": ["rocket"],
+                "fatalities": {"best": 0},
+                "evidence": [
+                    {"field": "event", **span("Rockets hit the US embassy in Baghdad")},
+                    {"field": "fatalities", **span("No one was killed")},
+                ],
+            },
+            {
+                "event_id": f"{DOC_ID}-e02",
+                "event_type": "statement",
+                "event_subtype": "condemnation",
+                "summary": "The US State Department condemned the attack.",
+                "date": {
+                    "start": "2023-12-11",
+                    "end": "2023-12-11",
+                    "precision": "day",
+                    "basis": "relative_to_publication",
+                },
+                "participants": [{"actor_id": "usa-state-department", "role": "speaker"}],
+                "refers_to": [f"{DOC_ID}-e01"],
+                "evidence": [
+                    {"field": "statement", **span("The State Department condemned the attack")}
+                ],
+            },
+        ],
+    }
+
+
+def document() -> dict[str, Any]:
+    return {
+        "doc_id": DOC_ID,
+        "file": SEED_FILE,
+        "sha256": SHA,
+        "title": "Conformance document",
+        "publisher": "grounded-events",
+        "url": "https://example.org/conformance",
+        "published_date": "2023-12-12",
+        "published_date_basis": "byline",
+        "dateline": "Erbil",
+        "language": "en",
+    }
+
+
+def yaml_text(data: Any) -> str:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue()
+
+
+def tables(annotation: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    from grounded_events._models import AnnotationFile, Document
+    from grounded_events._tables import document_row, rows_from_annotation
+
+    out = rows_from_annotation(AnnotationFile.model_validate(annotation))
+    out["documents"] = [document_row(Document.model_validate(document()), TEXT)]
+    return out
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    return str(value)
+
+
+def csv_text(name: str, rows: list[dict[str, Any]], columns: list[str] | None = None) -> str:
+    from grounded_events._tables import TABLES
+
+    columns = columns or list(TABLES[name].columns)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell(row.get(c)) for c in columns])
+    return buffer.getvalue()
+
+
+def record_lines(annotation: dict[str, Any]) -> str:
+    from grounded_events._models import AnnotationFile
+    from grounded_events._vocab import CROSSWALK
+
+    model = AnnotationFile.model_validate(annotation)
+    lines = []
+    for event in model.events:
+        cw = CROSSWALK[event.event_subtype]
+        record = event.model_dump(mode="json")
+        record["doc_id"] = model.doc_id
+        record["crosswalks"] = {
+            k: getattr(cw, k)
+            for k in (
+                "acled_event_type",
+                "acled_sub_event_type",
+                "plover_event_type",
+                "plover_mode",
+                "cameo_root",
+            )
+        }
+        lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
+    return "\n".join(lines) + "\n"
+
+
+Files = dict[str, str | bytes]
+
+
+def table_files(
+    annotation: dict[str, Any] | None = None, only: tuple[str, ...] | None = None
+) -> Files:
+    rows = tables(annotation or base_annotation())
+    return {f"{n}.csv": csv_text(n, r) for n, r in rows.items() if only is None or n in only}
+
+
+def package(files: Files, tamper: Callable[[Files], None] | None = None) -> Files:
+    """A datapackage.json over `files`, hashes taken before `tamper` changes them."""
+    resources = []
+    for name in sorted(files):
+        data = files[name]
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        resources.append(
+            {
+                "name": name.split(".")[0],
+                "path": name,
+                "bytes": len(raw),
+                "hash": f"sha256:{hashlib.sha256(raw).hexdigest()}",
+            }
+        )
+    out = dict(files)
+    if tamper:
+        tamper(out)
+    out["datapackage.json"] = (
+        json.dumps({"name": "conformance", "resources": resources}, indent=2) + "\n"
+    )
+    return out
+
+
+def edit_csv(text: str, row: int, column: str, value: str) -> str:
+    """Set one cell; `row` counts as a spreadsheet does (the header is row 1)."""
+    rows = list(csv.reader(io.StringIO(text)))
+    rows[row - 1][rows[0].index(column)] = value
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def ann(edit: Callable[[dict[str, Any]], Any]) -> Files:
+    data = base_annotation()
+    edit(data)
+    return {"annotation.yaml": yaml_text(data)}
+
+
+def ev(i: int = 0) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda d: d["events"][i]
+
+
+def events_csv(column: str, value: str, row: int = 2) -> Files:
+    return {"events.csv": edit_csv(table_files()["events.csv"], row, column, value)}
+
+
+def _set(path: tuple[Any, ...], value: Any) -> Callable[[dict[str, Any]], None]:
+    def edit(data: dict[str, Any]) -> None:
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return edit
+
+
+def _del(path: tuple[Any, ...]) -> Callable[[dict[str, Any]], None]:
+    def edit(data: dict[str, Any]) -> None:
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        del target[path[-1]]
+
+    return edit
+
+
+def _both(*edits: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    def edit(data: dict[str, Any]) -> None:
+        for e in edits:
+            e(data)
+
+    return edit
+
+
+E0 = ("events", 0)
+E1 = ("events", 1)
+VALID_YAML = yaml_text(base_annotation())
+
+
+def _parquet_bytes() -> bytes:
+    """events.parquet written as the data package writes it (typed, no library version)."""
+    from grounded_events._package_parquet import to_arrow, write_parquet
+
+    return write_parquet(to_arrow("events", tables(base_annotation())["events"]))
+
+
+def _bad_counts(d: dict[str, Any]) -> None:
+    d["events"][0]["fatalities"] = {"best": 2, "low": 5}
+
+
+def _month_precision(d: dict[str, Any]) -> None:
+    d["events"][0]["date"].update(start="2023-12-01", end="2023-12-30", precision="month")
+
+
+def _days_precision(d: dict[str, Any]) -> None:
+    d["events"][0]["date"].update(start="2023-12-01", end="2023-12-10", precision="days")
+
+
+def _huge() -> Files:
+    text = table_files()["events.csv"]
+    return {"events.csv": edit_csv(text, 2, "summary", "x" * ((1 << 20) + 10))}
+
+
+def _tamper_cell(files: Files) -> None:
+    files["events.csv"] = edit_csv(str(files["events.csv"]), 2, "event_type", "remote-violence")
+
+
+def _tamper_quote(files: Files) -> None:
+    files["evidence.csv"] = edit_csv(
+        str(files["evidence.csv"]), 2, "quote", "Drones hit the US embassy in Baghdad"
+    )
+
+
+# name -> (why, codes, files, paths to pass if not the input folder)
+INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
+    # input
+    "input-missing-file": (
+        "the path given does not exist",
+        ["GE101"],
+        {"annotation.yaml": VALID_YAML},
+        ["input/missing.yaml"],
+    ),
+    "input-empty-folder": (
+        "the folder holds no file the validator reads",
+        ["GE102"],
+        {"notes.txt": "nothing here\n"},
+        None,
+    ),
+    "input-empty-csv": ("events.csv has zero bytes", ["GE103"], {"events.csv": ""}, None),
+    "input-empty-yaml": (
+        "the annotation file holds only whitespace",
+        ["GE103"],
+        {"annotation.yaml": "\n\n"},
+        None,
+    ),
+    "input-latin1-csv": (
+        "events.csv is Latin-1, not UTF-8",
+        ["GE104"],
+        {
+            "events.csv": edit_csv(
+                table_files()["events.csv"], 2, "summary", "Rockets hit Erbil café."
+            ).encode("latin-1")
+        },
+        None,
+    ),
+    "input-utf16-yaml": (
+        "the annotation file is UTF-16",
+        ["GE104"],
+        {"annotation.yaml": VALID_YAML.encode("utf-16")},
+        None,
+    ),
+    "input-malformed-yaml": (
+        "a quote is never closed",
+        ["GE105"],
+        {"annotation.yaml": VALID_YAML.replace("summary: Rockets hit", "summary: 'Rockets hit", 1)},
+        None,
+    ),
+    "input-duplicate-key": (
+        "doc_id appears twice in one mapping",
+        ["GE106"],
+        {
+            "annotation.yaml": VALID_YAML.replace(
+                f"doc_id: {DOC_ID}\n", f"doc_id: {DOC_ID}\ndoc_id: {DOC_ID}\n", 1
+            )
+        },
+        None,
+    ),
+    "input-yaml-tag": (
+        "a YAML tag asks to build a Python object",
+        ["GE107"],
+        {
+            "annotation.yaml": VALID_YAML.replace(
+                "annotators:\n", "evil: !!python/object/apply:os.system ['true']\nannotators:\n", 1
+            )
+        },
+        None,
+    ),
+    "input-malformed-json": (
+        "a trailing comma in the JSON annotation",
+        ["GE108"],
+        {
+            "annotation.json": json.dumps(base_annotation(), indent=2).replace(
+                '"annotators": [\n    "conformance"\n  ]', '"annotators": ["conformance",],'
+            )
+        },
+        None,
+    ),
+    "input-malformed-jsonl": (
+        "line 2 of events.jsonl is cut off",
+        ["GE108"],
+        {
+            "events.jsonl": record_lines(base_annotation()).splitlines()[0]
+            + "\n"
+            + record_lines(base_annotation()).splitlines()[1][:50]
+            + "\n"
+        },
+        None,
+    ),
+    "input-csv-cell-count": (
+        "row 2 has one cell too many",
+        ["GE109"],
+        {
+            "events.csv": table_files()["events.csv"]
+            .replace("\n", ",extra\n", 2)
+            .replace(",extra\n", "\n", 1)
+        },
+        None,
+    ),
+    "input-csv-unclosed-quote": (
+        "a quoted cell is never closed",
+        ["GE109"],
+        {"evidence.csv": table_files()["evidence.csv"] + '"x,y\n'},
+        None,
+    ),
+    "input-huge-cell": ("a summary cell is larger than 1 MiB", ["GE110"], _huge(), None),
+    "input-not-parquet": (
+        "events.parquet is a CSV file",
+        ["GE111"],
+        {"events.parquet": table_files()["events.csv"]},
+        None,
+    ),
+    "input-truncated-parquet": (
+        "events.parquet is cut off after 200 bytes",
+        ["GE111"],
+        {"events.parquet": _parquet_bytes()[:200]},
+        None,
+    ),
+    "input-unknown-format": (
+        "a .txt file is not an input the validator reads",
+        ["GE112"],
+        {"notes.txt": "hello\n"},
+        ["input/notes.txt"],
+    ),
+    "input-unknown-table": (
+        "the CSV header matches no table",
+        ["GE112"],
+        {"things.csv": "a,b\n1,2\n"},
+        None,
+    ),
+    "input-bad-datapackage": (
+        "datapackage.json has no resources list",
+        ["GE113"],
+        {"datapackage.json": '{"name": "x", "resources": 3}\n'},
+        None,
+    ),
+    # structure
+    "structure-missing-summary": (
+        "an event has no summary",
+        ["GE201"],
+        ann(_del((*E0, "summary"))),
+        None,
+    ),
+    "structure-empty-required-cell": (
+        "date_start is empty in events.csv",
+        ["GE201"],
+        events_csv("date_start", ""),
+        None,
+    ),
+    "structure-unknown-field": (
+        "an event has a field the schema does not define",
+        ["GE202"],
+        ann(_set((*E0, "severity"), "high")),
+        None,
+    ),
+    "structure-unknown-column": (
+        "events.csv has a column the schema does not define",
+        ["GE202"],
+        {"events.csv": table_files()["events.csv"].replace("\n", ",x\n")},
+        None,
+    ),
+    "structure-missing-column": (
+        "events.csv has no date_end column",
+        ["GE203"],
+        {
+            "events.csv": csv_text(
+                "events",
+                tables(base_annotation())["events"],
+                [c for c in tables(base_annotation())["events"][0] if c != "date_end"],
+            )
+        },
+        None,
+    ),
+    "structure-wrong-type": (
+        "fatalities.best is a word, not a number",
+        ["GE204"],
+        ann(_set((*E0, "fatalities", "best"), "three")),
+        None,
+    ),
+    "structure-wrong-type-csv": (
+        "is_aggregate is 'yes', not true or false",
+        ["GE204"],
+        events_csv("is_aggregate", "yes"),
+        None,
+    ),
+    "structure-bad-date": (
+        "2023-02-30 is not a calendar date",
+        ["GE205"],
+        events_csv("date_start", "2023-02-30"),
+        None,
+    ),
+    "structure-bad-date-yaml": (
+        "the annotation date is not a date",
+        ["GE205"],
+        ann(_set(("annotated",), "yesterday")),
+        None,
+    ),
+    "structure-pattern": (
+        "an event_id has capitals and an underscore",
+        ["GE206"],
+        ann(_set((*E1, "event_id"), "Conformance_E2")),
+        None,
+    ),
+    "structure-out-of-range": (
+        "latitude 200 is beyond 90",
+        ["GE207"],
+        ann(_set((*E0, "location", "latitude"), 200)),
+        None,
+    ),
+    "structure-negative-count-csv": (
+        "fatalities_best is negative",
+        ["GE207"],
+        events_csv("fatalities_best", "-1"),
+        None,
+    ),
+    "structure-no-evidence": (
+        "an event has an empty evidence list",
+        ["GE208"],
+        ann(_set((*E1, "evidence"), [])),
+        None,
+    ),
+    # vocabulary
+    "vocabulary-event-type": (
+        "event_type 'bombing' is not in the vocabulary",
+        ["GE301"],
+        ann(_set((*E0, "event_type"), "bombing")),
+        None,
+    ),
+    "vocabulary-event-type-csv": (
+        "event_type 'bombing' in events.csv",
+        ["GE301"],
+        events_csv("event_type", "bombing"),
+        None,
+    ),
+    "vocabulary-weapon-csv": (
+        "a list item is not a weapon",
+        ["GE301"],
+        events_csv("weapons", "rocket|catapult"),
+        None,
+    ),
+    "vocabulary-country": (
+        "XXX is not an ISO 3166-1 country",
+        ["GE302"],
+        ann(_set((*E0, "location", "country_iso3"), "XXX")),
+        None,
+    ),
+    "vocabulary-subdivision": (
+        "IQ-ZZ is not an ISO 3166-2 subdivision",
+        ["GE303"],
+        ann(_set((*E0, "location", "admin1_code"), "IQ-ZZ")),
+        None,
+    ),
+    "vocabulary-language": (
+        "'xx' is not an ISO 639-1 language",
+        ["GE304"],
+        {"documents.csv": edit_csv(table_files()["documents.csv"], 2, "language", "xx")},
+        None,
+    ),
+    "vocabulary-subtype-type": (
+        "a drone strike is not a statement",
+        ["GE305"],
+        ann(_set((*E1, "event_subtype"), "drone_strike")),
+        None,
+    ),
+    "vocabulary-acled-pair": (
+        "Battles has no sub-event type 'Shelling/artillery/missile attack'",
+        ["GE306", "GE307"],
+        events_csv("acled_event_type", "Battles"),
+        None,
+    ),
+    "vocabulary-crosswalk-csv": (
+        "cameo_root 14 is not the crosswalk of rocket_attack",
+        ["GE307"],
+        events_csv("cameo_root", "14"),
+        None,
+    ),
+    "vocabulary-crosswalk-jsonl": (
+        "the record's plover_mode differs from the crosswalk",
+        ["GE307"],
+        {
+            "events.jsonl": record_lines(base_annotation()).replace(
+                '"plover_mode": "heavy-weapons"', '"plover_mode": "drone"', 1
+            )
+        },
+        None,
+    ),
+    # cross-field
+    "cross-date-order": (
+        "the event ends before it starts",
+        ["GE401"],
+        ann(_set((*E0, "date", "end"), "2023-12-07")),
+        None,
+    ),
+    "cross-date-order-csv": (
+        "date_end is before date_start in events.csv",
+        ["GE401"],
+        events_csv("date_end", "2023-12-01"),
+        None,
+    ),
+    "cross-precision-day": (
+        "precision day with a two-day span",
+        ["GE402"],
+        ann(_set((*E0, "date", "end"), "2023-12-09")),
+        None,
+    ),
+    "cross-precision-month": (
+        "precision month that stops a day short of the month's end",
+        ["GE402"],
+        ann(_month_precision),
+        None,
+    ),
+    "cross-precision-days": (
+        "precision days over a 10-day span",
+        ["GE402"],
+        ann(_days_precision),
+        None,
+    ),
+    "cross-count-order": ("fatalities low is above best", ["GE403"], ann(_bad_counts), None),
+    "cross-outside-country": (
+        "coordinates in Paris for an event in Iraq",
+        ["GE404"],
+        ann(
+            _both(
+                _set((*E0, "location", "latitude"), 48.85),
+                _set((*E0, "location", "longitude"), 2.35),
+            )
+        ),
+        None,
+    ),
+    "cross-outside-country-csv": (
+        "latitude moved to the Southern Hemisphere in events.csv",
+        ["GE404"],
+        events_csv("latitude", "-33.3"),
+        None,
+    ),
+    "cross-admin1-country": (
+        "a Syrian governorate with country IRQ",
+        ["GE405"],
+        ann(_set((*E0, "location", "admin1_code"), "SY-DI")),
+        None,
+    ),
+    "cross-half-coordinates": (
+        "latitude without longitude",
+        ["GE406"],
+        ann(_del((*E0, "location", "longitude"))),
+        None,
+    ),
+    "cross-alleged-needs-attributor": (
+        "an alleged attribution with no attributed_by",
+        ["GE407"],
+        ann(_set((*E0, "attribution", "status"), "alleged")),
+        None,
+    ),
+    "cross-unattributed-with-attributor": (
+        "an unattributed event names who attributes it",
+        ["GE408"],
+        ann(_set((*E0, "attribution", "attributed_by"), ["usa-state-department"])),
+        None,
+    ),
+    "cross-span-order": (
+        "an evidence span ends where it starts",
+        ["GE409"],
+        ann(_set((*E0, "evidence", 0, "end"), TEXT.index("Rockets"))),
+        None,
+    ),
+    # grounding
+    "grounding-quote": (
+        "the quote says drones where the text says rockets",
+        ["GE501"],
+        ann(_set((*E0, "evidence", 0, "quote"), "Drones hit the US embassy in Baghdad")),
+        None,
+    ),
+    "grounding-quote-csv": (
+        "a quote in evidence.csv no longer matches its document",
+        ["GE501"],
+        {
+            **table_files(only=("documents", "evidence")),
+            "evidence.csv": edit_csv(
+                table_files()["evidence.csv"], 2, "quote", "Drones hit the US embassy in Baghdad"
+            ),
+        },
+        ["input/evidence.csv"],
+    ),
+    "grounding-offset": (
+        "an evidence span ends beyond the text",
+        ["GE502"],
+        ann(_set((*E0, "evidence", 0, "end"), 5000)),
+        None,
+    ),
+    "grounding-pinned-hash": (
+        "the file pins another text's sha256",
+        ["GE503"],
+        ann(_set(("sha256",), "0" * 64)),
+        None,
+    ),
+    "grounding-document-hash-csv": (
+        "documents.csv's sha256 is not its text's",
+        ["GE503"],
+        {"documents.csv": edit_csv(table_files()["documents.csv"], 2, "sha256", "0" * 64)},
+        None,
+    ),
+    "grounding-unknown-document": (
+        "the doc_id is not in the seeds index",
+        ["GE504"],
+        ann(_set(("doc_id",), "unknown-20990101")),
+        None,
+    ),
+    "grounding-no-documents": (
+        "evidence.csv without a documents table",
+        ["GE505"],
+        table_files(only=("evidence",)),
+        None,
+    ),
+    # referential
+    "referential-duplicate-event": (
+        "two events share an event_id",
+        ["GE601"],
+        ann(_set((*E1, "event_id"), f"{DOC_ID}-e01")),
+        None,
+    ),
+    "referential-duplicate-csv": (
+        "events.csv repeats an event_id",
+        ["GE601"],
+        events_csv("event_id", f"{DOC_ID}-e01", row=3),
+        None,
+    ),
+    "referential-undeclared-actor": (
+        "a participant's actor is not declared",
+        ["GE602"],
+        ann(_set((*E0, "participants", 0, "actor_id"), "kataib-hezbollah")),
+        None,
+    ),
+    "referential-refers-to": (
+        "refers_to names no event",
+        ["GE602"],
+        ann(_set((*E1, "refers_to"), [f"{DOC_ID}-e99"])),
+        None,
+    ),
+    "referential-foreign-key-csv": (
+        "an event's initiator is not in actors.csv",
+        ["GE602"],
+        {
+            **table_files(only=("actors", "documents")),
+            **events_csv("initiator", "kataib-hezbollah"),
+        },
+        None,
+    ),
+    # release
+    "release-hash": (
+        "a CSV edited after the package was built (same size)",
+        ["GE701", "GE301"],
+        package(table_files(), _tamper_cell),
+        None,
+    ),
+    "release-quote": (
+        "a quote edited after the package was built",
+        ["GE701", "GE702", "GE501"],
+        package(table_files(), _tamper_quote),
+        None,
+    ),
+    "release-bytes": ("a resource's bytes field is wrong", ["GE702"], {}, None),
+    "release-missing": ("a listed resource is not there", ["GE703"], {}, None),
+}
+
+
+def _bytes_case() -> Files:
+    files = package(table_files())
+    descriptor = json.loads(str(files["datapackage.json"]))
+    descriptor["resources"][0]["bytes"] += 1
+    files["datapackage.json"] = json.dumps(descriptor, indent=2) + "\n"
+    return files
+
+
+def _missing_case() -> Files:
+    files = package(table_files())
+    del files["actors.csv"]
+    descriptor = json.loads(str(files["datapackage.json"]))
+    descriptor["resources"] = [
+        r for r in descriptor["resources"] if r["path"] != "event_actors.csv"
+    ]
+    files["datapackage.json"] = json.dumps(descriptor, indent=2) + "\n"
+    return files
+
+
+INVALID["release-bytes"] = (*INVALID["release-bytes"][:2], _bytes_case(), None)
+INVALID["release-missing"] = (*INVALID["release-missing"][:2], _missing_case(), None)
+
+
+def _aggregate(d: dict[str, Any]) -> None:
+    d["events"][0]["is_aggregate"] = True
+    d["events"][0]["date"].update(start="2023-10-17", end="2023-12-12", precision="range")
+
+
+def _bom_crlf() -> Files:
+    text = table_files()["events.csv"].replace("\n", "\r\n")
+    return {"events.csv": b"\xef\xbb\xbf" + text.encode("utf-8")}
+
+
+VALID: dict[str, tuple[str, Files, list[str] | None]] = {
+    "annotation-yaml": ("a complete annotation file", {"annotation.yaml": VALID_YAML}, None),
+    "annotation-json": (
+        "the same annotation as JSON",
+        {"annotation.json": json.dumps(base_annotation(), indent=2) + "\n"},
+        None,
+    ),
+    "aggregate-range": ("an aggregate over a range of dates", ann(_aggregate), None),
+    "tables-csv": ("all five tables as CSV", table_files(), None),
+    "tables-parquet": (
+        "events as Parquet",
+        {"events.parquet": _parquet_bytes()},
+        None,
+    ),
+    "events-jsonl": (
+        "events.jsonl records",
+        {"events.jsonl": record_lines(base_annotation())},
+        None,
+    ),
+    "bom-crlf-csv": ("a UTF-8 byte-order mark and CRLF line ends are accepted", _bom_crlf(), None),
+    "datapackage": ("a data package whose hashes match", package(table_files()), None),
+}
+
+
+def write_case(folder: Path, meta: dict[str, Any], files: Files) -> None:
+    inputs = folder / "input"
+    inputs.mkdir(parents=True)
+    for name, data in files.items():
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        (inputs / name).write_bytes(raw)
+    (folder / "case.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    seeds = HERE / "seeds"
+    for name in ("valid", "invalid", "seeds"):
+        shutil.rmtree(HERE / name, ignore_errors=True)
+    seeds.mkdir()
+    (seeds / SEED_FILE).write_bytes(TEXT.encode("utf-8"))
+    (seeds / "index.json").write_text(json.dumps([document()], indent=2) + "\n", encoding="utf-8")
+    for name, (why, codes, files, paths) in INVALID.items():
+        meta: dict[str, Any] = {"why": why, "codes": sorted(codes)}
+        if paths:
+            meta["paths"] = paths
+        write_case(HERE / "invalid" / name, meta, files)
+    for name, (why, files, paths) in VALID.items():
+        meta = {"why": why, "codes": []}
+        if paths:
+            meta["paths"] = paths
+        write_case(HERE / "valid" / name, meta, files)
+    print(f"{len(INVALID)} invalid and {len(VALID)} valid cases written to {HERE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
