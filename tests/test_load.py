@@ -171,8 +171,7 @@ def test_every_dtype_is_the_promised_one(sample: Path) -> None:
 def test_load_reads_the_checkout_copy_by_default() -> None:
     """Without a path, load() reads the shipped package (the checkout's for editable installs)."""
     folder = ROOT / "datasets" / "grounded-events"
-    if not (folder / "datapackage.json").is_file():
-        pytest.skip("datasets/grounded-events not built yet")
+    assert (folder / "datapackage.json").is_file(), "run `make data`"
     assert Path(str(package_dir())) == folder
     package = grounded_events.load_package()
     assert set(package) == set(TABLES)
