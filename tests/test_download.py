@@ -3,44 +3,18 @@
 from __future__ import annotations
 
 import http.server
-import importlib.util
 import io
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 import grounded_events
 from grounded_events import _download, cli
 from grounded_events._download import DownloadError, read_registry
-
-
-def _build_tests() -> ModuleType:
-    """tests/test_build.py, which holds the sample annotation and the build helpers.
-
-    Imported by path so that it works whatever pytest's import mode; reused when pytest has
-    already imported it.
-    """
-    path = Path(__file__).with_name("test_build.py")
-    for module in list(sys.modules.values()):
-        if getattr(module, "__file__", None) == str(path):
-            return module
-    spec = importlib.util.spec_from_file_location("_publisher_test_build", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_helpers = _build_tests()
-ROOT = _helpers.ROOT
-build_sample = _helpers.build_sample
-tree = _helpers.tree
-
+from package_sample import ROOT, build_sample, tree
 
 VERSION = "1.0.0"
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
+import re
 import subprocess
 import sys
 import time
 import zipfile
 from pathlib import Path
-from types import ModuleType
 
 import pandas as pd
 import pytest
@@ -18,102 +17,16 @@ from grounded_events._load import TABLE_NAMES, dtypes, package_dir
 from grounded_events._schemagen import table_schema
 from grounded_events._tables import TABLES
 from grounded_events._vocab import VOCABULARIES
+from package_sample import ROOT, build_sample
 
 
-def _build_tests() -> ModuleType:
-    """tests/test_build.py, which holds the sample annotation and the build helpers.
-
-    Imported by path so that it works whatever pytest's import mode; reused when pytest has
-    already imported it.
-    """
-    path = Path(__file__).with_name("test_build.py")
-    for module in list(sys.modules.values()):
-        if getattr(module, "__file__", None) == str(path):
-            return module
-    spec = importlib.util.spec_from_file_location("_publisher_test_build", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_helpers = _build_tests()
-ROOT = _helpers.ROOT
-build_sample = _helpers.build_sample
-
-
-# The README's recipe for users without the package; the test runs it verbatim.
-README_SNIPPET = r'''
-import json
-
-import pandas as pd
-
-folder = "datasets/grounded-events"  # or the folder `grounded-events download` printed
-with open(f"{folder}/datapackage.json", encoding="utf-8") as f:
-    fields = {r["name"]: r["schema"]["fields"] for r in json.load(f)["resources"] if "schema" in r}
-
-KINDS = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
-
-
-def dtypes(table):
-    """Column -> dtype: coded columns are categoricals of their whole code list."""
-    out = {}
-    for f in fields[table]:
-        if "enum" in f.get("constraints", {}):
-            out[f["name"]] = pd.CategoricalDtype(f["constraints"]["enum"])
-        elif f["type"] in KINDS:
-            out[f["name"]] = KINDS[f["type"]]
-    return out
-
-
-def read_parquet(table):
-    df = pd.read_parquet(f"{folder}/{table}.parquet")
-    for f in fields[table]:
-        if f["type"] == "list":
-            df[f["name"]] = df[f["name"]].map(list)
-        elif f["type"] == "date":
-            df[f["name"]] = pd.to_datetime(df[f["name"]]).astype("datetime64[s]")
-    return df.astype(dtypes(table))
-
-
-def split_list(cell):
-    """Items of a list cell: | separates them, a backslash escapes the next character."""
-    if cell == "":
-        return []
-    items, item, chars = [], "", iter(cell)
-    for c in chars:
-        if c == "\\":
-            item += next(chars, "")
-        elif c == "|":
-            items, item = [*items, item], ""
-        else:
-            item += c
-    return [*items, item]
-
-
-def read_csv(table):
-    df = pd.read_csv(
-        f"{folder}/{table}.csv",
-        dtype=dtypes(table),
-        keep_default_na=False,
-        na_values={f["name"]: [""] for f in fields[table] if f["type"] != "list"},
-        encoding="utf-8",
-    )
-    for f in fields[table]:
-        name = f["name"]
-        if f["type"] in ("string", "list") and "enum" not in f.get("constraints", {}):
-            # Undo the formula guard: drop one ' in front of ' ... then = + - @ tab or CR.
-            df[name] = df[name].str.replace(r"^'(?='*[=+\-@\t\r])", "", regex=True)
-        if f["type"] == "list":
-            df[name] = df[name].map(split_list).astype(object)
-        elif f["type"] == "date":
-            df[name] = pd.to_datetime(df[name]).astype("datetime64[s]")
-    return df
-
-
-events = read_parquet("events")  # or read_csv("events")
-'''
+def readme_snippet() -> str:
+    """The README's recipe for users without the package, exactly as the README shows it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (snippet,) = [
+        b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "def read_csv" in b
+    ]
+    return snippet
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +126,7 @@ def test_readme_snippet_equals_load(sample: Path) -> None:
     for path in _packages(sample):
         folder = path or ROOT / "datasets" / "grounded-events"
         namespace: dict[str, object] = {}
-        exec(README_SNIPPET.replace('"datasets/grounded-events"', repr(str(folder))), namespace)
+        exec(readme_snippet().replace('"datasets/grounded-events"', repr(str(folder))), namespace)
         for table in TABLES:
             expected = grounded_events.load(table, path=path)
             for reader in ("read_parquet", "read_csv"):

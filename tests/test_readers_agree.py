@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -17,30 +15,7 @@ import pytest
 from grounded_events._package_csv import restore, split_list
 from grounded_events._schemagen import table_schema
 from grounded_events._tables import TABLES
-
-
-def _build_tests() -> ModuleType:
-    """tests/test_build.py, which holds the sample annotation and the build helpers.
-
-    Imported by path so that it works whatever pytest's import mode; reused when pytest has
-    already imported it.
-    """
-    path = Path(__file__).with_name("test_build.py")
-    for module in list(sys.modules.values()):
-        if getattr(module, "__file__", None) == str(path):
-            return module
-    spec = importlib.util.spec_from_file_location("_publisher_test_build", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_helpers = _build_tests()
-ROOT = _helpers.ROOT
-build_sample = _helpers.build_sample
-
+from package_sample import ROOT, build_sample
 
 BIN = Path(sys.executable).parent
 COMMITTED = ROOT / "datasets" / "grounded-events"
