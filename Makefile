@@ -28,5 +28,9 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest -n 2 -q
 
+# Time the validator against its peers and the pyarrow floor on 1,000,000 generated rows.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --rows 1000000 --repeat 3
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -71,3 +71,20 @@ def test_readme_error_code_table_is_the_registry(root: Path) -> None:
 
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert markdown_table().strip() in readme
+
+
+def test_an_internal_error_is_one_line_and_exit_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bug in a command exits 3 (never 1, "invalid data") with a one-line message."""
+    from grounded_events import _locate
+
+    def broken(args: object) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(_locate, "run", broken)
+    monkeypatch.delenv("GROUNDED_EVENTS_DEBUG", raising=False)
+    assert main(["locate", "rudaw-20231212", "x"]) == 3
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError: boom)" in err
+    assert "Traceback" not in err

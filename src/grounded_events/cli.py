@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -39,7 +40,7 @@ def _parser(selected: str | None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; the exit code is 0 on success, 1 on invalid data, 2 on misuse."""
+    """Run the command line: exit 0 on success, 1 on invalid data, 2 on misuse, 3 on a bug."""
     argv = list(sys.argv[1:] if argv is None else argv)
     selected = next((a for a in argv if not a.startswith("-")), None)
     parser = _parser(selected if selected in COMMANDS else None)
@@ -51,6 +52,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: say so in one line, never pass as "invalid data" (exit 1)
+        if os.environ.get("GROUNDED_EVENTS_DEBUG"):
+            raise
+        print(
+            f"grounded-events: internal error ({type(exc).__name__}: {exc}). This is a bug; "
+            "please report it with the command you ran (GROUNDED_EVENTS_DEBUG=1 shows the "
+            "traceback).",
+            file=sys.stderr,
+        )
+        return 3
 
 
 if __name__ == "__main__":

@@ -1,0 +1,288 @@
+"""The benchmark's generator and runner: determinism, identical formats, exact ground truth."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import country_bounding_boxes as cbb
+import pyarrow.parquet as pq
+import pycountry
+import pytest
+
+from grounded_events._models import SLUG
+from grounded_events._vocab import (
+    ACLED_EVENT_TYPES,
+    CROSSWALK,
+    AttributionStatus,
+    DateBasis,
+    DatePrecision,
+    EventSubtype,
+    EventType,
+    Gazetteer,
+    GeoPrecision,
+    Weapon,
+)
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402
+import run  # noqa: E402
+
+ROWS = 2_000
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bench-data")
+    generate.generate(out, ROWS, seed=7, invalid_rate=0.05, chunk_rows=500)
+    return out
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _csv_rows(path: Path) -> list[dict]:
+    """The CSV read back by the rules of the data package (types from the Table Schema)."""
+    schema = generate.package_descriptor()["resources"][0]["schema"]
+    types = {f["name"]: f["type"] for f in schema["fields"]}
+    rows = []
+    with open(path, encoding="utf-8", newline="") as f:
+        for raw in csv.DictReader(f):
+            row = {}
+            for name, text in raw.items():
+                kind = types[name]
+                if kind == "list":
+                    row[name] = text.split("|") if text else []
+                elif text == "":
+                    row[name] = None
+                elif kind == "boolean":
+                    row[name] = {"true": True, "false": False}[text]
+                elif kind == "integer":
+                    row[name] = int(text)
+                elif kind == "number":
+                    row[name] = float(text)
+                else:
+                    row[name] = text
+            rows.append(row)
+    return rows
+
+
+def _date(text: object) -> dt.date | None:
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _precision_fits(precision: str, start: dt.date, end: dt.date) -> bool:
+    span = (end - start).days
+    after = end + dt.timedelta(days=1)
+    month = start.day == 1 and after.day == 1 and (start.year, start.month) == (end.year, end.month)
+    year = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year
+    return {
+        "day": span == 0,
+        "days": 1 <= span <= 5,
+        "week": span == 6,
+        "month": month,
+        "year": year,
+        "range": span >= 7 and not (month or year),
+    }.get(precision, True)
+
+
+def row_errors(rows: list[dict]) -> set[tuple[int, str, str]]:
+    """Every rule, one row at a time, in plain Python: (row 1-based, column, kind)."""
+    slug = re.compile(SLUG)
+    vocab = {
+        "event_type": EventType,
+        "event_subtype": EventSubtype,
+        "date_precision": DatePrecision,
+        "date_basis": DateBasis,
+        "geo_precision": GeoPrecision,
+        "gazetteer": Gazetteer,
+        "initiator_attribution": AttributionStatus,
+    }
+    required = [
+        "event_id",
+        "doc_id",
+        "event_type",
+        "event_subtype",
+        "is_aggregate",
+        "date_start",
+        "date_end",
+        "date_precision",
+        "date_basis",
+        "summary",
+    ]
+    subdivisions = {s.code for s in pycountry.subdivisions}
+    out: set[tuple[int, str, str]] = set()
+    seen: set[str] = set()
+    for n, r in enumerate(rows, start=1):
+
+        def bad(column: str, kind: str, n: int = n) -> None:
+            out.add((n, column, kind))
+
+        for name in required:
+            if r[name] is None:
+                bad(name, "required")
+        for name, values in vocab.items():
+            if r[name] is not None and r[name] not in set(values):
+                bad(name, "vocabulary")
+        if any(w not in set(Weapon) for w in r["weapons"]):
+            bad("weapons", "vocabulary")
+        for name in ("event_id", "doc_id", "initiator"):
+            if r[name] is not None and not (slug.match(r[name]) and len(r[name]) <= 120):
+                bad(name, "pattern")
+        for name in ("attributed_by", "target", "refers_to"):
+            if any(not slug.match(x) for x in r[name]):
+                bad(name, "pattern")
+        start, end = _date(r["date_start"]), _date(r["date_end"])
+        for name, value in (("date_start", start), ("date_end", end)):
+            if r[name] is not None and value is None:
+                bad(name, "type")
+        if start and end and end < start:
+            bad("date_end", "date_order")
+        fits = start and end and _precision_fits(r["date_precision"], start, end)
+        if start and end and end >= start and not r["is_aggregate"] and not fits:
+            bad("date_precision", "date_precision")
+        for what in ("fatalities", "injuries"):
+            low, best, high = (r[f"{what}_{e}"] for e in ("low", "best", "high"))
+            if low is not None and best is not None and low > best:
+                bad(f"{what}_low", "count_order")
+            if best is not None and high is not None and best > high:
+                bad(f"{what}_high", "count_order")
+            if best is None and low is not None and high is not None and low > high:
+                bad(f"{what}_low", "count_order")
+        country = pycountry.countries.get(alpha_3=r["country_iso3"] or "")
+        if r["admin1_code"] is not None and r["admin1_code"] not in subdivisions:
+            bad("admin1_code", "pattern")
+        if country and r["latitude"] is not None:
+            boxes = [s.bbox for s in cbb.country_subunits_by_iso_code(country.alpha_3)]
+            lat, lon = r["latitude"], r["longitude"]
+            if boxes and not any(
+                x0 - 0.1 <= lon <= x1 + 0.1 and y0 - 0.1 <= lat <= y1 + 0.1
+                for x0, y0, x1, y1 in boxes
+            ):
+                bad("latitude", "outside_country")
+        if country and r["admin1_code"] and r["admin1_code"][:2] != country.alpha_2:
+            bad("admin1_code", "admin1_country")
+        if r["initiator_attribution"] == "alleged" and not r["attributed_by"]:
+            bad("attributed_by", "alleged_without_attributed_by")
+        if r["initiator_attribution"] == "unattributed" and r["attributed_by"]:
+            bad("attributed_by", "attributor_without_attribution")
+        kind, sub = r["acled_event_type"], r["acled_sub_event_type"]
+        if (kind is not None and kind not in ACLED_EVENT_TYPES) or (
+            sub is not None and (kind is None or sub not in ACLED_EVENT_TYPES.get(kind, ()))
+        ):
+            bad("acled_sub_event_type", "acled_pair")
+        if r["event_subtype"] in set(EventSubtype):
+            cw = CROSSWALK[EventSubtype(r["event_subtype"])]
+            for name in ("event_type", *generate.CROSSWALK_COLUMNS):
+                expected = getattr(cw, name)
+                if (None if expected is None else str(expected)) != r[name]:
+                    bad(name, "crosswalk")
+        if r["event_id"] in seen:
+            bad("event_id", "duplicate_id")
+        seen.add(r["event_id"])
+    return out
+
+
+def test_generator_is_deterministic(tmp_path: Path) -> None:
+    """The same seed writes the same bytes in every file; another seed writes other rows."""
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    generate.generate(a, 600, seed=3, invalid_rate=0.05, chunk_rows=250)
+    generate.generate(b, 600, seed=3, invalid_rate=0.05, chunk_rows=250)
+    generate.generate(c, 600, seed=4, invalid_rate=0.05, chunk_rows=250)
+    names = sorted(p.name for p in a.iterdir())
+    assert names == [
+        "datapackage.json",
+        "events.csv",
+        "events.jsonl",
+        "events.parquet",
+        "meta.json",
+        "truth.csv",
+    ]
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    assert (a / "events.jsonl").read_bytes() != (c / "events.jsonl").read_bytes()
+
+
+def test_formats_hold_identical_content(data: Path) -> None:
+    """Parquet, CSV (lists joined with |) and JSONL hold the same rows, columns in schema order."""
+    parquet = pq.read_table(data / "events.parquet").to_pylist()
+    jsonl = _jsonl(data / "events.jsonl")
+    csv_rows = _csv_rows(data / "events.csv")
+    assert len(parquet) == len(jsonl) == len(csv_rows) == ROWS
+    assert list(jsonl[0]) == list(generate.COLUMNS)
+    assert parquet == jsonl
+    assert csv_rows == jsonl
+    assert (data / "events.csv").read_bytes().count(b"\r") == 0
+
+
+def test_truth_is_exactly_what_a_row_checker_finds(data: Path) -> None:
+    """The injected ground truth equals what a plain row-by-row checker finds, every kind present."""
+    truth = set(run.read_truth(data / "truth.csv"))
+    assert row_errors(_jsonl(data / "events.jsonl")) == truth
+    assert {kind for _, _, kind in truth} == set(generate.KINDS)
+    per_row: dict[int, int] = {}
+    for row, _, _ in truth:
+        per_row[row] = per_row.get(row, 0) + 1
+    assert max(per_row.values()) >= 2
+
+
+def test_floor_finds_the_truth_in_every_format(data: Path) -> None:
+    """The vectorised floor reports exactly the ground truth on Parquet, CSV and JSONL."""
+    import floor
+
+    truth = set(run.read_truth(data / "truth.csv"))
+    for fmt in ("parquet", "csv", "jsonl"):
+        assert set(floor.check(data / f"events.{fmt}", fmt)) == truth, fmt
+
+
+def test_evaluate_counts_found_missed_invented() -> None:
+    """A report is scored against the truth: either column of a cross-field rule counts."""
+    truth = [(1, "date_end", "date_order"), (1, "gazetteer", "vocabulary"), (2, "event_id", "x")]
+    errors = [(1, "date_start", "GE401"), (3, "summary", "GE201")]
+    assert run.evaluate(truth, errors) == {
+        "found": 1,
+        "missed": 2,
+        "invented": 1,
+        "complete_rows": 0,
+        "multi_rows": 1,
+    }
+
+
+def test_missing_peer_is_skipped_with_a_message(tmp_path: Path) -> None:
+    """A peer that is not installed gets a row saying so and how to install it."""
+    tool = run.Tool("nothing", "csv", "peer", "no_such_module_for_bench", "no-such-package")
+    result = run.run_tool(tool, tmp_path, 10, None, 1, tmp_path)
+    assert "not installed" in result.skipped
+    assert "pip install no-such-package" in result.skipped
+
+
+def test_run_quick_end_to_end(tmp_path: Path) -> None:
+    """`bench/run.py --quick` generates, times every tool and writes the Markdown table."""
+    cmd = [sys.executable, str(BENCH / "run.py"), "--rows", "400", "--quick"]
+    cmd += ["--data", str(tmp_path / "data"), "--results", str(tmp_path / "results")]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "results" / "quick.md").read_text(encoding="utf-8")
+    assert "| Tool | Input |" in text
+    header = next(line for line in text.splitlines() if line.startswith("| Tool |"))
+    names = [c.strip() for c in header.split("|")]
+    missed, invented = names.index("Missed"), names.index("Invented")
+    floor_rows = [line for line in text.splitlines() if line.startswith("| floor")]
+    assert len(floor_rows) == 3
+    for line in floor_rows:
+        cells = [c.strip() for c in line.split("|")]
+        assert (cells[missed], cells[invented]) == ("0", "0"), line
+    assert "Machine:" in text and "CPU:" in text
