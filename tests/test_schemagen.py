@@ -93,3 +93,15 @@ def test_codebook_lists_every_value_with_definition_and_crosswalk(root: Path) ->
         for code in (cw.acled_sub_event_type, cw.plover_mode, cw.cameo_root):
             if code:
                 assert code in row, (subtype, code)
+
+
+def test_check_jsonschema_validates_annotation_files_with_the_schema(root: Path) -> None:
+    """`check-jsonschema --schemafile annotation.schema.json` accepts the committed annotations."""
+    schema = root / "schema" / SCHEMA_VERSION / "annotation.schema.json"
+    files = sorted(str(p) for p in (root / "datasets" / "annotations").glob("*.yaml"))
+    assert files
+    exe = str(Path(sys.executable).parent / "check-jsonschema")
+    result = subprocess.run(
+        [exe, "--schemafile", str(schema), *files], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
