@@ -7,7 +7,8 @@ from os import PathLike
 from pathlib import Path
 
 from grounded_events._report import Report
-from grounded_events._validation.package import run
+from grounded_events._validation.package import ENGINES, Options, run
+from grounded_events._validation.progress import Progress
 from grounded_events._validation.rules import UsageError, schema_dir
 
 __all__ = ["UsageError", "validate"]
@@ -21,12 +22,21 @@ def validate(
     schema_version: str | None = None,
     seeds: StrPath | None = None,
     max_errors: int | None = None,
+    engine: str = "columnar",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Check files, folders or a datapackage.json; the Report lists every error with its code.
 
     `schema_version` picks a published version (default: the latest; UsageError if unknown),
     `seeds` the folder of source documents for annotation files (default: ./seeds), and
-    `max_errors` caps the errors kept (Report.truncated says so).
+    `max_errors` caps the errors kept (Report.truncated says so). `engine` is how tables are
+    checked: "columnar" (vectorised, the default) or "rows" (one row at a time, in plain Python);
+    both evaluate the same rule definitions and give the same report. "dask" validates each path
+    as one partitioned Parquet table (a folder of .parquet files or a glob) on the dask cluster at
+    `scheduler`, or on a LocalCluster of `workers` processes (default 2). `progress` reports rows
+    and errors as tables are checked (see progress.Progress.for_terminal).
     """
     if isinstance(path_or_paths, str | PathLike):
         paths = [Path(path_or_paths)]
@@ -34,5 +44,23 @@ def validate(
         paths = [Path(p) for p in path_or_paths]
     if max_errors is not None and max_errors < 1:
         raise UsageError("max_errors must be at least 1")
+    if engine not in (*ENGINES, "dask"):
+        raise UsageError(f"unknown engine {engine!r}; one of {', '.join((*ENGINES, 'dask'))}")
+    if engine != "dask" and (scheduler is not None or workers is not None):
+        raise UsageError("--scheduler and --workers go with --engine dask")
     folder = schema_dir(schema_version)
-    return run(paths, folder, Path(seeds) if seeds is not None else Path("seeds"), max_errors)
+    if engine == "dask":
+        from grounded_events._validation.dask_engine import require_dask, validate_dataset
+
+        require_dask()
+        report = Report()
+        for path in paths:
+            part = validate_dataset(str(path), folder, scheduler=scheduler, workers=workers)
+            report.errors += part.errors
+            report.files += part.files
+        if max_errors is not None and len(report.errors) > max_errors:
+            report.errors = report.errors[:max_errors]
+            report.truncated = True
+        return report
+    seeds_dir = Path(seeds) if seeds is not None else Path("seeds")
+    return run(paths, folder, seeds_dir, max_errors, Options(engine=engine, progress=progress))

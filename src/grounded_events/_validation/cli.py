@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from pathlib import Path
 
-from grounded_events._validation.output import FORMATS, exit_code, render
+from grounded_events._validation.output import FORMATS, chunks, exit_code
 
 
 def _positive(value: str) -> int:
@@ -43,22 +45,67 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-errors", type=_positive, metavar="N", help="stop reporting after N errors"
     )
+    parser.add_argument(
+        "--engine",
+        choices=("columnar", "rows", "dask"),
+        default="columnar",
+        help="how tables are checked: columnar (vectorised, default), rows (one row at a time), "
+        "or dask (each PATH a partitioned Parquet table: a folder of .parquet files or a glob, "
+        "checked on a dask cluster)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the dask scheduler to use (default: a local cluster)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="with --engine dask and no --scheduler: worker processes of the local cluster "
+        "(default 2)",
+    )
+
+
+def _memory_pool() -> None:
+    """Use Arrow's jemalloc pool: measured 30-60 MB below Arrow's default (mimalloc) at the same
+    speed (returning pages at once, decay 0, saved 30 MB more but cost 30% of the time).
+    ARROW_DEFAULT_MEMORY_POOL, when set, wins."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    import pyarrow as pa
+
+    # a pyarrow built without jemalloc (Windows wheels) keeps its default
+    with contextlib.suppress(NotImplementedError, pa.ArrowException):
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
 
 
 def run(args: argparse.Namespace) -> int:
     """Validate; exit 0 valid, 1 invalid data, 2 usage error or unreadable input."""
     from grounded_events._validation import UsageError, validate
+    from grounded_events._validation.progress import Progress
 
+    _memory_pool()
+    # progress goes to stderr, and only on a terminal outside CI: stdout stays the report
+    progress = Progress.for_terminal(sys.stderr)
     try:
         report = validate(
             args.paths,
             schema_version=args.schema_version,
             seeds=args.seeds,
             max_errors=args.max_errors,
+            engine=getattr(args, "engine", "columnar"),
+            scheduler=getattr(args, "scheduler", None),
+            workers=getattr(args, "workers", None),
+            progress=progress,
         )
     except UsageError as exc:
         print(f"grounded-events validate: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if progress is not None:
+            progress.close()
     colour = args.format == "text" and sys.stdout.isatty()
-    sys.stdout.write(render(report, args.format, colour, args.max_errors))
+    for chunk in chunks(report, args.format, colour, args.max_errors):
+        sys.stdout.write(chunk)
     return exit_code(report)

@@ -9,24 +9,30 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from grounded_events._report import Issue
 from grounded_events._tables import LIST_SEPARATOR, TABLES
 from grounded_events._validation.codes import CODES
+from grounded_events._validation.keys import Buckets, Keys
 from grounded_events._validation.rules import (
     BBOX_TOLERANCE,
     CROSSWALK_COLUMNS,
-    LOOKUPS,
+    TYPE_CHECKS,
     Column,
     CrossRule,
+    ValueCheck,
     alpha2_to_alpha3,
     alpha3_to_alpha2,
     country_boxes,
     lookup_values,
+    range_checks,
     references,
+    required_check,
     rules_for,
+    string_checks,
     table_columns,
 )
 from grounded_events._vocab import ACLED_EVENT_TYPES, CROSSWALK
@@ -40,11 +46,50 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "list": pa.list_(pa.string()),
 }
 
-_INTEGER = r"^[+-]?[0-9]{1,18}$"
-_NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
-_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# The shapes of text cells read as integers, numbers and dates (RE2 syntax, also read by `re`).
+INTEGER = r"^[+-]?[0-9]{1,18}$"
+NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 # The data package's CSV rule: one ' is dropped from a cell of ' + a formula trigger (= + - @).
-_NEUTRALISED = r"^'('*[=+\-@\t\r])"
+NEUTRALISED = r"^'('*[=+\-@\t\r])"
+
+
+def _as_text(raw: pa.Array) -> pa.Array:
+    """Any column as text; bytes that are not UTF-8 are shown escaped rather than refused."""
+    try:
+        return raw.cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        if not (pa.types.is_binary(raw.type) or pa.types.is_large_binary(raw.type)):
+            return pa.array([_str(v) for v in raw.to_pylist()], pa.string())
+        cells = raw.cast(pa.large_binary()).to_pylist()
+        return pa.array(
+            [None if v is None else v.decode("utf-8", "backslashreplace") for v in cells],
+            pa.string(),
+        )
+
+
+def decode(raw: pa.Array, col: Column) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """A column as read -> (the cells shown in errors, values of the column's type or text, the
+    values shown in range errors): dictionaries decoded, other Arrow types cast where they can be.
+    """
+    target = ARROW_TYPES[col.kind]
+    if pa.types.is_dictionary(raw.type):
+        raw = raw.dictionary_decode()
+    if pa.types.is_large_string(raw.type):
+        raw = raw.cast(pa.string())
+    if col.kind == "list" and (pa.types.is_list(raw.type) or pa.types.is_large_list(raw.type)):
+        values = raw.cast(pa.list_(pa.string()))
+    elif raw.type == target and col.kind != "list":
+        values = raw
+    elif pa.types.is_string(raw.type) or pa.types.is_null(raw.type):
+        values = raw.cast(pa.string())
+    else:
+        try:
+            values = raw.cast(target) if col.kind != "list" else raw.cast(pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            values = _as_text(raw)
+    text = raw if raw.type == target and col.kind != "list" else values
+    return raw, values, text
 
 
 def arrow_schema(folder: Path, table: str) -> pa.Schema:
@@ -75,9 +120,53 @@ class Batch:
 class Context:
     """What one table's check shares with the others: key sets and document texts."""
 
-    keys: dict[tuple[str, str], pa.Array] = field(default_factory=dict)  # (table, column) -> ids
+    keys: dict[tuple[str, str], Keys] = field(default_factory=dict)  # (table, column) -> ids
     complete: set[str] = field(default_factory=set)  # tables whose keys are all known
     texts: dict[str, str] | None = None  # doc_id -> text; None when no documents were found
+
+
+def duplicates(keys: pa.Array, lines: pa.Array) -> list[tuple[int, str, int]]:
+    """(line, key, line of its first use) of every repeated key; `lines` ascending."""
+    counts = pc.value_counts(keys)
+    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    if not len(repeated):
+        return []
+    mask = pc.is_in(keys, value_set=repeated)
+    first: dict[str, int] = {}
+    found = []
+    for key, line in zip(
+        pc.filter(keys, mask).to_pylist(), pc.filter(lines, mask).to_pylist(), strict=True
+    ):
+        if key in first:
+            found.append((line, key, first[key]))
+        else:
+            first[key] = line
+    return found
+
+
+def unknown_references(store: Buckets, known: Keys | None) -> list[tuple[int, int, str]]:
+    """(line, place, value) of every reference in `store` that `known` lacks, in order."""
+    store.close()
+    found: list[tuple[int, int, str]] = []
+    for b in range(store.count):
+        bucket = store.bucket(b)
+        items = bucket.column("value").combine_chunks()
+        if not len(items):
+            continue
+        if known is None:
+            bad = pa.repeat(True, len(items))
+        elif isinstance(known, Buckets) and known.count == store.count:
+            bad = pc.invert(pc.is_in(items, value_set=known.set_of(b)))
+        else:
+            bad = pc.invert(_known(known.contains(items)))
+        found += zip(
+            pc.filter(bucket.column("line"), bad).to_pylist(),
+            pc.filter(bucket.column("place"), bad).to_pylist(),
+            pc.filter(items, bad).to_pylist(),
+            strict=True,
+        )
+    found.sort()
+    return found
 
 
 def _no_null_lists(values: pa.Array) -> pa.Array:
@@ -105,6 +194,21 @@ def _false(n: int) -> pa.Array:
 @cache
 def _value_set(values: tuple[str, ...]) -> pa.Array:
     return pa.array(values, pa.string())
+
+
+def _passes(check: ValueCheck, values: pa.Array) -> pa.Array:
+    """Where text `values` pass a string check (null where a value is null)."""
+    if check.test == "enum":
+        return pc.is_in(values, value_set=_value_set(check.arg))
+    if check.test == "min_length":
+        return pc.greater_equal(pc.utf8_length(values), check.arg)
+    if check.test == "max_length":
+        return pc.less_equal(pc.utf8_length(values), check.arg)
+    if check.test == "pattern":
+        return pc.match_substring_regex(values, check.arg)
+    if check.test == "lookup":
+        return pc.is_in(values, value_set=_value_set(tuple(sorted(lookup_values(check.arg)))))
+    raise AssertionError(check.test)
 
 
 def _mask_rows(mask: pa.Array) -> list[int]:
@@ -161,10 +265,11 @@ class TableChecker:
         self.issues: list[tuple[int, int, Issue]] = []  # (line, column order, issue)
         self.order = {c.name: i for i, c in enumerate(self.columns)}
         self.primary_key = TABLES[table].primary_key
-        self.key_chunks: list[pa.Array] = []
-        self.line_chunks: list[pa.Array] = []
-        self.own_keys: pa.Array | None = None
-        self.deferred: list[tuple[str, str, str, pa.Array, pa.Array]] = []
+        self.key_store = Buckets()
+        self.keyed = False  # whether the key columns were there (the key set is complete)
+        self.own_keys: Keys | None = None
+        # (column, table, target) -> the references seen, and how many
+        self.ref_stores: dict[tuple[str, str, str], tuple[Buckets, int]] = {}
         self.header_checked = False
         self.header_line: int | None = 1
         self.missing: set[str] = set()
@@ -285,55 +390,14 @@ class TableChecker:
                     )
             bad = pc.or_(bad, mask)
 
-        if col.enum is not None:
-            ok = pc.is_in(values, value_set=_value_set(col.enum))
-            report(
-                "GE301", pc.invert(ok), "one of " + ", ".join(col.enum), "is not in the vocabulary"
-            )
-        if col.min_length is not None:
-            short = pc.less(pc.utf8_length(values), col.min_length)
-            report("GE208", short, f"at least {col.min_length} characters", "is too short")
-        if col.max_length is not None:
-            long = pc.greater(pc.utf8_length(values), col.max_length)
-            report("GE208", long, f"at most {col.max_length} characters", "is too long")
-        if col.pattern is not None:
-            ok = pc.match_substring_regex(values, col.pattern)
-            report(
-                "GE206", pc.invert(ok), f"text matching {col.pattern}", "does not match its format"
-            )
-            if col.pattern in LOOKUPS:
-                code = LOOKUPS[col.pattern][0]
-                known = pc.is_in(
-                    values, value_set=_value_set(tuple(sorted(lookup_values(col.pattern))))
-                )
-                report(
-                    code, pc.invert(known), "a code known to ISO (pycountry)", "is not a known code"
-                )
+        for check in string_checks(col):
+            report(check.code, pc.invert(_passes(check, values)), check.expected, check.what)
         return bad
 
     def convert(self, batch: Batch, col: Column, raw: pa.Array) -> tuple[pa.Array, pa.Array]:
         """The typed column and the mask of cells that broke a column rule."""
-        target = ARROW_TYPES[col.kind]
-        if pa.types.is_dictionary(raw.type):
-            raw = raw.dictionary_decode()
-        if pa.types.is_large_string(raw.type):
-            raw = raw.cast(pa.string())
+        raw, values, text = decode(raw, col)
         n = len(raw)
-        if col.kind == "list" and (pa.types.is_list(raw.type) or pa.types.is_large_list(raw.type)):
-            values = raw.cast(pa.list_(pa.string()))
-            text = values
-        elif raw.type == target and col.kind != "list":
-            values = raw
-            text = raw
-        elif pa.types.is_string(raw.type) or pa.types.is_null(raw.type):
-            values = raw.cast(pa.string())
-            text = values
-        else:
-            try:
-                values = raw.cast(target) if col.kind != "list" else raw.cast(pa.string())
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                values = raw.cast(pa.string())
-            text = values
         if pa.types.is_string(values.type):
             # cells read as text: "" is an empty cell
             values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
@@ -342,12 +406,13 @@ class TableChecker:
                 and col.kind in ("string", "list")
                 and pc.any(pc.starts_with(values, "'")).as_py()
             ):
-                values = pc.replace_substring_regex(values, _NEUTRALISED, r"\1")
+                values = pc.replace_substring_regex(values, NEUTRALISED, r"\1")
         missing = pc.is_null(values)
         bad = _false(n)
         if col.required and col.kind != "list":
+            check = required_check(col)
             self._cell_errors(
-                batch, col, values, raw, "GE201", missing, f"a {col.kind} value", "is required"
+                batch, col, values, raw, check.code, missing, check.expected, check.what
             )
             bad = pc.or_(bad, missing)
 
@@ -357,20 +422,13 @@ class TableChecker:
             bad = pc.or_(bad, self._check_strings(batch, col, values, raw, None))
         elif col.kind in ("integer", "number"):
             ranged = pc.invert(bad)
-            if col.minimum is not None:
-                low = pc.and_(pc.less(values, col.minimum), ranged)
+            for check in range_checks(col):
+                compare = pc.less if check.test == "minimum" else pc.greater
+                out = pc.and_(compare(values, check.arg), ranged)
                 bad = pc.or_(
                     bad,
                     self._cell_errors(
-                        batch, col, values, text, "GE207", low, f">= {col.minimum}", "is too small"
-                    ),
-                )
-            if col.maximum is not None:
-                high = pc.and_(pc.greater(values, col.maximum), ranged)
-                bad = pc.or_(
-                    bad,
-                    self._cell_errors(
-                        batch, col, values, text, "GE207", high, f"<= {col.maximum}", "is too large"
+                        batch, col, values, text, check.code, out, check.expected, check.what
                     ),
                 )
         elif col.kind == "list" and col.item is not None:
@@ -392,54 +450,6 @@ class TableChecker:
         self, batch: Batch, col: Column, values: pa.Array, raw: pa.Array, bad: pa.Array
     ) -> tuple[pa.Array, pa.Array]:
         present = pc.is_valid(values)
-        if col.kind == "integer":
-            ok = pc.match_substring_regex(values, _INTEGER)
-            wrong = pc.and_(present, pc.invert(_known(ok)))
-            self._cell_errors(
-                batch, col, values, raw, "GE204", wrong, "an integer", "is not an integer"
-            )
-            clean = pc.if_else(wrong, pa.scalar(None, pa.string()), values)
-            return clean.cast(pa.int64()), pc.or_(bad, wrong)
-        if col.kind == "number":
-            ok = pc.match_substring_regex(values, _NUMBER)
-            wrong = pc.and_(present, pc.invert(_known(ok)))
-            self._cell_errors(
-                batch, col, values, raw, "GE204", wrong, "a number", "is not a number"
-            )
-            clean = pc.if_else(wrong, pa.scalar(None, pa.string()), values)
-            return clean.cast(pa.float64()), pc.or_(bad, wrong)
-        if col.kind == "boolean":
-            ok = pc.is_in(values, value_set=_value_set(("true", "false")))
-            wrong = pc.and_(present, pc.invert(ok))
-            self._cell_errors(
-                batch, col, values, raw, "GE204", wrong, "true or false", "is not a boolean"
-            )
-            return pc.equal(values, "true"), pc.or_(bad, wrong)
-        if col.kind == "date":
-            shaped = _known(pc.match_substring_regex(values, _DATE))
-            safe = pc.if_else(shaped, values, "2000-01-01")
-            parsed = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
-            # strptime rolls 2023-02-30 over to March: a real date keeps its month and day
-            month = pc.utf8_slice_codeunits(safe, 5, 7).cast(pa.int64())
-            day = pc.utf8_slice_codeunits(safe, 8, 10).cast(pa.int64())
-            ok = pc.and_(
-                shaped,
-                pc.and_(pc.equal(pc.month(parsed), month), pc.equal(pc.day(parsed), day)),
-            )
-            wrong = pc.and_(present, pc.invert(_known(ok)))
-            self._cell_errors(
-                batch,
-                col,
-                values,
-                raw,
-                "GE205",
-                wrong,
-                "a date YYYY-MM-DD",
-                "is not a calendar date",
-            )
-            good = pc.and_(present, _known(ok))
-            dates = pc.if_else(good, parsed, pa.scalar(None, pa.timestamp("s"))).cast(pa.date32())
-            return dates, pc.or_(bad, wrong)
         if col.kind == "list":
             if pc.any(pc.match_substring(values, "\\")).as_py():
                 split = pa.array(
@@ -449,7 +459,41 @@ class TableChecker:
             else:
                 split = pc.split_pattern(values, LIST_SEPARATOR)
             return _no_null_lists(split), bad
-        raise AssertionError(col.kind)
+        check = TYPE_CHECKS[col.kind]
+        if col.kind == "integer":
+            ok = pc.match_substring_regex(values, INTEGER)
+        elif col.kind == "number":
+            ok = pc.match_substring_regex(values, NUMBER)
+        elif col.kind == "boolean":
+            ok = pc.is_in(values, value_set=_value_set(("true", "false")))
+        elif col.kind == "date":
+            shaped = _known(pc.match_substring_regex(values, DATE))
+            safe = pc.if_else(shaped, values, "2000-01-01")
+            parsed = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
+            # strptime rolls 2023-02-30 over to March: a real date keeps its month and day
+            month = pc.utf8_slice_codeunits(safe, 5, 7).cast(pa.int64())
+            day = pc.utf8_slice_codeunits(safe, 8, 10).cast(pa.int64())
+            ok = pc.and_(
+                shaped,
+                pc.and_(pc.equal(pc.month(parsed), month), pc.equal(pc.day(parsed), day)),
+            )
+        else:
+            raise AssertionError(col.kind)
+        wrong = pc.and_(present, pc.invert(_known(ok)))
+        self._cell_errors(batch, col, values, raw, check.code, wrong, check.expected, check.what)
+        bad = pc.or_(bad, wrong)
+        if col.kind == "boolean":
+            return pc.equal(values, "true"), bad
+        if col.kind == "date":
+            good = pc.and_(present, _known(ok))
+            dates = pc.if_else(good, parsed, pa.scalar(None, pa.timestamp("s"))).cast(pa.date32())
+            return dates, bad
+        clean = pc.if_else(wrong, pa.scalar(None, pa.string()), values)
+        if col.kind == "integer":
+            # Arrow's integer parser refuses a leading +, which the schema's integers allow
+            clean = pc.replace_substring_regex(clean, r"^\+", "")
+            return clean.cast(pa.int64()), bad
+        return clean.cast(pa.float64()), bad
 
     # -- a batch ---------------------------------------------------------------------------
     def check(self, batch: Batch) -> dict[str, pa.Array]:
@@ -507,62 +551,74 @@ class TableChecker:
             return
         picked = {c: typed[c].take(pa.array(rows, pa.int64())).to_pylist() for c in rule.columns}
         for i, row in enumerate(rows):
-            values = {c: picked[c][i] for c in rule.columns}
-            actual = ", ".join(f"{c}={_str(v) if v is not None else ''}" for c, v in values.items())
-            self.add(
-                batch,
-                row,
-                rule.field,
-                rule.code,
-                "{field}: " + CODES[rule.code].meaning.split(" (")[0].rstrip(".").lower(),
-                rule.expected,
-                actual,
-            )
+            self.cross_issue(batch, row, rule, {c: picked[c][i] for c in rule.columns})
+
+    def cross_issue(self, batch: Batch, row: int, rule: CrossRule, values: dict[str, Any]) -> None:
+        """Report that `rule` fails on `row`, whose cells it reads are `values`."""
+        actual = ", ".join(f"{c}={_str(v) if v is not None else ''}" for c, v in values.items())
+        self.add(
+            batch,
+            row,
+            rule.field,
+            rule.code,
+            "{field}: " + CODES[rule.code].meaning.split(" (")[0].rstrip(".").lower(),
+            rule.expected,
+            actual,
+        )
 
     def keys(self, batch: Batch, typed: dict[str, pa.Array], invalid: dict[str, pa.Array]) -> None:
-        # Keys and their lines are kept as Arrow arrays (about 30 bytes a row for slug ids) and
-        # checked for duplicates once, vectorised, when the table ends: the one part of the
-        # check whose memory grows with the rows.
+        # Keys and their lines go into hash buckets (on disk beyond SPILL_ROWS rows) and are
+        # checked one bucket at a time when the table ends: memory does not grow with the rows.
         if any(c in self.missing for c in self.primary_key):
             return
+        self.keyed = True
         parts = [typed[c].cast(pa.string()) for c in self.primary_key]
         joined = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "\x1f")
-        self.key_chunks.append(joined)
-        self.line_chunks.append(batch.line_array())
+        present = pc.is_valid(joined)  # an empty key is already a GE201 error
+        self.key_store.add(pc.filter(joined, present), pc.filter(batch.line_array(), present))
 
     def finish_keys(self) -> None:
         """Report duplicate keys; publish the key set for the tables that reference this one."""
-        if not self.key_chunks:
+        if not self.keyed:
             return
-        keys = pa.chunked_array(self.key_chunks, pa.string()).combine_chunks()
-        lines = pa.chunked_array(self.line_chunks, pa.int64()).combine_chunks()
-        self.key_chunks, self.line_chunks = [], []
-        counts = pc.value_counts(keys)
-        repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
-        if len(repeated):
-            mask = pc.is_in(keys, value_set=repeated)
-            first: dict[str, int] = {}
-            column = self.primary_key[-1]
-            rows = zip(
-                pc.filter(keys, mask).to_pylist(), pc.filter(lines, mask).to_pylist(), strict=True
-            )
-            for key, line in rows:
-                if key not in first:
-                    first[key] = line
-                    continue
-                shown = key.replace("\x1f", ", ")
-                self._issue_at(
-                    line,
-                    column,
-                    "GE601",
-                    f"{'/'.join(self.primary_key)} {shown!r} already used on line {first[key]}",
-                    "a unique " + "/".join(self.primary_key),
-                    shown,
-                )
-        self.own_keys = pc.unique(pc.drop_null(keys))
+        store = self.key_store
+        store.close()
+        found: list[tuple[int, str, int]] = []
+        for b in range(store.count):  # one bucket in memory at a time
+            bucket = store.bucket(b)
+            keys = bucket.column("value").combine_chunks()
+            found += duplicates(keys, bucket.column("line").combine_chunks())
+            store.keep_unique(b, pc.unique(keys))
+            del bucket, keys
+        for line, key, first in sorted(found):
+            self.duplicate_issue(line, key, first)
+        self.own_keys = store
         if len(self.primary_key) == 1:
-            self.context.keys[(self.table, self.primary_key[0])] = self.own_keys
+            self.context.keys[(self.table, self.primary_key[0])] = store
             self.context.complete.add(self.table)
+
+    def duplicate_issue(self, line: int, key: str, first: int) -> None:
+        """Report a primary key seen before on line `first`."""
+        shown = key.replace("\x1f", ", ")
+        self._issue_at(
+            line,
+            self.primary_key[-1],
+            "GE601",
+            f"{'/'.join(self.primary_key)} {shown!r} already used on line {first}",
+            "a unique " + "/".join(self.primary_key),
+            shown,
+        )
+
+    def reference_issue(self, line: int, column: str, table: str, target: str, value: str) -> None:
+        """Report a reference to an id that `table` does not hold."""
+        self._issue_at(
+            line,
+            column,
+            "GE602",
+            f"{column} {value!r} is not a {target} of the {table} table",
+            f"an existing {table}.{target}",
+            value,
+        )
 
     def _issue_at(
         self, line: int | None, column: str, code: str, message: str, expected: str, actual: Any
@@ -575,61 +631,45 @@ class TableChecker:
         for column, table, target in references(self.table):
             if column in self.missing:
                 continue
-            values = typed[column]
-            if pa.types.is_list(values.type):
-                items = pc.list_flatten(values)
-                parents = pc.list_parent_indices(values)
-            else:
-                items = values
-                parents = None
             if table != self.table and table not in self.context.complete:
                 continue  # the referenced table is not there: nothing to check against
-            # checked once per column when the table ends (is_in hashes its value set per call)
-            present = pc.is_valid(items)
+            values = typed[column]
             lines = batch.line_array()
-            if parents is not None:
-                row_lines = pc.take(lines, pc.filter(parents, present))
+            if pa.types.is_list(values.type):
+                items = pc.list_flatten(values)
+                lines = pc.take(lines, pc.list_parent_indices(values))
             else:
-                row_lines = pc.filter(lines, present)
-            self.deferred.append((column, table, target, pc.filter(items, present), row_lines))
+                items = values
+            present = pc.is_valid(items)
+            items, lines = pc.filter(items, present), pc.filter(lines, present)
+            # checked when the table ends, bucket by bucket against the referenced key set
+            store, placed = self.ref_stores.get((column, table, target), (Buckets(), 0))
+            places = pa.array(np.arange(placed, placed + len(items), dtype=np.int64))
+            store.add(items, lines, places)
+            self.ref_stores[(column, table, target)] = (store, placed + len(items))
 
     def finish_references(self) -> None:
-        """Check every reference of this table, its own ids (refers_to) included, in one pass."""
-        empty = pa.array([], pa.string())
-        grouped: dict[tuple[str, str, str], tuple[list[pa.Array], list[pa.Array]]] = {}
-        for column, table, target, items, lines in self.deferred:
-            chunks = grouped.setdefault((column, table, target), ([], []))
-            chunks[0].append(items)
-            chunks[1].append(lines)
-        # one lookup per column: is_in hashes its value set on every call
-        for (column, table, target), (item_chunks, line_chunks) in grouped.items():
-            items = pa.chunked_array(item_chunks, pa.string()).combine_chunks()
-            lines = pa.chunked_array(line_chunks, pa.int64()).combine_chunks()
-            if table == self.table:
-                known = self.own_keys if self.own_keys is not None else empty
-            else:
-                known = self.context.keys.get((table, target), empty)
-            bad = pc.invert(pc.is_in(items, value_set=known))
-            for value, line in zip(
-                pc.filter(items, bad).to_pylist(), pc.filter(lines, bad).to_pylist(), strict=True
-            ):
-                self._issue_at(
-                    line,
-                    column,
-                    "GE602",
-                    f"{column} {value!r} is not a {target} of the {table} table",
-                    f"an existing {table}.{target}",
-                    value,
-                )
-        self.deferred.clear()
+        """Check every reference of this table, its own ids (refers_to) included."""
+        for (column, table, target), (store, _) in self.ref_stores.items():
+            known = self.own_keys if table == self.table else self.context.keys.get((table, target))
+            for line, _, value in unknown_references(store, known):
+                self.reference_issue(line, column, table, target, value)
+        self.ref_stores.clear()
 
     def documents(self, batch: Batch, typed: dict[str, pa.Array]) -> None:
         if self.context.texts is None:
             self.context.texts = {}
         ids, texts, hashes = (typed[c].to_pylist() for c in ("doc_id", "text", "sha256"))
         for row, (doc_id, text, sha) in enumerate(zip(ids, texts, hashes, strict=True)):
-            if doc_id is None or text is None:
-                continue
+            self.document_row(batch, row, doc_id, text, sha)
+
+    def document_row(
+        self, batch: Batch, row: int, doc_id: str | None, text: str | None, sha: str | None
+    ) -> None:
+        """Keep a document's text for grounding; check its sha256."""
+        if self.context.texts is None:
+            self.context.texts = {}
+        if doc_id is not None and text is not None:
             self.context.texts[doc_id] = text
             actual = hashlib.sha256(text.encode("utf-8")).hexdigest()
             if sha is not None and actual != sha:
@@ -650,8 +690,22 @@ class TableChecker:
         # Slicing by code points per row: Arrow has no per-row slice bounds, and evidence is small.
         columns = [typed[c].to_pylist() for c in ("doc_id", "start", "end", "quote")]
         for row, (doc_id, start, end, quote) in enumerate(zip(*columns, strict=True)):
-            if None in (doc_id, start, end, quote) or end <= start or doc_id not in texts:
-                continue
+            self.ground_row(batch, row, doc_id, start, end, quote)
+
+    def ground_row(
+        self,
+        batch: Batch,
+        row: int,
+        doc_id: str | None,
+        start: int | None,
+        end: int | None,
+        quote: str | None,
+    ) -> None:
+        """Check one evidence span against its document's text."""
+        texts = self.context.texts
+        if texts is None or doc_id not in texts or start is None or end is None or quote is None:
+            return
+        if end > start:
             text = texts[doc_id]
             if end > len(text):
                 self.add(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from grounded_events._report import Issue, Report
 from grounded_events._validation.codes import CODES, layer_of
@@ -65,10 +66,25 @@ def _escape_data(value: str) -> str:
 
 def render(report: Report, fmt: str, colour: bool = False, max_errors: int | None = None) -> str:
     """The report in one of FORMATS."""
+    return "".join(chunks(report, fmt, colour, max_errors))
+
+
+def chunks(
+    report: Report, fmt: str, colour: bool = False, max_errors: int | None = None
+) -> Iterator[str]:
+    """The report in one of FORMATS, a piece per error: written as it is made, a long report
+    never sits in memory twice."""
     if fmt == "json":
-        return json.dumps([e.to_dict() for e in report.errors], ensure_ascii=False, indent=2) + "\n"
+        if not report.errors:
+            yield "[]\n"
+            return
+        # byte for byte json.dumps(list, indent=2), one element at a time
+        for i, e in enumerate(report.errors):
+            element = json.dumps(e.to_dict(), ensure_ascii=False, indent=2)
+            yield ("[\n" if i == 0 else ",\n") + "  " + element.replace("\n", "\n  ")
+        yield "\n]\n"
+        return
     if fmt == "github":
-        lines = []
         for e in report.errors:
             props = f"file={_escape_property(e.file)}"
             if e.line is not None:
@@ -78,15 +94,13 @@ def render(report: Report, fmt: str, colour: bool = False, max_errors: int | Non
             if e.expected is not None:
                 message += f" (expected {e.expected}"
                 message += f"; got {e.actual!r})" if e.actual is not None else ")"
-            lines.append(
-                f"::error {props},title={_escape_property(title)}::{_escape_data(message)}"
-            )
+            yield f"::error {props},title={_escape_property(title)}::{_escape_data(message)}\n"
         if report.truncated:
-            lines.append(f"::warning title=max-errors::{summary(report, max_errors)}")
-        return "\n".join(lines) + ("\n" if lines else "")
-    out = [_text_line(e, colour) for e in report.errors]
-    out.append(summary(report, max_errors))
-    return "\n".join(out) + "\n"
+            yield f"::warning title=max-errors::{summary(report, max_errors)}\n"
+        return
+    for e in report.errors:
+        yield _text_line(e, colour) + "\n"
+    yield summary(report, max_errors) + "\n"
 
 
 def exit_code(report: Report) -> int:

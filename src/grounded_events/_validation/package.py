@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from grounded_events._validation.columnar import (
     arrow_schema,
     check_batches,
 )
+from grounded_events._validation.progress import Progress
 from grounded_events._validation.readers import (
     BATCH_ROWS,
     KNOWN_EXTENSIONS,
@@ -41,11 +43,34 @@ from grounded_events._validation.readers import (
     table_from_columns,
     table_name,
 )
-from grounded_events._validation.rules import references
+from grounded_events._validation.rules import UsageError, references
 from grounded_events._yaml import YamlError, loads
 
 # Tables in the order their keys are needed by the tables that reference them.
 TABLE_ORDER = ("documents", "actors", "events", "event_actors", "evidence")
+
+# How tables are checked: the engines that run in this process.
+ENGINES = ("columnar", "rows")
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a run checks tables: the engine, and where progress goes (None: nowhere)."""
+
+    engine: str = "columnar"
+    progress: Progress | None = None
+
+    def checker(
+        self, folder: Path, table: str, display: str, context: Context, report: bool
+    ) -> TableChecker:
+        """A checker of this run's engine for one table."""
+        if self.engine == "rows":
+            from grounded_events._validation.rows import RowChecker
+
+            return RowChecker(folder, table, display, context, report=report)
+        if self.engine != "columnar":
+            raise UsageError(f"unknown engine {self.engine!r}; one of {', '.join(ENGINES)}")
+        return TableChecker(folder, table, display, context, report=report)
 
 
 def _issue(display: str, problem: ReadProblem) -> Issue:
@@ -117,6 +142,7 @@ def check_tables(
     report: dict[str, str],
     folder: Path,
     texts_fallback: dict[str, Path] | None = None,
+    options: Options = Options(),
 ) -> list[Issue]:
     """Check the tables in `report` (table -> display name); the others in `group` lend keys."""
     context = Context()
@@ -135,7 +161,7 @@ def check_tables(
         path = group[table]
         reporting = table in report
         display = report.get(table, str(path))
-        checker = TableChecker(folder, table, display, context, report=reporting)
+        checker = options.checker(folder, table, display, context, reporting)
         try:
             kind = _kind(path)
             names, batches = open_table(path, kind, table, folder)
@@ -153,13 +179,21 @@ def check_tables(
                         None,
                     )
                 )
-            for _ in check_batches(checker, batches):
-                pass
+            progress = options.progress
+            for batch in batches:
+                checker.check(batch)
+                if progress is not None:
+                    progress.batch(len(batch.lines), len(checker.issues))
+            checker.finish_keys()
+            checker.finish_references()
         except ReadProblem as problem:
             if reporting:
                 issues += checker.sorted_issues()
                 issues.append(_issue(display, problem))
             continue
+        finally:
+            if options.progress is not None:
+                options.progress.table_done(len(checker.issues))
         if reporting:
             issues += checker.sorted_issues()
     return issues
@@ -199,7 +233,12 @@ def _digest(path: Path) -> tuple[str, int]:
 
 
 def check_package(
-    descriptor: Path, display: str, folder: Path, shared: Shared, seeds_dir: Path
+    descriptor: Path,
+    display: str,
+    folder: Path,
+    shared: Shared,
+    seeds_dir: Path,
+    options: Options = Options(),
 ) -> list[Issue]:
     """Release integrity of every resource, then every table and record file it lists."""
     try:
@@ -316,7 +355,7 @@ def check_package(
     documents = next((g for g in groups.values() if "documents" in g), None)
     for group in groups.values():
         report = {t: displays[p] for t, p in group.items()}
-        issues += check_tables(group, report, folder, documents)
+        issues += check_tables(group, report, folder, documents, options)
     for path in records:
         texts, why = _documents_texts(documents, folder, shared, seeds_dir)
         issues += check_event_records(path, displays[path], folder, texts, why)
@@ -380,7 +419,13 @@ def _expand(path: Path) -> Iterator[Path] | Issue:
     return iter(files)
 
 
-def run(paths: list[Path], folder: Path, seeds_dir: Path, max_errors: int | None = None) -> Report:
+def run(
+    paths: list[Path],
+    folder: Path,
+    seeds_dir: Path,
+    max_errors: int | None = None,
+    options: Options = Options(),
+) -> Report:
     """Validate every path; the Report holds every error (or the first `max_errors`)."""
     report = Report()
     shared = Shared()
@@ -398,14 +443,16 @@ def run(paths: list[Path], folder: Path, seeds_dir: Path, max_errors: int | None
             seen.add(path.resolve())
             display = str(path)
             report.files.append(display)
-            issues = _check_one(path, display, folder, seeds_dir, shared, tables_by_dir)
+            issues = _check_one(path, display, folder, seeds_dir, shared, tables_by_dir, options)
             report.errors += issues
             if max_errors is not None and len(report.errors) > max_errors:
                 break
     for _directory, tables in tables_by_dir.items():
         group = _group_for(list(tables.values()))
         group.update(tables)
-        report.errors += check_tables(group, {t: str(p) for t, p in tables.items()}, folder)
+        report.errors += check_tables(
+            group, {t: str(p) for t, p in tables.items()}, folder, None, options
+        )
     report.errors += shared.finish()
     if max_errors is not None and len(report.errors) > max_errors:
         report.errors = report.errors[:max_errors]
@@ -420,6 +467,7 @@ def _check_one(
     seeds_dir: Path,
     shared: Shared,
     tables_by_dir: dict[Path, dict[str, Path]],
+    options: Options,
 ) -> list[Issue]:
     try:
         check_file(path)
@@ -427,13 +475,13 @@ def _check_one(
         return [_issue(display, problem)]
     kind = sniff(path)
     if kind == "datapackage":
-        return check_package(path, display, folder, shared, seeds_dir)
+        return check_package(path, display, folder, shared, seeds_dir, options)
     if kind in ("yaml", "json"):
         return check_annotation(path, display, folder, seeds_dir, shared)
     if kind in ("csv", "parquet", "jsonl"):
         name = table_name(path)
         if kind == "jsonl" and (name is None or jsonl_holds_records(path)):
-            return _check_jsonl(path, display, folder, seeds_dir, shared)
+            return _check_jsonl(path, display, folder, seeds_dir, shared, options)
         if name is None:
             try:
                 names, _ = open_table(path, kind)
@@ -455,7 +503,9 @@ def _check_one(
         bucket = tables_by_dir.setdefault(path.parent, {})
         if name in bucket:
             # a second file of the same table in the same folder: check it on its own
-            return check_tables({**_group_for([path]), name: path}, {name: display}, folder)
+            return check_tables(
+                {**_group_for([path]), name: path}, {name: display}, folder, None, options
+            )
         bucket[name] = path
         return []
     return [
@@ -484,7 +534,7 @@ def jsonl_holds_records(path: Path) -> bool:
 
 
 def _check_jsonl(
-    path: Path, display: str, folder: Path, seeds_dir: Path, shared: Shared
+    path: Path, display: str, folder: Path, seeds_dir: Path, shared: Shared, options: Options
 ) -> list[Issue]:
     first = None
     try:
@@ -511,4 +561,4 @@ def _check_jsonl(
                 None,
             )
         ]
-    return check_tables({**_group_for([path]), name: path}, {name: display}, folder)
+    return check_tables({**_group_for([path]), name: path}, {name: display}, folder, None, options)

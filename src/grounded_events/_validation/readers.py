@@ -22,6 +22,8 @@ from grounded_events._validation.columnar import Batch
 BATCH_ROWS = 65_536
 # Parquet rows per batch: measured as the best time/peak-memory trade-off.
 PARQUET_ROWS = 16_384
+# Bytes read at a time from each Parquet column chunk (instead of pre-buffering whole chunks).
+PARQUET_BUFFER = 1 << 20
 # Bytes per CSV or JSON block (~12k event rows): small per-batch overhead, low memory.
 TEXT_BLOCK = 4 << 20
 CSV_BLOCK = TEXT_BLOCK
@@ -283,11 +285,11 @@ def csv_batches(path: Path) -> tuple[list[str], Iterator[Batch]]:
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
                 raise _locate_csv_problem(path, str(exc)) from None
             n = record_batch.num_rows
-            batch = Batch(
-                dict(zip(record_batch.schema.names, record_batch.columns, strict=True)),
-                range(row + 1, row + 1 + n),
-                neutralised=True,
-            )
+            try:
+                columns = dict(zip(record_batch.schema.names, record_batch.columns, strict=True))
+            except UnicodeDecodeError as exc:  # a header that is not UTF-8
+                raise _locate_csv_problem(path, str(exc)) from None
+            batch = Batch(columns, range(row + 1, row + 1 + n), neutralised=True)
             row += n
             _check_cells(batch)
             yield batch
@@ -302,7 +304,9 @@ def parquet_batches(path: Path) -> tuple[list[str], Iterator[Batch]]:
     """The column names and record batches of a Parquet file."""
     check_file(path)
     try:
-        handle = pq.ParquetFile(path)
+        # pre_buffer (the default) keeps every row group's buffers until the file is closed, so
+        # memory grew with the rows; a 1 MiB read buffer per column stream keeps it flat
+        handle = pq.ParquetFile(path, pre_buffer=False, buffer_size=PARQUET_BUFFER)
         names = handle.schema_arrow.names
     except (pa.ArrowException, OSError) as exc:
         raise ReadProblem(

@@ -140,6 +140,103 @@ def table_columns(folder: Path, table: str) -> tuple[Column, ...]:
     return tuple(_column(n, p, defs) for n, p in schema["properties"].items())
 
 
+@dataclass(frozen=True)
+class ValueCheck:
+    """One check of a single value, as data: both engines evaluate `test` with `arg` their way."""
+
+    code: str
+    test: str  # required, enum, min_length, max_length, pattern, lookup, minimum, maximum, type
+    arg: Any
+    expected: str
+    what: str  # the message after the field name
+
+
+# The checked reading of a text cell into each kind: the code, what was expected, the message.
+TYPE_CHECKS: dict[str, ValueCheck] = {
+    "integer": ValueCheck("GE204", "type", "integer", "an integer", "is not an integer"),
+    "number": ValueCheck("GE204", "type", "number", "a number", "is not a number"),
+    "boolean": ValueCheck("GE204", "type", "boolean", "true or false", "is not a boolean"),
+    "date": ValueCheck("GE205", "type", "date", "a date YYYY-MM-DD", "is not a calendar date"),
+}
+
+
+def required_check(col: Column) -> ValueCheck:
+    """The check that a required cell is not empty."""
+    return ValueCheck("GE201", "required", None, f"a {col.kind} value", "is required")
+
+
+@cache
+def string_checks(col: Column) -> tuple[ValueCheck, ...]:
+    """The checks of a text value in the order they apply; a value fails at most one of them."""
+    checks = []
+    if col.enum is not None:
+        checks.append(
+            ValueCheck(
+                "GE301",
+                "enum",
+                col.enum,
+                "one of " + ", ".join(col.enum),
+                "is not in the vocabulary",
+            )
+        )
+    if col.min_length is not None:
+        checks.append(
+            ValueCheck(
+                "GE208",
+                "min_length",
+                col.min_length,
+                f"at least {col.min_length} characters",
+                "is too short",
+            )
+        )
+    if col.max_length is not None:
+        checks.append(
+            ValueCheck(
+                "GE208",
+                "max_length",
+                col.max_length,
+                f"at most {col.max_length} characters",
+                "is too long",
+            )
+        )
+    if col.pattern is not None:
+        checks.append(
+            ValueCheck(
+                "GE206",
+                "pattern",
+                col.pattern,
+                f"text matching {col.pattern}",
+                "does not match its format",
+            )
+        )
+        if col.pattern in LOOKUPS:
+            checks.append(
+                ValueCheck(
+                    LOOKUPS[col.pattern][0],
+                    "lookup",
+                    col.pattern,
+                    "a code known to ISO (pycountry)",
+                    "is not a known code",
+                )
+            )
+    return tuple(checks)
+
+
+@cache
+def range_checks(col: Column) -> tuple[ValueCheck, ...]:
+    """The bounds of a number column."""
+    checks = []
+    if col.minimum is not None:
+        checks.append(
+            ValueCheck("GE207", "minimum", col.minimum, f">= {col.minimum}", "is too small")
+        )
+    if col.maximum is not None:
+        checks.append(
+            ValueCheck("GE207", "maximum", col.maximum, f"<= {col.maximum}", "is too large")
+        )
+    return tuple(checks)
+
+
 # --- cross-field rules -------------------------------------------------------------------------
 # Each rule names its code, table, the field an error points at and the columns it reads. The
 # columnar engine evaluates `rule.name` vectorised over whole columns (columnar.py); `holds` is

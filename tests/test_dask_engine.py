@@ -1,0 +1,115 @@
+"""The dask engine: a partitioned Parquet table checked on a cluster gives the single-file report."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from grounded_events._validation import validate
+from grounded_events._validation.cli import configure, run
+from grounded_events._validation.rules import schema_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+distributed = pytest.importorskip("dask.distributed")
+
+
+def _set(table: pa.Table, column: str, row: int, value: object) -> pa.Table:
+    values = table.column(column).to_pylist()
+    values[row] = value
+    index = table.schema.get_field_index(column)
+    return table.set_column(index, column, pa.array(values, table.schema.field(column).type))
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(a folder of 3 partitions, the same rows as one file): 5,000 rows, 5% errors of every
+    kind, plus a key repeated across partitions and references across them."""
+    tmp = tmp_path_factory.mktemp("dask")
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "generate.py"),
+            "--rows",
+            "5000",
+            "--invalid-rate",
+            "0.05",
+            "--seed",
+            "3",
+            "--out",
+            str(tmp / "generated"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    table = pq.read_table(tmp / "generated" / "events.parquet")
+    ids = table.column("event_id").to_pylist()
+    table = _set(table, "event_id", 4000, ids[10])  # the same id in partitions 0 and 2
+    table = _set(table, "refers_to", 4001, [ids[5]])  # a reference to partition 0: fine
+    table = _set(table, "refers_to", 4002, ["no-such-event", ids[6], "nor-this-one"])
+    table = _set(table, "refers_to", 20, [ids[4500]])  # a reference forward: fine
+    single = tmp / "single" / "events.parquet"
+    single.parent.mkdir()
+    pq.write_table(table, single)
+    folder = tmp / "events"
+    folder.mkdir()
+    # uneven partitions, named so that sorted order is file order
+    for i, (start, stop) in enumerate([(0, 1234), (1234, 3300), (3300, 5000)]):
+        pq.write_table(table.slice(start, stop - start), folder / f"part-{i:03d}.parquet")
+    return folder, single
+
+
+def test_dask_report_is_the_single_file_report(dataset: tuple[Path, Path]) -> None:
+    """On a 2-worker LocalCluster, the merged report equals the single-process one, in order."""
+    from grounded_events._validation.dask_engine import validate_dataset
+
+    folder, single = dataset
+    expected = validate(single).errors
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        report = validate_dataset(str(folder), schema_dir(None), client=client)
+        globbed = validate_dataset(str(folder / "*.parquet"), schema_dir(None), client=client)
+    assert report.errors == [dataclasses.replace(e, file=str(folder)) for e in expected]
+    assert globbed.errors == [
+        dataclasses.replace(e, file=str(folder / "*.parquet")) for e in expected
+    ]
+    duplicates = [e for e in report.errors if e.code == "GE601"]
+    assert any(e.line == 4001 and "line 11" in e.message for e in duplicates)
+    unknown = [(e.line, e.actual) for e in report.errors if e.code == "GE602"]
+    assert (4003, "no-such-event") in unknown and (4003, "nor-this-one") in unknown
+    assert not any(line in (21, 4002) for line, _ in unknown)
+    assert {"GE201", "GE205", "GE206", "GE301", "GE307", "GE402", "GE403", "GE601"} <= report.codes
+
+
+def test_cli_without_dask(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without dask installed, --engine dask is one line naming the install command, exit 2."""
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    code = run(parser.parse_args([str(tmp_path), "--engine", "dask"]))
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1
+    assert 'pip install "grounded-events[dask]"' in err
+
+
+def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A dataset without Parquet files, or --workers without dask, is a usage error (exit 2)."""
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    assert run(parser.parse_args([str(tmp_path), "--engine", "dask"])) == 2
+    assert "no Parquet file" in capsys.readouterr().err
+    assert run(parser.parse_args([str(tmp_path), "--workers", "2"])) == 2
+    assert "--engine dask" in capsys.readouterr().err
