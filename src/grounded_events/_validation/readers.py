@@ -62,6 +62,13 @@ _HINT = (
 )
 
 
+def _numbered(record_batch: pa.RecordBatch, rows_before: int) -> Batch:
+    """A record batch as columns by name, its rows numbered 1-based after `rows_before`."""
+    n = record_batch.num_rows
+    columns = dict(zip(record_batch.schema.names, record_batch.columns, strict=True))
+    return Batch(columns, range(rows_before + 1, rows_before + 1 + n))
+
+
 def check_file(path: Path) -> None:
     """Refuse what is not a readable, non-empty file."""
     if not path.exists():
@@ -317,12 +324,8 @@ def parquet_batches(path: Path) -> tuple[list[str], Iterator[Batch]]:
         row = 0
         try:
             for record_batch in handle.iter_batches(batch_size=PARQUET_ROWS):
-                n = record_batch.num_rows
-                batch = Batch(
-                    dict(zip(record_batch.schema.names, record_batch.columns, strict=True)),
-                    range(row + 1, row + 1 + n),
-                )
-                row += n
+                batch = _numbered(record_batch, row)
+                row += record_batch.num_rows
                 _check_cells(batch)
                 yield batch
         except (pa.ArrowException, OSError) as exc:
@@ -411,12 +414,8 @@ def json_table_batches(path: Path, schema: pa.Schema) -> tuple[list[str], Iterat
         row = 0
         record_batch = first
         while True:
-            n = record_batch.num_rows
-            batch = Batch(
-                dict(zip(record_batch.schema.names, record_batch.columns, strict=True)),
-                range(row + 1, row + 1 + n),
-            )
-            row += n
+            batch = _numbered(record_batch, row)
+            row += record_batch.num_rows
             _check_cells(batch)
             yield batch
             try:
