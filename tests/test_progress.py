@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from grounded_events._validation.progress import INTERVAL, QUIET_BATCHES, Progress
+from grounded_events._validation.readers import ARROW_ROWS
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = Path(sys.executable).parent / "grounded-events"
@@ -27,13 +28,14 @@ class _Terminal(io.StringIO):
 
 @pytest.fixture(scope="module")
 def big_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """20,000 generated events rows as JSON lines: about 18 MB, five 4 MiB batches."""
+    """Generated events rows as JSON lines, enough for five batches (about 75 MB)."""
     out = tmp_path_factory.mktemp("progress")
     subprocess.run(
         [
             sys.executable,
             str(ROOT / "bench" / "generate.py"),
-            *("--rows", "20000", "--invalid-rate", "0.01", "--out", str(out)),
+            *("--rows", str((QUIET_BATCHES + 2) * ARROW_ROWS), "--invalid-rate", "0.01"),
+            *("--out", str(out)),
         ],
         check=True,
         capture_output=True,

@@ -591,3 +591,18 @@ def test_colour_only_on_a_terminal(
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     code, out, _ = cli(capsys, str(paths["events"]))
     assert code == 1 and "\033[31mGE301\033[0m" in out
+
+
+def test_json_output_is_json_dumps_indent_2() -> None:
+    """--format json is written error by error, byte for byte what json.dumps(indent=2) gives."""
+    from grounded_events._report import Issue, Report
+    from grounded_events._validation.output import render
+
+    issues = [
+        Issue("a/b.csv", 3, "summary", "GE301", 'say "hi"\n\\ é 😀 \x01', "≥ 1 character", None),
+        Issue("x.yaml", None, None, "GE101", "", None, "\u2028tab\t"),
+    ]
+    report = Report(errors=issues, files=["a/b.csv", "x.yaml"])
+    expected = json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2) + "\n"
+    assert render(report, "json") == expected
+    assert render(Report(), "json") == "[]\n"

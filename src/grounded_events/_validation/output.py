@@ -78,10 +78,12 @@ def chunks(
         if not report.errors:
             yield "[]\n"
             return
-        # byte for byte json.dumps(list, indent=2), one element at a time
+        # byte for byte json.dumps(list, indent=2, ensure_ascii=False), one element at a time
+        # (the C encoder writes each value; the indented layout is spelled out here)
+        encode = json.JSONEncoder(ensure_ascii=False).encode
         for i, e in enumerate(report.errors):
-            element = json.dumps(e.to_dict(), ensure_ascii=False, indent=2)
-            yield ("[\n" if i == 0 else ",\n") + "  " + element.replace("\n", "\n  ")
+            members = ",\n".join(f'    "{k}": {encode(v)}' for k, v in e.to_dict().items())
+            yield ("[\n" if i == 0 else ",\n") + "  {\n" + members + "\n  }"
         yield "\n]\n"
         return
     if fmt == "github":

@@ -23,6 +23,7 @@ from grounded_events._validation.columnar import (
     TableChecker,
     arrow_schema,
     check_batches,
+    dictionary_columns,
 )
 from grounded_events._validation.progress import Progress
 from grounded_events._validation.readers import (
@@ -124,7 +125,7 @@ def open_table(
     if kind == "csv":
         return csv_batches(path)
     if kind == "parquet":
-        return parquet_batches(path)
+        return parquet_batches(path, dictionary_columns(folder, table))
     if table is not None and folder is not None:
         fast = json_table_batches(path, arrow_schema(folder, table))
         if fast is not None:

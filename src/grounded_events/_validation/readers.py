@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +19,16 @@ import pyarrow.parquet as pq
 from grounded_events._tables import LIST_SEPARATOR, TABLES
 from grounded_events._validation.columnar import Batch
 
-# Rows per Arrow batch: memory stays bounded by the batch, not the file.
+# Rows per batch of rows read line by line: memory stays bounded by the batch, not the file.
 BATCH_ROWS = 65_536
-# Parquet rows per batch: measured as the best time/peak-memory trade-off.
-PARQUET_ROWS = 16_384
+# Rows per batch the columnar engine checks (Parquet, CSV, JSON lines): measured as the best
+# time/peak-memory trade-off.
+ARROW_ROWS = 16_384
 # Bytes read at a time from each Parquet column chunk (instead of pre-buffering whole chunks).
 PARQUET_BUFFER = 1 << 20
-# Bytes per CSV or JSON block (~12k event rows): small per-batch overhead, low memory.
-TEXT_BLOCK = 4 << 20
+# Bytes per CSV or JSON block (~3k event rows; blocks are gathered into batches of ARROW_ROWS):
+# Arrow's text readers hold some 40 times the block size, so larger blocks cost memory, not time.
+TEXT_BLOCK = 1 << 20
 CSV_BLOCK = TEXT_BLOCK
 # The largest cell or JSON value accepted; a news article is a few kB, a book about 1 MiB.
 MAX_CELL = 1 << 20
@@ -246,13 +249,51 @@ def _locate_csv_problem(path: Path, arrow_message: str) -> ReadProblem:
     return ReadProblem("GE109", f"malformed CSV: {arrow_message.splitlines()[0]}")
 
 
+def _gathered(
+    read_next: Callable[[], pa.RecordBatch], rows: int = ARROW_ROWS
+) -> Iterator[pa.RecordBatch]:
+    """The record batches `read_next` returns, gathered into batches of at least `rows` rows
+    (or fewer at the end, or where the schema changes). When `read_next` raises, the rows read
+    before are yielded first, then the exception is raised."""
+    pending: list[pa.RecordBatch] = []
+    count = 0
+
+    def merged() -> pa.RecordBatch:
+        if len(pending) == 1:
+            return pending[0]
+        return pa.Table.from_batches(pending).combine_chunks().to_batches()[0]
+
+    while True:
+        try:
+            batch = read_next()
+        except StopIteration:
+            break
+        except Exception:
+            if pending:
+                yield merged()
+            raise
+        if pending and batch.schema != pending[0].schema:
+            yield merged()
+            pending, count = [], 0
+        pending.append(batch)
+        count += batch.num_rows
+        if count >= rows:
+            yield merged()
+            pending, count = [], 0
+    if pending:
+        yield merged()
+
+
 def _check_cells(batch: Batch) -> None:
     for name, column in batch.columns.items():
-        if pa.types.is_string(column.type) and len(column):
+        values = column.dictionary if pa.types.is_dictionary(column.type) else column
+        if pa.types.is_string(values.type) and len(values):
             # bytes bound code points from above: count code points only when bytes say maybe
-            if (pc.max(pc.binary_length(column)).as_py() or 0) <= MAX_CELL:
+            if (pc.max(pc.binary_length(values)).as_py() or 0) <= MAX_CELL:
                 continue
-            lengths = pc.utf8_length(column)
+            lengths = pc.utf8_length(values)
+            if values is not column:
+                lengths = pc.take(lengths, column.indices)
             longest = pc.max(lengths).as_py()
             if longest is not None and longest > MAX_CELL:
                 row = pc.index(lengths, longest).as_py()
@@ -284,9 +325,10 @@ def csv_batches(path: Path) -> tuple[list[str], Iterator[Batch]]:
 
     def batches() -> Iterator[Batch]:
         row = 1  # the header is row 1, as a spreadsheet shows it
+        gathered = _gathered(reader.read_next_batch)
         while True:
             try:
-                record_batch = reader.read_next_batch()
+                record_batch = next(gathered)
             except StopIteration:
                 return
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
@@ -307,13 +349,23 @@ def csv_batches(path: Path) -> tuple[list[str], Iterator[Batch]]:
 # --- Parquet ----------------------------------------------------------------------------------
 
 
-def parquet_batches(path: Path) -> tuple[list[str], Iterator[Batch]]:
-    """The column names and record batches of a Parquet file."""
+def parquet_batches(
+    path: Path, dictionary: Sequence[str] = ()
+) -> tuple[list[str], Iterator[Batch]]:
+    """The column names and record batches of a Parquet file; the text columns named in
+    `dictionary` are read dictionary-encoded (as Parquet stores them: no strings are made)."""
     check_file(path)
     try:
         # pre_buffer (the default) keeps every row group's buffers until the file is closed, so
         # memory grew with the rows; a 1 MiB read buffer per column stream keeps it flat
-        handle = pq.ParquetFile(path, pre_buffer=False, buffer_size=PARQUET_BUFFER)
+        options: dict[str, Any] = {"pre_buffer": False, "buffer_size": PARQUET_BUFFER}
+        handle = pq.ParquetFile(path, **options)
+        # only top-level byte-array columns can be read dictionary-encoded
+        leaves = [handle.schema.column(i) for i in range(len(handle.schema))]
+        text = {c.path for c in leaves if c.physical_type == "BYTE_ARRAY" and "." not in c.path}
+        wanted = [n for n in dictionary if n in text]
+        if wanted:
+            handle = pq.ParquetFile(path, read_dictionary=wanted, **options)
         names = handle.schema_arrow.names
     except (pa.ArrowException, OSError) as exc:
         raise ReadProblem(
@@ -323,7 +375,7 @@ def parquet_batches(path: Path) -> tuple[list[str], Iterator[Batch]]:
     def batches() -> Iterator[Batch]:
         row = 0
         try:
-            for record_batch in handle.iter_batches(batch_size=PARQUET_ROWS):
+            for record_batch in handle.iter_batches(batch_size=ARROW_ROWS):
                 batch = _numbered(record_batch, row)
                 row += record_batch.num_rows
                 _check_cells(batch)
@@ -412,19 +464,19 @@ def json_table_batches(path: Path, schema: pa.Schema) -> tuple[list[str], Iterat
 
     def batches() -> Iterator[Batch]:
         row = 0
-        record_batch = first
+        gathered = _gathered(itertools.chain([first], reader).__next__)
         while True:
-            batch = _numbered(record_batch, row)
-            row += record_batch.num_rows
-            _check_cells(batch)
-            yield batch
             try:
-                record_batch = reader.read_next_batch()
+                record_batch = next(gathered)
             except StopIteration:
                 return
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 yield from _line_batches(path, skip=row)
                 return
+            batch = _numbered(record_batch, row)
+            row += record_batch.num_rows
+            _check_cells(batch)
+            yield batch
 
     return list(first.schema.names), batches()
 
