@@ -236,6 +236,21 @@ def test_spilled_key_sets(generated: Path, tmp_path: Path, monkeypatch: pytest.M
     assert list(tmp_path.iterdir()) == []  # the spill folders are gone
 
 
+@pytest.mark.parametrize("engine", ["columnar", "rows"])
+def test_spilled_issues(generated: Path, monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
+    """Issues written to disk in sorted runs come back in the order of an all-in-memory run:
+    by line and column, issues at one place in the order found, end-of-table ones merged in."""
+    from grounded_events._validation import columnar
+
+    paths = [generated / "events.parquet", generated / "events.csv"]
+    in_memory = validate(paths, engine=engine).errors
+    monkeypatch.setattr(columnar, "SPILL_ISSUES", 7)
+    monkeypatch.setattr(columnar, "RUN_CHUNK", 3)
+    spilled = validate(paths, engine=engine).errors
+    assert spilled == in_memory
+    assert len(in_memory) > 200 and {"GE601", "GE201"} <= {e.code for e in in_memory}
+
+
 def test_bucket_of_is_stable() -> None:
     """The bucket of an id depends only on its bytes (the same in every process), and spreads."""
     from grounded_events._validation.keys import BUCKETS, bucket_of

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
+import os
+import pickle
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pyarrow as pa
@@ -130,6 +134,18 @@ class Batch:
         return pa.array(self.lines, pa.int64())
 
 
+Ordered = tuple[int, int, Issue]  # (line, column order, issue): how issues are sorted
+
+# Issues a table holds in memory before a sorted run of them is written to a temporary file
+# (an issue takes about 400 bytes), and issues per pickled chunk of a run.
+SPILL_ISSUES = 16_384
+RUN_CHUNK = 1_024
+
+
+def _position(item: Ordered) -> tuple[int, int]:
+    return item[0], item[1]
+
+
 @dataclass
 class Context:
     """What one table's check shares with the others: key sets and document texts."""
@@ -139,23 +155,28 @@ class Context:
     texts: dict[str, str] | None = None  # doc_id -> text; None when no documents were found
 
 
-def duplicates(keys: pa.Array, lines: pa.Array) -> list[tuple[int, str, int]]:
-    """(line, key, line of its first use) of every repeated key; `lines` ascending."""
-    counts = pc.value_counts(keys)
-    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
-    if not len(repeated):
-        return []
-    mask = pc.is_in(keys, value_set=repeated)
-    first: dict[str, int] = {}
-    found = []
-    for key, line in zip(
-        pc.filter(keys, mask).to_pylist(), pc.filter(lines, mask).to_pylist(), strict=True
-    ):
-        if key in first:
-            found.append((line, key, first[key]))
-        else:
-            first[key] = line
-    return found
+def duplicates(keys: pa.Array, lines: pa.Array) -> tuple[list[tuple[int, str, int]], pa.Array]:
+    """(line, key, line of its first use) of every repeated key, and the distinct keys; `keys`
+    without nulls, `lines` ascending. One hash pass: the rest is integer work on the codes."""
+    encoded = pc.dictionary_encode(keys)
+    distinct = encoded.dictionary
+    if len(distinct) == len(keys):
+        return [], distinct
+    codes = encoded.indices.to_numpy()
+    order = np.argsort(codes, kind="stable")  # each key's uses together, in file order
+    grouped = codes[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    first_use = np.empty(len(distinct), np.int64)
+    first_use[grouped[starts]] = order[starts]
+    later = np.sort(order[1:][grouped[1:] == grouped[:-1]])
+    line_of = lines.to_numpy()
+    found = [
+        (int(line_of[p]), key, int(line_of[first_use[code]]))
+        for p, code, key in zip(
+            later, codes[later], distinct.take(pa.array(codes[later])).to_pylist(), strict=True
+        )
+    ]
+    return found, distinct
 
 
 def unknown_references(store: Buckets, known: Keys | None) -> list[tuple[int, int, str]]:
@@ -303,7 +324,12 @@ class TableChecker:
         self.report = report
         self.columns = table_columns(folder, table)
         self.by_name = {c.name: c for c in self.columns}
-        self.issues: list[tuple[int, int, Issue]] = []  # (line, column order, issue)
+        # (line, column order, issue) of the issues held in memory; the others are in sorted
+        # runs of SPILL_ISSUES on disk, so memory stays flat however many errors a table has
+        self.issues: list[Ordered] = []
+        self.issue_count = 0
+        self._spill: IO[bytes] | None = None
+        self._runs: list[tuple[int, int]] = []  # (start, end) offsets of each run in _spill
         self.order = {c.name: i for i, c in enumerate(self.columns)}
         self.primary_key = TABLES[table].primary_key
         self.key_store = Buckets()
@@ -337,10 +363,49 @@ class TableChecker:
             line, where = batch.lines[row], column
         message = message.replace("{field}", where)
         issue = Issue(self.display, line, where, code, message, expected, _str(actual))
-        self.issues.append((line or 0, self.order.get(column, 99), issue))
+        self._keep((line or 0, self.order.get(column, 99), issue))
+
+    def _keep(self, item: Ordered) -> None:
+        self.issues.append(item)
+        self.issue_count += 1
+        if len(self.issues) >= SPILL_ISSUES:
+            self._spill_issues()
+
+    def _spill_issues(self) -> None:
+        """Write the issues held, sorted, as a run to a temporary file, in pickled chunks."""
+        if self._spill is None:
+            # lives as long as the checker; the OS removes it when it is closed, or at exit
+            self._spill = tempfile.TemporaryFile()  # noqa: SIM115
+        self.issues.sort(key=_position)
+        start = self._spill.seek(0, os.SEEK_END)
+        for i in range(0, len(self.issues), RUN_CHUNK):
+            pickle.dump(self.issues[i : i + RUN_CHUNK], self._spill, pickle.HIGHEST_PROTOCOL)
+        self._runs.append((start, self._spill.tell()))
+        self.issues = []
+
+    def _run(self, start: int, end: int) -> Iterator[Ordered]:
+        spill = self._spill
+        assert spill is not None
+        while start < end:
+            spill.seek(start)
+            chunk = pickle.load(spill)
+            start = spill.tell()
+            yield from chunk
+
+    def ordered_issues(self) -> list[Ordered]:
+        """Every issue as (line, column order, issue), sorted by line then column; issues at
+        the same place keep the order they were found in (runs merge in the order written)."""
+        held = sorted(self.issues, key=_position)
+        if self._spill is not None:
+            runs = [self._run(start, end) for start, end in self._runs]
+            held = list(heapq.merge(*runs, held, key=_position))
+            self._spill.close()
+            self._spill, self._runs = None, []
+        self.issues = held
+        return held
 
     def sorted_issues(self) -> list[Issue]:
-        return [i for _, _, i in sorted(self.issues, key=lambda t: (t[0], t[1]))]
+        return [i for _, _, i in self.ordered_issues()]
 
     # -- the header ------------------------------------------------------------------------
     def check_header(self, batch: Batch, names: Iterable[str], line: int | None = 1) -> None:
@@ -661,10 +726,13 @@ class TableChecker:
         found: list[tuple[int, str, int]] = []
         for b in range(store.count):  # one bucket in memory at a time
             bucket = store.bucket(b)
-            keys = bucket.column("value").combine_chunks()
-            found += duplicates(keys, bucket.column("line").combine_chunks())
-            store.keep_unique(b, pc.unique(keys))
-            del bucket, keys
+            repeated, distinct = duplicates(
+                bucket.column("value").combine_chunks(), bucket.column("line").combine_chunks()
+            )
+            del bucket
+            found += repeated
+            store.keep_unique(b, distinct)
+            del distinct
         for line, key, first in sorted(found):
             self.duplicate_issue(line, key, first)
         self.own_keys = store
@@ -700,7 +768,7 @@ class TableChecker:
     ) -> None:
         if self.report:
             issue = Issue(self.display, line, column, code, message, expected, _str(actual))
-            self.issues.append((line or 0, self.order.get(column, 99), issue))
+            self._keep((line or 0, self.order.get(column, 99), issue))
 
     def references(self, batch: Batch, typed: dict[str, pa.Array]) -> None:
         for column, table, target in references(self.table):

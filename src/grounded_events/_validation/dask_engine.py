@@ -18,6 +18,7 @@ from grounded_events._tables import TABLES
 from grounded_events._validation.columnar import (
     Batch,
     Context,
+    Ordered,
     TableChecker,
     check_batches,
     duplicates,
@@ -32,8 +33,6 @@ from grounded_events._validation.readers import (
 from grounded_events._validation.rules import UsageError, references
 
 INSTALL = 'pip install "grounded-events[dask]"'
-
-Ordered = tuple[int, int, Issue]  # (line, column order, issue): the order issues are reported in
 
 
 def require_dask() -> None:
@@ -124,7 +123,7 @@ def check_partition(
             checker.check(batch)
     except ReadProblem as problem:
         issue = Issue(path, problem.line, problem.field, problem.code, problem.message)
-        return Partial([*checker.issues, (0, -1, issue)])
+        return Partial([*checker.ordered_issues(), (0, -1, issue)])
     partial = Partial([])
     if checker.keyed:
         store = checker.key_store
@@ -136,7 +135,7 @@ def check_partition(
     own = {k: v for k, v in checker.ref_stores.items() if k[1] == table}
     checker.ref_stores = {k: v for k, v in checker.ref_stores.items() if k[1] != table}
     checker.finish_references()  # references to other tables: their keys came with the task
-    partial.issues = checker.issues
+    partial.issues = checker.ordered_issues()
     partial.refs = [[] for _ in range(BUCKETS)]
     for (column, _, _), (refs, _) in own.items():
         # the place of each item in the partition orders the items of one cell after bucketing
@@ -175,8 +174,7 @@ def check_bucket(
         # partitions in file order: the first line of a repeated key is its first occurrence
         all_keys = pa.chunked_array([k[0] for k in keyed], pa.string()).combine_chunks()
         all_lines = pa.chunked_array([k[1] for k in keyed], pa.int64()).combine_chunks()
-        found = duplicates(all_keys, all_lines)
-        known = pc.unique(all_keys)
+        found, known = duplicates(all_keys, all_lines)
     order = {column: i for i, (column, _, _) in enumerate(references(table))}
     unknown: list[Unknown] = []
     for part in refs:
@@ -324,6 +322,6 @@ def validate_dataset(
     target = TABLES[table].primary_key[0]
     for line, _, _, column, value in sorted(unknown, key=lambda u: (u[2], u[0], u[1])):
         reporter.reference_issue(line, column, table, target, value)
-    ordered = sorted([*row_issues, *reporter.issues], key=lambda t: (t[0], t[1]))
+    ordered = sorted([*row_issues, *reporter.ordered_issues()], key=lambda t: (t[0], t[1]))
     report.errors += [issue for _, _, issue in ordered]
     return report

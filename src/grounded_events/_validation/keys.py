@@ -13,9 +13,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
-# Buckets per key set: at the end of a table one bucket at a time is in memory.
-BUCKETS = 32
-# Rows kept in memory before the buckets go to temporary files (about 24 bytes a row).
+# Buckets per key set: at the end of a table one bucket at a time is in memory, so a bucket's
+# share of the rows (about 80k rows at 10M, some 15 MB while it is checked) bounds the memory.
+BUCKETS = 128
+# Rows kept in memory before they are appended to the buckets' files (about 32 bytes a row).
 SPILL_ROWS = 1 << 18
 # Rows gathered before they are split into buckets.
 GATHER_ROWS = 1 << 16
@@ -66,15 +67,15 @@ class Keys(Protocol):
 
 class Buckets:
     """(value, line, place) rows split into buckets by value; in memory up to SPILL_ROWS rows,
-    then appended to one temporary Arrow file per bucket (removed when this object goes)."""
+    then appended to one temporary file per bucket (removed when this object goes). A file is
+    open only while it is written or read: the bucket count costs no file descriptors."""
 
     def __init__(self, buckets: int = BUCKETS, spill_rows: int | None = None) -> None:
         self.count = buckets
         self.spill_rows = SPILL_ROWS if spill_rows is None else spill_rows
         self.parts: list[list[pa.RecordBatch]] = [[] for _ in range(buckets)]
-        self.rows = 0
-        self.folder: Path | None = None
-        self.writers: list[ipc.RecordBatchStreamWriter] | None = None
+        self.held = 0  # rows in self.parts
+        self.folder: Path | None = None  # once spilled: a file of Arrow IPC messages per bucket
         self.unique: list[pa.Array] | None = None  # per bucket, once finished as a key set
         self.pending: list[tuple[pa.Array, pa.Array, pa.Array]] = []
         self.pending_rows = 0
@@ -106,40 +107,43 @@ class Buckets:
         )
         for b in range(self.count):
             if bounds[b + 1] > bounds[b]:
-                part = taken.slice(bounds[b], bounds[b + 1] - bounds[b])
-                if self.writers is not None:
-                    self.writers[b].write_batch(part)
-                else:
-                    self.parts[b].append(part)
-        self.rows += len(values)
-        if self.writers is None and self.rows > self.spill_rows:
+                self.parts[b].append(taken.slice(bounds[b], bounds[b + 1] - bounds[b]))
+        self.held += len(values)
+        if self.held > self.spill_rows:
             self._spill()
 
     def _spill(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="grounded-events-keys-"))
-        weakref.finalize(self, shutil.rmtree, self.folder, True)
-        self.writers = []
-        for b in range(self.count):
-            writer = ipc.new_stream(self.folder / f"{b}.arrow", _SCHEMA)
-            for part in self.parts[b]:
-                writer.write_batch(part)
-            self.writers.append(writer)
+        """Append the rows held in memory to the buckets' files."""
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="grounded-events-keys-"))
+            weakref.finalize(self, shutil.rmtree, self.folder, True)
+        for b, parts in enumerate(self.parts):
+            if parts:
+                rows = pa.Table.from_batches(parts, schema=_SCHEMA).combine_chunks()
+                # one encapsulated IPC message per append: the file reads as a message stream
+                with open(self.folder / f"{b}.arrow", "ab") as sink:
+                    for batch in rows.to_batches():
+                        sink.write(batch.serialize())
         self.parts = [[] for _ in range(self.count)]
+        self.held = 0
 
     def close(self) -> None:
-        """No more rows: close the spill files."""
+        """No more rows: write what is held if the rows were spilled."""
         self._flush()
-        if self.writers is not None:
-            for writer in self.writers:
-                writer.close()
-            self.writers = []
+        if self.folder is not None and self.held:
+            self._spill()
 
     def bucket(self, b: int) -> pa.Table:
         """Every row of bucket `b`, in the order added (after close)."""
-        if self.folder is not None:
-            with ipc.open_stream(self.folder / f"{b}.arrow") as reader:
-                return reader.read_all()
-        return pa.Table.from_batches(self.parts[b], schema=_SCHEMA)
+        if self.folder is None:
+            return pa.Table.from_batches(self.parts[b], schema=_SCHEMA)
+        path = self.folder / f"{b}.arrow"
+        if not path.exists():
+            return _SCHEMA.empty_table()
+        with pa.OSFile(str(path)) as source:
+            messages = ipc.MessageReader.open_stream(source)
+            batches = [ipc.read_record_batch(m, _SCHEMA) for m in messages]
+        return pa.Table.from_batches(batches, schema=_SCHEMA)
 
     # -- as a key set ------------------------------------------------------------------------
     def keep_unique(self, b: int, values: pa.Array) -> None:

@@ -184,7 +184,7 @@ def check_tables(
             for batch in batches:
                 checker.check(batch)
                 if progress is not None:
-                    progress.batch(len(batch.lines), len(checker.issues))
+                    progress.batch(len(batch.lines), checker.issue_count)
             checker.finish_keys()
             checker.finish_references()
         except ReadProblem as problem:
@@ -194,7 +194,7 @@ def check_tables(
             continue
         finally:
             if options.progress is not None:
-                options.progress.table_done(len(checker.issues))
+                options.progress.table_done(checker.issue_count)
         if reporting:
             issues += checker.sorted_issues()
     return issues
