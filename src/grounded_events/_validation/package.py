@@ -123,7 +123,7 @@ def open_table(
 ) -> tuple[list[str], Iterator[Batch]]:
     """Column names and batches of a table file of `kind` (csv, parquet, jsonl)."""
     if kind == "csv":
-        return csv_batches(path)
+        return csv_batches(path, dictionary_columns(folder, table))
     if kind == "parquet":
         return parquet_batches(path, dictionary_columns(folder, table))
     if table is not None and folder is not None:

@@ -305,17 +305,19 @@ def _check_cells(batch: Batch) -> None:
                 )
 
 
-def csv_batches(path: Path) -> tuple[list[str], Iterator[Batch]]:
-    """The header and the record batches of a CSV file, every column as text."""
+def csv_batches(path: Path, dictionary: Sequence[str] = ()) -> tuple[list[str], Iterator[Batch]]:
+    """The header and the record batches of a CSV file, every column as text; the columns named
+    in `dictionary` dictionary-encoded (by the reader's threads, as it parses)."""
     check_file(path)
     names = _csv_header(path)
+    encoded = pa.dictionary(pa.int32(), pa.string())
     try:
         reader = pacsv.open_csv(
             path,
             read_options=pacsv.ReadOptions(block_size=CSV_BLOCK, use_threads=True),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types={n: encoded if n in dictionary else pa.string() for n in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
