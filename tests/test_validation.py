@@ -524,6 +524,26 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert validate(paths["events"], schema_version="1.0.0").ok
 
 
+def test_schema_root_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GROUNDED_EVENTS_SCHEMA_ROOT points validate at another folder of versions, as it does
+    `schema diff` and `migrate`: there, a copy of 1.0.0 published as 1.0.7 is the latest."""
+    import shutil
+
+    from grounded_events._resources import schema_root
+    from grounded_events._validation.rules import schema_dir
+
+    paths = write_tables(tmp_path / "t")
+    shutil.copytree(schema_root() / "1.0.0", tmp_path / "versions" / "1.0.7")
+    monkeypatch.setenv("GROUNDED_EVENTS_SCHEMA_ROOT", str(tmp_path / "versions"))
+    assert schema_dir(None) == tmp_path / "versions" / "1.0.7"
+    assert validate(paths["events"], schema_version="1.0.7").ok
+    with pytest.raises(UsageError, match="unknown schema version"):
+        validate(paths["events"], schema_version="1.0.0")
+    monkeypatch.setenv("GROUNDED_EVENTS_SCHEMA_ROOT", str(tmp_path / "nothing"))
+    with pytest.raises(UsageError, match="no published schema"):
+        validate(paths["events"])
+
+
 def test_configure_and_run_are_the_cli() -> None:
     """The module exposes configure/run like every subcommand."""
     assert callable(configure) and callable(run)

@@ -24,7 +24,8 @@ from ruamel.yaml.scalarstring import ScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from grounded_events._atomic import write_bytes_atomic, write_text_atomic
-from grounded_events._schemadiff import parse_version, schema_root, versions_in
+from grounded_events._resources import schema_root
+from grounded_events._schemadiff import parse_version, versions_in
 from grounded_events._yaml import YamlError, loads
 
 VERSION_KEY = "schema_version"

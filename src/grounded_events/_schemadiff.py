@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from grounded_events._resources import schema_root
 
 # Compatibility in the Confluent Schema Registry sense, judged on the sets of valid files:
 # BACKWARD  readers of NEW accept every file valid under OLD (old files stay valid),
@@ -52,7 +53,6 @@ SEMANTIC_KINDS = frozenset({"default_changed", "field_renamed"})
 
 RENAMED_FROM = "x-renamed-from"  # declared in the models: Field(json_schema_extra={...: "old"})
 MANIFEST = "SHA256SUMS"  # in the schema root: `sha256  <version>/<file>` per published file
-SCHEMA_ROOT_ENV = "GROUNDED_EVENTS_SCHEMA_ROOT"
 CURRENT = "current"
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
@@ -120,18 +120,6 @@ def declared_bump(old: str | None, new: str | None) -> str | None:
     if b[0] != a[0]:
         return "major"
     return "minor" if b[1] != a[1] else "patch"
-
-
-def schema_root() -> Path:
-    """The folder of published versions: $GROUNDED_EVENTS_SCHEMA_ROOT, the wheel's copy, or the
-    checkout's schema/."""
-    override = os.environ.get(SCHEMA_ROOT_ENV)
-    if override:
-        return Path(override)
-    packaged = Path(__file__).parent / "_schema"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "schema"
 
 
 def versions_in(root: Path) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Any
 import pycountry
 
 from grounded_events._models import ISO3, ISO3166_2, LANGUAGE
+from grounded_events._resources import schema_roots
 from grounded_events._tables import TABLES
 from grounded_events._vocab import ACLED_EVENT_TYPES, CROSSWALK
 
@@ -25,12 +26,6 @@ _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 
 class UsageError(ValueError):
     """The command was used wrongly (unknown schema version, bad option): exit code 2."""
-
-
-def schema_roots() -> list[Path]:
-    """Folders that may hold published schema versions: the wheel's copy, then the checkout's."""
-    package = Path(__file__).resolve().parents[1]
-    return [package / "_schema", package.parents[1] / "schema"]
 
 
 def published_versions() -> dict[str, Path]:
