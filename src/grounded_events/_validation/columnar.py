@@ -518,7 +518,7 @@ class TableChecker:
     def convert(self, batch: Batch, col: Column, raw: pa.Array) -> tuple[pa.Array, pa.Array]:
         """The typed column and the mask of cells that broke a column rule."""
         n = len(raw)
-        # A dictionary-encoded text column (Parquet's usual encoding) is checked once per
+        # A dictionary-encoded text column (see dictionary_columns) is checked once per
         # distinct value: `values` are then the distinct values and `indices` the rows'.
         indices = None
         if col.kind in ("string", "date") and _is_text_dictionary(raw.type):
