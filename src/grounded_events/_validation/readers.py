@@ -355,7 +355,7 @@ def parquet_batches(
     path: Path, dictionary: Sequence[str] = ()
 ) -> tuple[list[str], Iterator[Batch]]:
     """The column names and record batches of a Parquet file; the text columns named in
-    `dictionary` are read dictionary-encoded (as Parquet stores them: no strings are made)."""
+    `dictionary` are read dictionary-encoded, as Parquet stores them."""
     check_file(path)
     try:
         # pre_buffer (the default) keeps every row group's buffers until the file is closed, so
