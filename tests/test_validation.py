@@ -452,6 +452,40 @@ def test_huge_cell(tmp_path: Path) -> None:
     assert [(e.code, e.line, e.field) for e in report.errors] == [("GE110", 3, "summary")]
 
 
+@pytest.mark.parametrize("size", [2 << 20, 11 << 20])
+def test_huge_cell_beyond_a_block(tmp_path: Path, size: int) -> None:
+    """A cell too large for the reader's blocks (2 MiB: pyarrow reads a record over two 1 MiB
+    blocks at most) or for the long-row blocks (11 MiB: found by Python's csv module) is refused
+    with its row and column too."""
+    paths = write_tables(tmp_path / "t")
+    set_cell(paths["events"], 3, "summary", "x" * size)
+    report = validate(paths["events"])
+    assert [(e.code, e.line, e.field) for e in report.errors] == [("GE110", 3, "summary")]
+    assert str(size) in report.errors[0].message
+
+
+def test_long_rows_are_read(tmp_path: Path) -> None:
+    """A record longer than the reader's 1 MiB blocks allow (pyarrow reads a record over at
+    most two) but within the limits (a long text in 3-byte characters) is read, not refused;
+    the errors after it keep their lines."""
+    paths = write_tables(tmp_path / "t")
+    events = paths["events"]
+    lines = events.read_text(encoding="utf-8").splitlines()
+    events.write_text("\n".join([*lines, *lines[1:] * 40]) + "\n", encoding="utf-8")
+    last = len(lines) + (len(lines) - 1) * 40  # rows as a spreadsheet counts them
+    set_cell(events, 4, "event_type", "not-a-type")
+    set_cell(events, last, "event_type", "also-not-a-type")
+    set_cell(events, 2, "summary", "a quoted\nnewline, before the long row")
+    set_cell(events, 3, "summary", "€" * 1_000_000)  # 3 MB, below 1 MiB characters
+    report = validate(events)
+    flagged = [(e.code, e.line, e.field) for e in report.errors if e.code != "GE601"]
+    assert flagged == [
+        ("GE208", 3, "summary"),  # longer than the schema's 10,000 characters, but read
+        ("GE301", 4, "event_type"),
+        ("GE301", last, "event_type"),
+    ]
+
+
 def test_bom_and_crlf_accepted(tmp_path: Path) -> None:
     """A UTF-8 byte-order mark and CRLF line ends are accepted in CSV and YAML."""
     paths = write_tables(tmp_path / "t")

@@ -6,6 +6,7 @@ import codecs
 import csv
 import itertools
 import json
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,9 @@ TEXT_BLOCK = 1 << 20
 CSV_BLOCK = TEXT_BLOCK
 # The largest cell or JSON value accepted; a news article is a few kB, a book about 1 MiB.
 MAX_CELL = 1 << 20
+# A CSV record longer than a block (a long document's text) is read again, from that record on,
+# in blocks of this size: a cell of MAX_CELL characters at 4 bytes each, and the rest of the row.
+LONG_ROW_BLOCK = 4 * MAX_CELL + (1 << 20)
 
 TABLE_EXTENSIONS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 YAML_EXTENSIONS = {".yaml", ".yml"}
@@ -214,8 +218,9 @@ def _csv_header(path: Path) -> list[str]:
         raise ReadProblem("GE109", f"malformed CSV header: {exc}", 1) from None
 
 
-def _locate_csv_problem(path: Path, arrow_message: str) -> ReadProblem:
-    """Find the first bad record with Python's csv module (only on the error path)."""
+def _csv_problem(path: Path) -> ReadProblem | None:
+    """The first bad record, found with Python's csv module (only on the error path), or None
+    when Python reads every record."""
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -240,13 +245,39 @@ def _locate_csv_problem(path: Path, arrow_message: str) -> ReadProblem:
                     )
         except csv.Error as exc:
             if "larger than field limit" in str(exc):
-                return ReadProblem("GE110", f"a cell is larger than {MAX_CELL} characters", row + 1)
+                return _huge_cell(text, row + 1, header)
             return ReadProblem("GE109", f"malformed CSV: {exc}", row + 1)
     finally:
         csv.field_size_limit(limit)
-    if "straddling" in arrow_message or "larger than" in arrow_message:
-        return ReadProblem("GE110", f"a cell is larger than {MAX_CELL} characters")
+    return None
+
+
+def _huge_cell(text: str, row: int, header: list[str] | None) -> ReadProblem:
+    """GE110 for record `row`, naming its first cell over MAX_CELL characters."""
+    csv.field_size_limit(sys.maxsize)  # the caller puts the limit back
+    records = csv.reader(text.splitlines(keepends=True))
+    record = next(itertools.islice(records, row - 1, None), [])
+    for i, cell in enumerate(record):
+        if len(cell) > MAX_CELL:
+            name = header[i] if header is not None and i < len(header) else None
+            message = f"cell of {len(cell)} characters; at most {MAX_CELL} are read"
+            return ReadProblem("GE110", message, row, name)
+    return ReadProblem("GE110", f"a cell is larger than {MAX_CELL} characters", row)
+
+
+def _locate_csv_problem(path: Path, arrow_message: str) -> ReadProblem:
+    """Why pyarrow could not read a CSV file, with the record and column where possible."""
+    problem = _csv_problem(path)
+    if problem is not None:
+        return problem
+    if _too_long(arrow_message):
+        return ReadProblem("GE110", f"a row is longer than {LONG_ROW_BLOCK} bytes")
     return ReadProblem("GE109", f"malformed CSV: {arrow_message.splitlines()[0]}")
+
+
+def _too_long(arrow_message: str) -> bool:
+    """Whether pyarrow stopped at a record longer than its block."""
+    return "straddling" in arrow_message or "larger than" in arrow_message
 
 
 def _gathered(
@@ -311,10 +342,13 @@ def csv_batches(path: Path, dictionary: Sequence[str] = ()) -> tuple[list[str], 
     check_file(path)
     names = _csv_header(path)
     encoded = pa.dictionary(pa.int32(), pa.string())
-    try:
-        reader = pacsv.open_csv(
+
+    def open_reader(block: int, skip: int) -> pacsv.CSVStreamingReader:
+        return pacsv.open_csv(
             path,
-            read_options=pacsv.ReadOptions(block_size=CSV_BLOCK, use_threads=True),
+            read_options=pacsv.ReadOptions(
+                block_size=block, use_threads=True, skip_rows_after_names=skip
+            ),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: encoded if n in dictionary else pa.string() for n in names},
@@ -322,10 +356,26 @@ def csv_batches(path: Path, dictionary: Sequence[str] = ()) -> tuple[list[str], 
                 quoted_strings_can_be_null=False,
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+
+    def reopen(exc: Exception, block: int, skip: int) -> pacsv.CSVStreamingReader:
+        """After pyarrow stopped at `exc`: when a record was longer than a block, a reader of
+        LONG_ROW_BLOCK blocks from record `skip` on (a cell over MAX_CELL is then reported by
+        _check_cells, with its column); otherwise, or if that fails too, the problem."""
+        if block < LONG_ROW_BLOCK and _too_long(str(exc)):
+            try:
+                return open_reader(LONG_ROW_BLOCK, skip)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as again:
+                exc = again
         raise _locate_csv_problem(path, str(exc)) from None
 
+    block = CSV_BLOCK
+    try:
+        reader = open_reader(block, 0)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        reader, block = reopen(exc, block, 0), LONG_ROW_BLOCK
+
     def batches() -> Iterator[Batch]:
+        nonlocal reader, block
         row = 1  # the header is row 1, as a spreadsheet shows it
         gathered = _gathered(reader.read_next_batch)
         while True:
@@ -334,7 +384,9 @@ def csv_batches(path: Path, dictionary: Sequence[str] = ()) -> tuple[list[str], 
             except StopIteration:
                 return
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-                raise _locate_csv_problem(path, str(exc)) from None
+                reader, block = reopen(exc, block, row - 1), LONG_ROW_BLOCK
+                gathered = _gathered(reader.read_next_batch)
+                continue
             n = record_batch.num_rows
             try:
                 columns = dict(zip(record_batch.schema.names, record_batch.columns, strict=True))
