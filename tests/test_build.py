@@ -195,9 +195,20 @@ def test_build_refuses_invalid_annotations(tmp_path: Path) -> None:
     out = tmp_path / "package"
     done = cli("build", "--annotations", str(annotations), "--out", str(out))
     assert done.returncode == 1
-    assert "rudaw-20231212.yaml" in done.stderr
+    assert "rudaw-20231212.yaml" in done.stderr and "GE501" in done.stderr
     assert "nothing was built" in done.stderr
     assert not out.exists()
+
+
+def test_build_validates_before_building(tmp_path: Path) -> None:
+    """build() itself runs the validator first: an annotation it refuses (a quote that is not
+    the document's text) builds no package, so no report page draws a span that lies."""
+    bad = SAMPLE.replace("quote: rockets", "quote: rocket!")
+    annotations = write_sample(tmp_path / "annotations", bad)
+    with pytest.raises(_build.InvalidInputs) as refused:
+        build(annotations, ROOT / "seeds", tmp_path / "package")
+    assert refused.value.report.codes == {"GE501"}
+    assert not (tmp_path / "package").exists()
 
 
 def test_missing_or_empty_input_folders_are_clear_errors(tmp_path: Path) -> None:

@@ -35,6 +35,14 @@ def registry_text(files: Files) -> str:
     return "".join(f"{name} {sha256(data)}\n" for name, data in sorted(files.items()))
 
 
+class InvalidInputs(BuildError):
+    """The validator refused the annotation files; `report` holds its errors."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"{len(report.errors)} validation error(s)")
+        self.report = report
+
+
 def validate_inputs(annotations_dir: Path, seeds_dir: Path) -> Report:
     """Run the project's validator over the annotation files, against the seeds they cite."""
     from grounded_events._validation import validate
@@ -72,7 +80,11 @@ def write_tree(files: Files, out: Path) -> None:
 
 
 def build(annotations_dir: Path, seeds_dir: Path, out: Path, registry: Path | None = None) -> Files:
-    """Build the package from the inputs into `out` (and the hash registry); return its files."""
+    """Validate the inputs, build the package from them into `out` (and the hash registry);
+    return its files. InvalidInputs when the validator refuses them: nothing is written."""
+    report = validate_inputs(annotations_dir, seeds_dir)
+    if not report.ok:
+        raise InvalidInputs(report)
     inputs = read_inputs(annotations_dir, seeds_dir)
     files = build_files(inputs)
     write_tree(files, out)
@@ -121,27 +133,24 @@ def run(args: argparse.Namespace) -> int:
             return 2
     from grounded_events._validation import UsageError
 
-    try:
-        report = validate_inputs(args.annotations, args.seeds)
-    except UsageError as exc:
-        print(f"error: {exc}; nothing was built", file=sys.stderr)
-        return 2
-    if not report.ok:
-        for issue in report.errors:
-            where = f"{issue.file}:{issue.line}" if issue.line else issue.file
-            field = f" {issue.field}:" if issue.field else ""
-            print(f"{where}: {issue.code}:{field} {issue.message}", file=sys.stderr)
-        print(
-            f"error: {len(report.errors)} validation error(s); nothing was built. Fix them and "
-            "run `grounded-events build` again.",
-            file=sys.stderr,
-        )
-        return 1
     registry = args.registry
     if registry is None and args.out.absolute() == Path("datasets/grounded-events").absolute():
         registry = registry_path()
     try:
         files = build(args.annotations, args.seeds, args.out, registry)
+    except UsageError as exc:
+        print(f"error: {exc}; nothing was built", file=sys.stderr)
+        return 2
+    except InvalidInputs as exc:
+        from grounded_events._validation.output import text_line
+
+        for issue in exc.report.errors:
+            print(text_line(issue), file=sys.stderr)
+        print(
+            f"error: {exc}; nothing was built. Fix them and run `grounded-events build` again.",
+            file=sys.stderr,
+        )
+        return 1
     except BuildError as exc:
         print(f"error: {exc}; nothing was built", file=sys.stderr)
         return 1

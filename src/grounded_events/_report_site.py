@@ -8,21 +8,17 @@ import html
 import itertools
 import json
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from string import Template
 from typing import Any
 
-from pydantic import ValidationError
-
 from grounded_events._atomic import write_bytes_atomic
 from grounded_events._models import AnnotationFile, Document
 from grounded_events._seeds import Seed, SeedError, read_seeds
 from grounded_events._tables import rows_from_annotation
 from grounded_events._vocab import DatePrecision, EventSubtype, EventType, Field, GeoPrecision
-from grounded_events._yaml import YamlError, loads
 
 # The pages load nothing: scripts, styles and geometry are inlined, and the policy makes the
 # browser refuse any request a future edit might add.
@@ -55,127 +51,43 @@ class _Doc:
         return self.seed.document
 
 
-Lines = Callable[[tuple[Any, ...]], int | None]
-
-
-def _no_lines(loc: tuple[Any, ...]) -> int | None:
-    return None
-
-
-def _problem(file: str, line: int | None, where: str, message: str) -> str:
-    place = f"{file}:{line}" if line else file
-    return f"{place}: {where}: {message}" if where else f"{place}: {message}"
-
-
-def _loc(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _read_annotation(path: Path) -> tuple[AnnotationFile | None, list[str], Lines]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return (
-            None,
-            [_problem(str(path), None, "", f"cannot read annotation file: {exc}")],
-            _no_lines,
-        )
-    try:
-        doc = loads(text)
-    except YamlError as exc:
-        return None, [_problem(str(path), exc.line, "", f"invalid YAML: {exc.problem}")], _no_lines
-    try:
-        return AnnotationFile.model_validate(doc.data), [], doc.line_of
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            problems.append(_problem(str(path), doc.line_of(loc), _loc(loc), error["msg"]))
-        return None, problems, doc.line_of
-
-
-def _check_spans(file: str, annotation: AnnotationFile, seed: Seed, line: Lines) -> list[str]:
-    """Spans must lie inside the pinned text and quote it exactly, or highlights would lie."""
-    if annotation.sha256 != seed.document.sha256:
-        message = (
-            f"is {annotation.sha256} but seeds/index.json pins {seed.document.sha256} for "
-            f"{annotation.doc_id}; the offsets were counted in another text"
-        )
-        return [_problem(file, line(("sha256",)), "sha256", message)]
-    problems = []
-    for i, event in enumerate(annotation.events):
-        for j, ev in enumerate(event.evidence):
-            loc = ("events", i, "evidence", j)
-            actual = seed.text[ev.start : ev.end]
-            if ev.end > len(seed.text) or ev.start >= ev.end or actual != ev.quote:
-                message = (
-                    f"expected quote == text[{ev.start}:{ev.end}] = {actual!r} (text has "
-                    f"{len(seed.text)} characters), got {ev.quote!r}; run "
-                    "`grounded-events locate` to find the offsets"
-                )
-                problems.append(_problem(file, line(loc), _loc(loc), message))
-    return problems
-
-
 def _documents(
     seeds: dict[str, Seed],
-    annotations: list[tuple[str, AnnotationFile, Lines]],
+    annotations: list[tuple[str, AnnotationFile]],
     only_annotated: bool = False,
 ) -> list[_Doc]:
-    """The documents to render, sorted by doc_id, each with its annotation's rows."""
+    """The documents to render, sorted by doc_id, each with its annotation's rows. The
+    annotations are valid (the validator passed them: doc_ids, hashes, offsets, quotes)."""
     docs = {doc_id: _Doc(seed) for doc_id, seed in seeds.items()}
-    problems: list[str] = []
-    seen_events: dict[str, str] = {}
-    for file, annotation, line in annotations:
-        target = docs.get(annotation.doc_id)
-        if target is None:
-            known = ", ".join(sorted(docs)) or "none"
-            message = f"{annotation.doc_id!r} is not in seeds ({known})"
-            problems.append(_problem(file, line(("doc_id",)), "doc_id", message))
-            continue
+    for file, annotation in annotations:
+        target = docs[annotation.doc_id]
         if target.source is not None:
             message = f"{annotation.doc_id!r} is already annotated in {target.source}"
-            problems.append(_problem(file, line(("doc_id",)), "doc_id", message))
-            continue
-        found = _check_spans(file, annotation, target.seed, line)
-        for i, event in enumerate(annotation.events):
-            if event.event_id in seen_events:
-                message = f"{event.event_id!r} is also used in {seen_events[event.event_id]}"
-                loc = ("events", i, "event_id")
-                found.append(_problem(file, line(loc), _loc(loc), message))
-            seen_events[event.event_id] = file
-        problems += found
-        if not found:
-            target.source = Path(file).name
-            target.tables = rows_from_annotation(annotation)
-    if problems:
-        raise ReportInputError(problems)
+            raise ReportInputError([f"{file}: doc_id: {message}"])
+        target.source = Path(file).name
+        target.tables = rows_from_annotation(annotation)
     return [docs[k] for k in sorted(docs) if docs[k].source or not only_annotated]
 
 
 def load_documents(annotations_dir: Path, seeds_dir: Path) -> list[_Doc]:
-    """Every seed document with the rows of its annotation file, if it has one."""
+    """Every seed document with the rows of its annotation file, if it has one. The files are
+    validated first, as `build` does: a page shows only what the validator accepts."""
+    from grounded_events._build import validate_inputs
+    from grounded_events._package import BuildError, annotation_paths, read_annotation
+    from grounded_events._validation.output import text_line
+
     try:
         seeds = read_seeds(seeds_dir)
     except SeedError as exc:
         raise ReportInputError([str(exc)]) from None
-    problems: list[str] = []
-    annotations = []
-    for path in sorted(p for p in annotations_dir.iterdir() if p.suffix in (".yaml", ".yml")):
-        annotation, found, line = _read_annotation(path)
-        problems += found
-        if annotation is not None:
-            annotations.append((str(path), annotation, line))
+    report = validate_inputs(annotations_dir, seeds_dir)
+    if not report.ok:
+        raise ReportInputError([text_line(issue) for issue in report.errors])
     try:
-        docs = _documents(seeds, annotations)
-    except ReportInputError as exc:
-        problems += exc.problems
-    if problems:
-        raise ReportInputError(problems)
-    return docs
+        annotations = [(str(p), read_annotation(p)) for p in annotation_paths(annotations_dir)]
+    except BuildError as exc:  # changed since it was validated
+        raise ReportInputError([str(exc)]) from None
+    return _documents(seeds, annotations)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -496,8 +408,7 @@ def report_step(inputs: Any, files: dict[str, bytes]) -> dict[str, bytes]:
 
     It renders the annotated documents only, like the package's `documents` table.
     """
-    annotations = [(name, annotation, _no_lines) for name, annotation in inputs.annotations]
-    docs = _documents(inputs.seeds, annotations, only_annotated=True)
+    docs = _documents(inputs.seeds, inputs.annotations, only_annotated=True)
     return {f"report/{name}": data for name, data in render(docs).items()}
 
 

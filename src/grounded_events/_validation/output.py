@@ -20,8 +20,13 @@ def _where(issue: Issue) -> str:
     return where
 
 
-def _text_line(issue: Issue, colour: bool) -> str:
-    parts = [_where(issue) + ":", issue.code, issue.message]
+def text_line(issue: Issue, colour: bool = False) -> str:
+    """One error as `validate` prints it: file:line: CODE [field:] message (expected ...; got
+    ...); the field is named when the message does not name it."""
+    message = issue.message
+    if issue.field and issue.field not in message:
+        message = f"{issue.field}: {message}"
+    parts = [_where(issue) + ":", issue.code, message]
     details = []
     if issue.expected is not None:
         details.append(f"expected {issue.expected}")
@@ -101,7 +106,7 @@ def chunks(
             yield f"::warning title=max-errors::{summary(report, max_errors)}\n"
         return
     for e in report.errors:
-        yield _text_line(e, colour) + "\n"
+        yield text_line(e, colour) + "\n"
     yield summary(report, max_errors) + "\n"
 
 
