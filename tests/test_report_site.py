@@ -389,6 +389,18 @@ def test_cli_exit_codes(tmp_path: Path, root: Path, capsys: pytest.CaptureFixtur
     assert f"{base / 'annotations' / 'other.yaml'}:" in err and "GE105" in err  # bad YAML
 
 
+def test_no_schema_to_validate_against_exits_2(
+    tmp_path: Path, root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a published schema the annotations cannot be validated: one line, exit 2."""
+    base = make_inputs(tmp_path, root)
+    monkeypatch.setenv("GROUNDED_EVENTS_SCHEMA_ROOT", str(tmp_path / "nothing"))
+    args = ["report", "--annotations", str(base / "annotations"), "--seeds", str(base / "seeds")]
+    assert cli.main([*args, "--out", str(base / "out")]) == 2
+    assert "no published schema" in capsys.readouterr().err
+    assert not (base / "out").exists()
+
+
 def test_unknown_document_is_refused(tmp_path: Path, root: Path) -> None:
     """An annotation for a doc_id that is not in the seeds is an error naming the doc_id line."""
     base = make_inputs(tmp_path, root)

@@ -449,8 +449,13 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
+    from grounded_events._validation import UsageError
+
     try:
         written = write_site(args.out, args.annotations, args.seeds)
+    except UsageError as exc:  # no published schema to validate against
+        print(f"error: {exc}; report not written", file=sys.stderr)
+        return 2
     except ReportInputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
