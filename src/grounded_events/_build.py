@@ -101,7 +101,8 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """--annotations and --seeds: what `build` and `report` read."""
     parser.add_argument(
         "--annotations",
         type=Path,
@@ -111,6 +112,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seeds", type=Path, default=Path("seeds"), help="seeds folder (default: seeds)"
     )
+
+
+def missing_input_folder(args: argparse.Namespace) -> str | None:
+    """The error line for an --annotations or --seeds folder that is not there, else None."""
+    for name, folder in (("--annotations", args.annotations), ("--seeds", args.seeds)):
+        if not folder.is_dir():
+            return (
+                f"{folder}: no such folder ({name}); run from the repository root or pass "
+                f"{name} DIR"
+            )
+    return None
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_input_arguments(parser)
     parser.add_argument(
         "--out",
         type=Path,
@@ -127,10 +143,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    for folder in (args.annotations, args.seeds):
-        if not folder.is_dir():
-            print(f"error: {folder}: no such folder", file=sys.stderr)
-            return 2
+    missing = missing_input_folder(args)
+    if missing is not None:
+        print(f"error: {missing}", file=sys.stderr)
+        return 2
     from grounded_events._validation import UsageError
 
     registry = args.registry

@@ -425,30 +425,22 @@ def write_site(out_dir: Path, annotations_dir: Path, seeds_dir: Path) -> list[Pa
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Options of `grounded-events report`."""
+    from grounded_events._build import add_input_arguments
+
     parser.add_argument(
         "--out", type=Path, default=Path("report"), help="folder to write (default: report/)"
     )
-    parser.add_argument(
-        "--annotations",
-        type=Path,
-        default=Path("datasets/annotations"),
-        help="folder of annotation YAML files (default: datasets/annotations)",
-    )
-    parser.add_argument(
-        "--seeds", type=Path, default=Path("seeds"), help="seeds folder (default: seeds)"
-    )
+    add_input_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Write the report; 0 when written, 1 when the data is invalid, 2 when it is unreadable."""
-    for name, folder in (("--annotations", args.annotations), ("--seeds", args.seeds)):
-        if not folder.is_dir():
-            print(
-                f"{folder}: no such folder ({name}); run from the repository root or pass "
-                f"{name} DIR",
-                file=sys.stderr,
-            )
-            return 2
+    from grounded_events._build import missing_input_folder
+
+    missing = missing_input_folder(args)
+    if missing is not None:
+        print(missing, file=sys.stderr)
+        return 2
     from grounded_events._validation import UsageError
 
     try:
