@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import io
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,26 +15,33 @@ import pytest
 
 import grounded_events
 from grounded_events import _download, cli
-from grounded_events._download import DownloadError, read_registry
+from grounded_events._download import DownloadError, Entry, parse_registry, read_registry
 from package_sample import ROOT, build_sample, tree
 
 VERSION = "1.0.0"
 
 
 class Release(http.server.ThreadingHTTPServer):
-    """A loopback server for {base}/v{version}/{file}, with files to tamper with or cut short."""
+    """A loopback server for {base}/v{version}/{file} that can misbehave per file."""
 
     def __init__(self, folder: Path) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
         self.folder = folder
-        self.tampered: set[str] = set()
+        self.tampered: set[str] = set()  # same size, one bit flipped
         self.dropped: set[str] = set()
         self.flaky: set[str] = set()  # dropped once, then served whole
+        self.drip: set[str] = set()  # one byte every DRIP seconds
+        self.endless: set[str] = set()  # no Content-Length, bytes until the client hangs up
+        self.served: dict[str, tuple[bytes, int | None]] = {}  # body and Content-Length to send
+        self.delay = 0.0  # seconds before each body, to make concurrent clients overlap
         self.requests: list[str] = []
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/releases"
+
+
+DRIP = 0.05
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -50,36 +59,56 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         self.server.requests.append(name)
         data = path.read_bytes()
+        length: int | None = len(data)
         if name in self.server.tampered:
-            data = data.replace(b"rocket", b"rockeT", 1) + b"\n"
+            data = data[:-1] + bytes([data[-1] ^ 1])
+        if name in self.server.served:
+            data, length = self.server.served[name]
+        if name in self.server.endless:
+            length = None
         self.send_response(200)
-        self.send_header("Content-Length", str(len(data)))
+        if length is not None:
+            self.send_header("Content-Length", str(length))
         self.end_headers()
-        if name in self.server.dropped or name in self.server.flaky:
-            self.server.flaky.discard(name)
-            self.wfile.write(data[: len(data) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            return
-        self.wfile.write(data)
+        time.sleep(self.server.delay)
+        with contextlib.suppress(OSError):  # the client hanging up ends the response
+            if name in self.server.endless:
+                for _ in range(4096):  # 256 MiB at most, should the client never stop
+                    self.wfile.write(b"x" * 65536)
+            elif name in self.server.drip:
+                for byte in data:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(DRIP)
+            elif name in self.server.dropped or name in self.server.flaky:
+                self.server.flaky.discard(name)
+                self.wfile.write(data[: len(data) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+            else:
+                self.wfile.write(data)
 
 
-@pytest.fixture
-def release(tmp_path: Path) -> Iterator[tuple[Release, dict[str, str]]]:
-    """A sample release served on 127.0.0.1 and its registry."""
-    folder = build_sample(tmp_path / "build")
-    registry = dict(
-        line.split(" ")
-        for line in (tmp_path / "build" / "registry.sha256").read_text().splitlines()
-    )
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[Release]:
+    """Serve folder as release v1.0.0 on 127.0.0.1 while the block runs."""
     server = Release(folder)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield server, registry
+        yield server
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def release(tmp_path: Path) -> Iterator[tuple[Release, dict[str, Entry]]]:
+    """A sample release served on 127.0.0.1 and its registry."""
+    folder = build_sample(tmp_path / "build")
+    registry = parse_registry((tmp_path / "build" / "registry.sha256").read_text())
+    with serving(folder) as server:
+        yield server, registry
 
 
 @pytest.fixture(autouse=True)
@@ -87,6 +116,13 @@ def _offline_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("GROUNDED_EVENTS_BASE_URL", "GROUNDED_EVENTS_CACHE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+
+
+def files(folder: Path) -> list[str]:
+    """The relative paths of the files under folder (temp files included)."""
+    if not folder.exists():
+        return []
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def test_download_fetches_and_verifies_every_file(release, tmp_path: Path) -> None:
@@ -118,10 +154,10 @@ def test_tampered_file_is_refused_and_nothing_kept(release, tmp_path: Path) -> N
         )
     message = str(error.value)
     assert message.startswith("events.csv: sha256 mismatch")
-    assert f"expected {registry['events.csv']}" in message
+    assert f"expected {registry['events.csv'].sha256}" in message
     assert "got " in message and "Check that the base URL" in message
     assert error.value.integrity
-    assert not cache.exists() or list(cache.rglob("*")) == []
+    assert files(cache) == []
 
 
 def test_dropped_connection_is_refused_and_nothing_kept(release, tmp_path: Path) -> None:
@@ -134,7 +170,7 @@ def test_dropped_connection_is_refused_and_nothing_kept(release, tmp_path: Path)
             VERSION, base_url=server.base_url, dest=cache, registry=registry, retries=0
         )
     assert not error.value.integrity
-    assert not cache.exists() or list(cache.rglob("*")) == []
+    assert files(cache) == []
 
 
 def test_a_transfer_that_breaks_once_is_retried(release, tmp_path: Path) -> None:
@@ -214,7 +250,7 @@ def test_cli_reports_a_tampered_file(
     assert code == 1
     assert "actors.csv: sha256 mismatch" in err
     assert "Traceback" not in err
-    assert not (tmp_path / "c").exists() or list((tmp_path / "c").rglob("*")) == []
+    assert files(tmp_path / "c") == []
 
 
 def test_unknown_version_names_the_known_ones() -> None:
@@ -224,10 +260,13 @@ def test_unknown_version_names_the_known_ones() -> None:
 
 
 def test_shipped_registry_matches_the_committed_package() -> None:
-    """The registry in the package lists every committed release file with its sha256."""
+    """The registry in the package lists every committed release file with its sha256 and size."""
     folder = ROOT / "datasets" / "grounded-events"
     assert (folder / "SHA256SUMS").is_file(), "run `make data`"
     import hashlib
 
-    expected = {name: hashlib.sha256(data).hexdigest() for name, data in tree(folder).items()}
+    expected = {
+        name: Entry(hashlib.sha256(data).hexdigest(), len(data))
+        for name, data in tree(folder).items()
+    }
     assert read_registry(VERSION) == expected
