@@ -40,6 +40,7 @@ class Release(http.server.ThreadingHTTPServer):
         self.dropped: set[str] = set()
         self.flaky: set[str] = set()  # dropped once, then served whole
         self.drip: set[str] = set()  # one byte every DRIP seconds
+        self.drip_headers: set[str] = set()  # the same, in an endless header line
         self.endless: set[str] = set()  # no Content-Length, bytes until the client hangs up
         self.served: dict[str, tuple[bytes, int | None]] = {}  # body and Content-Length to send
         self.delay = 0.0  # seconds before each body, to make concurrent clients overlap
@@ -69,6 +70,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_error(404)
             return
         self.server.requests.append(name)
+        if name in self.server.drip_headers:
+            with contextlib.suppress(OSError):
+                self.wfile.write(b"HTTP/1.0 200 OK\r\nX-Slow: ")
+                for _ in range(10_000):
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+                    time.sleep(DRIP)
+            return
         data = path.read_bytes()
         length: int | None = len(data)
         if name in self.server.tampered:
@@ -345,10 +354,11 @@ def test_concurrent_downloads_into_one_cache_leave_it_complete(release, tmp_path
     assert verified(cache / f"v{VERSION}", registry)
 
 
-def test_a_slow_drip_server_is_cut_off_by_the_deadline(release, tmp_path: Path) -> None:
+@pytest.mark.parametrize("part", ["body", "headers"])
+def test_a_slow_drip_server_is_cut_off_by_the_deadline(part: str, release, tmp_path: Path) -> None:
     """A server sending a byte at a time, each within the read timeout, is stopped at the deadline."""
     server, registry = release
-    server.drip.add("events.csv")
+    (server.drip if part == "body" else server.drip_headers).add("events.csv")
     started = time.monotonic()
     with pytest.raises(DownloadError, match=r"^events\.csv: .*deadline.*--deadline") as error:
         grounded_events.download(

@@ -11,6 +11,7 @@ import re
 import socket
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from importlib import resources
@@ -20,7 +21,9 @@ from urllib.parse import quote
 
 import pooch
 import requests
+import requests.adapters
 import urllib3
+import urllib3.connection
 
 from grounded_events import __version__
 
@@ -183,6 +186,49 @@ def _progress(show: bool, name: str, total: int | None) -> Iterator[Any]:
         bar.close()
 
 
+@contextlib.contextmanager
+def _session(stop: float) -> Iterator[requests.Session]:
+    """A requests session whose connections are shut down at the deadline.
+
+    Timeouts only bound the wait for each read, so a server dripping its headers or body a byte
+    at a time would never be stopped; a timer shutting the sockets wakes any blocked read.
+    """
+    sockets: list[socket.socket] = []
+
+    class Connection(urllib3.connection.HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.append(self.sock)
+
+    class TLSConnection(urllib3.connection.HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.append(self.sock)
+
+    class Pool(urllib3.HTTPConnectionPool):
+        ConnectionCls = Connection
+
+    class TLSPool(urllib3.HTTPSConnectionPool):
+        ConnectionCls = TLSConnection
+
+    def cut() -> None:
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(max(0.0, stop - time.monotonic()), cut)
+    timer.daemon = True
+    with requests.Session() as session:
+        for adapter in session.adapters.values():
+            if isinstance(adapter, requests.adapters.HTTPAdapter):
+                adapter.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": TLSPool}
+        timer.start()
+        try:
+            yield session
+        finally:
+            timer.cancel()
+
+
 def _attempt(
     session: requests.Session, url: str, tmp: Path, entry: Entry, stop: float, show: bool
 ) -> None:
@@ -237,6 +283,8 @@ def _fetch(
             return
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
             failure = _Refused("transfer", f"failed ({type(exc).__name__}: {exc})")
+            if time.monotonic() > stop:  # the deadline timer shut the connection
+                failure = _Refused("deadline", "did not finish before the deadline")
         except _Refused as exc:
             failure = exc
         if failure.kind == "deadline" or attempt == attempts - 1:
@@ -284,7 +332,7 @@ def download(
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _remove_stale({t.parent for t in targets if t.parent.is_dir()}, set(targets))
-        with requests.Session() as session:
+        with _session(stop) as session:
             for target, name in targets.items():
                 if not _verified(target, entries[name]):
                     staged[target] = _temp_for(target)
