@@ -256,7 +256,7 @@ def test_progress_is_shown_on_a_tty(
     grounded_events.download(
         VERSION, base_url=server.base_url, dest=tmp_path / "cache", registry=registry
     )
-    assert "100%" in terminal.getvalue()
+    assert "100%" in terminal.getvalue() and "events.csv" in terminal.getvalue()
 
 
 def test_cli_reports_a_tampered_file(
@@ -558,3 +558,21 @@ def test_whatever_a_server_sends_the_cache_holds_only_released_bytes(data: st.Da
         assert ok == all(served[n][0] == originals[n] for n in SIZES if n not in cached)
         assert files(folder) == (sorted(SIZES) if ok else sorted(cached))
         assert all((folder / n).read_bytes() == originals[n] for n in files(folder))
+
+
+def test_negative_retries_still_fetch_and_verify_once(release, tmp_path: Path) -> None:
+    """retries below 0 mean one attempt: a file is never published without being fetched."""
+    server, registry = release
+    folder = grounded_events.download(
+        VERSION, base_url=server.base_url, dest=tmp_path / "c", registry=registry, retries=-3
+    )
+    assert verified(folder, registry)
+
+
+@pytest.mark.parametrize("seconds", [0, -1, float("nan"), float("inf")])
+def test_download_refuses_a_deadline_that_is_not_positive_seconds(
+    seconds: float, tmp_path: Path
+) -> None:
+    """deadline= takes a finite positive number of seconds."""
+    with pytest.raises(ValueError, match="deadline must be a positive number"):
+        grounded_events.download(VERSION, dest=tmp_path, registry={"a": "0" * 64}, deadline=seconds)

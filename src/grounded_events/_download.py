@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import hashlib
 import importlib.util
+import math
 import os
 import re
 import socket
@@ -173,13 +174,14 @@ def _remove_stale(folders: set[Path], keep: set[Path]) -> None:
 
 
 @contextlib.contextmanager
-def _progress(show: bool, name: str, total: int | None) -> Iterator[Any]:
+def _progress(show: str, total: int | None) -> Iterator[Any]:
+    """A tqdm bar labelled `show` on stderr, or None when show is empty."""
     if not show:
         yield None
         return
     from tqdm import tqdm
 
-    bar = tqdm(total=total, desc=name, unit="B", unit_scale=True, ncols=79, file=sys.stderr)
+    bar = tqdm(total=total, desc=show, unit="B", unit_scale=True, ncols=79, file=sys.stderr)
     try:
         yield bar
     finally:
@@ -230,7 +232,7 @@ def _session(stop: float) -> Iterator[requests.Session]:
 
 
 def _attempt(
-    session: requests.Session, url: str, tmp: Path, entry: Entry, stop: float, show: bool
+    session: requests.Session, url: str, tmp: Path, entry: Entry, stop: float, show: str
 ) -> None:
     """Stream url into tmp, hashing as it goes; refuse at the size limit or the deadline."""
     remaining = stop - time.monotonic()
@@ -248,7 +250,7 @@ def _attempt(
             raise _Refused("oversize", f"announced {declared} bytes, more than {what} {limit}")
         digest = hashlib.sha256()
         received = 0
-        with tmp.open("wb") as handle, _progress(show, tmp.name, entry.size) as bar:
+        with tmp.open("wb") as handle, _progress(show, entry.size) as bar:
             # read1 returns as soon as any bytes arrive, so the checks run however slow the drip.
             while chunk := response.raw.read1(CHUNK, decode_content=False):
                 received += len(chunk)
@@ -275,9 +277,9 @@ def _fetch(
     entry: Entry,
     stop: float,
     attempts: int,
-    show: bool,
+    show: str,
 ) -> None:
-    for attempt in range(attempts):
+    for attempt in range(max(1, attempts)):
         try:
             _attempt(session, url, tmp, entry, stop, show)
             return
@@ -287,7 +289,7 @@ def _fetch(
                 failure = _Refused("deadline", "did not finish before the deadline")
         except _Refused as exc:
             failure = exc
-        if failure.kind == "deadline" or attempt == attempts - 1:
+        if failure.kind == "deadline" or attempt >= attempts - 1:
             raise failure
         time.sleep(max(0.0, min(attempt + 1.0, stop - time.monotonic())))
 
@@ -322,10 +324,12 @@ def download(
     folder = cache_dir(version, dest)
     url = release_url(version, base_url)
     seconds = DEADLINE if deadline is None else deadline
+    if not 0 < seconds < math.inf:
+        raise ValueError(f"deadline must be a positive number of seconds, not {seconds!r}")
     stop = time.monotonic() + seconds
     attempts = 1 + (RETRIES if retries is None else retries)
     # tqdm draws the bars; without it (or off a terminal) the download is silent.
-    show = sys.stderr.isatty() and importlib.util.find_spec("tqdm") is not None
+    bars = sys.stderr.isatty() and importlib.util.find_spec("tqdm") is not None
     targets = {folder / name: name for name in entries}
     staged: dict[Path, Path] = {}
     name = ""
@@ -337,6 +341,7 @@ def download(
                 if not _verified(target, entries[name]):
                     staged[target] = _temp_for(target)
                     tmp = staged[target]
+                    show = name if bars else ""
                     _fetch(session, url + quote(name), tmp, entries[name], stop, attempts, show)
         for target, tmp in staged.items():
             name = targets[target]
