@@ -51,12 +51,14 @@ def test_sha256sums_cover_every_other_file(tmp_path: Path) -> None:
 
 
 def test_registry_lists_every_release_file(tmp_path: Path) -> None:
-    """The download registry has a sorted `name sha256` line for every file, SHA256SUMS too."""
+    """The download registry has a sorted `name sha256 bytes` line for every file, SHA256SUMS too."""
     files = tree(build_sample(tmp_path))
     text = (tmp_path / "registry.sha256").read_text()
     assert text == registry_text(files)
     names = [line.split(" ")[0] for line in text.splitlines()]
     assert names == sorted(files)
+    sizes = {line.split(" ")[0]: int(line.split(" ")[2]) for line in text.splitlines()}
+    assert sizes == {name: len(data) for name, data in files.items()}
 
 
 def test_two_builds_in_separate_processes_are_identical(tmp_path: Path) -> None:

@@ -29,10 +29,10 @@ def registry_path(version: str = VERSION) -> Path:
 
 
 def registry_text(files: Files) -> str:
-    """pooch registry lines (`name sha256`, sorted) for every file of a release."""
+    """Registry lines (`name sha256 bytes`, sorted) for every file of a release."""
     from grounded_events._package import sha256
 
-    return "".join(f"{name} {sha256(data)}\n" for name, data in sorted(files.items()))
+    return "".join(f"{name} {sha256(data)} {len(data)}\n" for name, data in sorted(files.items()))
 
 
 class InvalidInputs(BuildError):

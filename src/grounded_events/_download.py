@@ -1,32 +1,58 @@
-"""`grounded-events download`: fetch a release with pooch and verify every file's sha256."""
+"""`grounded-events download`: fetch a release, verify each file's size and sha256, publish it."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import importlib.util
-import logging
+import math
 import os
 import re
+import socket
 import sys
+import tempfile
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import quote
 
 import pooch
 import requests
+import requests.adapters
+import urllib3
+import urllib3.connection
 
 from grounded_events import __version__
 
 DEFAULT_BASE_URL = "https://github.com/grounded-events/grounded-events/releases/download"
 BASE_URL_ENV = "GROUNDED_EVENTS_BASE_URL"
 CACHE_ENV = "GROUNDED_EVENTS_CACHE"
-# Retries after a failed transfer or a hash mismatch (pooch waits 1 s, then 2 s, between them).
+# Retries after a failed transfer or a wrong file (waiting 1 s, then 2 s, between them).
 RETRIES = 2
-_LINE = re.compile(r"^(?P<name>[^\s]+) (?P<hash>[0-9a-f]{64})$")
-_POOCH_MISMATCH = re.compile(
-    r"expected (?:sha256:)?(?P<expected>[0-9a-f]+) but got (?P<got>[0-9a-f]+)"
-)
+# Wall-clock seconds for a whole download() call: a server that drips bytes just fast enough to
+# dodge the read timeout is still cut off.
+DEADLINE = 600.0
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 30.0
+# The most a file is allowed to grow to when the registry predates recorded sizes.
+UNSIZED_LIMIT = 1 << 30
+# A temp file untouched this long belongs to no live download (the deadline is far shorter).
+STALE_AFTER = 3600.0
+CHUNK = 1 << 16
+_LINE = re.compile(r"^(?P<name>\S+) (?P<hash>[0-9a-f]{64})(?: (?P<size>\d+))?$")
+_TEMP = re.compile(r"^\.download-(?P<pid>\d+)@(?P<host>[A-Za-z0-9_-]*)-[a-z0-9_]+\.part$")
+_HOST = re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname())[:64]
+
+
+class Entry(NamedTuple):
+    """What the registry promises about one release file."""
+
+    sha256: str
+    size: int | None = None  # None in registries written before sizes were recorded
 
 
 class DownloadError(Exception):
@@ -35,6 +61,15 @@ class DownloadError(Exception):
     def __init__(self, message: str, integrity: bool = False) -> None:
         super().__init__(message)
         self.integrity = integrity  # True when bytes arrived but are not the released ones
+
+
+class _Refused(Exception):
+    """One transfer attempt failed: kind is mismatch, oversize, deadline or transfer."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.integrity = kind in ("mismatch", "oversize")  # bytes came, not the released ones
 
 
 def known_versions() -> list[str]:
@@ -46,8 +81,24 @@ def known_versions() -> list[str]:
     return sorted(n.removeprefix("v").removesuffix(".sha256") for n in names)
 
 
-def read_registry(version: str) -> dict[str, str]:
-    """The shipped registry of `version`: file name -> sha256, pooch's `name hash` lines."""
+def parse_registry(text: str, source: str = "registry") -> dict[str, Entry]:
+    """Registry lines `<name> <sha256> <bytes>` (or the older `<name> <sha256>`) -> entries."""
+    registry: dict[str, Entry] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _LINE.match(line)
+        if match is None:
+            raise DownloadError(
+                f"{source} line {number}: {line!r} is not '<name> <sha256> <bytes>'"
+            )
+        size = match["size"]
+        registry[match["name"]] = Entry(match["hash"], None if size is None else int(size))
+    if not registry:
+        raise DownloadError(f"{source} lists no files")
+    return registry
+
+
+def read_registry(version: str) -> dict[str, Entry]:
+    """The shipped registry of `version`: file name -> sha256 and size."""
     source = resources.files("grounded_events").joinpath("registry", f"v{version}.sha256")
     try:
         text = source.read_text(encoding="utf-8")
@@ -57,17 +108,7 @@ def read_registry(version: str) -> dict[str, str]:
             f"no hash registry for version {version!r} in this package (it knows: {known}); "
             "install the grounded-events release that matches the data you want"
         ) from None
-    registry: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = _LINE.match(line)
-        if match is None:
-            raise DownloadError(
-                f"registry v{version}.sha256 line {number}: {line!r} is not '<name> <sha256>'"
-            )
-        registry[match["name"]] = match["hash"]
-    if not registry:
-        raise DownloadError(f"registry v{version}.sha256 lists no files")
-    return registry
+    return parse_registry(text, f"registry v{version}.sha256")
 
 
 def cache_dir(version: str, dest: str | os.PathLike[str] | None = None) -> Path:
@@ -82,24 +123,183 @@ def release_url(version: str, base_url: str | None = None) -> str:
     return f"{base.rstrip('/')}/v{version}/"
 
 
-@contextlib.contextmanager
-def _quiet_pooch(quiet: bool) -> Iterator[None]:
-    logger = pooch.get_logger()
-    level = logger.level
-    if quiet:
-        logger.setLevel(logging.WARNING)
+def _entries(registry: Mapping[str, Entry | str]) -> dict[str, Entry]:
+    entries = {}
+    for name, entry in registry.items():
+        parts = name.split("/")
+        # A name is joined to the cache folder: it must not climb out of it.
+        if name.startswith("/") or "\\" in name or any(p in ("", ".", "..") for p in parts):
+            raise DownloadError(f"registry name {name!r} is not a relative path in the release")
+        entries[name] = Entry(entry) if isinstance(entry, str) else Entry(*entry)
+    return entries
+
+
+def _verified(path: Path, entry: Entry) -> bool:
+    """True when path holds exactly the released bytes."""
     try:
-        yield
+        if not path.is_file() or entry.size not in (None, path.stat().st_size):
+            return False
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest() == entry.sha256
+    except OSError:
+        return False
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # no cheap liveness probe; the age rule still applies
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by another user
+    except (OverflowError, ValueError):
+        return False  # no process ever had this id
+    return True
+
+
+def _remove_stale(folders: set[Path], keep: set[Path]) -> None:
+    """Remove temp files of downloads that were killed: their process is gone, or they are old."""
+    now = time.time()
+    for folder in folders:
+        for path in folder.glob(".download-*.part"):
+            match = _TEMP.match(path.name)
+            if match is None or path in keep:
+                continue
+            with contextlib.suppress(OSError):
+                dead = match["host"] == _HOST and not _alive(int(match["pid"]))
+                if dead or now - path.stat().st_mtime > STALE_AFTER:
+                    path.unlink()
+
+
+@contextlib.contextmanager
+def _progress(show: str, total: int | None) -> Iterator[Any]:
+    """A tqdm bar labelled `show` on stderr, or None when show is empty."""
+    if not show:
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=show, unit="B", unit_scale=True, ncols=79, file=sys.stderr)
+    try:
+        yield bar
     finally:
-        logger.setLevel(level)
+        bar.close()
 
 
-def _remove(paths: list[Path], folder: Path) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
-    for directory in sorted({p.parent for p in paths} | {folder}, key=lambda p: -len(p.parts)):
-        with contextlib.suppress(OSError):
-            directory.rmdir()  # only when empty: files verified earlier stay
+@contextlib.contextmanager
+def _session(stop: float) -> Iterator[requests.Session]:
+    """A requests session whose connections are shut down at the deadline.
+
+    Timeouts only bound the wait for each read, so a server dripping its headers or body a byte
+    at a time would never be stopped; a timer shutting the sockets wakes any blocked read.
+    """
+    sockets: list[socket.socket] = []
+
+    class Connection(urllib3.connection.HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.append(self.sock)
+
+    class TLSConnection(urllib3.connection.HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.append(self.sock)
+
+    class Pool(urllib3.HTTPConnectionPool):
+        ConnectionCls = Connection
+
+    class TLSPool(urllib3.HTTPSConnectionPool):
+        ConnectionCls = TLSConnection
+
+    def cut() -> None:
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(max(0.0, stop - time.monotonic()), cut)
+    timer.daemon = True
+    with requests.Session() as session:
+        for adapter in session.adapters.values():
+            if isinstance(adapter, requests.adapters.HTTPAdapter):
+                adapter.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": TLSPool}
+        timer.start()
+        try:
+            yield session
+        finally:
+            timer.cancel()
+
+
+def _attempt(
+    session: requests.Session, url: str, tmp: Path, entry: Entry, stop: float, show: str
+) -> None:
+    """Stream url into tmp, hashing as it goes; refuse at the size limit or the deadline."""
+    remaining = stop - time.monotonic()
+    if remaining <= 0:
+        raise _Refused("deadline", "did not finish before the deadline")
+    limit = UNSIZED_LIMIT if entry.size is None else entry.size
+    what = "the released file's" if entry.size is not None else "the allowed"
+    timeout = (min(CONNECT_TIMEOUT, remaining), min(READ_TIMEOUT, remaining))
+    # identity: the registry hashes the bytes of the file, not of some encoding of it.
+    headers = {"Accept-Encoding": "identity"}
+    with session.get(url, stream=True, timeout=timeout, headers=headers) as response:
+        response.raise_for_status()
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _Refused("oversize", f"announced {declared} bytes, more than {what} {limit}")
+        digest = hashlib.sha256()
+        received = 0
+        with tmp.open("wb") as handle, _progress(show, entry.size) as bar:
+            # read1 returns as soon as any bytes arrive, so the checks run however slow the drip.
+            while chunk := response.raw.read1(CHUNK, decode_content=False):
+                received += len(chunk)
+                if received > limit:
+                    raise _Refused("oversize", f"sent more than {what} {limit} bytes")
+                if time.monotonic() > stop:
+                    raise _Refused("deadline", "did not finish before the deadline")
+                digest.update(chunk)
+                handle.write(chunk)
+                if bar is not None:
+                    bar.update(len(chunk))
+            handle.flush()
+            os.fsync(handle.fileno())
+    if entry.size is not None and received < entry.size:
+        raise _Refused("transfer", f"ended after {received} of {entry.size} bytes")
+    if digest.hexdigest() != entry.sha256:
+        raise _Refused("mismatch", digest.hexdigest())
+
+
+def _fetch(
+    session: requests.Session,
+    url: str,
+    tmp: Path,
+    entry: Entry,
+    stop: float,
+    attempts: int,
+    show: str,
+) -> None:
+    for attempt in range(max(1, attempts)):
+        try:
+            _attempt(session, url, tmp, entry, stop, show)
+            return
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            failure = _Refused("transfer", f"failed ({type(exc).__name__}: {exc})")
+            if time.monotonic() > stop:  # the deadline timer shut the connection
+                failure = _Refused("deadline", "did not finish before the deadline")
+        except _Refused as exc:
+            failure = exc
+        if failure.kind == "deadline" or attempt >= attempts - 1:
+            raise failure
+        time.sleep(max(0.0, min(attempt + 1.0, stop - time.monotonic())))
+
+
+def _temp_for(target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    prefix = f".download-{os.getpid()}@{_HOST}-"
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".part")
+    os.close(fd)
+    return Path(name)
 
 
 def download(
@@ -107,55 +307,98 @@ def download(
     base_url: str | None = None,
     dest: str | os.PathLike[str] | None = None,
     *,
-    registry: Mapping[str, str] | None = None,
+    registry: Mapping[str, Entry | str] | None = None,
     retries: int | None = None,
+    deadline: float | None = None,
 ) -> Path:
-    """Fetch every file of a release into the cache, verify each sha256, return the folder.
+    """Fetch every file of a release into the cache, verify each one, return the folder.
 
-    A file whose hash does not match, or whose transfer breaks off, raises DownloadError; the
-    files this call fetched are removed, so the cache never holds part of a release. `registry`
-    (name -> sha256) replaces the registry shipped for `version`, for releases built locally.
+    Each file streams into a temp file beside its target and is refused as soon as it outgrows
+    the registry's size; the call is cut off after `deadline` seconds (default DEADLINE). Only
+    when every file matches its sha256 are they renamed into place, so a failure (DownloadError)
+    leaves the cache as it was, and files already there are never removed: concurrent calls
+    into one cache cannot undo each other. `registry` (name -> Entry or sha256) replaces the
+    registry shipped for `version`, for releases built locally.
     """
-    registry = dict(registry) if registry is not None else read_registry(version)
+    entries = _entries(registry if registry is not None else read_registry(version))
     folder = cache_dir(version, dest)
     url = release_url(version, base_url)
-    tty = sys.stderr.isatty()
-    # pooch draws its bars with tqdm and refuses progressbar=True without it.
-    progress = tty and importlib.util.find_spec("tqdm") is not None
-    attempts = RETRIES if retries is None else retries
-    fetcher = pooch.create(path=folder, base_url=url, registry=registry, retry_if_failed=attempts)
-    fetched: list[Path] = []
-    with _quiet_pooch(not tty):
-        for name, expected in registry.items():
-            target = folder / name
-            if not (target.is_file() and pooch.file_hash(str(target)) == expected):
-                fetched.append(target)
-            try:
-                fetcher.fetch(name, progressbar=progress)
-            except ValueError as exc:
-                _remove(fetched, folder)
-                match = _POOCH_MISMATCH.search(str(exc))
-                if match is None:
-                    raise DownloadError(f"{name}: cannot fetch {url}{name}: {exc}") from None
-                got = f"got {match['got']}"
-                raise DownloadError(
-                    f"{name}: sha256 mismatch for {url}{name}: expected {expected}, {got}. "
-                    f"The file served is not the one released as v{version}; nothing was kept "
-                    f"in {folder}. Check that the base URL ({url}) is the official release or a "
-                    "faithful mirror, then try again.",
-                    integrity=True,
-                ) from None
-            except requests.exceptions.RequestException as exc:
-                _remove(fetched, folder)
-                raise DownloadError(
-                    f"{name}: transfer from {url}{name} failed ({type(exc).__name__}: {exc}); "
-                    f"nothing was kept in {folder}. Check the network and the base URL "
-                    f"(--base-url or ${BASE_URL_ENV}), then try again."
-                ) from None
-            except OSError as exc:
-                _remove(fetched, folder)
-                raise DownloadError(f"{name}: cannot write into {folder}: {exc}") from None
+    seconds = DEADLINE if deadline is None else deadline
+    if not 0 < seconds < math.inf:
+        raise ValueError(f"deadline must be a positive number of seconds, not {seconds!r}")
+    stop = time.monotonic() + seconds
+    attempts = 1 + (RETRIES if retries is None else retries)
+    # tqdm draws the bars; without it (or off a terminal) the download is silent.
+    bars = sys.stderr.isatty() and importlib.util.find_spec("tqdm") is not None
+    targets = {folder / name: name for name in entries}
+    staged: dict[Path, Path] = {}
+    name = ""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove_stale({t.parent for t in targets if t.parent.is_dir()}, set(targets))
+        with _session(stop) as session:
+            for target, name in targets.items():
+                if not _verified(target, entries[name]):
+                    staged[target] = _temp_for(target)
+                    tmp = staged[target]
+                    show = name if bars else ""
+                    _fetch(session, url + quote(name), tmp, entries[name], stop, attempts, show)
+        for target, tmp in staged.items():
+            name = targets[target]
+            os.replace(tmp, target)  # atomic; a concurrent writer's bytes are the same bytes
+    except _Refused as exc:
+        message = _explain(name, url, folder, version, seconds, entries[name], exc)
+        raise DownloadError(message, integrity=exc.integrity) from None
+    except OSError as exc:
+        where = f"{name}: " if name else ""
+        raise DownloadError(
+            f"{where}cannot write into {folder}: {exc.strerror or exc} ({exc.filename or folder})"
+            f"; choose a writable cache folder with --dest or ${CACHE_ENV}"
+        ) from None
+    finally:
+        for tmp in staged.values():
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
     return folder
+
+
+def _explain(
+    name: str, url: str, folder: Path, version: str, seconds: float, entry: Entry, exc: _Refused
+) -> str:
+    kept = f"nothing from this call was kept in {folder}"
+    mirror = (
+        f"Check that the base URL ({url}) is the official release or a faithful mirror, "
+        "then try again."
+    )
+    if exc.kind == "mismatch":
+        return (
+            f"{name}: sha256 mismatch for {url}{name}: expected {entry.sha256}, got {exc}. "
+            f"The file served is not the one released as v{version}; {kept}. {mirror}"
+        )
+    if exc.kind == "oversize":
+        return (
+            f"{name}: {url}{name} {exc}, so it is not the file released as v{version}; "
+            f"refused before storing more, {kept}. {mirror}"
+        )
+    if exc.kind == "deadline":
+        return (
+            f"{name}: transfer from {url}{name} {exc} ({seconds:g} s for the whole download); "
+            f"{kept}. Check the network and the base URL, or allow more time with --deadline."
+        )
+    return (
+        f"{name}: transfer from {url}{name} {exc}; {kept}. Check the network and the "
+        f"base URL (--base-url or ${BASE_URL_ENV}), then try again."
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -178,11 +421,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"cache folder (default: ${CACHE_ENV} or the user cache dir); the release goes "
         "into <dest>/v<version>/",
     )
+    parser.add_argument(
+        "--deadline",
+        type=_seconds,
+        default=None,
+        help=f"seconds the whole download may take, retries included (default: {DEADLINE:g})",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        folder = download(args.release, args.base_url, args.dest)
+        folder = download(args.release, args.base_url, args.dest, deadline=args.deadline)
     except DownloadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1 if exc.integrity else 2
