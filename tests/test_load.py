@@ -118,7 +118,7 @@ def test_value_outside_the_code_list_is_an_error(sample: Path, tmp_path: Path) -
     pq.write_table(bad, tmp_path / "events.parquet")
     (tmp_path / "datapackage.json").write_bytes((sample / "datapackage.json").read_bytes())
     with pytest.raises(ValueError, match=r"event_type.*'bombing'"):
-        grounded_events.load("events", path=tmp_path)
+        grounded_events.load("events", path=tmp_path, verify=False)
 
 
 def test_readme_snippet_equals_load(sample: Path) -> None:
