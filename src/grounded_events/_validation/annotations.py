@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from grounded_events._models import AnnotationFile, Event, EventRecord
 from grounded_events._report import Issue
-from grounded_events._seeds import SeedError, read_index
+from grounded_events._seeds import SeedError, read_index, read_seed_bytes
 from grounded_events._tables import event_row
 from grounded_events._validation.columnar import ARROW_TYPES, Batch, Context, TableChecker
 from grounded_events._validation.readers import (
@@ -197,8 +197,8 @@ def load_seeds(shared: Shared, seeds_dir: Path) -> None:
     shared.seeds = {}
     for document in documents:
         try:
-            data = (seeds_dir / document.file).read_bytes()
-        except OSError:
+            data = read_seed_bytes(seeds_dir, document.file)
+        except SeedError:
             shared.seeds[document.doc_id] = (document, None)
             continue
         good = hashlib.sha256(data).hexdigest() == document.sha256
