@@ -79,13 +79,16 @@ def open_inside(root: Path, relative: str, max_bytes: int) -> Iterator[BinaryIO]
     except OSError as exc:
         code = "GE114" if exc.errno == errno.ENAMETOOLONG else "GE115"
         raise UnsafeFile(code, relative, f"cannot be opened: {exc.strerror}") from None
-    handle = os.fdopen(fd, "rb")
-    with handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise UnsafeFile("GE115", relative, f"not a regular file ({_kind(info.st_mode)})")
-        if info.st_size > max_bytes:
-            raise UnsafeFile("GE116", relative, _too_large(info.st_size, max_bytes))
+    info = os.fstat(fd)
+    problem = None
+    if not stat.S_ISREG(info.st_mode):
+        problem = UnsafeFile("GE115", relative, f"not a regular file ({_kind(info.st_mode)})")
+    elif info.st_size > max_bytes:
+        problem = UnsafeFile("GE116", relative, _too_large(info.st_size, max_bytes))
+    if problem is not None:
+        os.close(fd)
+        raise problem
+    with os.fdopen(fd, "rb") as handle:
         yield handle
 
 

@@ -111,14 +111,14 @@ _CODES = (
         "input",
         "unsafe-path",
         "A path read from the data leaves its folder (absolute, `..`, a URL, a symlink out) or cannot name a file (a NUL character); it is not read.",
-        "resource path ../../etc/passwd; a seed that is a symlink to /etc",
+        "resource path ../../etc/passwd; a seed that is a symlink to /dev/zero",
     ),
     Code(
         "GE115",
         "input",
         "not-a-regular-file",
         "A resource or seed is not a regular file (a FIFO, device, socket or directory); it is refused before it is read.",
-        "events.csv a symlink to /dev/zero",
+        "events.csv is a FIFO",
     ),
     Code(
         "GE116",
