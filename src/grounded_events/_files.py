@@ -126,8 +126,9 @@ def read_bytes_inside(root: Path, relative: str, max_bytes: int = MAX_TEXT_BYTES
 
 
 def read_regular(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
-    """The bytes of a file the user named: any folder, but a regular file of bounded size."""
-    return read_bytes_inside(path.parent, path.name, max_bytes)
+    """The bytes of a file the user named (symlinks followed): a regular file of bounded size."""
+    real = Path(os.path.realpath(path))
+    return read_bytes_inside(real.parent, real.name, max_bytes)
 
 
 # --- hashes -----------------------------------------------------------------------------------
