@@ -175,3 +175,26 @@ def test_an_oversized_resource_is_refused(package: Path, monkeypatch: pytest.Mon
     code, errors = _errors(package)
     assert code == 2
     assert {c for _, c in errors} == {"GE116"}
+
+
+def test_hostile_sha256sums_lines_are_refused(built: Path, tmp_path: Path) -> None:
+    """SHA256SUMS naming a path out of the package, or a missing file: GE114 / GE705 on its line."""
+    package = tmp_path / "package"
+    shutil.copytree(built, package)
+    (tmp_path / "secret").write_text("secret", encoding="utf-8")
+    with (package / "SHA256SUMS").open("a", encoding="utf-8") as sums:
+        sums.write(f"{'0' * 64}  ../secret\n{'0' * 64}  gone.csv\n")
+    lines = (package / "SHA256SUMS").read_text(encoding="utf-8").count("\n")
+    report = validate(package / "datapackage.json")
+    found = {(e.line, e.field, e.code) for e in report.errors}
+    assert found == {(lines - 1, "../secret", "GE114"), (lines, "gone.csv", "GE705")}
+    assert exit_code(report) == 2
+
+
+def test_a_fifo_sha256sums_does_not_hang(built: Path, tmp_path: Path) -> None:
+    """SHA256SUMS that is a FIFO is refused (GE115) at once."""
+    package = tmp_path / "package"
+    shutil.copytree(built, package)
+    (package / "SHA256SUMS").unlink()
+    os.mkfifo(package / "SHA256SUMS")
+    assert _errors(package) == (2, {(None, "GE115")})
