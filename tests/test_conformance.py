@@ -12,6 +12,9 @@ from grounded_events._validation.codes import CODES
 
 SUITE = Path(__file__).resolve().parents[1] / "validators"
 CASES = sorted(p.parent for p in SUITE.glob("*/*/case.json"))
+# Codes that no committed file can trigger: GE116 needs a file over 64 MiB. The oversized-file
+# tests in tests/test_validation_package.py and tests/test_seeds.py cover it instead.
+NOT_COMMITTABLE = {"GE116"}
 
 
 def _run(case: Path) -> set[str]:
@@ -34,10 +37,10 @@ def test_case(case: Path) -> None:
 
 
 def test_suite_covers_every_code() -> None:
-    """At least 40 invalid cases, and every registered code is produced by one of them."""
+    """At least 40 invalid cases; every code a committed file can trigger is produced by one."""
     invalid = [c for c in CASES if c.parent.name == "invalid"]
     assert len(invalid) >= 40
     listed = set()
     for case in invalid:
         listed |= set(json.loads((case / "case.json").read_text(encoding="utf-8"))["codes"])
-    assert listed == set(CODES)
+    assert listed == set(CODES) - NOT_COMMITTABLE

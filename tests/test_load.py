@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -10,14 +14,20 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import grounded_events
+from grounded_events._files import _ALGORITHMS as FILE_ALGORITHMS
 from grounded_events._load import TABLE_NAMES, dtypes, package_dir
 from grounded_events._schemagen import table_schema
 from grounded_events._tables import TABLES
 from grounded_events._vocab import VOCABULARIES
 from package_sample import ROOT, build_sample
+from test_files import within
 
 
 def readme_snippet() -> str:
@@ -118,7 +128,7 @@ def test_value_outside_the_code_list_is_an_error(sample: Path, tmp_path: Path) -
     pq.write_table(bad, tmp_path / "events.parquet")
     (tmp_path / "datapackage.json").write_bytes((sample / "datapackage.json").read_bytes())
     with pytest.raises(ValueError, match=r"event_type.*'bombing'"):
-        grounded_events.load("events", path=tmp_path)
+        grounded_events.load("events", path=tmp_path, verify=False)
 
 
 def test_readme_snippet_equals_load(sample: Path) -> None:
@@ -192,3 +202,108 @@ def test_wheel_ships_the_data_and_load_works_from_it(tmp_path: Path) -> None:
     assert Path(where) == target / "grounded_events" / "_data"
     assert int(rows) == len(pd.read_parquet(built / "events.parquet"))
     assert dtype == "category"
+
+
+@pytest.fixture
+def copy(sample: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the sample package."""
+    folder = tmp_path / "copy"
+    shutil.copytree(sample, folder)
+    return folder
+
+
+def _rewrite_parquet(folder: Path) -> None:
+    """A tampered events.parquet: one summary changed, still a valid Parquet file."""
+    data = pq.read_table(folder / "events.parquet")
+    index = data.schema.get_field_index("summary")
+    summaries = data.column("summary").to_pylist()
+    summaries[0] = "tampered"
+    pq.write_table(
+        data.set_column(index, "summary", pa.array(summaries)), folder / "events.parquet"
+    )
+
+
+def _set_hash(folder: Path, path: str, notation: str | None) -> None:
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["path"] == path:
+            resource.pop("bytes", None)
+            if notation is None:
+                resource.pop("hash", None)
+            else:
+                resource["hash"] = notation
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+
+def test_a_tampered_parquet_is_not_loaded(copy: Path) -> None:
+    """load() refuses a Parquet whose hash differs from datapackage.json, naming file and hashes."""
+    (copy / "SHA256SUMS").unlink()
+    expected = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    (resource,) = [r for r in expected["resources"] if r["path"] == "events.parquet"]
+    _rewrite_parquet(copy)
+    actual = hashlib.sha256((copy / "events.parquet").read_bytes()).hexdigest()
+    with pytest.raises(grounded_events.IntegrityError) as info:
+        grounded_events.load("events", path=copy)
+    message = str(info.value)
+    assert str(copy / "events.parquet") in message
+    assert resource["hash"].split(":")[1] in message and actual in message
+    assert "verify=False" in message and "download()" in message
+    assert info.value.expected == resource["hash"]
+    assert info.value.actual == f"sha256:{actual}"
+    assert grounded_events.load("events", path=copy, verify=False)["summary"][0] == "tampered"
+
+
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(algorithm=st.sampled_from(sorted(FILE_ALGORITHMS)), upper=st.booleans())
+def test_load_checks_every_hash_notation(copy: Path, algorithm: str, upper: bool) -> None:
+    """Whatever algorithm and case datapackage.json uses, load() verifies it: pass, then refuse."""
+    (copy / "SHA256SUMS").unlink(missing_ok=True)
+    original = (copy / "events.parquet").read_bytes()
+    digest = hashlib.new(algorithm, original).hexdigest()
+    _set_hash(copy, "events.parquet", f"{algorithm.upper() if upper else algorithm}:{digest}")
+    assert len(grounded_events.load("events", path=copy)) > 0
+    _rewrite_parquet(copy)
+    with pytest.raises(grounded_events.IntegrityError):
+        grounded_events.load("events", path=copy)
+    (copy / "events.parquet").write_bytes(original)
+
+
+def test_load_refuses_what_it_cannot_verify(copy: Path) -> None:
+    """An unknown algorithm, or no hash at all, is an IntegrityError unless verify=False."""
+    (copy / "SHA256SUMS").unlink()
+    _set_hash(copy, "events.parquet", "crc32:0badcafe")
+    with pytest.raises(grounded_events.IntegrityError, match="unknown hash algorithm"):
+        grounded_events.load("events", path=copy)
+    _set_hash(copy, "events.parquet", None)
+    with pytest.raises(grounded_events.IntegrityError, match="neither datapackage"):
+        grounded_events.load("events", path=copy)
+    assert len(grounded_events.load("events", path=copy, verify=False)) > 0
+
+
+def test_load_checks_sha256sums(copy: Path) -> None:
+    """A datapackage.json rewritten to match a tampered Parquet is caught by SHA256SUMS."""
+    _rewrite_parquet(copy)
+    digest = hashlib.sha256((copy / "events.parquet").read_bytes()).hexdigest()
+    _set_hash(copy, "events.parquet", f"sha256:{digest}")
+    with pytest.raises(grounded_events.IntegrityError, match=r"datapackage\.json.*SHA256SUMS"):
+        grounded_events.load("events", path=copy)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero", "outside"])
+def test_load_refuses_files_that_are_not_regular_files_inside(copy: Path, kind: str) -> None:
+    """A Parquet that is a FIFO, a symlink to /dev/zero or out of the package raises UnsafeFile."""
+    target = copy / "events.parquet"
+    target.unlink()
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "zero":
+        target.symlink_to("/dev/zero")
+    else:
+        shutil.copy(copy / "actors.parquet", copy.parent / "events.parquet")
+        target.symlink_to(copy.parent / "events.parquet")
+    for verify in (True, False):
+        with pytest.raises(grounded_events.UnsafeFile) as info:
+            within(10, lambda verify=verify: grounded_events.load("events", copy, verify))
+        assert str(target) in str(info.value)

@@ -178,3 +178,17 @@ def test_console_script_has_no_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "gone.txt" in result.stderr
+
+
+def test_cli_refuses_a_text_file_over_the_limit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path
+) -> None:
+    """A document path larger than the text limit is a one-line refusal (exit 2), not read."""
+    from grounded_events._files import MAX_TEXT_BYTES
+
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as handle:  # sparse: huge by stat, nothing written
+        handle.truncate(MAX_TEXT_BYTES + 1)
+    code, out, err = _run(capsys, str(huge), "x", "--seeds", str(root / "seeds"))
+    assert code == 2 and out == ""
+    assert "refused" in err and "larger than the limit" in err

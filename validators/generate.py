@@ -806,6 +806,65 @@ INVALID["release-bytes"] = (*INVALID["release-bytes"][:2], _bytes_case(), None)
 INVALID["release-missing"] = (*INVALID["release-missing"][:2], _missing_case(), None)
 
 
+def _resource_case(**fields: Any) -> Files:
+    """The tables' package with one more resource, whose descriptor fields are `fields`."""
+    files = package(table_files())
+    descriptor = json.loads(str(files["datapackage.json"]))
+    descriptor["resources"].append({"name": "extra", **fields})
+    files["datapackage.json"] = json.dumps(descriptor, indent=2) + "\n"
+    return files
+
+
+def _unverifiable_case() -> Files:
+    files = package(table_files())
+    descriptor = json.loads(str(files["datapackage.json"]))
+    descriptor["resources"][0]["hash"] = "crc32:8c736521"
+    files["datapackage.json"] = json.dumps(descriptor, indent=2) + "\n"
+    return files
+
+
+def _checksums_case() -> Files:
+    files = package(table_files())
+    lines = []
+    for name in sorted(files):
+        data = files[name]
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        digest = hashlib.sha256(raw).hexdigest()
+        lines.append(f"{'0' * 64 if name == 'events.csv' else digest}  {name}\n")
+    files["SHA256SUMS"] = "".join(lines)
+    return files
+
+
+INVALID.update(
+    {
+        "input-unsafe-path": (
+            "a resource path leads out of the package",
+            ["GE114"],
+            _resource_case(path="../../../seeds/conformance.txt"),
+            None,
+        ),
+        "input-not-a-regular-file": (
+            "a resource path names a folder, not a file",
+            ["GE115"],
+            {**_resource_case(path="folder"), "folder/note.txt": "a folder, not a table\n"},
+            None,
+        ),
+        "release-unverifiable-hash": (
+            "a resource hash in an algorithm the validator cannot check (crc32)",
+            ["GE704"],
+            _unverifiable_case(),
+            None,
+        ),
+        "release-checksums": (
+            "SHA256SUMS gives another sha256 for events.csv",
+            ["GE705"],
+            _checksums_case(),
+            None,
+        ),
+    }
+)
+
+
 def _aggregate(d: dict[str, Any]) -> None:
     d["events"][0]["is_aggregate"] = True
     d["events"][0]["date"].update(start="2023-10-17", end="2023-12-12", precision="range")
@@ -845,6 +904,7 @@ def write_case(folder: Path, meta: dict[str, Any], files: Files) -> None:
     inputs.mkdir(parents=True)
     for name, data in files.items():
         raw = data.encode("utf-8") if isinstance(data, str) else data
+        (inputs / name).parent.mkdir(parents=True, exist_ok=True)
         (inputs / name).write_bytes(raw)
     (folder / "case.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 

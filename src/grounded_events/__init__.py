@@ -7,10 +7,21 @@ from typing import Any
 
 from grounded_events._version import SCHEMA_VERSION, __version__
 
-__all__ = ["SCHEMA_VERSION", "__version__", "download", "load", "load_package", "validate"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "IntegrityError",
+    "UnsafeFile",
+    "__version__",
+    "download",
+    "load",
+    "load_package",
+    "validate",
+]
 
 # Public name -> private module that defines it; imported on first use to keep `import` fast.
 _LAZY = {
+    "IntegrityError": "grounded_events._load",
+    "UnsafeFile": "grounded_events._files",
     "load": "grounded_events._load",
     "load_package": "grounded_events._load",
     "download": "grounded_events._download",

@@ -158,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}; nothing was built", file=sys.stderr)
         return 2
     except InvalidInputs as exc:
-        from grounded_events._validation.output import text_line
+        from grounded_events._validation.output import exit_code, text_line
 
         for issue in exc.report.errors:
             print(text_line(issue), file=sys.stderr)
@@ -166,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
             f"error: {exc}; nothing was built. Fix them and run `grounded-events build` again.",
             file=sys.stderr,
         )
-        return 1
+        return exit_code(exc.report)  # 2 when an input could not be read (an unsafe seed)
     except BuildError as exc:
         print(f"error: {exc}; nothing was built", file=sys.stderr)
         return 1

@@ -9,11 +9,22 @@ from collections.abc import Iterator
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from grounded_events._files import (
+    MAX_RESOURCE_BYTES,
+    MAX_TEXT_BYTES,
+    HashNotation,
+    UnsafeFile,
+    blocks,
+    check_handle,
+    open_inside,
+    parse_sums,
+)
 
 # Table Schema type -> pandas dtype of a column without a code list.
 PANDAS_TYPES: dict[str, Any] = {
@@ -34,26 +45,118 @@ TABLE_NAMES = ("documents", "actors", "events", "event_actors", "evidence")
 Folder = Traversable | Path
 
 
-def _schemas(folder: Folder) -> dict[str, list[dict[str, Any]]]:
+class IntegrityError(ValueError):
+    """A file of the data package differs from what the package promises; nothing was loaded.
+
+    `file` is the file, `expected` the hash (or size) its datapackage.json or SHA256SUMS gives,
+    `actual` what the file has.
+    """
+
+    def __init__(self, file: str, message: str, expected: str, actual: str | None) -> None:
+        where = message if message.startswith(file) else f"{file}: {message}"
+        super().__init__(
+            f"{where}. Nothing was loaded: fetch the release again with "
+            "grounded_events.download(), or pass verify=False to load a copy you changed on "
+            "purpose (or a very large local copy you trust)."
+        )
+        self.file = file
+        self.expected = expected
+        self.actual = actual
+
+
+@contextlib.contextmanager
+def _open(folder: Folder, name: str, max_bytes: int) -> Iterator[BinaryIO]:
+    """A file of the package: a regular file inside the folder, of bounded size."""
+    if isinstance(folder, Path):
+        try:
+            with open_inside(folder, name, max_bytes) as handle:
+                yield handle
+        except UnsafeFile as exc:
+            raise UnsafeFile(exc.code, str(folder / exc.path), exc.reason) from None
+        return
+    with folder.joinpath(name).open("rb") as handle:  # a zip import: members are plain bytes
+        yield handle
+
+
+def _read(folder: Folder, name: str) -> bytes:
+    with _open(folder, name, MAX_TEXT_BYTES) as handle:
+        return b"".join(blocks(handle, name, MAX_TEXT_BYTES))
+
+
+def _checksums(folder: Folder) -> dict[str, tuple[str, int]]:
     try:
-        descriptor = json.loads(folder.joinpath("datapackage.json").read_text(encoding="utf-8"))
+        return parse_sums(_read(folder, "SHA256SUMS").decode("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (UnicodeDecodeError, HashNotation) as exc:
+        raise IntegrityError(f"{folder}/SHA256SUMS", str(exc), "<sha256>  <file>", None) from None
+
+
+def _verify(
+    folder: Folder,
+    name: str,
+    handle: BinaryIO,
+    sums: dict[str, tuple[str, int]],
+    resource: dict[str, Any] | None = None,
+) -> None:
+    """Raise IntegrityError unless the open file matches every hash the package gives for it."""
+    listed = sums.get(name)
+    resource = resource or {}
+    if listed is None and resource.get("hash") is None:
+        raise IntegrityError(
+            f"{folder}/{name}",
+            "neither datapackage.json nor SHA256SUMS gives a hash to verify it against",
+            "a hash",
+            None,
+        )
+    problems = check_handle(
+        handle, name, resource.get("hash"), resource.get("bytes"), listed[0] if listed else None
+    )
+    if problems:
+        first = problems[0]
+        message = f"{folder}/{first.message}" if first.message.startswith(name) else first.message
+        raise IntegrityError(f"{folder}/{name}", message, first.expected, first.actual)
+    handle.seek(0)
+
+
+def _descriptor(folder: Folder, verify: bool) -> dict[str, Any]:
+    """datapackage.json of the folder, checked against SHA256SUMS when `verify` and it lists it."""
+    try:
+        with _open(folder, "datapackage.json", MAX_TEXT_BYTES) as handle:
+            if verify:
+                sums = _checksums(folder)
+                if "datapackage.json" in sums:
+                    _verify(folder, "datapackage.json", handle, sums)
+            data = b"".join(blocks(handle, "datapackage.json", MAX_TEXT_BYTES))
     except FileNotFoundError:
         raise FileNotFoundError(f"{folder}: no datapackage.json; is this a data package?") from None
-    except json.JSONDecodeError as exc:
+    try:
+        descriptor = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{folder}/datapackage.json: not JSON ({exc})") from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources", []), list):
+        raise ValueError(f"{folder}/datapackage.json: not a data package descriptor")
+    return descriptor
+
+
+def _schemas(descriptor: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return {
         r["name"]: r["schema"]["fields"]
         for r in descriptor.get("resources", [])
-        if isinstance(r.get("schema"), dict)
+        if isinstance(r, dict) and isinstance(r.get("schema"), dict)
     }
 
 
 def fields(table: str, path: str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
     """The Table Schema fields of `table` as the package's datapackage.json describes them."""
     _check_table(table)
-    schemas = _schemas(_folder(path))
+    return _fields(table, _folder(path), _descriptor(_folder(path), verify=False))
+
+
+def _fields(table: str, folder: Folder, descriptor: dict[str, Any]) -> list[dict[str, Any]]:
+    schemas = _schemas(descriptor)
     if table not in schemas:
-        raise ValueError(f"{_folder(path)}/datapackage.json: no Table Schema for {table!r}")
+        raise ValueError(f"{folder}/datapackage.json: no Table Schema for {table!r}")
     return schemas[table]
 
 
@@ -63,8 +166,12 @@ def dtypes(table: str, path: str | os.PathLike[str] | None = None) -> dict[str, 
     Coded columns are categoricals whose categories are the whole code list (the Table Schema's
     `enum`), so that unused codes still show in counts and crosstabs.
     """
+    return _dtypes(fields(table, path))
+
+
+def _dtypes(table_fields: list[dict[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
-    for field in fields(table, path):
+    for field in table_fields:
         codes = field.get("constraints", {}).get("enum")
         if codes:
             result[field["name"]] = pd.CategoricalDtype(list(codes), ordered=False)
@@ -91,26 +198,15 @@ def package_dir() -> Traversable:
     )
 
 
-@contextlib.contextmanager
-def _parquet(table: str, path: str | os.PathLike[str] | None) -> Iterator[Path]:
-    if path is not None:
-        yield Path(path) / f"{table}.parquet"
-        return
-    with resources.as_file(package_dir().joinpath(f"{table}.parquet")) as file:
-        yield file
-
-
 def _check_table(table: str) -> None:
     if table not in TABLE_NAMES:
         raise ValueError(f"unknown table {table!r}; the tables are: {', '.join(TABLE_NAMES)}")
 
 
-def to_pandas(
-    table: str, data: pa.Table, source: str = "", path: str | os.PathLike[str] | None = None
-) -> pd.DataFrame:
-    """An Arrow table of `table` as a DataFrame with the dtypes of the package at `path`."""
+def to_pandas(table: str, data: pa.Table, source: str, types: dict[str, Any]) -> pd.DataFrame:
+    """An Arrow table of `table` as a DataFrame with the dtypes `types` (column -> dtype)."""
     columns: dict[str, Any] = {}
-    for name, dtype in dtypes(table, path).items():
+    for name, dtype in types.items():
         column = data.column(name)
         if isinstance(dtype, pd.CategoricalDtype):
             values = column.to_pylist()
@@ -132,26 +228,48 @@ def to_pandas(
     return pd.DataFrame(columns)
 
 
-def load(table: str = "events", path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def load(
+    table: str = "events", path: str | os.PathLike[str] | None = None, verify: bool = True
+) -> pd.DataFrame:
     """One table of the data package as a pandas DataFrame with real dtypes.
 
     `path` is a data package folder (a release fetched with `download()`); by default the copy
-    shipped with the installed package is read, offline.
+    shipped with the installed package is read, offline. Before a byte is parsed, the Parquet
+    file (and datapackage.json) are checked against the hashes and sizes of datapackage.json and
+    SHA256SUMS; a difference raises IntegrityError. `verify=False` skips that read of the whole
+    file, for very large local copies you trust.
     """
     _check_table(table)
-    with _parquet(table, path) as file:
-        try:
-            data = pq.read_table(file, schema=None)
-        except FileNotFoundError:
-            raise FileNotFoundError(f"{file}: no such file; is this a data package?") from None
-        except pa.ArrowInvalid as exc:
-            raise ValueError(f"{file}: not a readable Parquet file: {exc}") from None
-        missing = [c for c in dtypes(table, path) if c not in data.column_names]
-        if missing:
-            raise ValueError(f"{file}: missing columns {', '.join(missing)}")
-        return to_pandas(table, data, str(file), path)
+    folder = _folder(path)
+    descriptor = _descriptor(folder, verify)
+    types = _dtypes(_fields(table, folder, descriptor))
+    name = f"{table}.parquet"
+    resource = next(
+        (
+            r
+            for r in descriptor.get("resources", [])
+            if isinstance(r, dict) and r.get("path") == name
+        ),
+        None,
+    )
+    try:
+        with _open(folder, name, MAX_RESOURCE_BYTES) as handle:
+            if verify:
+                _verify(folder, name, handle, _checksums(folder), resource)
+            try:
+                data = pq.read_table(handle, schema=None)
+            except (pa.ArrowInvalid, OSError) as exc:
+                raise ValueError(f"{folder}/{name}: not a readable Parquet file: {exc}") from None
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{folder}/{name}: no such file; is this a data package?") from None
+    missing = [c for c in types if c not in data.column_names]
+    if missing:
+        raise ValueError(f"{folder}/{name}: missing columns {', '.join(missing)}")
+    return to_pandas(table, data, f"{folder}/{name}", types)
 
 
-def load_package(path: str | os.PathLike[str] | None = None) -> dict[str, pd.DataFrame]:
-    """Every table of the data package, by name, as DataFrames with real dtypes."""
-    return {name: load(name, path) for name in TABLE_NAMES}
+def load_package(
+    path: str | os.PathLike[str] | None = None, verify: bool = True
+) -> dict[str, pd.DataFrame]:
+    """Every table of the data package, by name, as DataFrames with real dtypes (see load())."""
+    return {name: load(name, path, verify) for name in TABLE_NAMES}

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from grounded_events._files import UnsafeFile, read_regular
 from grounded_events._seeds import SeedError, read_index, read_text
 from grounded_events._vocab import Field
 
@@ -91,9 +92,11 @@ def read_document(doc: str, seeds_dir: Path) -> tuple[str, str]:
     path = Path(doc)
     if path.is_file():
         try:
-            return str(path), path.read_bytes().decode("utf-8")
+            return str(path), read_regular(path).decode("utf-8")
         except OSError as exc:
             raise LocateError(f"{path}: cannot read: {exc.strerror}") from None
+        except UnsafeFile as exc:
+            raise LocateError(f"{path}: refused: {exc.reason}") from None
         except UnicodeDecodeError as exc:
             raise LocateError(f"{path}: not UTF-8 at byte {exc.start}") from None
     if path.exists():

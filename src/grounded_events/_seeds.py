@@ -9,13 +9,32 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
+from grounded_events._files import UnsafeFile, read_bytes_inside
 from grounded_events._models import Document
 
 _INDEX = TypeAdapter(list[Document])
 
 
 class SeedError(Exception):
-    """A seed document or its index cannot be trusted; the message says which and why."""
+    """A seed document or its index cannot be trusted; the message says which and why.
+
+    `code` is the validation code of the reason (GE101 missing, GE114-GE116 unsafe file,
+    GE104 not UTF-8, GE503 changed text, GE505 unreadable index).
+    """
+
+    def __init__(self, message: str, code: str = "GE503") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def read_seed_bytes(seeds_dir: Path, name: str) -> bytes:
+    """The bytes of `name` in `seeds_dir`: a regular file inside the folder, of bounded size."""
+    try:
+        return read_bytes_inside(seeds_dir, name)
+    except FileNotFoundError:
+        raise SeedError(f"{seeds_dir / name}: no such file", "GE101") from None
+    except UnsafeFile as exc:
+        raise SeedError(f"{seeds_dir / exc.path}: refused: {exc.reason}", exc.code) from None
 
 
 @dataclass(frozen=True)
@@ -30,22 +49,26 @@ def read_index(seeds_dir: Path) -> list[Document]:
     """The documents listed in `seeds_dir/index.json`, validated against the schema."""
     path = seeds_dir / "index.json"
     try:
-        return _INDEX.validate_json(path.read_bytes())
-    except FileNotFoundError:
-        raise SeedError(f"{path}: no seeds index; expected a JSON list of documents") from None
+        return _INDEX.validate_json(read_seed_bytes(seeds_dir, "index.json"))
+    except SeedError as exc:
+        if exc.code != "GE101":
+            raise
+        raise SeedError(
+            f"{path}: no seeds index; expected a JSON list of documents", "GE101"
+        ) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise SeedError(f"{path}: {where}: {first['msg']}") from None
+        raise SeedError(f"{path}: {where}: {first['msg']}", "GE505") from None
 
 
 def read_text(seeds_dir: Path, document: Document) -> str:
     """The document's text, after checking its bytes against the sha256 pinned in the index."""
     path = seeds_dir / document.file
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SeedError(f"{path}: cannot read seed for {document.doc_id}: {exc.strerror}") from None
+        data = read_seed_bytes(seeds_dir, document.file)
+    except SeedError as exc:
+        raise SeedError(f"{exc} (the seed of {document.doc_id})", exc.code) from None
     actual = hashlib.sha256(data).hexdigest()
     if actual != document.sha256:
         raise SeedError(
@@ -56,7 +79,7 @@ def read_text(seeds_dir: Path, document: Document) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SeedError(f"{path}: not UTF-8 at byte {exc.start}") from None
+        raise SeedError(f"{path}: not UTF-8 at byte {exc.start}", "GE104") from None
 
 
 def read_seeds(seeds_dir: Path) -> dict[str, Seed]:

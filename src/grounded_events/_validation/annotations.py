@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from grounded_events._models import AnnotationFile, Event, EventRecord
 from grounded_events._report import Issue
-from grounded_events._seeds import SeedError, read_index
+from grounded_events._seeds import SeedError, read_index, read_seed_bytes
 from grounded_events._tables import event_row
 from grounded_events._validation.columnar import ARROW_TYPES, Batch, Context, TableChecker
 from grounded_events._validation.readers import (
@@ -167,6 +167,7 @@ class Shared:
     refers_to: list[tuple[str, int | None, str, str]] = field(default_factory=list)
     seeds: dict[str, tuple[Any, str | None]] | None = None  # doc_id -> (Document, text or None)
     seeds_problem: str | None = None
+    seeds_refused: dict[str, SeedError] = field(default_factory=dict)  # unsafe seed files
 
     def finish(self) -> list[Issue]:
         """refers_to must name an event of some file of this run."""
@@ -197,9 +198,11 @@ def load_seeds(shared: Shared, seeds_dir: Path) -> None:
     shared.seeds = {}
     for document in documents:
         try:
-            data = (seeds_dir / document.file).read_bytes()
-        except OSError:
+            data = read_seed_bytes(seeds_dir, document.file)
+        except SeedError as exc:
             shared.seeds[document.doc_id] = (document, None)
+            if exc.code != "GE101":  # refused unread (GE114-GE116), not merely missing
+                shared.seeds_refused[document.doc_id] = exc
             continue
         good = hashlib.sha256(data).hexdigest() == document.sha256
         text = data.decode("utf-8", errors="replace") if good else None
@@ -431,6 +434,12 @@ def grounding_texts(
         )
         return None
     document, text = shared.seeds[doc_id]
+    refused = shared.seeds_refused.get(doc_id)
+    if refused is not None:
+        issues.append(
+            Issue(display, line, "doc_id", refused.code, str(refused), "a regular file", None)
+        )
+        return None
     if text is None:
         issues.append(
             Issue(

@@ -106,6 +106,27 @@ _CODES = (
         "datapackage.json is not a data package descriptor (no resources list, a resource without path).",
         '{"resources": 3}',
     ),
+    Code(
+        "GE114",
+        "input",
+        "unsafe-path",
+        "A path read from the data leaves its folder (absolute, `..`, a URL, a symlink out) or cannot name a file (a NUL character); it is not read.",
+        "resource path ../../etc/passwd; a seed that is a symlink to /dev/zero",
+    ),
+    Code(
+        "GE115",
+        "input",
+        "not-a-regular-file",
+        "A resource or seed is not a regular file (a FIFO, device, socket or directory); it is refused before it is read.",
+        "events.csv is a FIFO",
+    ),
+    Code(
+        "GE116",
+        "input",
+        "file-too-large",
+        "A resource or seed is larger than its limit (64 MiB for texts and descriptors, 16 GiB for tables).",
+        "a 1 GB seed text",
+    ),
     # structure: types, required fields, formats
     Code(
         "GE201",
@@ -333,7 +354,7 @@ _CODES = (
         "GE701",
         "release",
         "hash-mismatch",
-        "A resource's sha256 differs from the `hash` in datapackage.json.",
+        "A resource's digest differs from the `hash` in datapackage.json (any hashlib algorithm, case-insensitive; a bare digest is md5).",
         "events.csv edited after the release was built",
     ),
     Code(
@@ -349,6 +370,20 @@ _CODES = (
         "resource-missing",
         "A resource listed in datapackage.json is not there.",
         "path events.parquet, no such file",
+    ),
+    Code(
+        "GE704",
+        "release",
+        "unverifiable-hash",
+        "A resource's `hash` or `bytes` cannot be checked (an unknown algorithm, a digest of the wrong length or not hex, bytes not a whole number); it is never taken as a pass.",
+        "hash 'crc32:1234', or 'sha256:abc'",
+    ),
+    Code(
+        "GE705",
+        "release",
+        "checksums-mismatch",
+        "A file's sha256 differs from its line in SHA256SUMS, the line is malformed, or the file it lists is not there.",
+        "datapackage.json edited after SHA256SUMS was written",
     ),
 )
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grounded_events._files import (
+    MAX_RESOURCE_BYTES,
+    HashNotation,
+    UnsafeFile,
+    check_handle,
+    open_inside,
+    parse_sums,
+    read_bytes_inside,
+)
 from grounded_events._report import Issue, Report
 from grounded_events._tables import TABLES
 from grounded_events._validation.annotations import (
@@ -223,14 +231,44 @@ def _group_for(paths: list[Path]) -> dict[str, Path]:
 # --- data packages ----------------------------------------------------------------------------
 
 
-def _digest(path: Path) -> tuple[str, int]:
-    sha = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            sha.update(block)
-            size += len(block)
-    return sha.hexdigest(), size
+def _checksums(base: Path, display: str) -> tuple[dict[str, tuple[str, int]], list[Issue]]:
+    """SHA256SUMS next to the descriptor, by file name; an issue if it cannot be read."""
+    shown = str(Path(display).parent / "SHA256SUMS")
+    try:
+        text = read_bytes_inside(base, "SHA256SUMS").decode("utf-8")
+        return parse_sums(text), []
+    except FileNotFoundError:
+        return {}, []
+    except UnsafeFile as exc:
+        return {}, [Issue(shown, None, None, exc.code, exc.reason, "a regular file", None)]
+    except (UnicodeDecodeError, HashNotation) as exc:
+        return {}, [Issue(shown, None, None, "GE705", str(exc), "<sha256>  <file>", None)]
+
+
+def _check_listed(
+    base: Path, display: str, sums: dict[str, tuple[str, int]], covered: set[str]
+) -> list[Issue]:
+    """Files of SHA256SUMS that no resource covers (datapackage.json too), checked against it."""
+    shown = str(Path(display).parent / "SHA256SUMS")
+    issues: list[Issue] = []
+    for name, (digest, line) in sorted(sums.items()):
+        if name in covered:
+            continue
+        try:
+            with open_inside(base, name, MAX_RESOURCE_BYTES) as handle:
+                problems = check_handle(handle, name, listed=digest)
+        except FileNotFoundError:
+            issues.append(
+                Issue(shown, line, name, "GE705", f"{name} is listed but not there", digest, None)
+            )
+            continue
+        except UnsafeFile as exc:
+            issues.append(Issue(shown, line, name, exc.code, exc.reason, "a regular file", None))
+            continue
+        issues += [
+            Issue(shown, line, name, m.code, m.message, m.expected, m.actual) for m in problems
+        ]
+    return issues
 
 
 def check_package(
@@ -272,26 +310,23 @@ def check_package(
                 None,
             )
         ]
-    issues: list[Issue] = []
     base = descriptor.parent
+    sums, issues = _checksums(base, display)
+    sums_shown = str(Path(display).parent / "SHA256SUMS")
+    covered: set[str] = set()
     groups: dict[str, dict[str, Path]] = {}
     displays: dict[Path, str] = {}
     records: list[Path] = []
     for i, resource in enumerate(resources):
         rpath = resource.get("path") if isinstance(resource, dict) else None
-        if (
-            not isinstance(rpath, str)
-            or not rpath
-            or Path(rpath).is_absolute()
-            or ".." in Path(rpath).parts
-        ):
+        if not isinstance(rpath, str) or not rpath:
             issues.append(
                 Issue(
                     display,
                     line_of("resources", i),
                     f"resources[{i}].path",
                     "GE113",
-                    "a resource needs a relative path inside the package",
+                    "a resource needs a path: a non-empty string",
                     "a relative path",
                     repr(rpath),
                 )
@@ -299,7 +334,18 @@ def check_package(
             continue
         path = base / rpath
         shown = str(Path(display).parent / rpath)
-        if not path.is_file():
+        listed = sums.get(rpath)
+        covered.add(rpath)
+        try:
+            with open_inside(base, rpath, MAX_RESOURCE_BYTES) as handle:
+                problems = check_handle(
+                    handle,
+                    rpath,
+                    resource.get("hash"),
+                    resource.get("bytes"),
+                    listed[0] if listed else None,
+                )
+        except FileNotFoundError:
             issues.append(
                 Issue(
                     display,
@@ -312,35 +358,36 @@ def check_package(
                 )
             )
             continue
-        sha, size = _digest(path)
-        expected_hash = resource.get("hash")
-        if isinstance(expected_hash, str):
-            algorithm, _, hexdigest = expected_hash.rpartition(":")
-            if algorithm in ("", "sha256") and hexdigest != sha:
-                issues.append(
-                    Issue(
-                        display,
-                        line_of("resources", i, "hash"),
-                        f"resources[{i}].hash",
-                        "GE701",
-                        f"{rpath} has sha256 {sha}, datapackage.json says {hexdigest}: the file changed after the release was built",
-                        expected_hash,
-                        f"sha256:{sha}",
-                    )
-                )
-        expected_bytes = resource.get("bytes")
-        if isinstance(expected_bytes, int) and expected_bytes != size:
+        except UnsafeFile as exc:
             issues.append(
                 Issue(
                     display,
-                    line_of("resources", i, "bytes"),
-                    f"resources[{i}].bytes",
-                    "GE702",
-                    f"{rpath} has {size} bytes, datapackage.json says {expected_bytes}",
-                    str(expected_bytes),
-                    str(size),
+                    line_of("resources", i, "path"),
+                    f"resources[{i}].path",
+                    exc.code,
+                    f"resource {exc}",
+                    "a regular file inside the package",
+                    rpath,
                 )
             )
+            continue
+        for m in problems:
+            if m.code == "GE705" and listed is not None:
+                issues.append(
+                    Issue(sums_shown, listed[1], rpath, m.code, m.message, m.expected, m.actual)
+                )
+            else:
+                issues.append(
+                    Issue(
+                        display,
+                        line_of("resources", i, m.field),
+                        f"resources[{i}].{m.field}",
+                        m.code,
+                        m.message,
+                        m.expected,
+                        m.actual,
+                    )
+                )
         kind = sniff(path)
         name = table_name(path)
         if kind == "jsonl" and jsonl_holds_records(path):
@@ -353,6 +400,7 @@ def check_package(
             if name is not None:
                 groups.setdefault(kind, {}).setdefault(name, path)
                 displays[path] = shown
+    issues += _check_listed(base, display, sums, covered)
     documents = next((g for g in groups.values() if "documents" in g), None)
     for group in groups.values():
         report = {t: displays[p] for t, p in group.items()}
