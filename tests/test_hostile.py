@@ -361,14 +361,14 @@ def test_hostile_seed_files_are_refused(tmp_path: Path, kind: str) -> None:
 
 
 def test_nul_in_seed_file_name_is_refused(tmp_path: Path) -> None:
-    """A NUL in a seed's file name is a clean error naming the index, not an exit 3."""
+    """A NUL in a seed's file name is a clean error naming that name, not an exit 3."""
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     index = json.loads((SEEDS / "index.json").read_text(encoding="utf-8"))
     index[0]["file"] = "000\x00.txt"
     (seeds / "index.json").write_text(json.dumps(index), encoding="utf-8")
     outcome = validate(ANNOTATION, extra=("--seeds", str(seeds)))
-    assert_refused(outcome, names="index.json")
+    assert_refused(outcome, names="000\\x00.txt")
 
 
 # --- annotation YAML ------------------------------------------------------------------------------
@@ -453,14 +453,14 @@ def test_download_into_an_unwritable_cache_is_a_clean_error(tmp_path: Path) -> N
 
 
 def test_locate_with_a_nul_in_a_seed_file_name_is_a_clean_error(tmp_path: Path) -> None:
-    """locate on an index whose file name holds a NUL names the index, not an internal error."""
+    """locate on an index whose file name holds a NUL names that name, not an internal error."""
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     index = json.loads((SEEDS / "index.json").read_text(encoding="utf-8"))
     index[0]["file"] = "000\x00.txt"
     (seeds / "index.json").write_text(json.dumps(index), encoding="utf-8")
     outcome = run_cli("locate", "--seeds", str(seeds), "rudaw-20231212", "Baghdad")
-    assert_refused(outcome, names="index.json")
+    assert_refused(outcome, names="000\\x00.txt")
 
 
 # --- fuzz: byte-level mutations of every valid conformance input ----------------------------------
