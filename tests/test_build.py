@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grounded_events import _atomic, _build, _package
+from grounded_events._atomic import write_bytes_atomic
 from grounded_events._build import build, registry_path, registry_text, write_tree
 from grounded_events._package import BuildError, read_inputs
 from grounded_events._package_csv import join_list, neutralise, restore, split_list
@@ -416,7 +417,9 @@ def test_concurrent_builds_leave_one_package_and_no_leftovers(tmp_path: Path) ->
 
 
 NAMES = st.lists(st.sampled_from(["a", "b.csv", "report", "x y", "é"]), min_size=1, max_size=3)
-TREES = st.dictionaries(NAMES.map("/".join), st.binary(max_size=8), min_size=1, max_size=5)
+TREES = st.dictionaries(NAMES.map("/".join), st.binary(max_size=8), min_size=1, max_size=5).map(
+    lambda files: {n: d for n, d in files.items() if not any(m.startswith(f"{n}/") for m in files)}
+)  # a name cannot be both a file and a folder
 LEFTOVERS = st.lists(st.sampled_from([".package.new-", ".package.old-", ".package.lock"]))
 
 
@@ -430,19 +433,14 @@ def test_a_build_clears_any_leftovers(
 ) -> None:
     """Whatever package and crash leftovers are beside the target, a build ends with exactly its
     own files there and nothing else."""
-    names = {n for n in new if not any(m.startswith(f"{n}/") for m in new)}
-    new = {n: new[n] for n in names}  # a name cannot be both a file and a folder
     out = tmp_path_factory.mktemp("target") / "package"
     if old is not None:
-        write_tree(
-            {n: d for n, d in old.items() if not any(m.startswith(f"{n}/") for m in old)}, out
-        )
+        write_tree(old, out)
     for n, prefix in enumerate(leftovers):
-        leftover = out.parent / (prefix if prefix.endswith("lock") else f"{prefix}{n}")
-        if not leftover.exists():
-            (leftover.mkdir() if not prefix.endswith("lock") else leftover.touch())
-        if leftover.is_dir():
-            (leftover / "partial.csv").write_bytes(b"half")
+        if prefix.endswith("lock"):
+            (out.parent / prefix).touch()
+        else:
+            write_bytes_atomic(out.parent / f"{prefix}{n}" / "partial.csv", b"half")
     write_tree(new, out)
     assert tree(out) == new
     assert _beside(out) == []
