@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import itertools
 import json
+import os
+import signal
 import socket
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grounded_events import _build, _package
+from grounded_events import _atomic, _build, _package
+from grounded_events._atomic import write_bytes_atomic
 from grounded_events._build import build, registry_path, registry_text, write_tree
 from grounded_events._package import BuildError, read_inputs
 from grounded_events._package_csv import join_list, neutralise, restore, split_list
 from grounded_events._package_parquet import CREATED_BY, WRITE_OPTIONS
 from grounded_events._tables import TABLES
-from package_sample import ROOT, SAMPLE, build_sample, cli, tree, write_sample
+from package_sample import PYTHON, ROOT, SAMPLE, build_sample, cli, tree, write_sample
 
 
 def test_build_writes_every_file(tmp_path: Path) -> None:
@@ -275,3 +282,167 @@ def test_sample_rows_are_sorted_by_primary_key(tmp_path: Path) -> None:
         rows = pq.read_table(out / f"{name}.parquet").to_pylist()
         keys = [tuple(str(r[k]) for k in table.primary_key) for r in rows]
         assert keys == sorted(keys)
+
+
+# The os calls that add, remove or rename a name in the file system: the steps a kill can split.
+NAME_STEPS = ("mkdir", "rename", "replace", "rmdir", "unlink")
+OLD = {"old.csv": b"old\n", "nested/old.txt": b"old text\n", "SHA256SUMS": b"old sums\n"}
+
+
+def _no_exchange(a: Path, b: Path) -> None:
+    """exchange on a system without RENAME_EXCHANGE."""
+    raise OSError(errno.EINVAL, "Invalid argument", str(a))
+
+
+def _killing(function: Callable[..., Any], step: int, count: itertools.count) -> Callable[..., Any]:
+    """`function`, but the process is SIGKILLed on the step-th call of any function so wrapped."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if next(count) == step:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return function(*args, **kwargs)
+
+    return call
+
+
+def _killed_writing(files: dict[str, bytes], out: Path, step: int, exchange: bool) -> bool:
+    """Run write_tree in a child process SIGKILLed before its step-th name change; False when it
+    finished in fewer steps."""
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 1
+        try:
+            signal.alarm(20)  # a stuck child dies instead of hanging the suite
+            count = itertools.count()
+            for name in NAME_STEPS:
+                setattr(os, name, _killing(getattr(os, name), step, count))
+            swap = _atomic.exchange if exchange else _no_exchange
+            _atomic.exchange = _killing(swap, step, count)
+            write_tree(files, out)
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        return True
+    assert os.WEXITSTATUS(status) == 0, "write_tree failed in the child"
+    return False
+
+
+def _full_disk(path: Path, data: bytes) -> None:
+    """write_bytes_atomic on a full disk."""
+    raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+
+def _beside(out: Path) -> list[str]:
+    """Whatever is in the target's folder besides the target."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name != out.name)
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
+def test_a_kill_at_any_step_leaves_a_complete_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool
+) -> None:
+    """SIGKILL before any name change of a build leaves the old or the new package whole (or,
+    without RENAME_EXCHANGE, the old one whole aside); the next build puts it back and clears
+    every leftover, even when that build fails."""
+    new = tree(build_sample(tmp_path / "sample"))
+    out = tmp_path / "target" / "package"
+    if not exchange:
+        monkeypatch.setattr(_atomic, "exchange", _no_exchange)
+    for step in itertools.count():
+        write_tree(OLD, out)
+        assert tree(out) == OLD and _beside(out) == []
+        if not _killed_writing(new, out, step, exchange):
+            break
+        if out.exists():
+            assert tree(out) in (OLD, new), f"step {step}"
+        else:
+            asides = [p for p in out.parent.glob(".package.old-*")]
+            assert not exchange and len(asides) == 1, f"step {step}: no package"
+            assert tree(asides[0]) == OLD, f"step {step}"
+        before = tree(out) if out.exists() else OLD
+        with monkeypatch.context() as patch:
+            patch.setattr(_build, "write_bytes_atomic", _full_disk)
+            with pytest.raises(OSError, match="No space"):
+                write_tree(new, out)
+        assert tree(out) == before and _beside(out) == [], f"step {step}"
+    assert tree(out) == new and _beside(out) == []
+    assert step > len(new), "the kill never reached the swap"
+
+
+def test_a_killed_build_command_keeps_the_old_package(tmp_path: Path) -> None:
+    """`grounded-events build` SIGKILLed at the swap keeps the old package; the next run
+    replaces it and removes the killed run's leftovers."""
+    annotations = write_sample(tmp_path / "annotations")
+    out = tmp_path / "target" / "package"
+    _build.write_tree(OLD, out)
+    argv = ["build", "--annotations", str(annotations), "--seeds", str(ROOT / "seeds")]
+    argv += ["--out", str(out)]
+    kill_at_swap = (
+        "import os, signal, sys; from grounded_events import _atomic, cli; "
+        "_atomic.exchange = lambda a, b: os.kill(os.getpid(), signal.SIGKILL); "
+        "sys.exit(cli.main(sys.argv[1:]))"
+    )
+    done = subprocess.run(
+        [PYTHON, "-c", kill_at_swap, *argv], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert tree(out) == OLD
+    assert any(name.startswith(".package.new-") for name in _beside(out))
+    done = cli(*argv)
+    assert done.returncode == 0, done.stderr
+    assert _beside(out) == []
+    check = subprocess.run(["sha256sum", "--check", "--strict", "--quiet", "SHA256SUMS"], cwd=out)
+    assert check.returncode == 0
+
+
+def test_concurrent_builds_leave_one_package_and_no_leftovers(tmp_path: Path) -> None:
+    """Four builds at once into one target all succeed, one after the other: one complete
+    package, its registry, nothing else beside it."""
+    annotations = write_sample(tmp_path / "annotations")
+    out = tmp_path / "target" / "package"
+    registry = tmp_path / "target" / "registry.sha256"
+    argv = ["-m", "grounded_events.cli", "build", "--annotations", str(annotations)]
+    argv += ["--seeds", str(ROOT / "seeds"), "--out", str(out), "--registry", str(registry)]
+    builds = [
+        subprocess.Popen([PYTHON, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    for process in builds:
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, stderr.decode()
+    assert _beside(out) == ["registry.sha256"]
+    assert registry.read_text() == registry_text(tree(out))
+    check = subprocess.run(["sha256sum", "--check", "--strict", "--quiet", "SHA256SUMS"], cwd=out)
+    assert check.returncode == 0
+
+
+NAMES = st.lists(st.sampled_from(["a", "b.csv", "report", "x y", "é"]), min_size=1, max_size=3)
+TREES = st.dictionaries(NAMES.map("/".join), st.binary(max_size=8), min_size=1, max_size=5).map(
+    lambda files: {n: d for n, d in files.items() if not any(m.startswith(f"{n}/") for m in files)}
+)  # a name cannot be both a file and a folder
+LEFTOVERS = st.lists(st.sampled_from([".package.new-", ".package.old-", ".package.lock"]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(old=st.none() | TREES, new=TREES, leftovers=LEFTOVERS)
+def test_a_build_clears_any_leftovers(
+    tmp_path_factory: pytest.TempPathFactory,
+    old: dict[str, bytes] | None,
+    new: dict[str, bytes],
+    leftovers: list[str],
+) -> None:
+    """Whatever package and crash leftovers are beside the target, a build ends with exactly its
+    own files there and nothing else."""
+    out = tmp_path_factory.mktemp("target") / "package"
+    if old is not None:
+        write_tree(old, out)
+    for n, prefix in enumerate(leftovers):
+        if prefix.endswith("lock"):
+            (out.parent / prefix).touch()
+        else:
+            write_bytes_atomic(out.parent / f"{prefix}{n}" / "partial.csv", b"half")
+    write_tree(new, out)
+    assert tree(out) == new
+    assert _beside(out) == []

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import glob
 import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from grounded_events._atomic import write_bytes_atomic
+from grounded_events._atomic import exclusive_lock, fsync_dir, swap_in, write_bytes_atomic
 from grounded_events._package import (
     VERSION,
     BuildError,
@@ -52,31 +55,43 @@ def validate_inputs(annotations_dir: Path, seeds_dir: Path) -> Report:
 
 
 def write_tree(files: Files, out: Path) -> None:
-    """Write the files into `out`, replacing it whole: readers never see a half-written package.
-
-    The files go into a temp folder beside `out`, which then takes its place; the old package is
-    moved aside first and removed last, so a crash leaves either the old or the new one in place.
-    """
+    """Write the files into `out`, replacing it whole: a complete package is there at every
+    instant, whenever the build is killed, and concurrent builds take turns."""
     out = out.absolute()
+    with _package_lock(out):
+        _replace_tree(files, out)
+
+
+@contextmanager
+def _package_lock(out: Path) -> Iterator[None]:
+    """Serialise the builds into `out` (a lock file beside it), then clear what killed builds
+    left there: only the build holding the lock may touch them."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    with exclusive_lock(out.parent / f".{out.name}.lock"):
+        prefix = glob.escape(f".{out.name}.")
+        asides = sorted(out.parent.glob(f"{prefix}old-*"))
+        if asides and not os.path.lexists(out):
+            # Killed between the two renames of swap_in's fallback: the old package is whole.
+            os.rename(asides.pop(), out)
+        for leftover in [*asides, *out.parent.glob(f"{prefix}new-*")]:
+            shutil.rmtree(leftover, ignore_errors=True)
+        yield
+
+
+def _replace_tree(files: Files, out: Path) -> None:
+    """Write the files into a new folder beside `out`, then swap it in (see swap_in)."""
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.new-"))
-    old: Path | None = None
+    aside = out.parent / staging.name.replace(f".{out.name}.new-", f".{out.name}.old-", 1)
     try:
         for name, data in files.items():
             write_bytes_atomic(staging / name, data)
+        for folder, _, _ in os.walk(staging):
+            fsync_dir(Path(folder))
         os.chmod(staging, 0o755)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.old-"))
-            os.rmdir(old)
-            os.rename(out, old)
-        os.rename(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if old is not None and not out.exists():
-            os.rename(old, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        swap_in(staging, out, aside)
+        fsync_dir(out.parent)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # the old package, or a failed new one
 
 
 def build(annotations_dir: Path, seeds_dir: Path, out: Path, registry: Path | None = None) -> Files:
@@ -87,9 +102,11 @@ def build(annotations_dir: Path, seeds_dir: Path, out: Path, registry: Path | No
         raise InvalidInputs(report)
     inputs = read_inputs(annotations_dir, seeds_dir)
     files = build_files(inputs)
-    write_tree(files, out)
-    if registry is not None:
-        write_bytes_atomic(registry, registry_text(files).encode("utf-8"))
+    out = out.absolute()
+    with _package_lock(out):  # the registry matches the package even when builds race
+        _replace_tree(files, out)
+        if registry is not None:
+            write_bytes_atomic(registry, registry_text(files).encode("utf-8"))
     return files
 
 
