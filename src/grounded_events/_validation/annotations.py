@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from grounded_events._models import AnnotationFile, Event, EventRecord
 from grounded_events._report import Issue
@@ -25,9 +26,15 @@ from grounded_events._validation.readers import (
     read_text,
 )
 from grounded_events._validation.rules import table_columns
-from grounded_events._yaml import YamlDocument, YamlError, loads
+from grounded_events._yaml import YamlDocument, YamlError, loads, path_text
 
 Loc = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+# The largest offset the flattened evidence table (int64) holds.
+MAX_OFFSET = 2**63 - 1
+# _yaml's reading limits and its other refusals, by YamlError.kind
+YAML_CODES = {"duplicate_key": "GE106", "tag": "GE107", "limit": "GE120", "merge_key": "GE121"}
 
 # pydantic error type -> error code
 PYDANTIC_CODES: dict[str, str] = {
@@ -84,19 +91,17 @@ EVENT_LOCS: dict[str, Loc] = {
 EVIDENCE_LOCS: dict[str, Loc] = {c: (c,) for c in ("field", "start", "end", "quote")}
 
 
-def path_text(loc: Loc) -> str:
-    """A loc as a field path: events[0].date.end."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _short(value: Any, limit: int = 200) -> str | None:
+def _shown(value: Any) -> str | None:
+    # a long value is cut where an Issue is written (output.clip), not here
     if value is None:
         return None
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= limit else text[:limit] + "…"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def strict(model: type[M], data: Any) -> M:
+    """`data` validated as the JSON it is, strictly: no text for numbers, no 0/1 for booleans,
+    no 1.0 for integers, no number for text, as the published JSON Schema reads it."""
+    return model.model_validate_json(json.dumps(data, ensure_ascii=False), strict=True)
 
 
 def _code(error_type: str) -> str:
@@ -144,7 +149,7 @@ def pydantic_issues(
     for error in exc.errors():
         loc = (*prefix, *error["loc"])
         where = path_text(loc)
-        actual = None if error["type"] == "missing" else _short(error.get("input"))
+        actual = None if error["type"] == "missing" else _shown(error.get("input"))
         out.append(
             Issue(
                 display,
@@ -206,20 +211,30 @@ def load_seeds(shared: Shared, seeds_dir: Path) -> None:
         shared.seeds[document.doc_id] = (document, text)
 
 
-def _load(path: Path) -> YamlDocument:
+def _yaml_problem(exc: YamlError) -> ReadProblem:
+    return ReadProblem(YAML_CODES.get(exc.kind, "GE105"), exc.problem, exc.line, exc.field)
+
+
+def load_annotation(path: Path) -> YamlDocument:
+    """An annotation file (YAML, or JSON read as the YAML it also is) as JSON data with lines;
+    ReadProblem (an input-layer code) when it cannot be read."""
     text = read_text(path)
-    if path.suffix.lower() == ".json":
-        data = parse_json(text)
+    if path.suffix.lower() != ".json":
         try:
-            lines = loads(text).lines
-        except YamlError:
-            lines = {(): 1}
-        return YamlDocument(data, lines)
+            return loads(text)
+        except YamlError as exc:
+            raise _yaml_problem(exc) from None
     try:
-        return loads(text)
+        doc: YamlDocument | None = loads(text)
     except YamlError as exc:
-        code = {"duplicate_key": "GE106", "tag": "GE107"}.get(exc.kind, "GE105")
-        raise ReadProblem(code, exc.problem, exc.line) from None
+        if exc.kind == "limit":
+            raise _yaml_problem(exc) from None
+        doc = None
+    try:
+        data = parse_json(text)
+    except ValueError as exc:  # Python refuses to read an integer of more than 4,300 digits
+        raise ReadProblem("GE120", f"a number too long to read: {exc}") from None
+    return doc if doc is not None else YamlDocument(data, {(): 1})
 
 
 def _typed_batch(table: str, folder: Path, rows: list[dict[str, Any]]) -> dict[str, pa.Array]:
@@ -255,7 +270,7 @@ def check_annotation(
 ) -> list[Issue]:
     """Every error of one annotation file (YAML or JSON)."""
     try:
-        doc = _load(path)
+        doc = load_annotation(path)
     except ReadProblem as problem:
         return [Issue(display, problem.line, problem.field, problem.code, problem.message)]
     data = doc.data
@@ -273,7 +288,7 @@ def check_annotation(
         ]
     issues: list[Issue] = []
     try:
-        AnnotationFile.model_validate(data)
+        strict(AnnotationFile, data)
     except ValidationError as exc:
         issues += pydantic_issues(exc, display, doc.line_of)
 
@@ -344,7 +359,7 @@ def check_annotation(
                 shared.refers_to.append((display, line, where, ref))
         # an invalid event was already reported, with its lines, by the whole-file validation
         with contextlib.suppress(ValidationError):
-            events.append((i, Event.model_validate(raw)))
+            events.append((i, strict(Event, raw)))
     for loc, actor_id in uses:
         if actor_id not in declared:
             line, where = at(loc)
@@ -368,6 +383,9 @@ def check_annotation(
     evidence_rows, evidence_locs = [], []
     for i, event in events:
         for j, ev in enumerate(event.evidence):
+            if (huge := _huge_offset(display, ("events", i, "evidence", j), ev, doc)) is not None:
+                issues.append(huge)
+                continue
             evidence_rows.append(
                 {
                     "doc_id": doc_id,
@@ -388,6 +406,24 @@ def check_annotation(
     issues += run_cross(folder, "events", display, event_rows, locate_event, None)
     issues += run_cross(folder, "evidence", display, evidence_rows, locate_evidence, texts)
     return issues
+
+
+def _huge_offset(display: str, loc: Loc, ev: Any, doc: YamlDocument) -> Issue | None:
+    """An offset past what the evidence table holds (int64) is outside every document."""
+    for name in ("start", "end"):
+        value = getattr(ev, name)
+        if value > MAX_OFFSET:
+            where = path_text((*loc, name))
+            return Issue(
+                display,
+                doc.line_of((*loc, name)),
+                where,
+                "GE207",
+                f"{where}: offset {value:.3g} is beyond any document",
+                f"<= {MAX_OFFSET}",
+                str(value),
+            )
+    return None
 
 
 def grounding_texts(
@@ -577,7 +613,7 @@ def _record(
             )
         ]
     try:
-        record = EventRecord.model_validate(data)
+        record = strict(EventRecord, data)
         valid.append((number, record))
     except ValidationError as exc:
         issues += pydantic_issues(exc, display, lambda loc: number)

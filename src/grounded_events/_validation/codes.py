@@ -106,6 +106,20 @@ _CODES = (
         "datapackage.json is not a data package descriptor (no resources list, a resource without path).",
         '{"resources": 3}',
     ),
+    Code(
+        "GE120",
+        "input",
+        "too-large-to-read",
+        "A YAML or JSON file goes past a reading limit: nested deeper than 100 levels, aliases that expand to more than 1,000,000 values, or an integer of more than 4,300 digits.",
+        "a 'billion laughs' of nested aliases",
+    ),
+    Code(
+        "GE121",
+        "input",
+        "yaml-merge-key",
+        "A YAML merge key (`<<: *anchor`): only plain YAML is read, so the keys are written out.",
+        "<<: *defaults in an event",
+    ),
     # structure: types, required fields, formats
     Code(
         "GE201",
