@@ -17,6 +17,7 @@ from ruamel.yaml.events import (
     SequenceStartEvent,
 )
 from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.reader import ReaderError
 
 Loc = tuple[str | int, ...]
 
@@ -67,6 +68,13 @@ _COLLECTION_TAGS = {f"{_TAG}seq", f"{_TAG}map"}
 _STRICT = YAML(typ="safe", pure=True)
 
 
+def _tag_error(tag: str, line: int, where: str | None) -> YamlError:
+    shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+    return YamlError(
+        f"YAML tag {shown} builds a value JSON does not have; write plain YAML", line, "tag", where
+    )
+
+
 def path_text(loc: Loc) -> str:
     """A loc as a field path: events[0].date.end."""
     out = ""
@@ -102,12 +110,7 @@ def _scalar(event: ScalarEvent, loc: Loc) -> Any:
         resolved = _STRICT.resolver.resolve(ScalarNode, value, (True, False))
         tag = str(getattr(resolved, "value", resolved))
     if tag not in _SCALAR_TAGS:
-        raise YamlError(
-            f"YAML tag {tag!r} builds a value JSON does not have; write plain YAML",
-            _line(event),
-            "tag",
-            path_text(loc) or None,
-        )
+        raise _tag_error(tag, _line(event), path_text(loc) or None)
     if tag in (f"{_TAG}str", f"{_TAG}timestamp"):
         return value
     if tag == f"{_TAG}int" and sum(c.isdigit() for c in value) > MAX_DIGITS:
@@ -141,6 +144,9 @@ def loads(text: str) -> YamlDocument:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         message = exc.problem or exc.context or str(exc)
         raise YamlError(_first_line(message), line) from None
+    except ReaderError as exc:  # a control character: no mark, only its position
+        line = text.count("\n", 0, exc.position) + 1
+        raise YamlError(_first_line(str(exc)), line) from None
     except YAMLError as exc:
         raise YamlError(_first_line(str(exc)), None) from None
     return YamlDocument(data, lines)
@@ -214,12 +220,7 @@ def _build(events: Any, lines: dict[Loc, int]) -> Any:
         else:  # the start of a mapping or a sequence
             loc = child_loc(_line(event))
             if event.tag is not None and event.tag not in (*_COLLECTION_TAGS, "!"):
-                raise YamlError(
-                    f"YAML tag {event.tag!r} builds a value JSON does not have; write plain YAML",
-                    _line(event),
-                    "tag",
-                    path_text(loc) or None,
-                )
+                raise _tag_error(event.tag, _line(event), path_text(loc) or None)
             if len(stack) >= MAX_DEPTH:
                 raise YamlError(
                     f"nested deeper than {MAX_DEPTH} levels",
@@ -247,12 +248,7 @@ def _key(event: Any, parent: _Open, anchors: dict[str, tuple[Any, int]]) -> tupl
                 "YAML merge keys (<<) are not read: write the keys out", line, "merge_key", where
             )
         if event.tag not in (None, "!", *_SCALAR_TAGS):
-            raise YamlError(
-                f"YAML tag {event.tag!r} builds a value JSON does not have; write plain YAML",
-                line,
-                "tag",
-                where,
-            )
+            raise _tag_error(event.tag, line, where)
         key = event.value
         if event.anchor is not None:
             anchors[event.anchor] = (key, 1)
