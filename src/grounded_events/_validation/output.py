@@ -26,7 +26,8 @@ def clip(text: str) -> str:
     return f"{text[:SHOWN]}… ({len(text):,} characters)"
 
 
-def _got(actual: str) -> str:
+def quoted(actual: str) -> str:
+    """repr() of a value, clipped as clip() does with its length outside the quotes."""
     if len(actual) <= SHOWN:
         return repr(actual)
     return f"{actual[:SHOWN] + '…'!r} ({len(actual):,} characters)"
@@ -62,7 +63,7 @@ def text_line(issue: Issue, colour: bool = False) -> str:
     if issue.expected is not None:
         details.append(f"expected {issue.expected}")
     if issue.actual is not None:
-        details.append(f"got {_got(issue.actual)}")
+        details.append(f"got {quoted(issue.actual)}")
     if colour:
         parts[0] = _BOLD + parts[0] + _RESET
         parts[1] = _RED + parts[1] + _RESET
@@ -134,7 +135,7 @@ def chunks(
             message = e.message
             if e.expected is not None:
                 message += f" (expected {e.expected}"
-                message += f"; got {_got(e.actual)})" if e.actual is not None else ")"
+                message += f"; got {quoted(e.actual)})" if e.actual is not None else ")"
             yield f"::error {props},title={_escape_property(title)}::{_escape_data(message)}\n"
         if report.truncated:
             yield f"::warning title=max-errors::{summary(report, max_errors)}\n"
