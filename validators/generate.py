@@ -580,9 +580,9 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         ann(_set(("annotators",), [7])),
         None,
     ),
-    "structure-huge-offset": (
-        "an evidence end of 10^29: past any document and any int64 table cell",
-        ["GE207"],
+    "grounding-huge-offset": (
+        "an evidence end of 10^29: past any document (and any int64 table cell)",
+        ["GE502"],
         ann(_set((*E0, "evidence", 0, "end"), 10**29)),
         None,
     ),

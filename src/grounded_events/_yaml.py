@@ -65,7 +65,6 @@ _TAG = "tag:yaml.org,2002:"
 # JSON's types: a scalar with any other tag (!!binary, !!set, !!python/..., !custom) is refused.
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
 _COLLECTION_TAGS = {f"{_TAG}seq", f"{_TAG}map"}
-_STRICT = YAML(typ="safe", pure=True)
 
 
 def _tag_error(tag: str, line: int, where: str | None) -> YamlError:
@@ -100,14 +99,14 @@ def _line(event: Any) -> int:
     return int(event.start_mark.line) + 1
 
 
-def _scalar(event: ScalarEvent, loc: Loc) -> Any:
+def _scalar(event: ScalarEvent, loc: Loc, yaml: YAML) -> Any:
     """The JSON value of a scalar: YAML 1.2 core types; a date stays its text (JSON has none)."""
     tag = event.tag
     value = event.value
     if tag in (None, "!"):
         if event.style is not None or tag == "!":  # quoted, or the non-specific tag: text
             return value
-        resolved = _STRICT.resolver.resolve(ScalarNode, value, (True, False))
+        resolved = yaml.resolver.resolve(ScalarNode, value, (True, False))
         tag = str(getattr(resolved, "value", resolved))
     if tag not in _SCALAR_TAGS:
         raise _tag_error(tag, _line(event), path_text(loc) or None)
@@ -121,7 +120,7 @@ def _scalar(event: ScalarEvent, loc: Loc) -> Any:
             path_text(loc) or None,
         )
     try:
-        result = _STRICT.constructor.construct_object(ScalarNode(tag, value), deep=True)
+        result = yaml.constructor.construct_object(ScalarNode(tag, value), deep=True)
     except (ValueError, KeyError, TypeError, OverflowError, YAMLError):
         raise YamlError(
             f"{value[:40]!r} is not a valid {tag.removeprefix(_TAG)}",
@@ -139,7 +138,9 @@ def loads(text: str) -> YamlDocument:
     MAX_DEPTH levels and MAX_NODES values (aliases expanded); only YamlError is raised."""
     lines: dict[Loc, int] = {(): 1}
     try:
-        data = _build(_STRICT.parse(text), lines)
+        # a reader per call: the parser and constructor keep state (and an aborted parse's)
+        yaml = YAML(typ="safe", pure=True)
+        data = _build(yaml, text, lines)
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         message = exc.problem or exc.context or str(exc)
@@ -152,7 +153,7 @@ def loads(text: str) -> YamlDocument:
     return YamlDocument(data, lines)
 
 
-def _build(events: Any, lines: dict[Loc, int]) -> Any:
+def _build(yaml: YAML, text: str, lines: dict[Loc, int]) -> Any:
     """The one document of an event stream, built without recursion: a stack of open
     collections, each anchor kept with its size once expanded."""
     anchors: dict[str, tuple[Any, int]] = {}
@@ -173,9 +174,11 @@ def _build(events: Any, lines: dict[Loc, int]) -> Any:
             lines[loc] = parent.key_line
         return loc
 
-    def place(value: Any, size: int, anchor: str | None, line: int) -> None:
+    def place(value: Any, size: int, anchor: str | None, line: int, new: int = 1) -> None:
+        """Put a finished value in its parent; `new` values more are in the document (a
+        collection's own items were counted as they came, an alias brings all of its own)."""
         nonlocal total, result
-        total += size
+        total += new
         if total > MAX_NODES:
             where = path_text(stack[-1].loc) if stack else ""
             raise YamlError(
@@ -197,7 +200,7 @@ def _build(events: Any, lines: dict[Loc, int]) -> Any:
             parent.value[str(parent.key)] = value
             parent.key = None
 
-    for event in events:
+    for event in yaml.parse(text):
         if isinstance(event, DocumentStartEvent):
             documents += 1
             if documents > 1:
@@ -210,13 +213,13 @@ def _build(events: Any, lines: dict[Loc, int]) -> Any:
         elif stack and isinstance(stack[-1].value, dict) and stack[-1].key is None:
             stack[-1].key, stack[-1].key_line = _key(event, stack[-1], anchors)
         elif isinstance(event, ScalarEvent):
-            place(_scalar(event, child_loc(_line(event))), 1, event.anchor, _line(event))
+            place(_scalar(event, child_loc(_line(event)), yaml), 1, event.anchor, _line(event))
         elif isinstance(event, AliasEvent):
             if event.anchor not in anchors:
                 raise YamlError(f"alias *{event.anchor} names no anchor before it", _line(event))
             child_loc(_line(event))
             value, size = anchors[event.anchor]
-            place(value, size, None, _line(event))
+            place(value, size, None, _line(event), new=size)
         else:  # the start of a mapping or a sequence
             loc = child_loc(_line(event))
             if event.tag is not None and event.tag not in (*_COLLECTION_TAGS, "!"):

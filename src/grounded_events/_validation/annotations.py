@@ -31,7 +31,7 @@ from grounded_events._yaml import YamlDocument, YamlError, loads, path_text
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
-# The largest offset the flattened evidence table (int64) holds.
+# The largest offset the flattened evidence table (int64) holds; the schema sets no bound.
 MAX_OFFSET = 2**63 - 1
 # _yaml's reading limits and its other refusals, by YamlError.kind
 YAML_CODES = {"duplicate_key": "GE106", "tag": "GE107", "limit": "GE120", "merge_key": "GE121"}
@@ -89,6 +89,11 @@ EVENT_LOCS: dict[str, Loc] = {
     },
 }
 EVIDENCE_LOCS: dict[str, Loc] = {c: (c,) for c in ("field", "start", "end", "quote")}
+
+
+def _list(value: Any) -> list[Any]:
+    # the id checks walk the raw data, whatever its shape; its shape is pydantic's to report
+    return value if isinstance(value, list) else []
 
 
 def _shown(value: Any) -> str | None:
@@ -296,8 +301,8 @@ def check_annotation(
         return doc.line_of(loc), path_text(loc)
 
     doc_id = data.get("doc_id") if isinstance(data.get("doc_id"), str) else None
-    raw_actors: list[Any] = data["actors"] if isinstance(data.get("actors"), list) else []
-    raw_events: list[Any] = data["events"] if isinstance(data.get("events"), list) else []
+    raw_actors = _list(data.get("actors"))
+    raw_events = _list(data.get("events"))
 
     # referential: actors declared once, and every actor_id used is declared
     declared: dict[str, int] = {}
@@ -327,12 +332,12 @@ def check_annotation(
     for i, raw in enumerate(raw_events):
         if not isinstance(raw, dict):
             continue
-        for j, p in enumerate(raw.get("participants") or []):
+        for j, p in enumerate(_list(raw.get("participants"))):
             if isinstance(p, dict) and isinstance(p.get("actor_id"), str):
                 uses.append((("events", i, "participants", j, "actor_id"), p["actor_id"]))
         attribution = raw.get("attribution")
         if isinstance(attribution, dict):
-            for j, a in enumerate(attribution.get("attributed_by") or []):
+            for j, a in enumerate(_list(attribution.get("attributed_by"))):
                 if isinstance(a, str):
                     uses.append((("events", i, "attribution", "attributed_by", j), a))
         event_id = raw.get("event_id")
@@ -353,7 +358,7 @@ def check_annotation(
                 )
             else:
                 shared.event_ids[event_id] = (display, line)
-        for j, ref in enumerate(raw.get("refers_to") or []):
+        for j, ref in enumerate(_list(raw.get("refers_to"))):
             if isinstance(ref, str):
                 line, where = at(("events", i, "refers_to", j))
                 shared.refers_to.append((display, line, where, ref))
@@ -409,21 +414,17 @@ def check_annotation(
 
 
 def _huge_offset(display: str, loc: Loc, ev: Any, doc: YamlDocument) -> Issue | None:
-    """An offset past what the evidence table holds (int64) is outside every document."""
-    for name in ("start", "end"):
-        value = getattr(ev, name)
-        if value > MAX_OFFSET:
-            where = path_text((*loc, name))
-            return Issue(
-                display,
-                doc.line_of((*loc, name)),
-                where,
-                "GE207",
-                f"{where}: offset {value:.3g} is beyond any document",
-                f"<= {MAX_OFFSET}",
-                str(value),
-            )
-    return None
+    """The span-order or outside-the-text error of a span with an offset past what the evidence
+    table holds (int64): such an end is beyond every document."""
+    if max(ev.start, ev.end) <= MAX_OFFSET:
+        return None
+    where = path_text((*loc, "end"))
+    line = doc.line_of((*loc, "end"))
+    if ev.end <= ev.start:
+        message = f"{where}: end {ev.end} is not after start {ev.start}"
+        return Issue(display, line, where, "GE409", message, "end > start", str(ev.end))
+    message = f"{where}: end {ev.end} is beyond the end of any document"
+    return Issue(display, line, where, "GE502", message, "an offset inside the text", str(ev.end))
 
 
 def grounding_texts(
@@ -633,7 +634,7 @@ def _record(
             )
         else:
             seen[event_id] = number
-    for j, ref in enumerate(data.get("refers_to") or []):
+    for j, ref in enumerate(_list(data.get("refers_to"))):
         if isinstance(ref, str):
             refers.append((number, f"refers_to[{j}]", ref))
     return issues
