@@ -61,7 +61,7 @@ _CODES = (
         "GE107",
         "input",
         "yaml-tag",
-        "A YAML tag that would build an object (only plain YAML is read).",
+        "A YAML tag that would build an object or a type JSON does not have (!!binary, !!set, !!python/...): only plain YAML is read.",
         "!!python/object:os.system",
     ),
     Code(
