@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from grounded_events._models import AnnotationFile, Event
+from grounded_events._package import event_record
 from grounded_events._seeds import Seed, read_seeds
 from grounded_events._tables import TABLES, rows_from_annotation
 from grounded_events._validation import validate
@@ -340,10 +341,6 @@ def test_seed_resolves_the_dates_the_issue_names(seeds: dict[str, Seed]) -> None
 
 # --- hostile and mistyped annotation files (issue 12) --------------------------------------------
 
-ANNOTATION_SCHEMA = json.loads(
-    (ROOT / "schema" / "1.0.0" / "annotation.schema.json").read_text(encoding="utf-8")
-)
-
 
 def _ecma_pattern(
     validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
@@ -359,11 +356,11 @@ def _ecma_pattern(
 _INTEGER_LITERALS = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
     "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool)
 )
-PUBLISHED = jsonschema.validators.extend(
+PUBLISHED_VALIDATOR = jsonschema.validators.extend(
     jsonschema.Draft202012Validator,
     validators={"pattern": _ecma_pattern},
     type_checker=_INTEGER_LITERALS,
-)(ANNOTATION_SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+)
 # What the JSON Schema can say: reading, structure and the closed vocabularies (enums). Country,
 # subdivision and language lookups, cross-field rules and grounding are beyond it.
 SCHEMA_CODES = {c for c, v in CODES.items() if v.layer in ("input", "structure")} | {"GE301"}
@@ -421,6 +418,34 @@ WRONG_VALUES = st.one_of(
 )
 
 
+def _mutate(data: st.DataObject, document: Any, keep: tuple[Any, ...] = ()) -> None:
+    """Replace a value (with a wrong one) or drop a key, once or twice, anywhere but `keep`."""
+    for _ in range(data.draw(st.integers(1, 2), label="edits")):
+        loc = data.draw(st.sampled_from(_paths(document)), label="where")
+        if loc in keep:
+            continue
+        parent = document
+        for key in loc[:-1]:
+            parent = parent[key]
+        if data.draw(st.booleans(), label="drop") and isinstance(parent, dict):
+            del parent[loc[-1]]
+        else:
+            parent[loc[-1]] = data.draw(WRONG_VALUES, label="value")
+
+
+def _published(name: str) -> jsonschema.Draft202012Validator:
+    schema = json.loads((ROOT / "schema" / "1.0.0" / name).read_text(encoding="utf-8"))
+    return PUBLISHED_VALIDATOR(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def _agree(schema: jsonschema.Draft202012Validator, data: Any, report: Any) -> None:
+    schema_errors = [f"{list(e.path)}: {e.message}" for e in schema.iter_errors(data)]
+    ours = [f"{e.field}: {e.code} {e.message}" for e in report.errors if e.code in SCHEMA_CODES]
+    assert bool(schema_errors) == bool(ours), (schema_errors, ours)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_validator_and_published_schema_agree(data: st.DataObject, tmp_path_factory: Any) -> None:
@@ -429,22 +454,26 @@ def test_validator_and_published_schema_agree(data: st.DataObject, tmp_path_fact
     folder = tmp_path_factory.mktemp("agree")
     seeds = write_seeds(folder / "seeds")
     document = annotation_data()
-    for _ in range(data.draw(st.integers(1, 2), label="edits")):
-        loc = data.draw(st.sampled_from(_paths(document)), label="where")
-        parent = document
-        for key in loc[:-1]:
-            parent = parent[key]
-        if data.draw(st.booleans(), label="drop") and isinstance(parent, dict):
-            del parent[loc[-1]]
-        else:
-            parent[loc[-1]] = data.draw(WRONG_VALUES, label="value")
+    _mutate(data, document)
     path = write_yaml(folder / "annotation.yaml", document)
     read = loads(path.read_text(encoding="utf-8")).data
     assert read == document, "the YAML reads back as the JSON it was written from"
-    report = validate(path, seeds=seeds)
-    schema_errors = [f"{list(e.path)}: {e.message}" for e in PUBLISHED.iter_errors(read)]
-    ours = [f"{e.field}: {e.code} {e.message}" for e in report.errors if e.code in SCHEMA_CODES]
-    assert bool(schema_errors) == bool(ours), (schema_errors, ours)
+    _agree(_published("annotation.schema.json"), read, validate(path, seeds=seeds))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_records_and_published_event_schema_agree(
+    data: st.DataObject, tmp_path_factory: Any
+) -> None:
+    """The same for events.jsonl records against the published event.schema.json."""
+    folder = tmp_path_factory.mktemp("records")
+    event = Event.model_validate(annotation_data()["events"][0])
+    record = event_record(event, "test-20231212").model_dump(mode="json")
+    _mutate(data, record, keep=(("crosswalks",),))  # without crosswalks it reads as a table row
+    path = folder / "events.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    _agree(_published("event.schema.json"), record, validate(path))
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[dict[str, Any]]]:
@@ -519,3 +548,15 @@ def test_json_annotation_limits(tmp_path: Path, capsys: pytest.CaptureFixture[st
         (tmp_path / name).write_text(text, encoding="utf-8")
         status, errors = _cli(capsys, "--seeds", seeds, str(tmp_path / name))
         assert (status, [e["code"] for e in errors]) == (2, ["GE120"])
+
+
+def test_record_offset_past_int64(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An events.jsonl span ending at 10^29 is GE502 on its line and field, exit 1."""
+    event = Event.model_validate(annotation_data()["events"][0])
+    record = event_record(event, "test-20231212").model_dump(mode="json")
+    record["evidence"][0]["end"] = 10**29
+    path = tmp_path / "events.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    status, errors = _cli(capsys, str(path))
+    assert status == 1
+    assert [(e["line"], e["field"], e["code"]) for e in errors] == [(1, "evidence[0].end", "GE502")]

@@ -388,7 +388,8 @@ def check_annotation(
     evidence_rows, evidence_locs = [], []
     for i, event in events:
         for j, ev in enumerate(event.evidence):
-            if (huge := _huge_offset(display, ("events", i, "evidence", j), ev, doc)) is not None:
+            line, where = at(("events", i, "evidence", j, "end"))
+            if (huge := _huge_offset(display, line, where, ev)) is not None:
                 issues.append(huge)
                 continue
             evidence_rows.append(
@@ -413,13 +414,11 @@ def check_annotation(
     return issues
 
 
-def _huge_offset(display: str, loc: Loc, ev: Any, doc: YamlDocument) -> Issue | None:
-    """The span-order or outside-the-text error of a span with an offset past what the evidence
-    table holds (int64): such an end is beyond every document."""
+def _huge_offset(display: str, line: int | None, where: str, ev: Any) -> Issue | None:
+    """The span-order or outside-the-text error (at `where`, the span's end) of a span with an
+    offset past what the evidence table holds (int64): such an end is beyond every document."""
     if max(ev.start, ev.end) <= MAX_OFFSET:
         return None
-    where = path_text((*loc, "end"))
-    line = doc.line_of((*loc, "end"))
     if ev.end <= ev.start:
         message = f"{where}: end {ev.end} is not after start {ev.start}"
         return Issue(display, line, where, "GE409", message, "end > start", str(ev.end))
@@ -538,6 +537,11 @@ def check_event_records(
             evidence_at: list[tuple[int, Loc]] = []
             for number, record in valid:
                 for j, ev in enumerate(record.evidence):
+                    if (
+                        huge := _huge_offset(display, number, f"evidence[{j}].end", ev)
+                    ) is not None:
+                        issues.append(huge)
+                        continue
                     evidence_rows.append(
                         {
                             "doc_id": record.doc_id,
