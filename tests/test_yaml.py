@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import math
 import time
 import tracemalloc
@@ -108,6 +109,7 @@ EXAMPLES = {
         None,
     ),
     "5,000-digit integer": ("n: " + "9" * 5000 + "\n", "limit", 1, "n"),
+    "4,000 hex digits": ("n: 0x" + "f" * 4000 + "\n", "limit", 1, "n"),
     "bad explicit int": ("n: !!int twelve\n", "malformed", 1, "n"),
     "undefined alias": ("a: *nowhere\n", "malformed", 1, None),
     "self alias": ("a: &x [*x]\n", "malformed", 1, None),
@@ -178,6 +180,8 @@ HOSTILE_PIECES = st.sampled_from(
         "k: *a\n",
         "k: 0000-01-01\n",
         "k: " + "7" * 4400 + "\n",
+        "k: 0x" + "f" * 4000 + "\n",
+        "k: 0b" + "1" * 15000 + "\n",
         "k: .nan\n",
         "? [a]\n: b\n",
         "k: 'open\n",
@@ -209,3 +213,4 @@ def test_hostile_yaml_is_json_or_a_yaml_error(pieces: list[str], depth: int, sty
         assert exc.line is None or 1 <= exc.line <= text.count("\n") + 1
     else:
         assert _json_types(doc.data)
+        json.loads(json.dumps(doc.data))  # and JSON can write and read it back

@@ -60,6 +60,7 @@ MAX_DEPTH = 100
 MAX_NODES = 1_000_000
 # Python's own limit on converting digits to int (sys.get_int_max_str_digits).
 MAX_DIGITS = 4300
+_TOO_LONG = 10**MAX_DIGITS
 
 _TAG = "tag:yaml.org,2002:"
 # JSON's types: a scalar with any other tag (!!binary, !!set, !!python/..., !custom) is refused.
@@ -112,13 +113,14 @@ def _scalar(event: ScalarEvent, loc: Loc, yaml: YAML) -> Any:
         raise _tag_error(tag, _line(event), path_text(loc) or None)
     if tag in (f"{_TAG}str", f"{_TAG}timestamp"):
         return value
+    too_long = YamlError(
+        f"an integer of more than {MAX_DIGITS:,} digits ({len(value):,} characters)",
+        _line(event),
+        "limit",
+        path_text(loc) or None,
+    )
     if tag == f"{_TAG}int" and sum(c.isdigit() for c in value) > MAX_DIGITS:
-        raise YamlError(
-            f"an integer of {len(value):,} characters (at most {MAX_DIGITS:,} digits are read)",
-            _line(event),
-            "limit",
-            path_text(loc) or None,
-        )
+        raise too_long  # before int() refuses it with a ValueError of its own
     try:
         result = yaml.constructor.construct_object(ScalarNode(tag, value), deep=True)
     except (ValueError, KeyError, TypeError, OverflowError, YAMLError):
@@ -130,6 +132,8 @@ def _scalar(event: ScalarEvent, loc: Loc, yaml: YAML) -> Any:
         ) from None
     if isinstance(result, float) and not math.isfinite(result):
         return value  # .nan and .inf are not JSON numbers: kept as the text they are
+    if isinstance(result, int) and abs(result) >= _TOO_LONG:
+        raise too_long  # 0x or 0b digits: a number no JSON writer or reader would take
     return result
 
 
