@@ -511,6 +511,7 @@ HOSTILE: list[tuple[str, Callable[[str], str], int, str, str | None]] = [
     ("0/1 boolean", lambda t: t.replace("  summary: Rockets", "  is_aggregate: 1\n  summary: Rockets", 1), 1, "GE204", "events[0].is_aggregate"),
     ("integer text", lambda t: t.replace("- test\n", "- 12\n"), 1, "GE204", "annotators[0]"),
     ("NUL in doc_id", lambda t: t.replace("doc_id: test-20231212", 'doc_id: "test\\0-20231212"'), 1, "GE206", "doc_id"),
+    ("half a surrogate pair", lambda t: t.replace("- test\n", '- "te\\ud83dst"\n'), 2, "GE104", "annotators[0]"),
     ("raw NUL", lambda t: t.replace("- test\n", "- te\x00st\n"), 2, "GE105", None),
     ("nested list", lambda t: t.replace("start: 10\n", "start: [[10]]\n", 1), 1, "GE204", "events[0].evidence[0].start"),
     ("list of participants", lambda t: t.replace("  participants:\n  - actor_id: attackers", "  participants: 3\n  other:\n  - actor_id: attackers", 1), 1, "GE204", "events[0].participants"),

@@ -58,3 +58,13 @@ def test_a_3_mb_value_is_one_short_line(tmp_path: Path, capsys: pytest.CaptureFi
     for fmt, out in outputs.items():
         assert "GE202" in out and "(3,145,728 characters)" in out, fmt
         assert len(out) < 1_200, fmt
+
+
+def test_lone_surrogates_are_written_escaped() -> None:
+    """A lone surrogate (an undecodable byte in a file name, an escape in a value) is written as
+    its escape in every format, never an encoding crash."""
+    issue = Issue("bad\udcff.yaml", 1, "x\ud83d", "GE204", "got \ud83d", "text", "\ud83d")
+    for fmt in FORMATS:
+        out = render(Report([issue], ["bad\udcff.yaml"]), fmt)
+        out.encode("utf-8")
+        assert "\\udcff" in out and "\\ud83d" in out

@@ -90,6 +90,13 @@ def test_yaml_only_types_are_text_or_refused() -> None:
         assert caught.value.kind == "tag" and caught.value.line == 1
 
 
+def test_escaped_surrogate_pairs_are_joined() -> None:
+    """ "\\ud83d\\ude00" reads as the one character it encodes, as JSON reads it."""
+    assert (
+        loads('a: "\\ud83d\\ude00"\n').data == loads('{"a": "\\ud83d\\ude00"}').data == {"a": "😀"}
+    )
+
+
 def test_lines_of_keys_and_items() -> None:
     """Every key and list item has its 1-based line; a missing path falls back to its parent."""
     doc = loads("a: 1\nb:\n  - x\n  - c: 2\n    d: [3]\n")
@@ -115,6 +122,8 @@ EXAMPLES = {
     "self alias": ("a: &x [*x]\n", "malformed", 1, None),
     "two documents": ("a: 1\n---\nb: 2\n", "malformed", 2, None),
     "list as key": ("? [a, b]\n: 1\n", "malformed", 1, None),
+    "half a surrogate pair": ('a: "x\\ud83d"\n', "encoding", 1, "a"),
+    "half a pair as key": ('"\\udc00": 1\n', "encoding", 1, None),
     "NUL character": ("a: 1\nb: x\x00y\n", "malformed", 2, None),
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +33,7 @@ class YamlError(Exception):
         super().__init__(problem)
         self.problem = problem
         self.line = line
-        self.kind = kind  # "malformed", "duplicate_key", "tag", "limit" or "merge_key"
+        self.kind = kind  # "malformed", "duplicate_key", "tag", "limit", "merge_key", "encoding"
         self.field = field
 
 
@@ -61,6 +62,7 @@ MAX_NODES = 1_000_000
 # Python's own limit on converting digits to int (sys.get_int_max_str_digits).
 MAX_DIGITS = 4300
 _TOO_LONG = 10**MAX_DIGITS
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _TAG = "tag:yaml.org,2002:"
 # JSON's types: a scalar with any other tag (!!binary, !!set, !!python/..., !custom) is refused.
@@ -100,10 +102,26 @@ def _line(event: Any) -> int:
     return int(event.start_mark.line) + 1
 
 
+def _text(value: str, line: int, where: str | None) -> str:
+    """A scalar's text with escaped UTF-16 surrogate pairs ("\\ud83d\\ude00") joined into their
+    character, as JSON reads them; half a pair is no character at all."""
+    if _SURROGATE.search(value) is None:
+        return value
+    try:
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        raise YamlError(
+            "an escaped half of a UTF-16 surrogate pair (\\ud800-\\udfff) is not a character",
+            line,
+            "encoding",
+            where,
+        ) from None
+
+
 def _scalar(event: ScalarEvent, loc: Loc, yaml: YAML) -> Any:
     """The JSON value of a scalar: YAML 1.2 core types; a date stays its text (JSON has none)."""
     tag = event.tag
-    value = event.value
+    value = _text(event.value, _line(event), path_text(loc) or None)
     if tag in (None, "!"):
         if event.style is not None or tag == "!":  # quoted, or the non-specific tag: text
             return value
@@ -256,7 +274,7 @@ def _key(event: Any, parent: _Open, anchors: dict[str, tuple[Any, int]]) -> tupl
             )
         if event.tag not in (None, "!", *_SCALAR_TAGS):
             raise _tag_error(event.tag, line, where)
-        key = event.value
+        key = _text(event.value, line, where)
         if event.anchor is not None:
             anchors[event.anchor] = (key, 1)
     else:

@@ -34,7 +34,13 @@ M = TypeVar("M", bound=BaseModel)
 # The largest offset the flattened evidence table (int64) holds; the schema sets no bound.
 MAX_OFFSET = 2**63 - 1
 # _yaml's reading limits and its other refusals, by YamlError.kind
-YAML_CODES = {"duplicate_key": "GE106", "tag": "GE107", "limit": "GE120", "merge_key": "GE121"}
+YAML_CODES = {
+    "encoding": "GE104",
+    "duplicate_key": "GE106",
+    "tag": "GE107",
+    "limit": "GE120",
+    "merge_key": "GE121",
+}
 
 # pydantic error type -> error code
 PYDANTIC_CODES: dict[str, str] = {
@@ -106,7 +112,11 @@ def _shown(value: Any) -> str | None:
 def strict(model: type[M], data: Any) -> M:
     """`data` validated as the JSON it is, strictly: no text for numbers, no 0/1 for booleans,
     no 1.0 for integers, no number for text, as the published JSON Schema reads it."""
-    return model.model_validate_json(json.dumps(data, ensure_ascii=False), strict=True)
+    try:
+        text = json.dumps(data, ensure_ascii=False)
+    except (RecursionError, ValueError):  # nested as deep as json.loads allows; a 5,000-digit int
+        raise ReadProblem("GE120", "too deeply nested, or a number too long, to check") from None
+    return model.model_validate_json(text, strict=True)
 
 
 def _code(error_type: str) -> str:
@@ -161,7 +171,7 @@ def pydantic_issues(
                 line_of(loc),
                 where,
                 _code(error["type"]),
-                f"{where}: {error['msg']}",
+                f"{where}: {error['msg']}" if where else error["msg"],
                 _expected(error),
                 actual,
             )
@@ -232,7 +242,7 @@ def load_annotation(path: Path) -> YamlDocument:
     try:
         doc: YamlDocument | None = loads(text)
     except YamlError as exc:
-        if exc.kind == "limit":
+        if exc.kind in ("limit", "encoding"):  # JSON's reader would not refuse these
             raise _yaml_problem(exc) from None
         doc = None
     try:
@@ -622,6 +632,8 @@ def _record(
         valid.append((number, record))
     except ValidationError as exc:
         issues += pydantic_issues(exc, display, lambda loc: number)
+    except ReadProblem as problem:
+        issues.append(Issue(display, number, None, problem.code, problem.message))
     event_id = data.get("event_id")
     if isinstance(event_id, str):
         if event_id in seen:

@@ -18,12 +18,20 @@ _RED, _DIM, _BOLD, _RESET = "\033[31m", "\033[2m", "\033[1m", "\033[0m"
 SHOWN = 300
 
 
+def writable(text: str) -> str:
+    """`text` with any lone surrogate (an escaped "\\ud83d" in YAML, an undecodable byte in a
+    file name) spelled as its escape: UTF-8 output cannot hold it."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def clip(text: str) -> str:
     """`text`, or its first SHOWN characters and how long it is: one huge value never makes a
     huge error line."""
     if len(text) <= SHOWN:
-        return text
-    return f"{text[:SHOWN]}… ({len(text):,} characters)"
+        return writable(text)
+    return f"{writable(text[:SHOWN])}… ({len(text):,} characters)"
 
 
 def quoted(actual: str) -> str:
@@ -35,9 +43,10 @@ def quoted(actual: str) -> str:
 
 def shown(issue: Issue) -> Issue:
     """The issue as every output format writes it: long texts clipped (see clip). `actual` keeps
-    its full length until _got or clip writes it."""
+    its full length until quoted or clip writes it."""
     return dataclasses.replace(
         issue,
+        file=writable(issue.file),
         field=None if issue.field is None else clip(issue.field),
         message=clip(issue.message),
         expected=None if issue.expected is None else clip(issue.expected),
