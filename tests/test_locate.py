@@ -5,11 +5,16 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from grounded_events._locate import locate, locate_folded, near_match
+from grounded_events import _locate
+from grounded_events._locate import MAX_NEAR, locate, locate_folded, near_match
 from grounded_events._models import Evidence
 from grounded_events._yaml import loads
 from grounded_events.cli import main
@@ -192,3 +197,61 @@ def test_cli_refuses_a_text_file_over_the_limit(
     code, out, err = _run(capsys, str(huge), "x", "--seeds", str(root / "seeds"))
     assert code == 2 and out == ""
     assert "refused" in err and "larger than the limit" in err
+
+
+# --- hostile quotes and documents (issue 12) -----------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    unit=st.text(alphabet="ab ", min_size=1, max_size=3),
+    repeat=st.integers(1_000, 50_000),
+    quote=st.text(alphabet="abc ", min_size=1, max_size=MAX_NEAR + 50),
+)
+def test_near_match_work_is_bounded(unit: str, repeat: int, quote: str) -> None:
+    """On repetitive text each of the quote's grams is looked up at most _MAX_HITS + 1 times and
+    at most _CANDIDATES passages are aligned; quotes over MAX_NEAR are not searched at all."""
+    found = []
+    real = _locate._occurrences
+
+    def counted(text: str, gram: str) -> Iterator[int]:
+        for at in real(text, gram):
+            found.append(at)
+            yield at
+
+    aligned = []
+    real_matcher = _locate.difflib.SequenceMatcher
+
+    def matcher(*args: Any, **kwargs: Any) -> Any:
+        aligned.append(1)
+        return real_matcher(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_locate, "_occurrences", counted)
+        patch.setattr(_locate.difflib, "SequenceMatcher", matcher)
+        near_match(unit * repeat, quote)
+    grams = len(quote) - min(4, len(quote)) + 1 if len(quote) <= MAX_NEAR else 0
+    assert len(found) <= grams * (_locate._MAX_HITS + 1)
+    assert len(aligned) <= 2 * _locate._CANDIDATES
+
+
+def test_long_quote_miss_is_one_short_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A 5,000-character quote that does not occur is echoed clipped, with its length, exit 1."""
+    path = tmp_path / "doc.txt"
+    path.write_text("a" * 200_000, encoding="utf-8")
+    code, out, err = _run(capsys, str(path), "a" * 4_999 + "b")
+    assert (code, out) == (1, "")
+    assert "(5,000 characters)" in err and "not searched for near matches" in err
+    assert len(err) < 1_000
+
+
+@pytest.mark.parametrize("doc", ["doc\x00id", "x\x00.txt", "a/\x00/b"])
+def test_nul_in_document_name_is_a_usage_error(
+    doc: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A NUL byte in DOC is one line on stderr and exit 2, not an internal error."""
+    code, _, err = _run(capsys, "--seeds", str(tmp_path), doc, "quote")
+    assert code == 2 and "internal error" not in err
+    assert len(err.strip().splitlines()) == 1

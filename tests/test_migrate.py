@@ -12,6 +12,8 @@ from typing import Any
 import jsonschema
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from grounded_events import _migrate
 from grounded_events._migrate import (
@@ -438,3 +440,61 @@ def test_tables_inside_a_data_package_are_refused(versions: Path, tmp_path: Path
     (result,) = migrate_paths([csv_path], "2.0.0", source="1.0.0", registry=STEPS, root=versions)
     assert "part of a data package" in result.problems[0]
     assert csv_path.read_bytes() == before
+
+
+# --- hostile YAML (issue 12) ---------------------------------------------------------------------
+
+HOSTILE = {
+    "merge key": ("  - actor_id: usa-embassy-baghdad\n", "  - <<: {note: x}\n    actor_id: usa-embassy-baghdad\n"),
+    "binary tag": ("  - fixture-annotator\n", "  - !!binary Zml4dHVyZQ==\n"),
+    "set tag": ("annotators:  # who coded this file\n  - fixture-annotator\n", "annotators: !!set {a}\n"),
+    "python tag": ("doc_id: rudaw-20231212\n", "doc_id: !!python/object/apply:os.system ['true']\n"),
+    "deep nesting": ("doc_id: rudaw-20231212\n", "doc_id: " + "[" * 5000 + "]" * 5000 + "\n"),
+    "alias bomb": ("doc_id: rudaw-20231212\n", "doc_id: rudaw-20231212\n" + "".join(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}" if i else "x"] * 10) + "]\n" for i in range(9))),
+    "5,000 digits": ("annotated: 2023-12-20\n", "annotated: " + "9" * 5000 + "\n"),
+    "year 0": ("annotated: 2023-12-20\n", "annotated: 0000-01-01\n"),
+    "February 30": ("      start: 2023-12-08\n", "      start: 2023-02-30\n"),
+    "year 0 in a note": ("    actor_type: unidentified\n", "    actor_type: unidentified\n    note: 0000-01-01\n"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_yaml_is_refused_with_file_and_line(
+    name: str, versions: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tags, merge keys, nesting, alias bombs, huge numbers and impossible dates: migrate exits 1
+    naming the file (and line when there is one), writes nothing, never exits 3."""
+    old, new = HOSTILE[name]
+    text = ORIGINAL.read_text(encoding="utf-8")
+    assert old in text
+    path = _copy(tmp_path, text.replace(old, new, 1))
+    assert main(["migrate", "--to", "2.0.0", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert "internal error" not in err
+    assert out.startswith(f"{path}:") and len(out) < 2_000
+    assert path.read_text(encoding="utf-8") == text.replace(old, new, 1)
+
+
+@pytest.fixture(scope="module")
+def schema_versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture versions 1.0.0, 1.1.0 and 2.0.0, once for the module."""
+    root = Path(__file__).resolve().parents[1]
+    return _versions(tmp_path_factory.mktemp("schemas"), root / "schema" / "1.0.0")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    edits=st.lists(st.sampled_from(sorted(HOSTILE)), min_size=1, max_size=3),
+    target=st.sampled_from(["1.0.0", "2.0.0"]),
+)
+def test_any_mix_of_hostile_yaml_is_a_problem_not_a_crash(
+    schema_versions: Path, edits: list[str], target: str
+) -> None:
+    """migrate_text on any mix of hostile edits returns problems (or a text), never raises."""
+    text = ORIGINAL.read_text(encoding="utf-8")
+    for name in edits:
+        old, new = HOSTILE[name]
+        text = text.replace(old, new, 1)
+    result = migrate_text(text, target, name="x.yaml", registry=STEPS, root=schema_versions)
+    assert result.problems or result.text is not None or not result.steps
+    assert all(p.startswith("x.yaml:") for p in result.problems)

@@ -9,6 +9,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grounded_events import _schemadiff
 from grounded_events._schemadiff import (
@@ -264,3 +266,99 @@ def test_deprecation_is_a_patch() -> None:
     new = _object(a={"type": "string", "deprecated": True})
     (change,) = _schemadiff.diff_schema("x.schema.json", old, new)
     assert (change.kind, change.bump) == ("description_changed", "patch")
+
+
+# --- hostile schema files (issue 12) -------------------------------------------------------------
+
+PUBLISHED = Path(__file__).resolve().parents[1] / "schema" / "1.0.0"
+
+
+def _hostile_pair(tmp_path: Path, edit: Any) -> tuple[Path, Path]:
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(PUBLISHED, old)
+    shutil.copytree(PUBLISHED, new)
+    path = new / "annotation.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    edit(schema)
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    return old, new
+
+
+def _ref_cycle(schema: dict[str, Any]) -> None:
+    schema["$defs"]["Loop"] = {"$ref": "#/$defs/Loop2"}
+    schema["$defs"]["Loop2"] = {"$ref": "#/$defs/Loop"}
+    schema["$defs"]["Actor"]["properties"]["note"] = {"$ref": "#/$defs/Loop"}
+
+
+def _self_ref(schema: dict[str, Any]) -> None:
+    schema["$defs"]["Actor"]["properties"]["note"] = {"$ref": "#/$defs/Actor/properties/note"}
+
+
+def _deep(schema: dict[str, Any]) -> None:
+    node: dict[str, Any] = {"type": "string"}
+    for _ in range(150):
+        node = {"type": "object", "properties": {"x": node}}
+    schema["$defs"]["Actor"]["properties"]["note"] = node
+
+
+def _not_a_schema(schema: dict[str, Any]) -> None:
+    schema["$defs"]["Actor"]["properties"] = 5
+
+
+HOSTILE_SCHEMAS = {
+    "$ref cycle": (_ref_cycle, "$ref cycle #/$defs/Loop -> #/$defs/Loop2 -> #/$defs/Loop"),
+    "$ref to itself": (_self_ref, "$ref cycle"),
+    "150 levels": (_deep, "nested"),
+    "properties: 5": (_not_a_schema, "not a valid JSON Schema at $defs/Actor/properties"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_SCHEMAS)
+def test_hostile_schema_is_a_usage_error(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A $ref cycle, absurd nesting or a document that is not a JSON Schema exits 2 with one
+    line naming the file, never 3."""
+    edit, message = HOSTILE_SCHEMAS[name]
+    old, new = _hostile_pair(tmp_path, edit)
+    code, out, err = _run(capsys, "diff", str(old), str(new))
+    assert (code, out) == (2, "")
+    assert "annotation.schema.json" in err and message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+KEYWORDS = st.sampled_from(
+    ["type", "properties", "required", "enum", "anyOf", "items", "$ref", "minimum", "maxLength",
+     "pattern", "additionalProperties", "default", "const", "oneOf"]
+)  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_any_mutated_schema_diffs_or_is_refused(data: st.DataObject) -> None:
+    """Whatever a keyword of the annotation schema is replaced with, diff returns changes or
+    raises SchemaSourceError, nothing else."""
+    old = json.loads((PUBLISHED / "annotation.schema.json").read_text(encoding="utf-8"))
+    new = json.loads(json.dumps(old))
+    nodes = [new, *new["$defs"].values(), *new["$defs"]["Event"]["properties"].values()]
+    for _ in range(data.draw(st.integers(1, 3))):
+        node = data.draw(st.sampled_from(nodes))
+        keyword = data.draw(KEYWORDS)
+        if keyword == "$ref":
+            value: Any = data.draw(st.sampled_from(["#", "#/$defs/Event", "#/nowhere", "x.json"]))
+        else:
+            value = data.draw(JSON_VALUES)
+        node[keyword] = value
+    texts = {"annotation.schema.json": json.dumps(new)}
+    try:
+        source = _schemadiff.schemas_from_texts("new", texts, "1.0.1")
+        _schemadiff.diff(_schemadiff.schemas_from_folder(PUBLISHED), source)
+    except _schemadiff.SchemaSourceError as exc:
+        assert str(exc).startswith(("new/annotation.schema.json", "annotation.schema.json"))

@@ -286,6 +286,7 @@ def _both(*edits: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]]
 E0 = ("events", 0)
 E1 = ("events", 1)
 VALID_YAML = yaml_text(base_annotation())
+_START = base_annotation()["events"][0]["evidence"][0]["start"]
 
 
 def _parquet_bytes() -> bytes:
@@ -382,6 +383,64 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         {
             "annotation.yaml": VALID_YAML.replace(
                 "annotators:\n", "evil: !!python/object/apply:os.system ['true']\nannotators:\n", 1
+            )
+        },
+        None,
+    ),
+    "input-yaml-binary-tag": (
+        "an annotator is a !!binary value: bytes, not JSON text",
+        ["GE107"],
+        {
+            "annotation.yaml": VALID_YAML.replace(
+                "- conformance\n", "- !!binary Y29uZm9ybWFuY2U=\n", 1
+            )
+        },
+        None,
+    ),
+    "input-yaml-set-tag": (
+        "annotators is a !!set: a YAML type JSON does not have",
+        ["GE107"],
+        {
+            "annotation.yaml": VALID_YAML.replace(
+                "annotators:\n- conformance\n", "annotators: !!set {conformance}\n", 1
+            )
+        },
+        None,
+    ),
+    "input-yaml-deep-nesting": (
+        "a note nested 5,000 lists deep",
+        ["GE120"],
+        {"annotation.yaml": VALID_YAML + "note: " + "[" * 5000 + "]" * 5000 + "\n"},
+        None,
+    ),
+    "input-yaml-alias-bomb": (
+        "nine levels of aliases that would expand to 10^9 values (a 'billion laughs')",
+        ["GE120"],
+        {
+            "annotation.yaml": VALID_YAML
+            + "lol0: &l0 [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"lol{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]\n" for i in range(1, 9)
+            )
+        },
+        None,
+    ),
+    "input-huge-integer": (
+        "an evidence start of 5,000 digits",
+        ["GE120"],
+        {
+            "annotation.yaml": VALID_YAML.replace(
+                f"start: {_START}\n", "start: " + "9" * 5000 + "\n", 1
+            )
+        },
+        None,
+    ),
+    "input-yaml-merge-key": (
+        "an event takes its keys from an anchor with a merge key (<<)",
+        ["GE121"],
+        {
+            "annotation.yaml": VALID_YAML.replace(
+                "- event_id: ", "- <<: {note: merged}\n  event_id: ", 1
             )
         },
         None,
@@ -497,6 +556,36 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         ann(_set((*E0, "fatalities", "best"), "three")),
         None,
     ),
+    "structure-text-offset": (
+        "an evidence start is the text '10', not a number",
+        ["GE204"],
+        ann(_set((*E0, "evidence", 0, "start"), str(_START))),
+        None,
+    ),
+    "structure-float-count": (
+        "fatalities.best is 0.0, not an integer",
+        ["GE204"],
+        ann(_set((*E0, "fatalities", "best"), 0.0)),
+        None,
+    ),
+    "structure-integer-boolean": (
+        "is_aggregate is 0, not true or false",
+        ["GE204"],
+        ann(_set((*E0, "is_aggregate"), 0)),
+        None,
+    ),
+    "structure-integer-text": (
+        "an annotator is the number 7, not text",
+        ["GE204"],
+        ann(_set(("annotators",), [7])),
+        None,
+    ),
+    "grounding-huge-offset": (
+        "an evidence end of 10^29: past any document (and any int64 table cell)",
+        ["GE502"],
+        ann(_set((*E0, "evidence", 0, "end"), 10**29)),
+        None,
+    ),
     "structure-wrong-type-csv": (
         "is_aggregate is 'yes', not true or false",
         ["GE204"],
@@ -513,6 +602,16 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         "the annotation date is not a date",
         ["GE205"],
         ann(_set(("annotated",), "yesterday")),
+        None,
+    ),
+    "structure-year-zero": (
+        "annotated is the unquoted YAML date 0000-01-01: year 0 does not exist",
+        ["GE205"],
+        {
+            "annotation.yaml": VALID_YAML.replace(
+                "annotated: '2024-01-15'", "annotated: 0000-01-01", 1
+            )
+        },
         None,
     ),
     "structure-pattern": (

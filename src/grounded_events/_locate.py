@@ -6,11 +6,14 @@ import argparse
 import difflib
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from grounded_events._files import UnsafeFile, read_regular
 from grounded_events._seeds import SeedError, read_index, read_text
+from grounded_events._validation.output import quoted
 from grounded_events._vocab import Field
 
 # Straight and curly quotation marks read as one another; each maps one code point to one code
@@ -21,6 +24,10 @@ _FOLD = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"
 _GRAM = 4
 _CANDIDATES = 20
 _MIN_RATIO = 0.5
+# difflib's alignment is quadratic in the quote's length: longer quotes get no near-match search.
+MAX_NEAR = 500
+# A gram found more often than this says little about where the quote is (and costs a scan).
+_MAX_HITS = 50
 
 
 class LocateError(Exception):
@@ -37,16 +44,18 @@ class NearMatch:
     ratio: float
 
 
+def _occurrences(text: str, quote: str) -> Iterator[int]:
+    at = text.find(quote)
+    while at != -1:
+        yield at
+        at = text.find(quote, at + 1)  # +1, not +len: overlapping occurrences count too
+
+
 def locate(text: str, quote: str) -> list[tuple[int, int]]:
     """Every occurrence of `quote` in `text` as (start, end) code point offsets, end exclusive."""
     if not quote:
         raise ValueError("the quote is empty")
-    spans: list[tuple[int, int]] = []
-    at = text.find(quote)
-    while at != -1:
-        spans.append((at, at + len(quote)))
-        at = text.find(quote, at + 1)  # +1, not +len: overlapping occurrences count too
-    return spans
+    return [(at, at + len(quote)) for at in _occurrences(text, quote)]
 
 
 def locate_folded(text: str, quote: str) -> list[tuple[int, int]]:
@@ -56,13 +65,14 @@ def locate_folded(text: str, quote: str) -> list[tuple[int, int]]:
 
 def near_match(text: str, quote: str) -> NearMatch | None:
     """The passage of `text` most like `quote` (difflib ratio), or None if nothing is close."""
-    if not quote or not text:
+    if not quote or not text or len(quote) > MAX_NEAR:
         return None
     n = min(_GRAM, len(quote))
     votes: Counter[int] = Counter()
     for offset in range(len(quote) - n + 1):
-        for start, _ in locate(text, quote[offset : offset + n]):
-            votes[start - offset] += 1
+        hits = list(islice(_occurrences(text, quote[offset : offset + n]), _MAX_HITS + 1))
+        if len(hits) <= _MAX_HITS:
+            votes.update(start - offset for start in hits)
     best: NearMatch | None = None
     slack = max(2, len(quote) // 4)
     for anchor, _ in votes.most_common(_CANDIDATES):
@@ -173,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{start}\t{end}\t{_show(text[start:end])}")
     if spans:
         return 0
-    message = [f"locate: {args.quote!r} does not occur in {name}."]
+    message = [f"locate: {quoted(args.quote)} does not occur in {name}."]
     folded = locate_folded(text, args.quote)
     if folded:
         message.append(
@@ -183,7 +193,9 @@ def run(args: argparse.Namespace) -> int:
         message.append("Copy the marks as the text has them (’ “ ” are one code point each).")
     else:
         near = near_match(text, args.quote)
-        if near is None:
+        if len(args.quote) > MAX_NEAR:
+            message.append(f"Quotes over {MAX_NEAR} characters are not searched for near matches.")
+        elif near is None:
             message.append("No passage of the text is close to it.")
         else:
             message.append(f"Nearest match ({near.ratio:.0%} similar):")

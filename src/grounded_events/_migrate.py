@@ -26,7 +26,8 @@ from ruamel.yaml.tokens import CommentToken
 from grounded_events._atomic import write_bytes_atomic, write_text_atomic
 from grounded_events._resources import schema_root
 from grounded_events._schemadiff import parse_version, versions_in
-from grounded_events._yaml import YamlError, loads
+from grounded_events._validation.output import clip
+from grounded_events._yaml import YamlDocument, YamlError, loads
 
 VERSION_KEY = "schema_version"
 
@@ -271,15 +272,14 @@ def _validator(root: Path, version: str) -> jsonschema.Draft202012Validator:
 
 
 def _errors(
-    name: str, text: str, data: Any, validator: jsonschema.Draft202012Validator
+    name: str, lines: YamlDocument, data: Any, validator: jsonschema.Draft202012Validator
 ) -> list[str]:
     """file:line: field: message for each schema violation, first ones first."""
-    lines = loads(text)
     found = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
         loc = tuple(error.absolute_path)
         where = ".".join(str(p) for p in loc) or "(root)"
-        found.append(f"{name}:{lines.line_of(loc) or 1}: {where}: {error.message}")
+        found.append(f"{name}:{lines.line_of(loc) or 1}: {clip(where)}: {clip(error.message)}")
     return found
 
 
@@ -297,21 +297,21 @@ def migrate_text(
     registry = MIGRATIONS if registry is None else registry
     result = Result(Path(name))
     try:
-        loads(text)  # the project's safe reader: refuses duplicate keys and custom tags
-        yaml, tree = _round_trip(text)
+        # the project's safe reader first: duplicate keys, tags, merge keys, deep nesting and
+        # alias bombs are refused before the round-trip reader sees the text
+        doc = loads(text)
     except YamlError as exc:
-        result.problems.append(f"{name}:{exc.line or 1}: not readable YAML: {exc.problem}")
+        where = f" {exc.field}:" if exc.field else ""
+        result.problems.append(f"{name}:{exc.line or 1}:{where} not readable YAML: {exc.problem}")
         return result
-    except YAMLError as exc:
-        result.problems.append(f"{name}: not readable YAML: {str(exc).splitlines()[0]}")
-        return result
-    if not isinstance(tree, CommentedMap):
+    data = doc.data
+    if not isinstance(data, dict):
         result.problems.append(f"{name}:1: an annotation file is a mapping of keys to values")
         return result
-    declared = tree.get(VERSION_KEY)
+    declared = data.get(VERSION_KEY)
     if declared is not None and source is not None and str(declared) != source:
         result.problems.append(
-            f"{name}:{_line(tree, VERSION_KEY)}: {VERSION_KEY}: the file says {declared} "
+            f"{name}:{doc.line_of((VERSION_KEY,))}: {VERSION_KEY}: the file says {declared} "
             f"but --from says {source}"
         )
         return result
@@ -329,9 +329,15 @@ def migrate_text(
     except LookupError as exc:
         result.problems.append(f"{name}: {exc}")
         return result
-    before = _errors(name, text, _plain(tree), _validator(root, version))
+    # valid under its version (real dates included) before the round-trip reader builds dates
+    before = _errors(name, doc, data, _validator(root, version))
     if before:
         result.problems += [f"{e} (not valid under {version}; fix it first)" for e in before[:5]]
+        return result
+    try:
+        yaml, tree = _round_trip(text)
+    except (YAMLError, ValueError) as exc:  # ValueError: a text like 0000-01-01 read as a date
+        result.problems.append(f"{name}: not readable YAML: {str(exc).splitlines()[0]}")
         return result
     explicit = text.lstrip().startswith("---")
     for step in result.steps:
@@ -349,7 +355,7 @@ def migrate_text(
         else:
             tree.insert(0, VERSION_KEY, step.target)
     migrated = _dumps(yaml, tree, explicit)
-    after = _errors(name, migrated, _plain(tree), _validator(root, target))
+    after = _errors(name, loads(migrated), _plain(tree), _validator(root, target))
     if after:
         chain = " -> ".join([version, *(s.target for s in result.steps)])
         result.problems += [f"{e} (after migrating {chain}: a bug in the steps)" for e in after[:5]]

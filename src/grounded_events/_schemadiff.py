@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+
 from grounded_events._resources import schema_root
 
 # Compatibility in the Confluent Schema Registry sense, judged on the sets of valid files:
@@ -157,14 +159,27 @@ def _version_of(schemas: Mapping[str, Mapping[str, Any]], fallback: str) -> str 
 
 
 def _parse(label: str, name: str, text: str) -> dict[str, Any]:
+    """A JSON Schema document, checked against the Draft 2020-12 meta-schema: the diff may then
+    rely on every keyword having its type."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SchemaSourceError(
             f"{label}/{name}: not JSON (line {exc.lineno}: {exc.msg})"
         ) from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number; 1,000 levels of nesting
+        raise SchemaSourceError(f"{label}/{name}: not readable JSON ({exc})") from None
     if not isinstance(data, dict):
         raise SchemaSourceError(f"{label}/{name}: a JSON Schema must be an object")
+    try:
+        jsonschema.Draft202012Validator.check_schema(data)
+    except jsonschema.SchemaError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(root)"
+        raise SchemaSourceError(
+            f"{label}/{name}: not a valid JSON Schema at {where}: {exc.message[:200]}"
+        ) from None
+    except RecursionError:
+        raise SchemaSourceError(f"{label}/{name}: nested too deeply to compare") from None
     return data
 
 
@@ -293,6 +308,10 @@ def _json_type(value: Any) -> str:
     return "object" if isinstance(value, dict) else "string"
 
 
+# Levels of nested schemas compared; the published ones have fewer than 10.
+MAX_DEPTH = 100
+
+
 class _Differ:
     """Walks two JSON Schemas side by side, resolving local $refs, and collects Changes."""
 
@@ -308,17 +327,31 @@ class _Differ:
         self.versions = versions
         self.changes: list[Change] = []
         self._stack: set[tuple[str, str]] = set()
+        self._depth = 0
 
     def add(self, path: str, kind: str, detail: str, compatibility: str) -> None:
         self.changes.append(Change(self.file, path, kind, detail, compatibility))
 
     def resolve(self, node: Any, side: int) -> tuple[dict[str, Any], str]:
-        """The node with its $ref (if any) merged in, and the ref followed ("" for none)."""
+        """The node with its $ref chain (if any) merged in, and the first ref followed ("" for
+        none); a chain that comes back to a ref it followed is refused."""
+        chain: list[str] = []
+        layers: list[dict[str, Any]] = []
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in chain:
+                cycle = " -> ".join([*chain[chain.index(ref) :], ref])
+                raise SchemaSourceError(f"{self.file}: $ref cycle {cycle}")
+            chain.append(ref)
+            layers.append({k: v for k, v in node.items() if k != "$ref"})
+            node = self._target(ref, side)
         if not isinstance(node, dict):
-            return ({} if node is True else {"not": {}}), ""
-        ref = node.get("$ref")
-        if not isinstance(ref, str):
-            return node, ""
+            node = {} if node is True else {"not": {}}
+        for siblings in reversed(layers):  # a ref's siblings win over what it points to
+            node = {**node, **siblings}
+        return node, chain[0] if chain else ""
+
+    def _target(self, ref: str, side: int) -> Any:
         if not ref.startswith("#"):
             raise SchemaSourceError(f"{self.file}: only local $refs are supported, found {ref}")
         target: Any = self.roots[side]
@@ -327,9 +360,7 @@ class _Differ:
             if not isinstance(target, dict) or part not in target:
                 raise SchemaSourceError(f"{self.file}: $ref {ref} points nowhere")
             target = target[part]
-        merged, inner = self.resolve(target, side)
-        siblings = {k: v for k, v in node.items() if k != "$ref"}
-        return {**merged, **siblings}, ref or inner
+        return target
 
     def branches(self, node: dict[str, Any], side: int) -> tuple[dict[str, dict[str, Any]], bool]:
         """The node's alternatives by JSON type, and whether it accepts null."""
@@ -389,11 +420,17 @@ class _Differ:
         key = (old_ref, new_ref)
         if (old_ref or new_ref) and key in self._stack:
             return  # a recursive definition already being compared on this path
+        if self._depth >= MAX_DEPTH:
+            raise SchemaSourceError(
+                f"{self.file}: {path}: nested deeper than {MAX_DEPTH} levels, too deep to compare"
+            )
         self._stack.add(key)
+        self._depth += 1
         try:
             self._node(path, old, new)
         finally:
             self._stack.discard(key)
+            self._depth -= 1
 
     def _node(self, path: str, old: dict[str, Any], new: dict[str, Any]) -> None:
         # A field whose default is the schema's own version (AnnotationFile.schema_version) moves

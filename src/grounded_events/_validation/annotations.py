@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from grounded_events._models import AnnotationFile, Event, EventRecord
 from grounded_events._report import Issue
@@ -25,9 +26,21 @@ from grounded_events._validation.readers import (
     read_text,
 )
 from grounded_events._validation.rules import table_columns
-from grounded_events._yaml import YamlDocument, YamlError, loads
+from grounded_events._yaml import YamlDocument, YamlError, loads, path_text
 
 Loc = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+# The largest offset the flattened evidence table (int64) holds; the schema sets no bound.
+MAX_OFFSET = 2**63 - 1
+# _yaml's reading limits and its other refusals, by YamlError.kind
+YAML_CODES = {
+    "encoding": "GE104",
+    "duplicate_key": "GE106",
+    "tag": "GE107",
+    "limit": "GE120",
+    "merge_key": "GE121",
+}
 
 # pydantic error type -> error code
 PYDANTIC_CODES: dict[str, str] = {
@@ -84,19 +97,26 @@ EVENT_LOCS: dict[str, Loc] = {
 EVIDENCE_LOCS: dict[str, Loc] = {c: (c,) for c in ("field", "start", "end", "quote")}
 
 
-def path_text(loc: Loc) -> str:
-    """A loc as a field path: events[0].date.end."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+def _list(value: Any) -> list[Any]:
+    # the id checks walk the raw data, whatever its shape; its shape is pydantic's to report
+    return value if isinstance(value, list) else []
 
 
-def _short(value: Any, limit: int = 200) -> str | None:
+def _shown(value: Any) -> str | None:
+    # a long value is cut where an Issue is written (output.clip), not here
     if value is None:
         return None
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= limit else text[:limit] + "…"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def strict(model: type[M], data: Any) -> M:
+    """`data` validated as the JSON it is, strictly: no text for numbers, no 0/1 for booleans,
+    no 1.0 for integers, no number for text, as the published JSON Schema reads it."""
+    try:
+        text = json.dumps(data, ensure_ascii=False)
+    except (RecursionError, ValueError):  # nested as deep as json.loads allows; a 5,000-digit int
+        raise ReadProblem("GE120", "too deeply nested, or a number too long, to check") from None
+    return model.model_validate_json(text, strict=True)
 
 
 def _code(error_type: str) -> str:
@@ -144,14 +164,14 @@ def pydantic_issues(
     for error in exc.errors():
         loc = (*prefix, *error["loc"])
         where = path_text(loc)
-        actual = None if error["type"] == "missing" else _short(error.get("input"))
+        actual = None if error["type"] == "missing" else _shown(error.get("input"))
         out.append(
             Issue(
                 display,
                 line_of(loc),
                 where,
                 _code(error["type"]),
-                f"{where}: {error['msg']}",
+                f"{where}: {error['msg']}" if where else error["msg"],
                 _expected(error),
                 actual,
             )
@@ -209,20 +229,30 @@ def load_seeds(shared: Shared, seeds_dir: Path) -> None:
         shared.seeds[document.doc_id] = (document, text)
 
 
-def _load(path: Path) -> YamlDocument:
+def _yaml_problem(exc: YamlError) -> ReadProblem:
+    return ReadProblem(YAML_CODES.get(exc.kind, "GE105"), exc.problem, exc.line, exc.field)
+
+
+def load_annotation(path: Path) -> YamlDocument:
+    """An annotation file (YAML, or JSON read as the YAML it also is) as JSON data with lines;
+    ReadProblem (an input-layer code) when it cannot be read."""
     text = read_text(path)
-    if path.suffix.lower() == ".json":
-        data = parse_json(text)
+    if path.suffix.lower() != ".json":
         try:
-            lines = loads(text).lines
-        except YamlError:
-            lines = {(): 1}
-        return YamlDocument(data, lines)
+            return loads(text)
+        except YamlError as exc:
+            raise _yaml_problem(exc) from None
     try:
-        return loads(text)
+        doc: YamlDocument | None = loads(text)
     except YamlError as exc:
-        code = {"duplicate_key": "GE106", "tag": "GE107"}.get(exc.kind, "GE105")
-        raise ReadProblem(code, exc.problem, exc.line) from None
+        if exc.kind in ("limit", "encoding"):  # JSON's reader would not refuse these
+            raise _yaml_problem(exc) from None
+        doc = None
+    try:
+        data = parse_json(text)
+    except ValueError as exc:  # Python refuses to read an integer of more than 4,300 digits
+        raise ReadProblem("GE120", f"a number too long to read: {exc}") from None
+    return doc if doc is not None else YamlDocument(data, {(): 1})
 
 
 def _typed_batch(table: str, folder: Path, rows: list[dict[str, Any]]) -> dict[str, pa.Array]:
@@ -258,7 +288,7 @@ def check_annotation(
 ) -> list[Issue]:
     """Every error of one annotation file (YAML or JSON)."""
     try:
-        doc = _load(path)
+        doc = load_annotation(path)
     except ReadProblem as problem:
         return [Issue(display, problem.line, problem.field, problem.code, problem.message)]
     data = doc.data
@@ -276,7 +306,7 @@ def check_annotation(
         ]
     issues: list[Issue] = []
     try:
-        AnnotationFile.model_validate(data)
+        strict(AnnotationFile, data)
     except ValidationError as exc:
         issues += pydantic_issues(exc, display, doc.line_of)
 
@@ -284,8 +314,8 @@ def check_annotation(
         return doc.line_of(loc), path_text(loc)
 
     doc_id = data.get("doc_id") if isinstance(data.get("doc_id"), str) else None
-    raw_actors: list[Any] = data["actors"] if isinstance(data.get("actors"), list) else []
-    raw_events: list[Any] = data["events"] if isinstance(data.get("events"), list) else []
+    raw_actors = _list(data.get("actors"))
+    raw_events = _list(data.get("events"))
 
     # referential: actors declared once, and every actor_id used is declared
     declared: dict[str, int] = {}
@@ -315,12 +345,12 @@ def check_annotation(
     for i, raw in enumerate(raw_events):
         if not isinstance(raw, dict):
             continue
-        for j, p in enumerate(raw.get("participants") or []):
+        for j, p in enumerate(_list(raw.get("participants"))):
             if isinstance(p, dict) and isinstance(p.get("actor_id"), str):
                 uses.append((("events", i, "participants", j, "actor_id"), p["actor_id"]))
         attribution = raw.get("attribution")
         if isinstance(attribution, dict):
-            for j, a in enumerate(attribution.get("attributed_by") or []):
+            for j, a in enumerate(_list(attribution.get("attributed_by"))):
                 if isinstance(a, str):
                     uses.append((("events", i, "attribution", "attributed_by", j), a))
         event_id = raw.get("event_id")
@@ -341,13 +371,13 @@ def check_annotation(
                 )
             else:
                 shared.event_ids[event_id] = (display, line)
-        for j, ref in enumerate(raw.get("refers_to") or []):
+        for j, ref in enumerate(_list(raw.get("refers_to"))):
             if isinstance(ref, str):
                 line, where = at(("events", i, "refers_to", j))
                 shared.refers_to.append((display, line, where, ref))
         # an invalid event was already reported, with its lines, by the whole-file validation
         with contextlib.suppress(ValidationError):
-            events.append((i, Event.model_validate(raw)))
+            events.append((i, strict(Event, raw)))
     for loc, actor_id in uses:
         if actor_id not in declared:
             line, where = at(loc)
@@ -371,6 +401,10 @@ def check_annotation(
     evidence_rows, evidence_locs = [], []
     for i, event in events:
         for j, ev in enumerate(event.evidence):
+            line, where = at(("events", i, "evidence", j, "end"))
+            if (huge := _huge_offset(display, line, where, ev)) is not None:
+                issues.append(huge)
+                continue
             evidence_rows.append(
                 {
                     "doc_id": doc_id,
@@ -391,6 +425,18 @@ def check_annotation(
     issues += run_cross(folder, "events", display, event_rows, locate_event, None)
     issues += run_cross(folder, "evidence", display, evidence_rows, locate_evidence, texts)
     return issues
+
+
+def _huge_offset(display: str, line: int | None, where: str, ev: Any) -> Issue | None:
+    """The span-order or outside-the-text error (at `where`, the span's end) of a span with an
+    offset past what the evidence table holds (int64): such an end is beyond every document."""
+    if max(ev.start, ev.end) <= MAX_OFFSET:
+        return None
+    if ev.end <= ev.start:
+        message = f"{where}: end {ev.end} is not after start {ev.start}"
+        return Issue(display, line, where, "GE409", message, "end > start", str(ev.end))
+    message = f"{where}: end {ev.end} is beyond the end of any document"
+    return Issue(display, line, where, "GE502", message, "an offset inside the text", str(ev.end))
 
 
 def grounding_texts(
@@ -510,6 +556,11 @@ def check_event_records(
             evidence_at: list[tuple[int, Loc]] = []
             for number, record in valid:
                 for j, ev in enumerate(record.evidence):
+                    if (
+                        huge := _huge_offset(display, number, f"evidence[{j}].end", ev)
+                    ) is not None:
+                        issues.append(huge)
+                        continue
                     evidence_rows.append(
                         {
                             "doc_id": record.doc_id,
@@ -586,10 +637,12 @@ def _record(
             )
         ]
     try:
-        record = EventRecord.model_validate(data)
+        record = strict(EventRecord, data)
         valid.append((number, record))
     except ValidationError as exc:
         issues += pydantic_issues(exc, display, lambda loc: number)
+    except ReadProblem as problem:
+        issues.append(Issue(display, number, None, problem.code, problem.message))
     event_id = data.get("event_id")
     if isinstance(event_id, str):
         if event_id in seen:
@@ -606,7 +659,7 @@ def _record(
             )
         else:
             seen[event_id] = number
-    for j, ref in enumerate(data.get("refers_to") or []):
+    for j, ref in enumerate(_list(data.get("refers_to"))):
         if isinstance(ref, str):
             refers.append((number, f"refers_to[{j}]", ref))
     return issues

@@ -61,7 +61,7 @@ _CODES = (
         "GE107",
         "input",
         "yaml-tag",
-        "A YAML tag that would build an object (only plain YAML is read).",
+        "A YAML tag that would build an object or a type JSON does not have (!!binary, !!set, !!python/...): only plain YAML is read.",
         "!!python/object:os.system",
     ),
     Code(
@@ -126,6 +126,20 @@ _CODES = (
         "file-too-large",
         "A resource or seed is larger than its limit (64 MiB for texts and descriptors, 16 GiB for tables).",
         "a 1 GB seed text",
+    ),
+    Code(
+        "GE120",
+        "input",
+        "too-large-to-read",
+        "A YAML or JSON file goes past a reading limit: nested deeper than 100 levels, aliases that expand to more than 1,000,000 values, or an integer of more than 4,300 digits.",
+        "a 'billion laughs' of nested aliases",
+    ),
+    Code(
+        "GE121",
+        "input",
+        "yaml-merge-key",
+        "A YAML merge key (`<<: *anchor`): only plain YAML is read, so the keys are written out.",
+        "<<: *defaults in an event",
     ),
     # structure: types, required fields, formats
     Code(

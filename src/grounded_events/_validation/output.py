@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 
@@ -11,6 +12,45 @@ from grounded_events._validation.codes import CODES, layer_of
 FORMATS = ("text", "json", "github")
 
 _RED, _DIM, _BOLD, _RESET = "\033[31m", "\033[2m", "\033[1m", "\033[0m"
+
+
+# Characters of a message, field, expected or actual value shown before it is cut.
+SHOWN = 300
+
+
+def writable(text: str) -> str:
+    """`text` with any lone surrogate (an escaped "\\ud83d" in YAML, an undecodable byte in a
+    file name) spelled as its escape: UTF-8 output cannot hold it."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def clip(text: str) -> str:
+    """`text`, or its first SHOWN characters and how long it is: one huge value never makes a
+    huge error line."""
+    if len(text) <= SHOWN:
+        return writable(text)
+    return f"{writable(text[:SHOWN])}… ({len(text):,} characters)"
+
+
+def quoted(actual: str) -> str:
+    """repr() of a value, clipped as clip() does with its length outside the quotes."""
+    if len(actual) <= SHOWN:
+        return repr(actual)
+    return f"{actual[:SHOWN] + '…'!r} ({len(actual):,} characters)"
+
+
+def shown(issue: Issue) -> Issue:
+    """The issue as every output format writes it: long texts clipped (see clip). `actual` keeps
+    its full length until quoted or clip writes it."""
+    return dataclasses.replace(
+        issue,
+        file=writable(issue.file),
+        field=None if issue.field is None else clip(issue.field),
+        message=clip(issue.message),
+        expected=None if issue.expected is None else clip(issue.expected),
+    )
 
 
 def _where(issue: Issue) -> str:
@@ -23,6 +63,7 @@ def _where(issue: Issue) -> str:
 def text_line(issue: Issue, colour: bool = False) -> str:
     """One error as `validate` prints it: file:line: CODE [field:] message (expected ...; got
     ...); the field is named when the message does not name it."""
+    issue = shown(issue)
     message = issue.message
     if issue.field and issue.field not in message:
         message = f"{issue.field}: {message}"
@@ -31,7 +72,7 @@ def text_line(issue: Issue, colour: bool = False) -> str:
     if issue.expected is not None:
         details.append(f"expected {issue.expected}")
     if issue.actual is not None:
-        details.append(f"got {issue.actual!r}")
+        details.append(f"got {quoted(issue.actual)}")
     if colour:
         parts[0] = _BOLD + parts[0] + _RESET
         parts[1] = _RED + parts[1] + _RESET
@@ -87,12 +128,15 @@ def chunks(
         # (the C encoder writes each value; the indented layout is spelled out here)
         encode = json.JSONEncoder(ensure_ascii=False).encode
         for i, e in enumerate(report.errors):
+            e = shown(e)
+            if e.actual is not None:
+                e = dataclasses.replace(e, actual=clip(e.actual))
             members = ",\n".join(f'    "{k}": {encode(v)}' for k, v in e.to_dict().items())
             yield ("[\n" if i == 0 else ",\n") + "  {\n" + members + "\n  }"
         yield "\n]\n"
         return
     if fmt == "github":
-        for e in report.errors:
+        for e in map(shown, report.errors):
             props = f"file={_escape_property(e.file)}"
             if e.line is not None:
                 props += f",line={e.line}"
@@ -100,7 +144,7 @@ def chunks(
             message = e.message
             if e.expected is not None:
                 message += f" (expected {e.expected}"
-                message += f"; got {e.actual!r})" if e.actual is not None else ")"
+                message += f"; got {quoted(e.actual)})" if e.actual is not None else ")"
             yield f"::error {props},title={_escape_property(title)}::{_escape_data(message)}\n"
         if report.truncated:
             yield f"::warning title=max-errors::{summary(report, max_errors)}\n"
