@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -21,6 +19,13 @@ _NEEDS_PREFIX = re.compile(r"^'*[=+\-@\t\r]")
 _PREFIXED = re.compile(r"^'+[=+\-@\t\r]")
 _ESCAPE = re.compile(r"([|\\])")
 _SPLIT = re.compile(r"\\(.)|\|", re.DOTALL)
+# A cell is quoted when it holds the delimiter, the quote or anything a reader may end a record
+# at: \n, \r (which csv.writer left unquoted, so "US\rState" split its row for pandas, Arrow and
+# Python's csv), and the other line breaks of str.splitlines, which readers that split the text
+# into lines first (Python's csv module on splitlines()) break at. A cell starting with ' is
+# quoted too: given unquoted 'a' cells, DuckDB's dialect sniffer takes ' for the quote and strips
+# it, the formula guard's apostrophe included.
+_NEEDS_QUOTES = re.compile("^'|[\",\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def neutralise(value: str) -> str:
@@ -73,11 +78,14 @@ def format_cell(value: Any) -> str:
     return neutralise(str(value))
 
 
+def quote(cell: str) -> str:
+    """A cell as it goes into the file: in double quotes (doubled inside) when it holds a comma,
+    a quote or a line break of any reader, or starts with ', as it is otherwise."""
+    return '"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES.search(cell) else cell
+
+
 def write_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
-    """UTF-8 CSV bytes with a header row, "\\n" line ends and minimal quoting."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([format_cell(row[c]) for c in columns])
-    return buffer.getvalue().encode("utf-8")
+    """UTF-8 CSV bytes with a header row, "\\n" line ends, and quotes only where a cell needs them."""
+    lines = [",".join(map(quote, columns))]
+    lines.extend(",".join(quote(format_cell(row[c])) for c in columns) for row in rows)
+    return "".join(line + "\n" for line in lines).encode("utf-8")
