@@ -22,10 +22,11 @@ _SPLIT = re.compile(r"\\(.)|\|", re.DOTALL)
 # A cell is quoted when it holds the delimiter, the quote or anything a reader may end a record
 # at: \n, \r (which csv.writer left unquoted, so "US\rState" split its row for pandas, Arrow and
 # Python's csv), and the other line breaks of str.splitlines, which readers that split the text
-# into lines first (Python's csv module on splitlines()) break at. A cell starting with ' is
-# quoted too: given unquoted 'a' cells, DuckDB's dialect sniffer takes ' for the quote and strips
-# it, the formula guard's apostrophe included.
-_NEEDS_QUOTES = re.compile("^'|[\",\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# into lines first (Python's csv module on splitlines()) break at. DuckDB's dialect sniffer
+# needs two more: given unquoted 'a' cells it takes ' for the quote and strips it (the formula
+# guard's apostrophe included), and given an unquoted # it may take # for a comment sign and drop
+# the row.
+_NEEDS_QUOTES = re.compile("^'|[\",#\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def neutralise(value: str) -> str:
@@ -80,7 +81,7 @@ def format_cell(value: Any) -> str:
 
 def quote(cell: str) -> str:
     """A cell as it goes into the file: in double quotes (doubled inside) when it holds a comma,
-    a quote or a line break of any reader, or starts with ', as it is otherwise."""
+    a quote, a # or a line break of any reader, or starts with ', as it is otherwise."""
     return '"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES.search(cell) else cell
 
 
