@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 from grounded_events._tables import LIST_SEPARATOR
@@ -85,8 +86,11 @@ def quote(cell: str) -> str:
     return '"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES.search(cell) else cell
 
 
+def write_rows(rows: Iterable[Sequence[str]]) -> bytes:
+    """UTF-8 CSV bytes of rows of cell texts, "\\n" line ends, quotes only where a cell needs them."""
+    return "".join(",".join(map(quote, row)) + "\n" for row in rows).encode("utf-8")
+
+
 def write_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
-    """UTF-8 CSV bytes with a header row, "\\n" line ends, and quotes only where a cell needs them."""
-    lines = [",".join(map(quote, columns))]
-    lines.extend(",".join(quote(format_cell(row[c])) for c in columns) for row in rows)
-    return "".join(line + "\n" for line in lines).encode("utf-8")
+    """The CSV bytes of a table: a header row, then each row's values as `format_cell` gives them."""
+    return write_rows(chain([columns], ([format_cell(row[c]) for c in columns] for row in rows)))
