@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import frictionless
 import pandas as pd
 import polars as pl
 import pyarrow.parquet as pq
@@ -19,7 +20,7 @@ from grounded_events._build import build
 from grounded_events._package_csv import format_cell, restore
 from grounded_events._tables import TABLES
 from grounded_events._validation import validate
-from package_sample import ROOT, SAMPLE, cli, write_sample
+from package_sample import ROOT, SAMPLE, build_sample, cli, write_sample
 from test_package_csv import TEXTS
 
 KEYS = {"actors": "actor_id", "events": "event_id"}
@@ -149,4 +150,21 @@ def test_the_issue_example_builds_and_validates(tmp_path: Path) -> None:
     done = cli("validate", str(out))
     assert done.returncode == 0, done.stdout + done.stderr
     assert len(pd.read_csv(out / "actors.csv")) == 3
+    report = frictionless.validate(out / "datapackage.json")
+    assert report.valid, [e.note for task in report.tasks for e in task.errors]
     check_package(out, values)
+
+
+def test_validator_reads_raw_unicode_line_separators_inside_a_jsonl_line(tmp_path: Path) -> None:
+    """A raw U+2028, U+2029 or U+0085 in a JSONL string does not split the record for validate."""
+    lines = (build_sample(tmp_path) / "events.jsonl").read_text(encoding="utf-8").split("\n")
+    raw = lines[0].replace('"summary":"', '"summary":"a\u2028b\x85c\u2029', 1)
+    bad = lines[1].replace('"event_type":"statement"', '"event_type":"bombing"')
+    assert raw != lines[0] and bad != lines[1]
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join([raw, bad, *lines[2:]]), encoding="utf-8")
+    errors = validate(path).errors
+    assert errors and {(e.line, e.code) for e in errors if e.field == "event_type"} == {
+        (2, "GE301")
+    }
+    assert all(e.line == 2 for e in errors)
