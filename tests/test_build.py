@@ -163,19 +163,19 @@ def test_parquet_writer_options_are_pinned(tmp_path: Path) -> None:
 
 
 def test_csv_uses_lf_and_neutralises_formulas(tmp_path: Path) -> None:
-    """CSV lines end in "\\n"; cells starting with = + - @ get a ', Parquet keeps the value."""
+    """CSV lines end in "\\n"; = + - @ cells get a ' and so quotes; Parquet keeps the value."""
     out = build_sample(tmp_path)
     for name in TABLES:
         assert b"\r" not in (out / f"{name}.csv").read_bytes()
     events = (out / "events.csv").read_text()
-    assert ",'=SUM(A1) rockets" in events
-    assert ",'+The US State" in events
+    assert ",\"'=SUM(A1) rockets" in events
+    assert ",\"'+The US State" in events
     actors = (out / "actors.csv").read_text()
-    assert ",'-Iran-aligned militias," in actors
-    assert ",'@US Embassy | Baghdad \\ compound," in actors
-    assert ",''=United States government," in actors
+    assert ',"\'-Iran-aligned militias",' in actors
+    assert ',"\'@US Embassy | Baghdad \\ compound",' in actors
+    assert ",\"''=United States government\"," in actors
     evidence = (out / "evidence.csv").read_text()
-    assert ",'- The continued attacks" in evidence
+    assert ",\"'- The continued attacks" in evidence
     names = pq.read_table(out / "actors.parquet").column("name").to_pylist()
     assert "'=United States government" in names
     assert "@US Embassy | Baghdad \\ compound" in names

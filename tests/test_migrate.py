@@ -6,10 +6,12 @@ import copy
 import datetime as dt
 import difflib
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -30,12 +32,13 @@ from grounded_events._migrate import (
     rename_value,
 )
 from grounded_events._models import AnnotationFile
-from grounded_events._package_csv import write_csv
+from grounded_events._package_csv import restore, write_csv
 from grounded_events._package_parquet import to_arrow, write_parquet
 from grounded_events._schemadiff import diff, schemas_from_folder, versions_in
 from grounded_events._tables import TABLES, rows_from_annotation
 from grounded_events._yaml import loads
 from grounded_events.cli import main
+from test_package_csv import TEXTS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema_versions" / "migration"
 ORIGINAL = FIXTURE / "annotation-1.0.0.yaml"
@@ -381,10 +384,13 @@ def test_real_annotation_files_survive_a_rename(path: Path) -> None:
     ]
 
 
-def _events_tables(folder: Path) -> tuple[Path, Path]:
-    """events.csv and events.parquet of the fixture annotation, written as the package writes them."""
+def _events_tables(folder: Path, summary: str | None = None) -> tuple[Path, Path]:
+    """events.csv and events.parquet of the fixture annotation, written as the package writes them
+    (with every summary replaced by `summary` when given)."""
     annotation = AnnotationFile.model_validate(loads(ORIGINAL.read_text(encoding="utf-8")).data)
     rows = rows_from_annotation(annotation)["events"]
+    if summary is not None:
+        rows = [{**row, "summary": summary} for row in rows]
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, parquet_path = folder / "events.csv", folder / "events.parquet"
     csv_path.write_bytes(write_csv(TABLES["events"].columns, rows))
@@ -406,6 +412,22 @@ def test_tables_round_trip_byte_identical(versions: Path, tmp_path: Path) -> Non
     assert arrow.column("confidence").null_count == arrow.num_rows
     assert main(["migrate", "--from", "2.0.0", "--to", "1.0.0", *map(str, paths)]) == 0
     assert [p.read_bytes() for p in paths] == originals
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(summary=TEXTS)
+def test_tables_with_any_text_round_trip(versions: Path, tmp_path: Path, summary: str) -> None:
+    """A summary holding any text (CR, U+2028, quotes, formula signs) survives a CSV migration."""
+    with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
+        csv_path = _events_tables(Path(folder), summary=summary)[0]
+        original = csv_path.read_bytes()
+        assert main(["migrate", "--from", "1.0.0", "--to", "2.0.0", str(csv_path)]) == 0
+        frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+        assert [restore(cell) for cell in frame["summary"]] == [summary]
+        assert main(["migrate", "--from", "2.0.0", "--to", "1.0.0", str(csv_path)]) == 0
+        assert csv_path.read_bytes() == original
 
 
 def test_table_downgrade_refuses_to_drop_a_value(

@@ -110,7 +110,7 @@ def test_duckdb_and_polars_read_the_csv_values_from_parquet(sample: Path) -> Non
 def test_csv_really_holds_neutralised_cells(sample: Path) -> None:
     """The comparison above is not vacuous: the sample's CSV has guarded cells to undo."""
     raw = (sample / "events.csv").read_text()
-    assert ",'=SUM(A1)" in raw
+    assert ",\"'=SUM(A1)" in raw
     assert any(r["summary"].startswith("=") for r in csv_rows(sample, "events"))
 
 

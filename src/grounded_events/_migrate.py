@@ -494,11 +494,9 @@ class Frame:
             from grounded_events._package_parquet import write_parquet
 
             return write_parquet(self.arrow)
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(self.header)
-        writer.writerows(self.rows)
-        return buffer.getvalue().encode("utf-8")
+        from grounded_events._package_csv import write_rows
+
+        return write_rows([self.header, *self.rows])
 
 
 def _empty(value: Any) -> bool:

@@ -173,10 +173,18 @@ def tables_step(inputs: Inputs, files: Files) -> Files:
     return out
 
 
+# json.dumps escapes \n, \r and the other C0 controls but writes these raw, and str.splitlines
+# (so any reader that splits the file with it) ends a line at each; escaped, a record stays one
+# line for every reader and still decodes to the same text.
+_LINE_BREAKS = str.maketrans({c: f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"})
+
+
 def jsonl_step(inputs: Inputs, files: Files) -> Files:
     """`events.jsonl`: one nested EventRecord per line, in event_id order."""
     lines = [
-        json.dumps(r.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+        json.dumps(r.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).translate(
+            _LINE_BREAKS
+        )
         for r in inputs.records
     ]
     return {"events.jsonl": "".join(line + "\n" for line in lines).encode("utf-8")}

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 from grounded_events._tables import LIST_SEPARATOR
@@ -21,6 +20,14 @@ _NEEDS_PREFIX = re.compile(r"^'*[=+\-@\t\r]")
 _PREFIXED = re.compile(r"^'+[=+\-@\t\r]")
 _ESCAPE = re.compile(r"([|\\])")
 _SPLIT = re.compile(r"\\(.)|\|", re.DOTALL)
+# A cell is quoted when it holds the delimiter, the quote or anything a reader may end a record
+# at: \n, \r (which csv.writer left unquoted, so "US\rState" split its row for pandas, Arrow and
+# Python's csv), and the other line breaks of str.splitlines, which readers that split the text
+# into lines first (Python's csv module on splitlines()) break at. DuckDB's dialect sniffer
+# needs two more: given unquoted 'a' cells it takes ' for the quote and strips it (the formula
+# guard's apostrophe included), and given an unquoted # it may take # for a comment sign and drop
+# the row.
+_NEEDS_QUOTES = re.compile("^'|[\",#\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def neutralise(value: str) -> str:
@@ -73,11 +80,17 @@ def format_cell(value: Any) -> str:
     return neutralise(str(value))
 
 
+def quote(cell: str) -> str:
+    """A cell as it goes into the file: in double quotes (doubled inside) when it holds a comma,
+    a quote, a # or a line break of any reader, or starts with ', as it is otherwise."""
+    return '"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES.search(cell) else cell
+
+
+def write_rows(rows: Iterable[Sequence[str]]) -> bytes:
+    """UTF-8 CSV bytes of rows of cell texts, "\\n" line ends, quotes only where a cell needs them."""
+    return "".join(",".join(map(quote, row)) + "\n" for row in rows).encode("utf-8")
+
+
 def write_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
-    """UTF-8 CSV bytes with a header row, "\\n" line ends and minimal quoting."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([format_cell(row[c]) for c in columns])
-    return buffer.getvalue().encode("utf-8")
+    """The CSV bytes of a table: a header row, then each row's values as `format_cell` gives them."""
+    return write_rows(chain([columns], ([format_cell(row[c]) for c in columns] for row in rows)))
