@@ -378,8 +378,10 @@ def _is_text_dictionary(kind: pa.DataType) -> bool:
     )
 
 
-def _mask_rows(mask: pa.Array) -> list[int]:
-    return pc.indices_nonzero(_known(mask)).to_pylist()
+def _mask_rows(mask: pa.Array, limit: int | None = None) -> list[int]:
+    """The rows where `mask` is true: the first `limit` of them when a limit is given."""
+    rows = pc.indices_nonzero(_known(mask))
+    return (rows if limit is None else rows[:limit]).to_pylist()
 
 
 def split_escaped(cell: str) -> list[str]:
@@ -445,6 +447,10 @@ class TableChecker:
         self.header_checked = False
         self.header_line: int | None = 1
         self.missing: set[str] = set()
+        # How many issues the run still reports (None: all). Each check of a batch then reports
+        # only its first `limit` rows: any later one has `limit` issues of the same check before
+        # it, so the first `limit` issues of the table are among those kept.
+        self.limit: int | None = None
 
     # -- issues ----------------------------------------------------------------------------
     def add(
@@ -519,7 +525,10 @@ class TableChecker:
         self.header_checked = True
         self.header_line = line
         counts = Counter(names)  # one pass: a header of 100,000 columns is not quadratic
-        for name in sorted(n for n, times in counts.items() if times > 1):
+        # Columns of no table sort after the table's (see add): past `limit` they are not kept.
+        repeated = sorted(n for n, times in counts.items() if times > 1)
+        others = [n for n in repeated if n not in self.by_name][: self.limit]
+        for name in [n for n in repeated if n in self.by_name] + others:
             self.add(
                 batch,
                 None,
@@ -529,17 +538,16 @@ class TableChecker:
                 "each column once",
                 name,
             )
-        for name in names:
-            if name not in self.by_name:
-                self.add(
-                    batch,
-                    None,
-                    name,
-                    "GE202",
-                    f"column {name!r} is not in the {self.table} table",
-                    "one of " + ", ".join(self.by_name),
-                    name,
-                )
+        for name in [n for n in names if n not in self.by_name][: self.limit]:
+            self.add(
+                batch,
+                None,
+                name,
+                "GE202",
+                f"column {name!r} is not in the {self.table} table",
+                "one of " + ", ".join(self.by_name),
+                name,
+            )
         for c in self.columns:
             if c.name not in counts:
                 self.missing.add(c.name)
@@ -568,7 +576,7 @@ class TableChecker:
         mask = _known(mask)
         if not pc.any(mask).as_py():  # the usual case: one check, no per-row work
             return mask
-        rows = pc.indices_nonzero(mask).to_pylist()
+        rows = _mask_rows(mask, self.limit)
         actual = raw.take(pa.array(rows, pa.int64())).to_pylist()
         for row, value in zip(rows, actual, strict=True):
             self.add(batch, row, col.name, code, "{field} " + what, expected, value)
@@ -603,7 +611,7 @@ class TableChecker:
             if rows is None:
                 self._cell_errors(batch, col, values, raw, code, mask, expected, what)
             else:
-                for index in _mask_rows(mask):
+                for index in _mask_rows(mask, self.limit):
                     row = rows[index].as_py()
                     self.add(
                         batch,
@@ -825,7 +833,7 @@ class TableChecker:
         for c in rule.columns:
             if c not in rule.lenient:
                 fails = pc.and_(fails, pc.invert(invalid[c]))
-        rows = _mask_rows(fails)
+        rows = _mask_rows(fails, self.limit)
         if not rows:
             return
         picked = {c: typed[c].take(pa.array(rows, pa.int64())).to_pylist() for c in rule.columns}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from grounded_events._validation.readers import (
     ReadProblem,
     check_file,
     csv_batches,
+    csv_header,
     json_table_batches,
     jsonl_records,
     jsonl_table,
@@ -52,12 +53,26 @@ TABLE_ORDER = ("documents", "actors", "events", "event_actors", "evidence")
 ENGINES = ("columnar", "rows")
 
 
+@dataclass
+class Tally:
+    """The errors a run has found, against its max_errors: past it, the run stops working."""
+
+    limit: int | None = None
+    found: int = 0
+
+    def full(self, more: int = 0) -> bool:
+        """Whether `more` errors on top of those found are more than the run reports."""
+        return self.limit is not None and self.found + more > self.limit
+
+
 @dataclass(frozen=True)
 class Options:
-    """How a run checks tables: the engine, and where progress goes (None: nowhere)."""
+    """How a run checks tables: the engine, where progress goes (None: nowhere), and the
+    tally of errors that stops the reading of tables once max_errors is passed."""
 
     engine: str = "columnar"
     progress: Progress | None = None
+    tally: Tally = field(default_factory=Tally)
 
     def checker(
         self, folder: Path, table: str, display: str, context: Context, report: bool
@@ -84,7 +99,8 @@ def open_table(
 ) -> tuple[list[str], Iterator[Batch]]:
     """Column names and batches of a table file of `kind` (csv, parquet, jsonl)."""
     if kind == "csv":
-        return csv_batches(path, dictionary_columns(folder, table))
+        columns = None if table is None else TABLES[table].columns
+        return csv_batches(path, dictionary_columns(folder, table), columns)
     if kind == "parquet":
         return parquet_batches(path, dictionary_columns(folder, table))
     kinds = None
@@ -119,13 +135,16 @@ def check_tables(
     if "evidence" in report and "documents" not in group and texts_fallback:
         group.update({k: v for k, v in texts_fallback.items() if k == "documents"})
     issues: list[Issue] = []
+    tally = options.tally
     for table in TABLE_ORDER:
-        if table not in group or table not in needed:
+        if table not in group or table not in needed or tally.full(len(issues)):
             continue
         path = group[table]
         reporting = table in report
         display = report.get(table, str(path))
         checker = options.checker(folder, table, display, context, reporting)
+        if tally.limit is not None:
+            checker.limit = tally.limit - tally.found - len(issues) + 1
         try:
             kind = _kind(path)
             names, batches = open_table(path, kind, table, folder)
@@ -147,12 +166,16 @@ def check_tables(
                     )
                 )
             progress = options.progress
-            for batch in batches:
+            # past max_errors the rest of the table is not read, nor its keys compared
+            stopped = tally.full(len(issues) + checker.issue_count)
+            while not stopped and (batch := next(batches, None)) is not None:
                 checker.check(batch)
                 if progress is not None:
                     progress.batch(len(batch.lines), checker.issue_count)
-            checker.finish_keys()
-            checker.finish_references()
+                stopped = tally.full(len(issues) + checker.issue_count)
+            if not stopped:
+                checker.finish_keys()
+                checker.finish_references()
         except ReadProblem as problem:
             if reporting:
                 issues += checker.sorted_issues()
@@ -163,6 +186,7 @@ def check_tables(
                 options.progress.table_done(checker.issue_count)
         if reporting:
             issues += checker.sorted_issues()
+    tally.found += len(issues)
     return issues
 
 
@@ -398,7 +422,11 @@ def run(
     shared = Shared()
     tables_by_dir: dict[Path, dict[str, Path]] = {}
     seen: set[Path] = set()
+    tally = options.tally
+    tally.limit, tally.found = max_errors, 0
     for given in paths:
+        if tally.full():
+            break  # enough errors: the other paths are not read
         expanded = _expand(given)
         if isinstance(expanded, Issue):
             report.errors.append(expanded)
@@ -412,15 +440,19 @@ def run(
             report.files.append(display)
             issues = _check_one(path, display, folder, seeds_dir, shared, tables_by_dir, options)
             report.errors += issues
-            if max_errors is not None and len(report.errors) > max_errors:
+            tally.found = len(report.errors)
+            if tally.full():
                 break
     for _directory, tables in tables_by_dir.items():
+        if tally.full():
+            break
         group = _group_for(list(tables.values()))
         group.update(tables)
         report.errors += check_tables(
             group, {t: str(p) for t, p in tables.items()}, folder, None, options
         )
-    report.errors += shared.finish()
+    if not tally.full():
+        report.errors += shared.finish()
     if max_errors is not None and len(report.errors) > max_errors:
         report.errors = report.errors[:max_errors]
         report.truncated = True
@@ -451,7 +483,7 @@ def _check_one(
             return _check_jsonl(path, display, folder, seeds_dir, shared, options)
         if name is None:
             try:
-                names, _ = open_table(path, kind)
+                names = csv_header(path) if kind == "csv" else open_table(path, kind)[0]
             except ReadProblem as problem:
                 return [_issue(display, problem)]
             name = table_from_columns(names)

@@ -390,12 +390,24 @@ def _check_cells(batch: Batch) -> None:
                 )
 
 
-def csv_batches(path: Path, dictionary: Sequence[str] = ()) -> tuple[list[str], Iterator[Batch]]:
-    """The header and the record batches of a CSV file, every column as text; the columns named
-    in `dictionary` dictionary-encoded (by the reader's threads, as it parses)."""
+def csv_header(path: Path) -> list[str]:
+    """The column names of a CSV file, from its first line."""
     check_file(path)
-    names = _csv_header(path)
+    return _csv_header(path)
+
+
+def csv_batches(
+    path: Path, dictionary: Sequence[str] = (), columns: Sequence[str] | None = None
+) -> tuple[list[str], Iterator[Batch]]:
+    """The header and the record batches of a CSV file, every column as text; the columns named
+    in `dictionary` dictionary-encoded (by the reader's threads, as it parses). With `columns`
+    (the table's), the header's other columns are not read: they are errors of the header, and
+    a header of 100,000 of them would cost the reader time and memory for each."""
+    names = csv_header(path)
     encoded = pa.dictionary(pa.int32(), pa.string())
+    include: list[str] = []
+    if columns is not None and not set(names) <= set(columns):
+        include = [n for n in dict.fromkeys(names) if n in columns] or names[:1]
 
     def open_reader(block: int, skip: int) -> pacsv.CSVStreamingReader:
         return pacsv.open_csv(
@@ -405,7 +417,10 @@ def csv_batches(path: Path, dictionary: Sequence[str] = ()) -> tuple[list[str], 
             ),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: encoded if n in dictionary else pa.string() for n in names},
+                column_types={
+                    n: encoded if n in dictionary else pa.string() for n in include or names
+                },
+                include_columns=include,
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),

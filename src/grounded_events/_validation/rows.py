@@ -137,6 +137,8 @@ class RowChecker(TableChecker):
                 textual,
                 {name for name, w in zip(names, wrong_row, strict=True) if w},
             )
+            if self.limit is not None and self.issue_count >= self.limit:
+                break  # the later rows' issues come after these: they would not be reported
         return {}
 
     # -- one row ---------------------------------------------------------------------------
