@@ -7,6 +7,7 @@ import csv
 import itertools
 import json
 import math
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -182,13 +183,38 @@ def _not_json(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+# A \uD800-\uDFFF escape: half of a surrogate pair, which alone is no character (no UTF-8).
+SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+SURROGATE_BYTES = re.compile(SURROGATE.pattern.encode())
+
+
+def _lone_surrogate(value: Any) -> bool:
+    """Whether a parsed JSON value holds a string with a lone surrogate."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack += [*item, *item.values()]
+        elif isinstance(item, list):
+            stack += item
+    return False
+
+
 def parse_json(text: str, line_offset: int = 0) -> Any:
     """JSON with duplicate keys and NaN/Infinity refused; errors carry their line. An integer
     too long for Python (over 4,300 digits) is a LargeInteger, not a ValueError."""
     try:
-        return json.loads(
+        value = json.loads(
             text, object_pairs_hook=_no_duplicates, parse_int=_integer, parse_constant=_not_json
         )
+        if SURROGATE.search(text) and _lone_surrogate(value):
+            raise ValueError("a \\uD800-\\uDFFF escape without its pair is no character")
+        return value
     except _DuplicateKey as exc:
         raise ReadProblem("GE106", f"duplicate key {exc.key!r}", line_offset + 1 or None) from None
     except json.JSONDecodeError as exc:
@@ -554,6 +580,7 @@ def jsonl_records(path: Path) -> Iterator[tuple[int, Any] | ReadProblem]:
 def _plain_lines(path: Path) -> bool:
     """Whether every line is one JSON value: no blank lines, no byte-order mark, UTF-8 only."""
     previous = b"\n"
+    tail = b""
     decoder = codecs.getincrementaldecoder("utf-8")()
     with path.open("rb") as handle:
         head = handle.read(3)
@@ -567,7 +594,11 @@ def _plain_lines(path: Path) -> bool:
                 decoder.decode(block)
             except UnicodeDecodeError:
                 return False
-            previous = block[-1:]
+            if SURROGATE_BYTES.search(
+                tail + block
+            ):  # nor escaped surrogates: line-wise checks them
+                return False
+            previous, tail = block[-1:], block[-5:]
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
