@@ -201,6 +201,8 @@ class Batch:
     neutralised: bool = False
     # Typed columns (Parquet, JSON lines): a value of another type is an error, not text to read
     typed: bool = False
+    # CSV and Parquet: an empty string is a missing value (in JSON lines "" is a string)
+    empty_is_null: bool = False
     # Text cells of JSON lines whose JSON value was of another type than the column's
     mistyped: dict[str, pa.Array] = field(default_factory=dict)
     # Lines among this batch's that could not be read (ReadProblems: code, line, text)
@@ -641,8 +643,8 @@ class TableChecker:
         else:
             raw, values, text, found = decode(raw, col, batch.typed)
             mistyped = found if mistyped is None else mistyped
-        if pa.types.is_string(values.type):
-            # cells read as text: "" is an empty cell
+        if pa.types.is_string(values.type) and batch.empty_is_null:
+            # CSV cells: "" is an empty cell
             empty = pc.equal(values, "")
             if pc.any(empty).as_py():
                 values = pc.if_else(empty, pa.scalar(None, pa.string()), values)

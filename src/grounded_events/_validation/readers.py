@@ -72,11 +72,14 @@ _HINT = (
 )
 
 
-def _numbered(record_batch: pa.RecordBatch, rows_before: int) -> Batch:
-    """A record batch as columns by name, its rows numbered 1-based after `rows_before`."""
+def _numbered(record_batch: pa.RecordBatch, rows_before: int, json: bool = False) -> Batch:
+    """A typed record batch as columns by name, its rows numbered 1-based after `rows_before`.
+    In JSON "" is a string, as JSON Schema reads it; in Parquet (often converted from CSV) an
+    empty string is an empty cell, as in CSV."""
     n = record_batch.num_rows
     columns = dict(zip(record_batch.schema.names, record_batch.columns, strict=True))
-    return Batch(columns, range(rows_before + 1, rows_before + 1 + n), typed=True)
+    lines = range(rows_before + 1, rows_before + 1 + n)
+    return Batch(columns, lines, typed=True, empty_is_null=not json)
 
 
 _BLANK = b" \t\r\n"
@@ -487,7 +490,9 @@ def csv_batches(
                 columns = dict(zip(record_batch.schema.names, record_batch.columns, strict=True))
             except UnicodeDecodeError as exc:  # a header that is not UTF-8
                 raise _locate_csv_problem(path, str(exc)) from None
-            batch = Batch(columns, range(row + 1, row + 1 + n), neutralised=True)
+            batch = Batch(
+                columns, range(row + 1, row + 1 + n), neutralised=True, empty_is_null=True
+            )
             row += n
             _check_cells(batch)
             yield batch
@@ -655,12 +660,23 @@ def json_table_batches(
             if _not_json_numbers(record_batch):
                 yield from line_batches(path, kinds, skip=row)
                 return
-            batch = _numbered(record_batch, row)
+            batch = _numbered(record_batch, row, json=True)
             row += record_batch.num_rows
             _check_cells(batch)
             yield batch
 
-    return list(first.schema.names), batches()
+    return _header(path, first.schema.names, kinds), batches()
+
+
+def _header(path: Path, seen: Sequence[str], kinds: dict[str, str] | None) -> list[str]:
+    """A JSONL table's columns: the keys of its first row (a key it lacks is a missing column,
+    as JSON Schema requires every key), then the keys of no table seen in the first rows."""
+    first: list[str] = []
+    for item in jsonl_records(path):
+        if isinstance(item, tuple):
+            first = list(item[1]) if isinstance(item[1], dict) else []
+            break
+    return first + [n for n in seen if n not in first and (kinds is None or n not in kinds)]
 
 
 def line_batches(path: Path, kinds: dict[str, str] | None = None, skip: int = 0) -> Iterator[Batch]:
@@ -704,7 +720,7 @@ def jsonl_table(
     first = next(batches, None)
     if first is None:
         return [], iter(())
-    return list(first.columns), itertools.chain([first], batches)
+    return _header(path, list(first.columns), kinds), itertools.chain([first], batches)
 
 
 def _escaped(item: str) -> str:
@@ -727,8 +743,8 @@ def _json_cell(value: Any, kind: str | None) -> tuple[str | None, bool]:
         fits = isinstance(value, bool)
     elif kind == "list":
         fits = isinstance(value, list) and all(isinstance(v, str) for v in value)
-        if fits:
-            return LIST_SEPARATOR.join(_escaped(v) for v in value), False
+        if fits:  # [] is no cell at all: "" would be [""]
+            return LIST_SEPARATOR.join(_escaped(v) for v in value) if value else None, False
     else:  # a column of no table: shown as text
         fits = True
         if isinstance(value, list):

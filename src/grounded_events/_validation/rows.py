@@ -201,7 +201,7 @@ class RowChecker(TableChecker):
         """One cell's typed value (None when it broke a rule) and whether it broke one."""
         text = value
         if textual and value is not None:
-            if value == "":
+            if value == "" and batch.empty_is_null:
                 value = None
             elif batch.neutralised and col.kind in ("string", "list") and value[:1] == "'":
                 value = re.sub(NEUTRALISED, r"\1", value)
