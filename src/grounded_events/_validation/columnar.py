@@ -668,7 +668,8 @@ class TableChecker:
             values = pc.if_else(mistyped, pa.scalar(None, values.type), values)
             missing = pc.and_(missing, pc.invert(mistyped))
             bad = _known(mistyped)
-        if col.required and col.kind != "list":
+        # a list cell left empty in CSV (or Parquet) is the empty list; in JSON null is no list
+        if col.required and (col.kind != "list" or not batch.empty_is_null):
             check = required_check(col)
             self._cell_errors(
                 batch, col, values, raw, check.code, missing, check.expected, check.what

@@ -683,7 +683,7 @@ def line_batches(path: Path, kinds: dict[str, str] | None = None, skip: int = 0)
     """Batches of a JSONL table read line by line, after line `skip`; a line that cannot be read
     goes with its batch as a problem, and the lines after it are read. `kinds` (column -> kind)
     mark the cells whose JSON type is not their column's."""
-    rows: list[dict[str, str | None]] = []
+    rows: list[dict[str, Any]] = []
     wrong: list[set[str]] = []
     lines: list[int] = []
     problems: list[ReadProblem] = []
@@ -705,10 +705,10 @@ def line_batches(path: Path, kinds: dict[str, str] | None = None, skip: int = 0)
         wrong.append(mistyped)
         lines.append(number)
         if len(rows) >= BATCH_ROWS:
-            yield rows_to_batch(rows, lines, wrong, problems)
+            yield rows_to_batch(rows, lines, wrong, problems, kinds)
             rows, wrong, lines, problems = [], [], [], []
     if rows or problems:
-        yield rows_to_batch(rows, lines, wrong, problems)
+        yield rows_to_batch(rows, lines, wrong, problems, kinds)
 
 
 def jsonl_table(
@@ -723,13 +723,13 @@ def jsonl_table(
     return _header(path, list(first.columns), kinds), itertools.chain([first], batches)
 
 
-def _escaped(item: str) -> str:
-    return item.replace("\\", "\\\\").replace(LIST_SEPARATOR, "\\" + LIST_SEPARATOR)
+LIST = pa.list_(pa.string())
 
 
-def _json_cell(value: Any, kind: str | None) -> tuple[str | None, bool]:
-    """One JSON value as a text cell for a column of `kind`, and whether its JSON type is not
-    the kind's (JSON Schema's reading: 1 is no boolean, "3" no integer, 3.0 no integer here)."""
+def _json_cell(value: Any, kind: str | None) -> tuple[str | list[str] | None, bool]:
+    """One JSON value as a text cell for a column of `kind` (a list of text for a list column),
+    and whether its JSON type is not the kind's (JSON Schema's reading: 1 is no boolean, "3" no
+    integer, 3.0 no integer here)."""
     if value is None:
         return None, False
     number = isinstance(value, int | float | LargeInteger) and not isinstance(value, bool)
@@ -742,9 +742,9 @@ def _json_cell(value: Any, kind: str | None) -> tuple[str | None, bool]:
     elif kind == "boolean":
         fits = isinstance(value, bool)
     elif kind == "list":
-        fits = isinstance(value, list) and all(isinstance(v, str) for v in value)
-        if fits:  # [] is no cell at all: "" would be [""]
-            return LIST_SEPARATOR.join(_escaped(v) for v in value) if value else None, False
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value, False
+        return [json.dumps(value, default=str, ensure_ascii=False)], True  # shown as one item
     else:  # a column of no table: shown as text
         fits = True
         if isinstance(value, list):
@@ -760,10 +760,10 @@ def _json_cell(value: Any, kind: str | None) -> tuple[str | None, bool]:
 
 def cells_from_json(
     record: dict[str, Any], kinds: dict[str, str] | None = None
-) -> tuple[dict[str, str | None], set[str]]:
+) -> tuple[dict[str, Any], set[str]]:
     """A JSON row as CSV-like text cells, so that one engine checks both; and the columns whose
     value is of another JSON type than the column's kind (in `kinds`)."""
-    out: dict[str, str | None] = {}
+    out: dict[str, Any] = {}
     wrong: set[str] = set()
     for key, value in record.items():
         out[key], mistyped = _json_cell(value, None if kinds is None else kinds.get(key))
@@ -777,13 +777,17 @@ def rows_to_batch(
     lines: list[int],
     wrong: list[set[str]] | None = None,
     problems: list[ReadProblem] | None = None,
+    kinds: dict[str, str] | None = None,
 ) -> Batch:
-    """A batch of text columns from row dicts (keys in first-seen order); `wrong` the columns
-    of each row whose value was of another type."""
+    """A batch of text columns (lists of text for list columns in `kinds`) from row dicts (keys
+    in first-seen order); `wrong` the columns of each row whose value was of another type."""
     names: dict[str, None] = {}
     for row in rows:
         names.update(dict.fromkeys(row))
-    columns = {n: pa.array([r.get(n) for r in rows], pa.string()) for n in names}
+    lists = {n for n, kind in (kinds or {}).items() if kind == "list"}
+    columns = {
+        n: pa.array([r.get(n) for r in rows], LIST if n in lists else pa.string()) for n in names
+    }
     mistyped = {}
     for name in {n for w in wrong or () for n in w}:
         mistyped[name] = pa.array([name in w for w in wrong or ()], pa.bool_())

@@ -212,7 +212,7 @@ class RowChecker(TableChecker):
                 batch, index, col.name, check.code, "{field} " + check.what, check.expected, actual
             )
 
-        if col.required and col.kind != "list" and value is None:
+        if col.required and (col.kind != "list" or not batch.empty_is_null) and value is None:
             error(required_check(col), raw)
             bad = True
         if textual and col.kind != "string" and value is not None:
