@@ -365,12 +365,14 @@ def test_lost_line_is_no_cascade(tmp_path: Path) -> None:
     events.write_text(broken + json.dumps(second) + "\n", encoding="utf-8")
     report = both(folder, seeds=tmp_path / "no-seeds")
     assert found(report) == {(1, None, "GE108"), (2, "summary", "GE208")}  # "" is too short
-    # an id that is on no lost line is still reported
+    # an id that is on no lost line is still reported, and says which lines were lost
     evidence = folder / "evidence.jsonl"
     evidence.write_text(
         evidence.read_text(encoding="utf-8").replace(first_id, "no-such-event"), encoding="utf-8"
     )
-    assert ("event_id", "GE602") in {(e.field, e.code) for e in both(folder).errors}
+    missing = [e for e in both(folder).errors if e.code == "GE602"]
+    assert [e.field for e in missing] == ["event_id"]
+    assert "the events table has lines that could not be read: line 1" in missing[0].message
 
 
 # --- class 6: bounded work -----------------------------------------------------------------------

@@ -242,9 +242,11 @@ class Context:
     # on one of them is not reported missing by every row that references it
     unreadable: dict[str, list[str] | None] = field(default_factory=dict)
     unreadable_chars: dict[str, int] = field(default_factory=dict)
+    unreadable_lines: dict[str, list[int | None]] = field(default_factory=dict)
 
-    def unread(self, table: str, text: str | None) -> None:
+    def unread(self, table: str, text: str | None, line: int | None) -> None:
         """Keep the text of a line of `table` that could not be read."""
+        self.unreadable_lines.setdefault(table, []).append(line)
         kept = self.unreadable.setdefault(table, [])
         if kept is not None:
             kept.append(text or "")
@@ -259,6 +261,16 @@ class Context:
             return False
         kept = self.unreadable[table]
         return kept is None or any(value in text for text in kept)
+
+    def unread_note(self, table: str) -> str:
+        """What to add to a missing id of `table`: which of its lines could not be read."""
+        lines = self.unreadable_lines.get(table)
+        if not lines:
+            return ""
+        where = (
+            f"line {lines[0]}" if len(lines) == 1 else f"{len(lines)} lines, from line {lines[0]}"
+        )
+        return f" (the {table} table has lines that could not be read: {where})"
 
 
 def duplicates(keys: pa.Array, lines: pa.Array) -> tuple[list[tuple[int, str, int]], pa.Array]:
@@ -778,7 +790,7 @@ class TableChecker:
     def unreadable(self, batch: Batch) -> None:
         """Report the lines of `batch` that could not be read; keep their text for references."""
         for problem in batch.problems:
-            self.context.unread(self.table, problem.text)
+            self.context.unread(self.table, problem.text, problem.line)
             if self.report:
                 issue = Issue(
                     self.display, problem.line, problem.field, problem.code, problem.message
@@ -911,7 +923,8 @@ class TableChecker:
             line,
             column,
             "GE602",
-            f"{column} {value!r} is not a {target} of the {table} table",
+            f"{column} {value!r} is not a {target} of the {table} table"
+            + self.context.unread_note(table),
             f"an existing {table}.{target}",
             value,
         )
