@@ -91,6 +91,25 @@ def test_dask_report_is_the_single_file_report(dataset: tuple[Path, Path]) -> No
     assert {"GE201", "GE205", "GE206", "GE301", "GE307", "GE402", "GE403", "GE601"} <= report.codes
 
 
+def test_dask_max_errors_stops(dataset: tuple[Path, Path]) -> None:
+    """With max_errors the dask engine stops once the partitions in order pass it: the report
+    holds the single-file run's first errors, truncated, and keys are not compared."""
+    from grounded_events._validation.dask_engine import validate_dataset
+
+    folder, single = dataset
+    expected = validate(single, max_errors=5)
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        report = validate_dataset(str(folder), schema_dir(None), client=client, max_errors=5)
+    assert report.truncated and expected.truncated
+    assert report.errors[:5] == [dataclasses.replace(e, file=str(folder)) for e in expected.errors]
+    assert len(report.errors) == 6  # one past the limit: the caller truncates and says so
+
+
 def test_cli_without_dask(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
