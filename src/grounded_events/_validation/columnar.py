@@ -449,6 +449,7 @@ class TableChecker:
         # runs of SPILL_ISSUES on disk, so memory stays flat however many errors a table has
         self.issues: list[Ordered] = []
         self.issue_count = 0
+        self._messages: dict[tuple[str, str], str] = {}
         self._spill: IO[bytes] | None = None
         self._runs: list[tuple[int, int]] = []  # (start, end) offsets of each run in _spill
         self.order = {c.name: i for i, c in enumerate(self.columns)}
@@ -486,7 +487,11 @@ class TableChecker:
             line, where = batch.locate(row, column)
         else:
             line, where = batch.lines[row], column
-        message = message.replace("{field}", where)
+        # one message object per column and check: millions of issues share a few strings
+        key = (message, where)
+        if key not in self._messages:
+            self._messages[key] = message.replace("{field}", where)
+        message = self._messages[key]
         issue = Issue(self.display, line, where, code, message, expected, _str(actual))
         self._keep((line or 0, self.order.get(column, 99), issue))
 
@@ -504,7 +509,12 @@ class TableChecker:
         self.issues.sort(key=_position)
         start = self._spill.seek(0, os.SEEK_END)
         for i in range(0, len(self.issues), RUN_CHUNK):
-            pickle.dump(self.issues[i : i + RUN_CHUNK], self._spill, pickle.HIGHEST_PROTOCOL)
+            # plain tuples: a dataclass with slots pickles field by field, ten times slower
+            chunk = [
+                (line, order, (e.file, e.line, e.field, e.code, e.message, e.expected, e.actual))
+                for line, order, e in self.issues[i : i + RUN_CHUNK]
+            ]
+            pickle.dump(chunk, self._spill, pickle.HIGHEST_PROTOCOL)
         self._runs.append((start, self._spill.tell()))
         self.issues = []
 
@@ -515,7 +525,8 @@ class TableChecker:
             spill.seek(start)
             chunk = pickle.load(spill)
             start = spill.tell()
-            yield from chunk
+            for line, order, values in chunk:
+                yield line, order, Issue(*values)
 
     def ordered_issues(self) -> list[Ordered]:
         """Every issue as (line, column order, issue), sorted by line then column; issues at
@@ -530,7 +541,11 @@ class TableChecker:
         return held
 
     def sorted_issues(self) -> list[Issue]:
-        return [i for _, _, i in self.ordered_issues()]
+        """Every issue, sorted; the checker keeps none (a table's millions of issues are held
+        once, in the report)."""
+        issues = [i for _, _, i in self.ordered_issues()]
+        self.issues = []
+        return issues
 
     # -- the header ------------------------------------------------------------------------
     def check_header(self, batch: Batch, names: Iterable[str], line: int | None = 1) -> None:
