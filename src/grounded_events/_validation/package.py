@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -422,8 +422,8 @@ def run(
     shared = Shared()
     tables_by_dir: dict[Path, dict[str, Path]] = {}
     seen: set[Path] = set()
-    tally = options.tally
-    tally.limit, tally.found = max_errors, 0
+    tally = Tally(max_errors)  # this run's own: a default Options is shared between calls
+    options = replace(options, tally=tally)
     for given in paths:
         if tally.full():
             break  # enough errors: the other paths are not read
