@@ -94,7 +94,7 @@ def check_file(path: Path) -> None:
     if path.stat().st_size == 0:
         raise ReadProblem("GE103", "the file is empty")
     with path.open("rb") as handle:
-        block = handle.read(TEXT_BLOCK).removeprefix(codecs.BOM_UTF8)
+        block = handle.read(4096).removeprefix(codecs.BOM_UTF8)  # almost always enough
         while block and not block.strip(_BLANK):
             block = handle.read(TEXT_BLOCK)
     if not block:
