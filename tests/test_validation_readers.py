@@ -3,6 +3,7 @@ inputs. Every one is a coded error (exit 1 or 2) in every engine, never a crash 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -238,8 +239,12 @@ def test_any_text_in_any_csv_cell(changes: dict[str, str]) -> None:
     the same report of registered codes."""
     with tempfile.TemporaryDirectory() as tmp:
         path = write_tables(Path(tmp))["events"]
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
         for column, value in changes.items():
-            set_cell(path, 2, column, value)
+            rows[1][rows[0].index(column)] = value
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
         report = both(path)
     assert all(e.code in CODES for e in report.errors)
 
@@ -394,6 +399,17 @@ def test_lost_line_is_no_cascade(tmp_path: Path) -> None:
     missing = [e for e in both(folder).errors if e.code == "GE602"]
     assert [e.field for e in missing] == ["event_id"]
     assert "the events table has lines that could not be read: line 1" in missing[0].message
+
+
+def test_json_lines_none_readable(tmp_path: Path) -> None:
+    """A JSON-lines table whose every line is broken gets one error per line, on that line
+    (a cut-off last line too), and no missing-column cascade; however many lines there are."""
+    path = tmp_path / "events.jsonl"
+    path.write_text('{broken\n[1, 2]\n{"event_id":\n', encoding="utf-8")
+    assert found(both(path)) == {(1, None, "GE108"), (2, None, "GE108"), (3, None, "GE108")}
+    path.write_text("".join(f"{{broken {i}\n" for i in range(300)), encoding="utf-8")
+    report = both(path)
+    assert [e.line for e in report.errors] == list(range(1, 301))
 
 
 # --- class 6: bounded work -----------------------------------------------------------------------

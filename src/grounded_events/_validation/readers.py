@@ -24,6 +24,8 @@ from grounded_events._validation.columnar import Batch
 
 # Rows per batch of rows read line by line: memory stays bounded by the batch, not the file.
 BATCH_ROWS = 65_536
+# Unreadable lines (each up to 4 MiB of text) held before they go to the checker with a batch.
+PROBLEM_LINES = 64
 # Rows per batch the columnar engine checks (Parquet, CSV, JSON lines): measured as the best
 # time/peak-memory trade-off.
 ARROW_ROWS = 16_384
@@ -576,7 +578,7 @@ def jsonl_records(path: Path) -> Iterator[tuple[int, Any] | ReadProblem]:
             if not text.strip():
                 continue
             try:
-                yield number, parse_json(text, number - 1)
+                yield number, parse_json(text.rstrip("\r\n"), number - 1)  # errors on this line
             except ReadProblem as problem:
                 problem.text = text
                 yield problem
@@ -599,9 +601,8 @@ def _plain_lines(path: Path) -> bool:
                 decoder.decode(block)
             except UnicodeDecodeError:
                 return False
-            if SURROGATE_BYTES.search(
-                tail + block
-            ):  # nor escaped surrogates: line-wise checks them
+            # nor does it refuse an escaped lone surrogate: the line-wise reader does
+            if SURROGATE_BYTES.search(tail + block):
                 return False
             previous, tail = block[-1:], block[-5:]
     try:
@@ -691,6 +692,9 @@ def line_batches(path: Path, kinds: dict[str, str] | None = None, skip: int = 0)
         if isinstance(item, ReadProblem):
             if item.line is None or item.line > skip:
                 problems.append(item)
+                if len(problems) >= PROBLEM_LINES:  # a file of broken lines: memory stays flat
+                    yield rows_to_batch(rows, lines, wrong, problems, kinds)
+                    rows, wrong, lines, problems = [], [], [], []
             continue
         number, value = item
         if number <= skip:
@@ -704,7 +708,7 @@ def line_batches(path: Path, kinds: dict[str, str] | None = None, skip: int = 0)
         rows.append(cells)
         wrong.append(mistyped)
         lines.append(number)
-        if len(rows) >= BATCH_ROWS:
+        if len(rows) >= BATCH_ROWS or len(problems) >= PROBLEM_LINES:
             yield rows_to_batch(rows, lines, wrong, problems, kinds)
             rows, wrong, lines, problems = [], [], [], []
     if rows or problems:
