@@ -91,6 +91,48 @@ def test_dask_report_is_the_single_file_report(dataset: tuple[Path, Path]) -> No
     assert {"GE201", "GE205", "GE206", "GE301", "GE307", "GE402", "GE403", "GE601"} <= report.codes
 
 
+def test_dask_max_errors_stops(dataset: tuple[Path, Path]) -> None:
+    """With max_errors the dask engine stops once the partitions in order pass it: the report
+    holds the single-file run's first errors, truncated, and keys are not compared."""
+    from grounded_events._validation.dask_engine import validate_dataset
+
+    folder, single = dataset
+    expected = validate(single, max_errors=5)
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        report = validate_dataset(str(folder), schema_dir(None), client=client, max_errors=5)
+    assert report.truncated and expected.truncated
+    assert report.errors[:5] == [dataclasses.replace(e, file=str(folder)) for e in expected.errors]
+    assert len(report.errors) == 6  # one past the limit: the caller truncates and says so
+
+
+def test_dask_partition_types(tmp_path: Path) -> None:
+    """A partition's column of another type (struct text, float counts) is a type error there
+    too, as in the single-process engines: no value of it passes."""
+    from grounded_events._validation.dask_engine import check_partition
+
+    table = pq.read_table(
+        ROOT / "validators" / "valid" / "tables-parquet" / "input" / "events.parquet"
+    )
+    n = table.num_rows
+    table = table.set_column(
+        table.schema.get_field_index("summary"), "summary", pa.array([{"a": 1}] * n)
+    )
+    table = table.set_column(
+        table.schema.get_field_index("fatalities_best"), "fatalities_best", pa.array([0.0] * n)
+    )
+    pq.write_table(table, tmp_path / "part-0.parquet")
+    partial = check_partition(
+        str(tmp_path / "part-0.parquet"), "events", str(schema_dir(None)), "d", 0, {}, None
+    )
+    found = {(i.line, i.field, i.code) for _, _, i in partial.issues}
+    assert {(1, "summary", "GE204"), (1, "fatalities_best", "GE204")} <= found
+
+
 def test_cli_without_dask(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

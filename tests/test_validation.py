@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
@@ -20,6 +21,8 @@ from grounded_events._tables import TABLES, document_row, rows_from_annotation
 from grounded_events._validation import UsageError, validate
 from grounded_events._validation.cli import configure, run
 from grounded_events._validation.codes import CODES, markdown_table
+from grounded_events._validation.columnar import arrow_schema
+from grounded_events._validation.rules import schema_dir
 from grounded_events.cli import main
 
 TEXT = (
@@ -326,18 +329,30 @@ def test_all_errors_of_a_row(tmp_path: Path) -> None:
 
 
 def test_parquet_tables(tmp_path: Path) -> None:
-    """Typed Parquet tables are checked by the same rules, with 1-based rows."""
+    """Typed Parquet tables are checked by the same rules, with 1-based rows; a column of
+    another type (lists kept as text, a code read as an integer) is a type error per cell."""
     paths = write_tables(tmp_path / "t")
     set_cell(paths["events"], 3, "date_end", "2023-12-01")
+    schema = arrow_schema(schema_dir(None), "events")
+    lists = [f.name for f in schema if pa.types.is_list(f.type)]
     table = pacsv.read_csv(
         paths["events"],
         convert_options=pacsv.ConvertOptions(
-            column_types={"date_end": pa.date32(), "date_start": pa.date32()}
+            column_types={f.name: pa.string() if f.name in lists else f.type for f in schema},
+            strings_can_be_null=True,
         ),
     )
+    for name in lists:
+        split = pc.split_pattern(table.column(name), "|")
+        table = table.set_column(table.schema.get_field_index(name), name, split)
     pq.write_table(table, tmp_path / "events.parquet")
     report = validate(tmp_path / "events.parquet")
     assert [(e.line, e.field, e.code) for e in report.errors] == [(2, "date_end", "GE401")]
+    # read as pyarrow infers it: lists stay text, cameo_root '19' becomes an integer
+    pq.write_table(pacsv.read_csv(paths["events"]), tmp_path / "events.parquet")
+    report = validate(tmp_path / "events.parquet")
+    wrong = {(e.field, e.code) for e in report.errors if e.code == "GE204"}
+    assert wrong == {(c, "GE204") for c in ("target", "weapons", "refers_to", "cameo_root")}
 
 
 def test_neutralised_csv_text(tmp_path: Path) -> None:

@@ -901,6 +901,121 @@ def _missing_case() -> Files:
     return files
 
 
+# --- hostile tables (issue 12): values of another type, out of range, encodings, lost lines ---
+
+
+def table_jsonl(name: str, edit: Callable[[list[dict[str, Any]]], None] | None = None) -> str:
+    """A table as JSON lines, its rows as JSON values (dates as text), after `edit`."""
+    rows = [json.loads(json.dumps(r, default=str)) for r in tables(base_annotation())[name]]
+    if edit is not None:
+        edit(rows)
+    return "".join(json.dumps(r, sort_keys=True) + "\n" for r in rows)
+
+
+def _jsonl_set(column: str, value: Any) -> Callable[[list[dict[str, Any]]], None]:
+    def edit(rows: list[dict[str, Any]]) -> None:
+        rows[0][column] = value
+
+    return edit
+
+
+def _parquet_column(column: str, values: Any) -> bytes:
+    """events.parquet with one column replaced by an Arrow array of another type."""
+    import pyarrow as pa
+
+    from grounded_events._package_parquet import to_arrow, write_parquet
+
+    table = to_arrow("events", tables(base_annotation())["events"])
+    array = pa.array(values(table.num_rows))
+    return write_parquet(table.set_column(table.schema.get_field_index(column), column, array))
+
+
+def _lost_line() -> Files:
+    """events.jsonl (table rows) whose first line is cut short, and the tables that reference
+    its event: one GE108, no GE602 for each reference to the event on the lost line."""
+    files: Files = {f"{n}.jsonl": table_jsonl(n) for n in ("actors", "event_actors", "events")}
+    lines = str(files["events.jsonl"]).splitlines(keepends=True)
+    files["events.jsonl"] = lines[0][:-30] + "\n" + "".join(lines[1:])
+    return files
+
+
+INVALID.update(
+    {
+        "structure-quoted-count-jsonl": (
+            'fatalities_best is the string "3" in a JSON-lines table: JSON has integers',
+            ["GE204"],
+            {"events.jsonl": table_jsonl("events", _jsonl_set("fatalities_best", "3"))},
+            None,
+        ),
+        "structure-integer-boolean-jsonl": (
+            "is_aggregate is 0 in a JSON-lines table, not false",
+            ["GE204"],
+            {"events.jsonl": table_jsonl("events", _jsonl_set("is_aggregate", 0))},
+            None,
+        ),
+        "structure-integer-id-jsonl": (
+            "event_id is the number 12 in a JSON-lines table, not text (and so the event that "
+            "refers to the first one names no event)",
+            ["GE204", "GE602"],
+            {"events.jsonl": table_jsonl("events", _jsonl_set("event_id", 12))},
+            None,
+        ),
+        "structure-struct-text-parquet": (
+            "summary is a struct column in events.parquet, where text is required",
+            ["GE204"],
+            {"events.parquet": _parquet_column("summary", lambda n: [{"a": i} for i in range(n)])},
+            None,
+        ),
+        "structure-float-count-parquet": (
+            "fatalities_best is a float column (0.0) in events.parquet, not an integer",
+            ["GE204"],
+            {"events.parquet": _parquet_column("fatalities_best", lambda n: [0.0] * n)},
+            None,
+        ),
+        "structure-year-zero-csv": (
+            "date_start is 0000-01-01: there is no year 0",
+            ["GE205"],
+            events_csv("date_start", "0000-01-01"),
+            None,
+        ),
+        "structure-huge-integer-csv": (
+            "fatalities_best has 5,000 digits (more than Python reads as an int)",
+            ["GE207"],
+            events_csv("fatalities_best", "9" * 5000),
+            None,
+        ),
+        "input-utf16-jsonl": (
+            "a JSON-lines table in UTF-16 without a byte-order mark",
+            ["GE104"],
+            {"events.jsonl": table_jsonl("events").encode("utf-16-le")},
+            None,
+        ),
+        "input-latin1-jsonl": (
+            "a Latin-1 byte in a JSON-lines table",
+            ["GE104"],
+            {
+                "events.jsonl": table_jsonl("events")
+                .replace("Rockets hit", "Rockets h\u00eft", 1)
+                .encode("latin-1")
+            },
+            None,
+        ),
+        "input-whitespace-jsonl": (
+            "a JSON-lines file of only whitespace",
+            ["GE103"],
+            {"events.jsonl": "  \n\n\t\n"},
+            None,
+        ),
+        "input-lost-line-jsonl": (
+            "a JSON-lines table line is cut short: one GE108, not a GE602 per reference to it",
+            ["GE108"],
+            _lost_line(),
+            None,
+        ),
+    }
+)
+
+
 INVALID["release-bytes"] = (*INVALID["release-bytes"][:2], _bytes_case(), None)
 INVALID["release-missing"] = (*INVALID["release-missing"][:2], _missing_case(), None)
 

@@ -31,7 +31,8 @@ def validate(
 
     `schema_version` picks a published version (default: the latest; UsageError if unknown),
     `seeds` the folder of source documents for annotation files (default: ./seeds), and
-    `max_errors` caps the errors kept (Report.truncated says so). `engine` is how tables are
+    `max_errors` caps the errors kept (Report.truncated says so): once more are found, the
+    tables are read no further (at most one more batch of rows). `engine` is how tables are
     checked: "columnar" (vectorised, the default) or "rows" (one row at a time, in plain Python);
     both evaluate the same rule definitions and give the same report. "dask" validates each path
     as one partitioned Parquet table (a folder of .parquet files or a glob) on the dask cluster at
@@ -55,9 +56,14 @@ def validate(
         require_dask()
         report = Report()
         for path in paths:
-            part = validate_dataset(str(path), folder, scheduler=scheduler, workers=workers)
+            left = None if max_errors is None else max_errors - len(report.errors)
+            part = validate_dataset(
+                str(path), folder, scheduler=scheduler, workers=workers, max_errors=left
+            )
             report.errors += part.errors
             report.files += part.files
+            if max_errors is not None and len(report.errors) > max_errors:
+                break
         if max_errors is not None and len(report.errors) > max_errors:
             report.errors = report.errors[:max_errors]
             report.truncated = True

@@ -41,7 +41,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument(
-        "--max-errors", type=_positive, metavar="N", help="stop reporting after N errors"
+        "--max-errors",
+        type=_positive,
+        metavar="N",
+        help="stop after N errors: what is left of the input is not read",
     )
     parser.add_argument(
         "--engine",

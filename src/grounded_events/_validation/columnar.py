@@ -7,6 +7,7 @@ import heapq
 import os
 import pickle
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +25,7 @@ from grounded_events._validation.keys import Buckets, Keys
 from grounded_events._validation.rules import (
     BBOX_TOLERANCE,
     CROSSWALK_COLUMNS,
+    TOO_LARGE,
     TYPE_CHECKS,
     Column,
     CrossRule,
@@ -52,8 +54,11 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 
 # The shapes of text cells read as integers, numbers and dates (RE2 syntax, also read by `re`).
 INTEGER = r"^[+-]?[0-9]{1,18}$"
+LARGE_INTEGER = r"^[+-]?[0-9]{19,}$"
 NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# The days of 0001-01-01 and 9999-12-31 since 1970: the dates a YYYY-MM-DD text can name.
+FIRST_DAY, LAST_DAY = -719_162, 2_932_896
 # The data package's CSV rule: one ' is dropped from a cell of ' + a formula trigger (= + - @).
 NEUTRALISED = r"^'('*[=+\-@\t\r])"
 
@@ -72,15 +77,84 @@ def _as_text(raw: pa.Array) -> pa.Array:
         )
 
 
-def decode(raw: pa.Array, col: Column) -> tuple[pa.Array, pa.Array, pa.Array]:
+def _shown(raw: pa.Array) -> pa.Array:
+    """Any column as text to show in errors, whatever its values (dates past year 9999 too)."""
+    try:
+        return raw.cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    try:
+        return pa.array([_str(v) for v in raw.to_pylist()], pa.string())
+    except (ValueError, OverflowError):
+        return pa.array(
+            [None if v is None else f"<{raw.type}>" for v in raw.is_valid().to_pylist()]
+        )
+
+
+def fits(kind: pa.DataType, col: Column) -> bool:
+    """Whether a typed column (Parquet, JSON lines) holds values of `col`'s kind: text for text
+    (JSON Schema has no 1 for true, no 0.0 for an integer, no "3" for a count)."""
+    text = pa.types.is_string(kind) or pa.types.is_large_string(kind)
+    if pa.types.is_null(kind):
+        return True
+    if col.kind == "string":
+        return text
+    if col.kind == "date":  # dates are text in JSON
+        return text or pa.types.is_date(kind)
+    if col.kind == "integer":
+        return pa.types.is_integer(kind)
+    if col.kind == "number":
+        return pa.types.is_integer(kind) or pa.types.is_floating(kind)
+    if col.kind == "boolean":
+        return pa.types.is_boolean(kind)
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        item = kind.value_type
+        return pa.types.is_string(item) or pa.types.is_large_string(item) or pa.types.is_null(item)
+    return False
+
+
+def _mistyped_values(raw: pa.Array, col: Column) -> pa.Array | None:
+    """Values of a fitting typed column that are still not of the kind: NaN and infinities (not
+    JSON numbers), lists holding a null item, dates outside the years 1-9999."""
+    if col.kind in ("number", "integer") and pa.types.is_floating(raw.type):
+        return pc.invert(pc.is_finite(raw))
+    if col.kind == "list" and raw.null_count < len(raw):
+        items = pc.list_flatten(raw)
+        if items.null_count:
+            rows = pc.filter(pc.list_parent_indices(raw), pc.is_null(items))
+            mask = np.zeros(len(raw), np.bool_)
+            mask[rows.to_numpy()] = True
+            return pa.array(mask)
+    if col.kind == "date" and pa.types.is_date(raw.type):
+        days = raw.cast(pa.date32()).cast(pa.int32())
+        return pc.or_(pc.less(days, FIRST_DAY), pc.greater(days, LAST_DAY))
+    return None
+
+
+def decode(
+    raw: pa.Array, col: Column, typed: bool = False
+) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array | None]:
     """A column as read -> (the cells shown in errors, values of the column's type or text, the
-    values shown in range errors): dictionaries decoded, other Arrow types cast where they can be.
-    """
+    values shown in range errors, the cells of another type or None): dictionaries decoded, other
+    Arrow types cast where they can be. `typed`: the input has types (Parquet, JSON lines), and a
+    value of another type than the column's is a type error, not text to read."""
     target = ARROW_TYPES[col.kind]
     if pa.types.is_dictionary(raw.type):
         raw = raw.dictionary_decode()
     if pa.types.is_large_string(raw.type):
         raw = raw.cast(pa.string())
+    mistyped = None
+    if typed:
+        if not fits(raw.type, col):
+            # a column of another type: each of its values is a type error, none is converted
+            shown = _shown(raw)
+            return shown, pa.nulls(len(raw), pa.string()), shown, pc.is_valid(raw)
+        mistyped = _mistyped_values(raw, col)
+        if mistyped is not None and pc.any(mistyped).as_py():
+            shown = _shown(raw)
+            kept = pc.if_else(mistyped, pa.scalar(None, raw.type), raw)
+            _, values, _, _ = decode(kept, col)
+            return shown, values, shown, mistyped
     if col.kind == "list" and (pa.types.is_list(raw.type) or pa.types.is_large_list(raw.type)):
         values = raw.cast(pa.list_(pa.string()))
     elif raw.type == target and col.kind != "list":
@@ -93,7 +167,7 @@ def decode(raw: pa.Array, col: Column) -> tuple[pa.Array, pa.Array, pa.Array]:
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             values = _as_text(raw)
     text = raw if raw.type == target and col.kind != "list" else values
-    return raw, values, text
+    return raw, values, text, mistyped
 
 
 def arrow_schema(folder: Path, table: str) -> pa.Schema:
@@ -125,6 +199,14 @@ class Batch:
     locate: Callable[[int, str], tuple[int | None, str]] | None = None
     # CSV cells: text that a spreadsheet would run as a formula was written with a ' in front
     neutralised: bool = False
+    # Typed columns (Parquet, JSON lines): a value of another type is an error, not text to read
+    typed: bool = False
+    # CSV and Parquet: an empty string is a missing value (in JSON lines "" is a string)
+    empty_is_null: bool = False
+    # Text cells of JSON lines whose JSON value was of another type than the column's
+    mistyped: dict[str, pa.Array] = field(default_factory=dict)
+    # Lines among this batch's that could not be read (ReadProblems: code, line, text)
+    problems: list[Any] = field(default_factory=list)
 
     def line_array(self) -> pa.Array:
         """The lines as an int64 Arrow array."""
@@ -135,6 +217,9 @@ class Batch:
 
 
 Ordered = tuple[int, int, Issue]  # (line, column order, issue): how issues are sorted
+
+# Characters of unreadable lines kept per table to tell which missing ids they may hold.
+UNREADABLE_CHARS = 1 << 24
 
 # Issues a table holds in memory before a sorted run of them is written to a temporary file
 # (an issue takes about 400 bytes), and issues per pickled chunk of a run.
@@ -153,6 +238,39 @@ class Context:
     keys: dict[tuple[str, str], Keys] = field(default_factory=dict)  # (table, column) -> ids
     complete: set[str] = field(default_factory=set)  # tables whose keys are all known
     texts: dict[str, str] | None = None  # doc_id -> text; None when no documents were found
+    # table -> the text of its lines that could not be read (None past UNREADABLE_CHARS): an id
+    # on one of them is not reported missing by every row that references it
+    unreadable: dict[str, list[str] | None] = field(default_factory=dict)
+    unreadable_chars: dict[str, int] = field(default_factory=dict)
+    unreadable_lines: dict[str, list[int | None]] = field(default_factory=dict)
+
+    def unread(self, table: str, text: str | None, line: int | None) -> None:
+        """Keep the text of a line of `table` that could not be read."""
+        self.unreadable_lines.setdefault(table, []).append(line)
+        kept = self.unreadable.setdefault(table, [])
+        if kept is not None:
+            kept.append(text or "")
+            chars = self.unreadable_chars.get(table, 0) + len(text or "")
+            self.unreadable_chars[table] = chars
+            if chars > UNREADABLE_CHARS:
+                self.unreadable[table] = None  # too much to search: no id of it is reported
+
+    def maybe_unread(self, table: str, value: str) -> bool:
+        """Whether `value` may be an id of `table` on a line that could not be read."""
+        if table not in self.unreadable:
+            return False
+        kept = self.unreadable[table]
+        return kept is None or any(value in text for text in kept)
+
+    def unread_note(self, table: str) -> str:
+        """What to add to a missing id of `table`: which of its lines could not be read."""
+        lines = self.unreadable_lines.get(table)
+        if not lines:
+            return ""
+        where = (
+            f"line {lines[0]}" if len(lines) == 1 else f"{len(lines)} lines, from line {lines[0]}"
+        )
+        return f" (the {table} table has lines that could not be read: {where})"
 
 
 def duplicates(keys: pa.Array, lines: pa.Array) -> tuple[list[tuple[int, str, int]], pa.Array]:
@@ -264,6 +382,7 @@ def _parse_dates(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     month = pc.utf8_slice_codeunits(safe, 5, 7).cast(pa.int64())
     day = pc.utf8_slice_codeunits(safe, 8, 10).cast(pa.int64())
     same = pc.and_(pc.equal(pc.month(parsed), month), pc.equal(pc.day(parsed), day))
+    same = pc.and_(same, pc.greater_equal(pc.year(parsed), 1))  # a Python date has no year 0
     return pc.and_(shaped, same), parsed
 
 
@@ -273,8 +392,10 @@ def _is_text_dictionary(kind: pa.DataType) -> bool:
     )
 
 
-def _mask_rows(mask: pa.Array) -> list[int]:
-    return pc.indices_nonzero(_known(mask)).to_pylist()
+def _mask_rows(mask: pa.Array, limit: int | None = None) -> list[int]:
+    """The rows where `mask` is true: the first `limit` of them when a limit is given."""
+    rows = pc.indices_nonzero(_known(mask))
+    return (rows if limit is None else rows[:limit]).to_pylist()
 
 
 def split_escaped(cell: str) -> list[str]:
@@ -328,6 +449,7 @@ class TableChecker:
         # runs of SPILL_ISSUES on disk, so memory stays flat however many errors a table has
         self.issues: list[Ordered] = []
         self.issue_count = 0
+        self._messages: dict[tuple[str, str], str] = {}
         self._spill: IO[bytes] | None = None
         self._runs: list[tuple[int, int]] = []  # (start, end) offsets of each run in _spill
         self.order = {c.name: i for i, c in enumerate(self.columns)}
@@ -340,6 +462,10 @@ class TableChecker:
         self.header_checked = False
         self.header_line: int | None = 1
         self.missing: set[str] = set()
+        # How many issues the run still reports (None: all). Each check of a batch then reports
+        # only its first `limit` rows: any later one has `limit` issues of the same check before
+        # it, so the first `limit` issues of the table are among those kept.
+        self.limit: int | None = None
 
     # -- issues ----------------------------------------------------------------------------
     def add(
@@ -361,7 +487,11 @@ class TableChecker:
             line, where = batch.locate(row, column)
         else:
             line, where = batch.lines[row], column
-        message = message.replace("{field}", where)
+        # one message object per column and check: millions of issues share a few strings
+        key = (message, where)
+        if key not in self._messages:
+            self._messages[key] = message.replace("{field}", where)
+        message = self._messages[key]
         issue = Issue(self.display, line, where, code, message, expected, _str(actual))
         self._keep((line or 0, self.order.get(column, 99), issue))
 
@@ -379,7 +509,12 @@ class TableChecker:
         self.issues.sort(key=_position)
         start = self._spill.seek(0, os.SEEK_END)
         for i in range(0, len(self.issues), RUN_CHUNK):
-            pickle.dump(self.issues[i : i + RUN_CHUNK], self._spill, pickle.HIGHEST_PROTOCOL)
+            # plain tuples: a dataclass with slots pickles field by field, ten times slower
+            chunk = [
+                (line, order, (e.file, e.line, e.field, e.code, e.message, e.expected, e.actual))
+                for line, order, e in self.issues[i : i + RUN_CHUNK]
+            ]
+            pickle.dump(chunk, self._spill, pickle.HIGHEST_PROTOCOL)
         self._runs.append((start, self._spill.tell()))
         self.issues = []
 
@@ -390,7 +525,8 @@ class TableChecker:
             spill.seek(start)
             chunk = pickle.load(spill)
             start = spill.tell()
-            yield from chunk
+            for line, order, values in chunk:
+                yield line, order, Issue(*values)
 
     def ordered_issues(self) -> list[Ordered]:
         """Every issue as (line, column order, issue), sorted by line then column; issues at
@@ -405,7 +541,11 @@ class TableChecker:
         return held
 
     def sorted_issues(self) -> list[Issue]:
-        return [i for _, _, i in self.ordered_issues()]
+        """Every issue, sorted; the checker keeps none (a table's millions of issues are held
+        once, in the report)."""
+        issues = [i for _, _, i in self.ordered_issues()]
+        self.issues = []
+        return issues
 
     # -- the header ------------------------------------------------------------------------
     def check_header(self, batch: Batch, names: Iterable[str], line: int | None = 1) -> None:
@@ -413,29 +553,32 @@ class TableChecker:
         names = list(names)
         self.header_checked = True
         self.header_line = line
-        for name in sorted({n for n in names if names.count(n) > 1}):
+        counts = Counter(names)  # one pass: a header of 100,000 columns is not quadratic
+        # Columns of no table sort after the table's (see add): past `limit` they are not kept.
+        repeated = sorted(n for n, times in counts.items() if times > 1)
+        others = [n for n in repeated if n not in self.by_name][: self.limit]
+        for name in [n for n in repeated if n in self.by_name] + others:
             self.add(
                 batch,
                 None,
                 name,
                 "GE202",
-                f"column {name!r} appears {names.count(name)} times",
+                f"column {name!r} appears {counts[name]} times",
                 "each column once",
                 name,
             )
-        for name in names:
-            if name not in self.by_name:
-                self.add(
-                    batch,
-                    None,
-                    name,
-                    "GE202",
-                    f"column {name!r} is not in the {self.table} table",
-                    "one of " + ", ".join(self.by_name),
-                    name,
-                )
+        for name in [n for n in names if n not in self.by_name][: self.limit]:
+            self.add(
+                batch,
+                None,
+                name,
+                "GE202",
+                f"column {name!r} is not in the {self.table} table",
+                "one of " + ", ".join(self.by_name),
+                name,
+            )
         for c in self.columns:
-            if c.name not in names:
+            if c.name not in counts:
                 self.missing.add(c.name)
                 self.add(
                     batch,
@@ -462,7 +605,7 @@ class TableChecker:
         mask = _known(mask)
         if not pc.any(mask).as_py():  # the usual case: one check, no per-row work
             return mask
-        rows = pc.indices_nonzero(mask).to_pylist()
+        rows = _mask_rows(mask, self.limit)
         actual = raw.take(pa.array(rows, pa.int64())).to_pylist()
         for row, value in zip(rows, actual, strict=True):
             self.add(batch, row, col.name, code, "{field} " + what, expected, value)
@@ -497,7 +640,7 @@ class TableChecker:
             if rows is None:
                 self._cell_errors(batch, col, values, raw, code, mask, expected, what)
             else:
-                for index in _mask_rows(mask):
+                for index in _mask_rows(mask, self.limit):
                     row = rows[index].as_py()
                     self.add(
                         batch,
@@ -521,12 +664,14 @@ class TableChecker:
         # A dictionary-encoded text column (see dictionary_columns) is checked once per
         # distinct value: `values` are then the distinct values and `indices` the rows'.
         indices = None
+        mistyped = batch.mistyped.get(col.name)
         if col.kind in ("string", "date") and _is_text_dictionary(raw.type):
             indices, values, text = raw.indices, raw.dictionary.cast(pa.string()), raw
         else:
-            raw, values, text = decode(raw, col)
-        if pa.types.is_string(values.type):
-            # cells read as text: "" is an empty cell
+            raw, values, text, found = decode(raw, col, batch.typed)
+            mistyped = found if mistyped is None else mistyped
+        if pa.types.is_string(values.type) and batch.empty_is_null:
+            # CSV cells: "" is an empty cell
             empty = pc.equal(values, "")
             if pc.any(empty).as_py():
                 values = pc.if_else(empty, pa.scalar(None, pa.string()), values)
@@ -541,7 +686,17 @@ class TableChecker:
         else:
             missing = pc.or_(pc.is_null(indices), _known(pc.take(pc.is_null(values), indices)))
         bad = _false(n)
-        if col.required and col.kind != "list":
+        if mistyped is not None and pc.any(mistyped).as_py():
+            # a value of another type gets that one error; the column's checks skip it
+            check = TYPE_CHECKS[col.kind]
+            self._cell_errors(
+                batch, col, values, raw, check.code, mistyped, check.expected, check.what
+            )
+            values = pc.if_else(mistyped, pa.scalar(None, values.type), values)
+            missing = pc.and_(missing, pc.invert(mistyped))
+            bad = _known(mistyped)
+        # a list cell left empty in CSV (or Parquet) is the empty list; in JSON null is no list
+        if col.required and (col.kind != "list" or not batch.empty_is_null):
             check = required_check(col)
             self._cell_errors(
                 batch, col, values, raw, check.code, missing, check.expected, check.what
@@ -604,8 +759,14 @@ class TableChecker:
                 split = pc.split_pattern(values, LIST_SEPARATOR)
             return _no_null_lists(split), bad
         check = TYPE_CHECKS[col.kind]
+        large = None
         if col.kind == "integer":
             ok = pc.match_substring_regex(values, INTEGER)
+            large = _known(pc.match_substring_regex(values, LARGE_INTEGER))
+            if pc.any(large).as_py():
+                ok = pc.or_(_known(ok), large)  # an integer, only too large: GE207 below
+            else:
+                large = None
         elif col.kind == "number":
             ok = pc.match_substring_regex(values, NUMBER)
         elif col.kind == "boolean":
@@ -621,6 +782,11 @@ class TableChecker:
             raise AssertionError(col.kind)
         wrong = pc.and_(present, pc.invert(_known(ok)))
         self._cell_errors(batch, col, values, raw, check.code, wrong, check.expected, check.what)
+        if large is not None:
+            self._cell_errors(
+                batch, col, values, raw, TOO_LARGE.code, large, TOO_LARGE.expected, TOO_LARGE.what
+            )
+            wrong = pc.or_(wrong, large)
         bad = pc.or_(bad, wrong)
         if col.kind == "boolean":
             return pc.equal(values, "true"), bad
@@ -636,8 +802,19 @@ class TableChecker:
         return clean.cast(pa.float64()), bad
 
     # -- a batch ---------------------------------------------------------------------------
+    def unreadable(self, batch: Batch) -> None:
+        """Report the lines of `batch` that could not be read; keep their text for references."""
+        for problem in batch.problems:
+            self.context.unread(self.table, problem.text, problem.line)
+            if self.report:
+                issue = Issue(
+                    self.display, problem.line, problem.field, problem.code, problem.message
+                )
+                self._keep((problem.line or 0, -1, issue))
+
     def check(self, batch: Batch) -> dict[str, pa.Array]:
         """Check one batch; returns its typed columns (bad cells null)."""
+        self.unreadable(batch)
         if self.cross_only:
             # rows flattened from validated models: already typed, structure already checked
             clean = {c: _false(len(batch.lines)) for c in batch.columns}
@@ -686,7 +863,7 @@ class TableChecker:
         for c in rule.columns:
             if c not in rule.lenient:
                 fails = pc.and_(fails, pc.invert(invalid[c]))
-        rows = _mask_rows(fails)
+        rows = _mask_rows(fails, self.limit)
         if not rows:
             return
         picked = {c: typed[c].take(pa.array(rows, pa.int64())).to_pylist() for c in rule.columns}
@@ -753,12 +930,16 @@ class TableChecker:
         )
 
     def reference_issue(self, line: int, column: str, table: str, target: str, value: str) -> None:
-        """Report a reference to an id that `table` does not hold."""
+        """Report a reference to an id that `table` does not hold, unless the id may be on a
+        line of `table` that could not be read (that line's error says it already)."""
+        if self.context.maybe_unread(table, value):
+            return
         self._issue_at(
             line,
             column,
             "GE602",
-            f"{column} {value!r} is not a {target} of the {table} table",
+            f"{column} {value!r} is not a {target} of the {table} table"
+            + self.context.unread_note(table),
             f"an existing {table}.{target}",
             value,
         )

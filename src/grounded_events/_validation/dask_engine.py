@@ -109,10 +109,13 @@ def check_partition(
     offset: int,
     foreign: dict[tuple[str, str], Keys],
     texts: dict[str, str] | None,
+    max_errors: int | None = None,
 ) -> Partial:
-    """Run the columnar engine on one partition; rows are numbered from `offset` + 1."""
+    """Run the columnar engine on one partition; rows are numbered from `offset` + 1. Past
+    `max_errors` errors the partition is read no further (and its keys are not kept)."""
     context = Context(keys=dict(foreign), complete={t for t, _ in foreign}, texts=texts)
     checker = TableChecker(Path(folder), table, display, context)
+    checker.limit = None if max_errors is None else max_errors + 1
     try:
         names, batches = parquet_batches(Path(path))
         checker.check_header(Batch({}, []), names, None)
@@ -121,6 +124,8 @@ def check_partition(
             assert isinstance(lines, range)
             batch.lines = range(lines.start + offset, lines.stop + offset)
             checker.check(batch)
+            if max_errors is not None and checker.issue_count > max_errors:
+                return Partial(checker.ordered_issues())
     except ReadProblem as problem:
         issue = Issue(path, problem.line, problem.field, problem.code, problem.message)
         return Partial([*checker.ordered_issues(), (0, -1, issue)])
@@ -221,6 +226,7 @@ def validate_dataset(
     scheduler: str | None = None,
     workers: int | None = None,
     client: Any = None,
+    max_errors: int | None = None,
 ) -> Report:
     """Validate a partitioned Parquet table on a dask cluster; the report is the single-file one.
 
@@ -228,6 +234,8 @@ def validate_dataset(
     file follows the last row of the first). Duplicate keys and references to the table's own ids
     are checked after every partition: each partition hashes its keys and references into
     BUCKETS buckets, and one task per bucket compares them, so no process holds every key.
+    Past `max_errors` errors (counted over the partitions in order) the partitions left are
+    cancelled and keys are not compared: the report holds the first errors, truncated.
     """
     require_dask()
     from dask.distributed import Client, LocalCluster
@@ -280,10 +288,26 @@ def validate_dataset(
                 offset,
                 foreign_future,
                 texts_future,
+                max_errors,
                 pure=False,
             )
             for f, offset in zip(files, offsets, strict=True)
         ]
+        row_issues: list[Ordered] = []
+        seen_header: set[Issue] = set()
+        for i, part in enumerate(parts):
+            for item in part.result().issues:
+                if item[2].line is None and item[0] == 0:
+                    if item[2] in seen_header:
+                        continue  # every partition has the header: say it once
+                    seen_header.add(item[2])
+                row_issues.append(item)
+            if max_errors is not None and len(row_issues) > max_errors:
+                client.cancel(parts[i + 1 :])
+                first = sorted(row_issues, key=lambda t: (t[0], t[1]))[: max_errors + 1]
+                report.errors += [issue for _, _, issue in first]
+                report.truncated = True
+                return report
         buckets = [
             client.submit(
                 check_bucket,
@@ -296,15 +320,6 @@ def validate_dataset(
             )
             for b in range(BUCKETS)
         ]
-        row_issues: list[Ordered] = []
-        seen_header: set[Issue] = set()
-        for partial in client.gather(parts):
-            for item in partial.issues:
-                if item[2].line is None and item[0] == 0:
-                    if item[2] in seen_header:
-                        continue  # every partition has the header: say it once
-                    seen_header.add(item[2])
-                row_issues.append(item)
         repeated: list[tuple[int, str, int]] = []
         unknown: list[Unknown] = []
         for bucket_repeated, bucket_unknown in client.gather(buckets):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,24 +35,23 @@ from grounded_events._validation.columnar import (
 )
 from grounded_events._validation.progress import Progress
 from grounded_events._validation.readers import (
-    BATCH_ROWS,
     KNOWN_EXTENSIONS,
     TABLE_EXTENSIONS,
     ReadProblem,
-    cells_from_json,
     check_file,
     csv_batches,
+    csv_header,
     json_table_batches,
     jsonl_records,
+    jsonl_table,
     parquet_batches,
     parse_json,
     read_text,
-    rows_to_batch,
     sniff,
     table_from_columns,
     table_name,
 )
-from grounded_events._validation.rules import UsageError, references
+from grounded_events._validation.rules import UsageError, references, table_columns
 from grounded_events._yaml import YamlError, loads
 
 # Tables in the order their keys are needed by the tables that reference them.
@@ -62,12 +61,26 @@ TABLE_ORDER = ("documents", "actors", "events", "event_actors", "evidence")
 ENGINES = ("columnar", "rows")
 
 
+@dataclass
+class Tally:
+    """The errors a run has found, against its max_errors: past it, the run stops working."""
+
+    limit: int | None = None
+    found: int = 0
+
+    def full(self, more: int = 0) -> bool:
+        """Whether `more` errors on top of those found are more than the run reports."""
+        return self.limit is not None and self.found + more > self.limit
+
+
 @dataclass(frozen=True)
 class Options:
-    """How a run checks tables: the engine, and where progress goes (None: nowhere)."""
+    """How a run checks tables: the engine, where progress goes (None: nowhere), and the
+    tally of errors that stops the reading of tables once max_errors is passed."""
 
     engine: str = "columnar"
     progress: Progress | None = None
+    tally: Tally = field(default_factory=Tally)
 
     def checker(
         self, folder: Path, table: str, display: str, context: Context, report: bool
@@ -89,56 +102,22 @@ def _issue(display: str, problem: ReadProblem) -> Issue:
 # --- tables -----------------------------------------------------------------------------------
 
 
-def _jsonl_table(path: Path) -> tuple[list[str], Iterator[Batch]]:
-    records = jsonl_records(path)
-    first_rows: list[dict[str, Any]] = []
-    first_lines: list[int] = []
-    for item in records:
-        if isinstance(item, ReadProblem):
-            raise item
-        number, value = item
-        if not isinstance(value, dict):
-            raise ReadProblem("GE108", "each line of a JSONL table is one JSON object", number)
-        first_rows.append(cells_from_json(value))
-        first_lines.append(number)
-        if len(first_rows) >= BATCH_ROWS:
-            break
-    names = list(dict.fromkeys(k for r in first_rows[:1] for k in r))
-
-    def batches() -> Iterator[Batch]:
-        rows, lines = first_rows, first_lines
-        while rows:
-            yield rows_to_batch(rows, lines)
-            rows, lines = [], []
-            for item in records:
-                if isinstance(item, ReadProblem):
-                    raise item
-                number, value = item
-                if not isinstance(value, dict):
-                    raise ReadProblem(
-                        "GE108", "each line of a JSONL table is one JSON object", number
-                    )
-                rows.append(cells_from_json(value))
-                lines.append(number)
-                if len(rows) >= BATCH_ROWS:
-                    break
-
-    return names, batches()
-
-
 def open_table(
     path: Path, kind: str, table: str | None = None, folder: Path | None = None
 ) -> tuple[list[str], Iterator[Batch]]:
     """Column names and batches of a table file of `kind` (csv, parquet, jsonl)."""
     if kind == "csv":
-        return csv_batches(path, dictionary_columns(folder, table))
+        columns = None if table is None else TABLES[table].columns
+        return csv_batches(path, dictionary_columns(folder, table), columns)
     if kind == "parquet":
         return parquet_batches(path, dictionary_columns(folder, table))
+    kinds = None
     if table is not None and folder is not None:
-        fast = json_table_batches(path, arrow_schema(folder, table))
+        kinds = {c.name: c.kind for c in table_columns(folder, table)}
+        fast = json_table_batches(path, arrow_schema(folder, table), kinds)
         if fast is not None:
             return fast
-    return _jsonl_table(path)
+    return jsonl_table(path, kinds)
 
 
 def _kind(path: Path) -> str:
@@ -164,17 +143,23 @@ def check_tables(
     if "evidence" in report and "documents" not in group and texts_fallback:
         group.update({k: v for k, v in texts_fallback.items() if k == "documents"})
     issues: list[Issue] = []
+    tally = options.tally
     for table in TABLE_ORDER:
-        if table not in group or table not in needed:
+        if table not in group or table not in needed or tally.full(len(issues)):
             continue
         path = group[table]
         reporting = table in report
         display = report.get(table, str(path))
         checker = options.checker(folder, table, display, context, reporting)
+        if tally.limit is not None:
+            checker.limit = tally.limit - tally.found - len(issues) + 1
         try:
             kind = _kind(path)
             names, batches = open_table(path, kind, table, folder)
-            checker.check_header(Batch({}, []), names, 1 if kind == "csv" else None)
+            if names or kind != "jsonl":
+                checker.check_header(Batch({}, []), names, 1 if kind == "csv" else None)
+            else:
+                checker.header_checked = True  # no line could be read: their errors say why
             if table == "evidence" and context.texts is None and reporting:
                 issues.append(
                     Issue(
@@ -189,12 +174,16 @@ def check_tables(
                     )
                 )
             progress = options.progress
-            for batch in batches:
+            # past max_errors the rest of the table is not read, nor its keys compared
+            stopped = tally.full(len(issues) + checker.issue_count)
+            while not stopped and (batch := next(batches, None)) is not None:
                 checker.check(batch)
                 if progress is not None:
                     progress.batch(len(batch.lines), checker.issue_count)
-            checker.finish_keys()
-            checker.finish_references()
+                stopped = tally.full(len(issues) + checker.issue_count)
+            if not stopped:
+                checker.finish_keys()
+                checker.finish_references()
         except ReadProblem as problem:
             if reporting:
                 issues += checker.sorted_issues()
@@ -205,6 +194,7 @@ def check_tables(
                 options.progress.table_done(checker.issue_count)
         if reporting:
             issues += checker.sorted_issues()
+    tally.found += len(issues)
     return issues
 
 
@@ -480,7 +470,11 @@ def run(
     shared = Shared()
     tables_by_dir: dict[Path, dict[str, Path]] = {}
     seen: set[Path] = set()
+    tally = Tally(max_errors)  # this run's own: a default Options is shared between calls
+    options = replace(options, tally=tally)
     for given in paths:
+        if tally.full():
+            break  # enough errors: the other paths are not read
         expanded = _expand(given)
         if isinstance(expanded, Issue):
             report.errors.append(expanded)
@@ -494,15 +488,19 @@ def run(
             report.files.append(display)
             issues = _check_one(path, display, folder, seeds_dir, shared, tables_by_dir, options)
             report.errors += issues
-            if max_errors is not None and len(report.errors) > max_errors:
+            tally.found = len(report.errors)
+            if tally.full():
                 break
     for _directory, tables in tables_by_dir.items():
+        if tally.full():
+            break
         group = _group_for(list(tables.values()))
         group.update(tables)
         report.errors += check_tables(
             group, {t: str(p) for t, p in tables.items()}, folder, None, options
         )
-    report.errors += shared.finish()
+    if not tally.full():
+        report.errors += shared.finish()
     if max_errors is not None and len(report.errors) > max_errors:
         report.errors = report.errors[:max_errors]
         report.truncated = True
@@ -533,7 +531,7 @@ def _check_one(
             return _check_jsonl(path, display, folder, seeds_dir, shared, options)
         if name is None:
             try:
-                names, _ = open_table(path, kind)
+                names = csv_header(path) if kind == "csv" else open_table(path, kind)[0]
             except ReadProblem as problem:
                 return [_issue(display, problem)]
             name = table_from_columns(names)

@@ -6,6 +6,8 @@ import codecs
 import csv
 import itertools
 import json
+import math
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -22,6 +24,8 @@ from grounded_events._validation.columnar import Batch
 
 # Rows per batch of rows read line by line: memory stays bounded by the batch, not the file.
 BATCH_ROWS = 65_536
+# Unreadable lines (each up to 4 MiB of text) held before they go to the checker with a batch.
+PROBLEM_LINES = 64
 # Rows per batch the columnar engine checks (Parquet, CSV, JSON lines): measured as the best
 # time/peak-memory trade-off.
 ARROW_ROWS = 16_384
@@ -55,6 +59,7 @@ class ReadProblem(Exception):
         self.message = message
         self.line = line
         self.field = field
+        self.text: str | None = None  # the line that could not be read, when it is one
 
 
 _BOMS = {
@@ -69,21 +74,51 @@ _HINT = (
 )
 
 
-def _numbered(record_batch: pa.RecordBatch, rows_before: int) -> Batch:
-    """A record batch as columns by name, its rows numbered 1-based after `rows_before`."""
+def _numbered(record_batch: pa.RecordBatch, rows_before: int, json: bool = False) -> Batch:
+    """A typed record batch as columns by name, its rows numbered 1-based after `rows_before`.
+    In JSON "" is a string, as JSON Schema reads it; in Parquet (often converted from CSV) an
+    empty string is an empty cell, as in CSV."""
     n = record_batch.num_rows
     columns = dict(zip(record_batch.schema.names, record_batch.columns, strict=True))
-    return Batch(columns, range(rows_before + 1, rows_before + 1 + n))
+    lines = range(rows_before + 1, rows_before + 1 + n)
+    return Batch(columns, lines, typed=True, empty_is_null=not json)
+
+
+_BLANK = b" \t\r\n"
 
 
 def check_file(path: Path) -> None:
-    """Refuse what is not a readable, non-empty file."""
+    """Refuse what is not a readable file with content (more than whitespace)."""
     if not path.exists():
         raise ReadProblem("GE101", f"{path}: no such file")
     if not path.is_file():
         raise ReadProblem("GE102", f"{path}: not a file")
     if path.stat().st_size == 0:
         raise ReadProblem("GE103", "the file is empty")
+    with path.open("rb") as handle:
+        block = handle.read(4096).removeprefix(codecs.BOM_UTF8)  # almost always enough
+        while block and not block.strip(_BLANK):
+            block = handle.read(TEXT_BLOCK)
+    if not block:
+        raise ReadProblem("GE103", "the file is empty (only whitespace)")
+
+
+def check_text_head(head: bytes) -> None:
+    """Refuse text whose first bytes say it is not UTF-8: a UTF-16/32 byte-order mark, or NUL
+    bytes (UTF-16 or UTF-32 without one: every ASCII character comes with NULs, which UTF-8
+    decodes without complaint, and no CSV, JSON or YAML holds a raw NUL)."""
+    for bom in _BOMS:
+        if head.startswith(bom):
+            raise encoding_problem(head, 0)
+    nul = head.find(b"\0")
+    if nul != -1:
+        source = "UTF-16" if head[nul + 1 : nul + 2] != b"\0" else "UTF-32"
+        raise ReadProblem(
+            "GE104",
+            f"not UTF-8: a NUL byte at offset {nul}, as in {source} without a byte-order mark; "
+            + _HINT.format(source=source),
+            head.count(b"\n", 0, nul) + 1,
+        )
 
 
 def encoding_problem(data: bytes, start: int) -> ReadProblem:
@@ -106,12 +141,11 @@ def read_text(path: Path) -> str:
     """The file as text: UTF-8, a UTF-8 byte-order mark dropped, CRLF read as LF."""
     check_file(path)
     data = path.read_bytes()
+    check_text_head(data[:TEXT_BLOCK])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise encoding_problem(data, exc.start) from None
-    if any(data.startswith(b) for b in _BOMS):
-        raise encoding_problem(data, 0)
     if not text.strip():
         raise ReadProblem("GE103", "the file is empty (only whitespace)")
     return text.replace("\r\n", "\n")
@@ -132,10 +166,60 @@ class _DuplicateKey(ValueError):
         self.key = key
 
 
+class LargeInteger:
+    """A JSON integer too long for Python to read (over 4,300 digits): kept as its digits."""
+
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
+
+    def __str__(self) -> str:
+        return self.digits
+
+    def __repr__(self) -> str:
+        return self.digits
+
+
+def _integer(digits: str) -> int | LargeInteger:
+    limit = sys.get_int_max_str_digits()
+    return LargeInteger(digits) if limit and len(digits) > limit else int(digits)
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+# A \uD800-\uDFFF escape: half of a surrogate pair, which alone is no character (no UTF-8).
+SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+SURROGATE_BYTES = re.compile(SURROGATE.pattern.encode())
+
+
+def _lone_surrogate(value: Any) -> bool:
+    """Whether a parsed JSON value holds a string with a lone surrogate."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack += [*item, *item.values()]
+        elif isinstance(item, list):
+            stack += item
+    return False
+
+
 def parse_json(text: str, line_offset: int = 0) -> Any:
-    """JSON with duplicate keys refused; errors carry their line."""
+    """JSON with duplicate keys and NaN/Infinity refused; errors carry their line. An integer
+    too long for Python (over 4,300 digits) is a LargeInteger, not a ValueError."""
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        value = json.loads(
+            text, object_pairs_hook=_no_duplicates, parse_int=_integer, parse_constant=_not_json
+        )
+        if SURROGATE.search(text) and _lone_surrogate(value):
+            raise ValueError("a \\uD800-\\uDFFF escape without its pair is no character")
+        return value
     except _DuplicateKey as exc:
         raise ReadProblem("GE106", f"duplicate key {exc.key!r}", line_offset + 1 or None) from None
     except json.JSONDecodeError as exc:
@@ -144,6 +228,8 @@ def parse_json(text: str, line_offset: int = 0) -> Any:
         ) from None
     except RecursionError:
         raise ReadProblem("GE108", "malformed JSON: nested too deeply", line_offset + 1) from None
+    except ValueError as exc:  # NaN, Infinity
+        raise ReadProblem("GE108", f"malformed JSON: {exc}", line_offset + 1) from None
 
 
 # --- what a file is ---------------------------------------------------------------------------
@@ -198,10 +284,9 @@ def sniff(path: Path) -> str:
 
 
 def _csv_header(path: Path) -> list[str]:
-    data = path.open("rb").read(CSV_BLOCK)
-    for bom in _BOMS:
-        if data.startswith(bom):
-            raise encoding_problem(data, 0)
+    with path.open("rb") as handle:
+        data = handle.read(CSV_BLOCK)
+    check_text_head(data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -336,12 +421,24 @@ def _check_cells(batch: Batch) -> None:
                 )
 
 
-def csv_batches(path: Path, dictionary: Sequence[str] = ()) -> tuple[list[str], Iterator[Batch]]:
-    """The header and the record batches of a CSV file, every column as text; the columns named
-    in `dictionary` dictionary-encoded (by the reader's threads, as it parses)."""
+def csv_header(path: Path) -> list[str]:
+    """The column names of a CSV file, from its first line."""
     check_file(path)
-    names = _csv_header(path)
+    return _csv_header(path)
+
+
+def csv_batches(
+    path: Path, dictionary: Sequence[str] = (), columns: Sequence[str] | None = None
+) -> tuple[list[str], Iterator[Batch]]:
+    """The header and the record batches of a CSV file, every column as text; the columns named
+    in `dictionary` dictionary-encoded (by the reader's threads, as it parses). With `columns`
+    (the table's), the header's other columns are not read: they are errors of the header, and
+    a header of 100,000 of them would cost the reader time and memory for each."""
+    names = csv_header(path)
     encoded = pa.dictionary(pa.int32(), pa.string())
+    include: list[str] = []
+    if columns is not None and not set(names) <= set(columns):
+        include = [n for n in dict.fromkeys(names) if n in columns] or names[:1]
 
     def open_reader(block: int, skip: int) -> pacsv.CSVStreamingReader:
         return pacsv.open_csv(
@@ -351,7 +448,10 @@ def csv_batches(path: Path, dictionary: Sequence[str] = ()) -> tuple[list[str], 
             ),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: encoded if n in dictionary else pa.string() for n in names},
+                column_types={
+                    n: encoded if n in dictionary else pa.string() for n in include or names
+                },
+                include_columns=include,
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -392,7 +492,9 @@ def csv_batches(path: Path, dictionary: Sequence[str] = ()) -> tuple[list[str], 
                 columns = dict(zip(record_batch.schema.names, record_batch.columns, strict=True))
             except UnicodeDecodeError as exc:  # a header that is not UTF-8
                 raise _locate_csv_problem(path, str(exc)) from None
-            batch = Batch(columns, range(row + 1, row + 1 + n), neutralised=True)
+            batch = Batch(
+                columns, range(row + 1, row + 1 + n), neutralised=True, empty_is_null=True
+            )
             row += n
             _check_cells(batch)
             yield batch
@@ -446,41 +548,47 @@ def parquet_batches(
 
 
 def jsonl_records(path: Path) -> Iterator[tuple[int, Any] | ReadProblem]:
-    """(line, parsed value) per non-blank line, or a ReadProblem for a line that is not JSON."""
+    """(line, parsed value) per non-blank line, or a ReadProblem (its `text` the line's) for a
+    line that cannot be read. A line is read up to MAX_CELL * 4 bytes, whatever its length."""
     check_file(path)
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    limit = MAX_CELL * 4
     with path.open("rb") as handle:
-        head = handle.read(4)
-        if any(head.startswith(b) for b in _BOMS):
-            raise encoding_problem(head, 0)
+        check_text_head(handle.read(4096))
         handle.seek(0)
-        offset = 0
-        for number, raw in enumerate(handle, start=1):
+        number = 0
+        while raw := handle.readline(limit + 1):
+            number += 1
             if number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[3:]
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                while (rest := handle.readline(TEXT_BLOCK)) and not rest.endswith(b"\n"):
+                    pass  # the rest of an over-long line is skipped, never held
+                problem = ReadProblem("GE110", f"line of more than {limit} bytes", number)
+                problem.text = raw.decode("utf-8", "replace")
+                yield problem
+                continue
             try:
-                text = decoder.decode(raw)
+                text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 problem = encoding_problem(raw, exc.start)
                 problem.line = number
+                problem.text = raw.decode("utf-8", "replace")
                 yield problem
-                decoder.reset()
                 continue
-            offset += len(raw)
             if not text.strip():
                 continue
-            if len(text) > MAX_CELL * 4:
-                yield ReadProblem("GE110", f"line of {len(text)} characters is too large", number)
-                continue
             try:
-                yield number, parse_json(text, number - 1)
+                yield number, parse_json(text.rstrip("\r\n"), number - 1)  # errors on this line
             except ReadProblem as problem:
+                problem.text = text
                 yield problem
 
 
 def _plain_lines(path: Path) -> bool:
     """Whether every line is one JSON value: no blank lines, no byte-order mark, UTF-8 only."""
     previous = b"\n"
+    tail = b""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     with path.open("rb") as handle:
         head = handle.read(3)
         if head.startswith(codecs.BOM_UTF8) or head[:1] in (b"\n", b"\r", b" "):
@@ -489,11 +597,34 @@ def _plain_lines(path: Path) -> bool:
         while block := handle.read(CSV_BLOCK):
             if b"\n\n" in block or b"\n\r\n" in block or (previous == b"\n" and block[:1] == b"\n"):
                 return False
-            previous = block[-1:]
+            try:  # pyarrow.json does not check UTF-8: bytes that are not go line-wise (GE104)
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                return False
+            # nor does it refuse an escaped lone surrogate: the line-wise reader does
+            if SURROGATE_BYTES.search(tail + block):
+                return False
+            previous, tail = block[-1:], block[-5:]
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
     return True
 
 
-def json_table_batches(path: Path, schema: pa.Schema) -> tuple[list[str], Iterator[Batch]] | None:
+def _not_json_numbers(record_batch: pa.RecordBatch) -> bool:
+    """Whether a batch holds NaN or an infinity, which pyarrow.json reads and JSON has not."""
+    return any(
+        pa.types.is_floating(c.type)
+        and c.null_count < len(c)
+        and not pc.all(pc.is_finite(c)).as_py()
+        for c in record_batch.columns
+    )
+
+
+def json_table_batches(
+    path: Path, schema: pa.Schema, kinds: dict[str, str] | None = None
+) -> tuple[list[str], Iterator[Batch]] | None:
     """Rows of a JSONL table read by pyarrow.json with the table's types, or None to go line-wise.
 
     Line numbers are row numbers, so files with blank lines go line-wise; a value of the wrong
@@ -525,57 +656,143 @@ def json_table_batches(path: Path, schema: pa.Schema) -> tuple[list[str], Iterat
             except StopIteration:
                 return
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                yield from _line_batches(path, skip=row)
+                yield from line_batches(path, kinds, skip=row)
                 return
-            batch = _numbered(record_batch, row)
+            if _not_json_numbers(record_batch):
+                yield from line_batches(path, kinds, skip=row)
+                return
+            batch = _numbered(record_batch, row, json=True)
             row += record_batch.num_rows
             _check_cells(batch)
             yield batch
 
-    return list(first.schema.names), batches()
+    return _header(path, first.schema.names, kinds), batches()
 
 
-def _line_batches(path: Path, skip: int) -> Iterator[Batch]:
+def _header(path: Path, seen: Sequence[str], kinds: dict[str, str] | None) -> list[str]:
+    """A JSONL table's columns: the keys of its first row (a key it lacks is a missing column,
+    as JSON Schema requires every key), then the keys of no table seen in the first rows."""
+    first: list[str] = []
+    for item in jsonl_records(path):
+        if isinstance(item, tuple):
+            first = list(item[1]) if isinstance(item[1], dict) else []
+            break
+    return first + [n for n in seen if n not in first and (kinds is None or n not in kinds)]
+
+
+def line_batches(path: Path, kinds: dict[str, str] | None = None, skip: int = 0) -> Iterator[Batch]:
+    """Batches of a JSONL table read line by line, after line `skip`; a line that cannot be read
+    goes with its batch as a problem, and the lines after it are read. `kinds` (column -> kind)
+    mark the cells whose JSON type is not their column's."""
     rows: list[dict[str, Any]] = []
+    wrong: list[set[str]] = []
     lines: list[int] = []
+    problems: list[ReadProblem] = []
     for item in jsonl_records(path):
         if isinstance(item, ReadProblem):
-            raise item
+            if item.line is None or item.line > skip:
+                problems.append(item)
+                if len(problems) >= PROBLEM_LINES:  # a file of broken lines: memory stays flat
+                    yield rows_to_batch(rows, lines, wrong, problems, kinds)
+                    rows, wrong, lines, problems = [], [], [], []
+            continue
         number, value = item
         if number <= skip:
             continue
         if not isinstance(value, dict):
-            raise ReadProblem("GE108", "each line of a JSONL table is one JSON object", number)
-        rows.append(cells_from_json(value))
+            problem = ReadProblem("GE108", "each line of a JSONL table is one JSON object", number)
+            problem.text = json.dumps(value, default=str)
+            problems.append(problem)
+            continue
+        cells, mistyped = cells_from_json(value, kinds)
+        rows.append(cells)
+        wrong.append(mistyped)
         lines.append(number)
-        if len(rows) >= BATCH_ROWS:
-            yield rows_to_batch(rows, lines)
-            rows, lines = [], []
-    if rows:
-        yield rows_to_batch(rows, lines)
+        if len(rows) >= BATCH_ROWS or len(problems) >= PROBLEM_LINES:
+            yield rows_to_batch(rows, lines, wrong, problems, kinds)
+            rows, wrong, lines, problems = [], [], [], []
+    if rows or problems:
+        yield rows_to_batch(rows, lines, wrong, problems, kinds)
 
 
-def cells_from_json(record: dict[str, Any]) -> dict[str, str | None]:
-    """A JSON row as CSV-like text cells, so that one engine checks both."""
-    out: dict[str, str | None] = {}
+def jsonl_table(
+    path: Path, kinds: dict[str, str] | None = None
+) -> tuple[list[str], Iterator[Batch]]:
+    """The column names (of the first batch's rows) and the batches of a JSONL table, read line
+    by line."""
+    batches = line_batches(path, kinds)
+    first = next(batches, None)
+    if first is None:
+        return [], iter(())
+    return _header(path, list(first.columns), kinds), itertools.chain([first], batches)
+
+
+LIST = pa.list_(pa.string())
+
+
+def _json_cell(value: Any, kind: str | None) -> tuple[str | list[str] | None, bool]:
+    """One JSON value as a text cell for a column of `kind` (a list of text for a list column),
+    and whether its JSON type is not the kind's (JSON Schema's reading: 1 is no boolean, "3" no
+    integer, 3.0 no integer here)."""
+    if value is None:
+        return None, False
+    number = isinstance(value, int | float | LargeInteger) and not isinstance(value, bool)
+    if kind in ("string", "date"):
+        fits = isinstance(value, str)
+    elif kind == "integer":
+        fits = number and not isinstance(value, float)
+    elif kind == "number":
+        fits = number and not (isinstance(value, float) and not math.isfinite(value))
+    elif kind == "boolean":
+        fits = isinstance(value, bool)
+    elif kind == "list":
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value, False
+        return [json.dumps(value, default=str, ensure_ascii=False)], True  # shown as one item
+    else:  # a column of no table: shown as text
+        fits = True
+        if isinstance(value, list):
+            return LIST_SEPARATOR.join(str(v) for v in value), False
+    if not fits or isinstance(value, dict | list):
+        return json.dumps(value, default=str, ensure_ascii=False), not fits
+    if isinstance(value, bool):
+        return ("true" if value else "false"), False
+    return (
+        value if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
+    ), False
+
+
+def cells_from_json(
+    record: dict[str, Any], kinds: dict[str, str] | None = None
+) -> tuple[dict[str, Any], set[str]]:
+    """A JSON row as CSV-like text cells, so that one engine checks both; and the columns whose
+    value is of another JSON type than the column's kind (in `kinds`)."""
+    out: dict[str, Any] = {}
+    wrong: set[str] = set()
     for key, value in record.items():
-        if value is None:
-            out[key] = None
-        elif isinstance(value, bool):
-            out[key] = "true" if value else "false"
-        elif isinstance(value, list):
-            out[key] = LIST_SEPARATOR.join(str(v) for v in value)
-        elif isinstance(value, dict):
-            out[key] = json.dumps(value)
-        else:
-            out[key] = str(value)
-    return out
+        out[key], mistyped = _json_cell(value, None if kinds is None else kinds.get(key))
+        if mistyped:
+            wrong.add(key)
+    return out, wrong
 
 
-def rows_to_batch(rows: list[dict[str, Any]], lines: list[int]) -> Batch:
-    """A batch of text columns from row dicts (keys in first-seen order)."""
+def rows_to_batch(
+    rows: list[dict[str, Any]],
+    lines: list[int],
+    wrong: list[set[str]] | None = None,
+    problems: list[ReadProblem] | None = None,
+    kinds: dict[str, str] | None = None,
+) -> Batch:
+    """A batch of text columns (lists of text for list columns in `kinds`) from row dicts (keys
+    in first-seen order); `wrong` the columns of each row whose value was of another type."""
     names: dict[str, None] = {}
     for row in rows:
         names.update(dict.fromkeys(row))
-    columns = {n: pa.array([r.get(n) for r in rows], pa.string()) for n in names}
-    return Batch(columns, lines)
+    lists = {n for n, kind in (kinds or {}).items() if kind == "list"}
+    columns = {
+        n: pa.array([r.get(n) for r in rows], LIST if n in lists else pa.string()) for n in names
+    }
+    mistyped = {}
+    for name in {n for w in wrong or () for n in w}:
+        mistyped[name] = pa.array([name in w for w in wrong or ()], pa.bool_())
+    return Batch(columns, lines, mistyped=mistyped, problems=list(problems or ()))

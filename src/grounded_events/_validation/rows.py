@@ -14,6 +14,7 @@ import pyarrow as pa
 from grounded_events._validation.columnar import (
     DATE,
     INTEGER,
+    LARGE_INTEGER,
     NEUTRALISED,
     NUMBER,
     Batch,
@@ -24,6 +25,7 @@ from grounded_events._validation.columnar import (
 )
 from grounded_events._validation.keys import ValueSet
 from grounded_events._validation.rules import (
+    TOO_LARGE,
     TYPE_CHECKS,
     Column,
     ValueCheck,
@@ -102,42 +104,70 @@ class RowChecker(TableChecker):
 
     def check(self, batch: Batch) -> dict[str, pa.Array]:
         """Check every row of a batch; returns no columns (nothing is kept per batch)."""
+        self.unreadable(batch)
         if not self.header_checked:
             self.check_header(batch, batch.columns)
         if not any(c in self.missing for c in self.primary_key):
             self.keyed = True
-        cells: dict[str, tuple[list[Any], list[Any], bool]] = {}
+        cells: dict[str, tuple[list[Any], list[Any], bool, list[Any]]] = {}
+        n = len(batch.lines)
         for col in self.columns:
             if col.name in batch.columns:
-                raw, values, _ = decode(batch.columns[col.name], col)
+                raw, values, _, mistyped = decode(batch.columns[col.name], col, batch.typed)
+                mistyped = batch.mistyped.get(col.name, mistyped)
                 cells[col.name] = (
                     raw.to_pylist(),
                     values.to_pylist(),
                     pa.types.is_string(values.type),
+                    [False] * n if mistyped is None else mistyped.to_pylist(),
                 )
         names = list(cells)
         raws = zip(*(cells[n][0] for n in names), strict=True)
         values = zip(*(cells[n][1] for n in names), strict=True)
+        wrong = zip(*(cells[n][3] for n in names), strict=True)
         textual = {n: cells[n][2] for n in names}
-        for index, (raw_row, value_row) in enumerate(zip(raws, values, strict=True)):
+        for index, (raw_row, value_row, wrong_row) in enumerate(
+            zip(raws, values, wrong, strict=True)
+        ):
             self.check_row(
                 batch,
                 index,
                 dict(zip(names, raw_row, strict=True)),
                 dict(zip(names, value_row, strict=True)),
                 textual,
+                {name for name, w in zip(names, wrong_row, strict=True) if w},
             )
+            if self.limit is not None and self.issue_count >= self.limit:
+                break  # the later rows' issues come after these: they would not be reported
         return {}
 
     # -- one row ---------------------------------------------------------------------------
     def check_row(
-        self, batch: Batch, index: int, raw: Row, read: Row, textual: dict[str, bool]
+        self,
+        batch: Batch,
+        index: int,
+        raw: Row,
+        read: Row,
+        textual: dict[str, bool],
+        mistyped: frozenset[str] | set[str] = frozenset(),
     ) -> None:
         """Every rule on one row: cells, cross-field rules, keys, references, grounding."""
         typed: Row = {}
         invalid: set[str] = set()
         for col in self.columns:
-            if col.name in read:
+            if col.name in mistyped:
+                check = TYPE_CHECKS[col.kind]
+                self.add(
+                    batch,
+                    index,
+                    col.name,
+                    check.code,
+                    "{field} " + check.what,
+                    check.expected,
+                    raw[col.name],
+                )
+                value, bad = None, True
+            elif col.name in read:
                 value, bad = self.cell(
                     batch, index, col, raw[col.name], read[col.name], textual[col.name]
                 )
@@ -171,7 +201,7 @@ class RowChecker(TableChecker):
         """One cell's typed value (None when it broke a rule) and whether it broke one."""
         text = value
         if textual and value is not None:
-            if value == "":
+            if value == "" and batch.empty_is_null:
                 value = None
             elif batch.neutralised and col.kind in ("string", "list") and value[:1] == "'":
                 value = re.sub(NEUTRALISED, r"\1", value)
@@ -182,7 +212,7 @@ class RowChecker(TableChecker):
                 batch, index, col.name, check.code, "{field} " + check.what, check.expected, actual
             )
 
-        if col.required and col.kind != "list" and value is None:
+        if col.required and (col.kind != "list" or not batch.empty_is_null) and value is None:
             error(required_check(col), raw)
             bad = True
         if textual and col.kind != "string" and value is not None:
@@ -190,6 +220,9 @@ class RowChecker(TableChecker):
                 value = _split(value)
             else:
                 read = _READ[col.kind](value)
+                if read is None and col.kind == "integer" and _regex(LARGE_INTEGER).search(value):
+                    error(TOO_LARGE, raw)
+                    return None, True
                 if read is None:
                     error(TYPE_CHECKS[col.kind], raw)
                     return None, True

@@ -152,7 +152,20 @@ TYPE_CHECKS: dict[str, ValueCheck] = {
     "number": ValueCheck("GE204", "type", "number", "a number", "is not a number"),
     "boolean": ValueCheck("GE204", "type", "boolean", "true or false", "is not a boolean"),
     "date": ValueCheck("GE205", "type", "date", "a date YYYY-MM-DD", "is not a calendar date"),
+    # typed inputs (JSON lines, Parquet) only: text cells are text, and a list cell splits at |
+    "string": ValueCheck("GE204", "type", "string", "text", "is not text"),
+    "list": ValueCheck("GE204", "type", "list", "a list of text", "is not a list of text"),
 }
+
+# Integers are 64-bit (the tables' Parquet type): one of more digits is out of any range.
+INTEGER_DIGITS = 18
+TOO_LARGE = ValueCheck(
+    "GE207",
+    "digits",
+    INTEGER_DIGITS,
+    f"an integer of at most {INTEGER_DIGITS} digits",
+    "is out of range",
+)
 
 
 def required_check(col: Column) -> ValueCheck:
