@@ -224,17 +224,29 @@ def test_latin1_byte_in_jsonl_is_an_encoding_error(tmp_path: Path) -> None:
     assert {e["code"] for e in errors} == {"GE104"}, errors
 
 
-def test_one_dropped_line_gives_no_cascade(tmp_path: Path) -> None:
-    """Deleting one event line reports what is missing, not one error per referring row."""
+def test_one_unreadable_jsonl_line_gives_no_cascade(tmp_path: Path) -> None:
+    """A JSON line that cannot be read is one error: events referring to it are not reported."""
+    path = _tables(tmp_path) / "events.jsonl"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[2] = lines[2][: len(lines[2]) // 2]  # e03, which other events refer to
+    path.write_text("\n".join(lines), encoding="utf-8")
+    errors = assert_coded(validate(path), path)
+    assert [(e["code"], e["line"]) for e in errors] == [("GE108", 3)], errors
+
+
+def test_one_unreadable_csv_row_gives_no_cascade(tmp_path: Path) -> None:
+    """A CSV row that cannot be read is reported; rows of other tables that refer to its
+    events are not each reported missing."""
     folder = _tables(tmp_path)
     path = folder / "events.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
-    path.write_text("\n".join(lines[:3] + lines[4:]), encoding="utf-8")
-    csvs = sorted(folder.glob("*.csv"))
-    outcome = validate(*csvs)
-    assert outcome.code == 1, outcome
+    lines[3] = lines[3].replace(",", ',"', 1)  # an unclosed quote in e03's row
+    path.write_text("\n".join(lines), encoding="utf-8")
+    outcome = validate(*sorted(folder.glob("*.csv")))
+    assert outcome.code in (1, 2), outcome
     errors = json.loads(outcome.stdout)
-    assert 0 < len(errors) <= 5, errors  # the event's own references, not one per span
+    assert not [e for e in errors if e["code"] == "GE602"], errors
+    assert any(e["file"].endswith("events.csv") for e in errors), errors
 
 
 def test_many_columns_are_checked_in_linear_time(tmp_path: Path) -> None:

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated
 
 import pycountry
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 from pydantic_core import PydanticCustomError
 
 from grounded_events._version import SCHEMA_VERSION
@@ -35,6 +43,26 @@ SHA256 = r"^[0-9a-f]{64}$"
 ISO3 = r"^[A-Z]{3}$"
 ISO3166_2 = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
 LANGUAGE = r"^[a-z]{2}$"
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object) -> object:
+    """Date text must be a real YYYY-MM-DD date, as JSON Schema's `format: date` says: pydantic
+    alone also reads "0" or "1700000000" as a Unix time."""
+    if not isinstance(value, str):
+        return value
+    try:
+        if _ISO_DATE.fullmatch(value):
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise PydanticCustomError("date_parsing", "Input should be a real date written YYYY-MM-DD")
+
+
+# A calendar date, from YYYY-MM-DD text or a date object.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 def _country(code: str) -> str:
@@ -104,7 +132,7 @@ class Document(_Model):
     title: Text
     publisher: Text
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
-    published_date: dt.date
+    published_date: IsoDate
     published_date_basis: PublishedDateBasis = Field(
         description="Where the publication date comes from."
     )
@@ -130,8 +158,8 @@ class Actor(_Model):
 class DateInfo(_Model):
     """When an event happened, how precisely that is known, and how it was resolved."""
 
-    start: dt.date
-    end: dt.date
+    start: IsoDate
+    end: IsoDate
     precision: DatePrecision
     basis: DateBasis
     time_of_day: Text | None = Field(
@@ -243,7 +271,7 @@ class AnnotationFile(_Model):
     schema_version: Annotated[str, StringConstraints(pattern=r"^1\.\d+\.\d+$")] = SCHEMA_VERSION
     doc_id: Slug
     sha256: Sha256 = Field(description="Pins the exact text the offsets count in.")
-    annotated: dt.date = Field(description="Date of the last revision of these annotations.")
+    annotated: IsoDate = Field(description="Date of the last revision of these annotations.")
     annotators: Annotated[list[Text], Field(min_length=1)]
     actors: list[Actor] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)

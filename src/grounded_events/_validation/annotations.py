@@ -20,6 +20,7 @@ from grounded_events._tables import event_row
 from grounded_events._validation.columnar import ARROW_TYPES, Batch, Context, TableChecker
 from grounded_events._validation.readers import (
     BATCH_ROWS,
+    LargeInteger,
     ReadProblem,
     jsonl_records,
     parse_json,
@@ -114,9 +115,30 @@ def strict(model: type[M], data: Any) -> M:
     no 1.0 for integers, no number for text, as the published JSON Schema reads it."""
     try:
         text = json.dumps(data, ensure_ascii=False)
-    except (RecursionError, ValueError):  # nested as deep as json.loads allows; a 5,000-digit int
-        raise ReadProblem("GE120", "too deeply nested, or a number too long, to check") from None
+    except RecursionError:  # nested as deep as json.loads allows
+        raise ReadProblem("GE120", "too deeply nested to check") from None
+    except (ValueError, TypeError):  # an integer of over 4,300 digits (int or LargeInteger)
+        where = _long_integer(data)
+        raise ReadProblem(
+            "GE120", f"{where or 'a value'}: an integer too long to check", field=where
+        ) from None
     return model.model_validate_json(text, strict=True)
+
+
+def _long_integer(data: Any) -> str | None:
+    """The path of the first integer too long to write as text, if any."""
+    stack: list[tuple[Loc, Any]] = [((), data)]
+    while stack:
+        loc, item = stack.pop()
+        if isinstance(item, dict):
+            stack += [((*loc, k), v) for k, v in reversed(item.items())]
+        elif isinstance(item, list):
+            stack += [((*loc, i), v) for i, v in reversed(list(enumerate(item)))]
+        elif isinstance(item, LargeInteger) or (
+            isinstance(item, int) and item.bit_length() > 14_000  # ~4,300 decimal digits
+        ):
+            return path_text(loc)
+    return None
 
 
 def _code(error_type: str) -> str:
@@ -538,12 +560,16 @@ def check_event_records(
     issues: list[Issue] = []
     seen: dict[str, int] = {}
     refers: list[tuple[int, str, str]] = []
+    # Lines that could not be read, by the columnar engine's rule: an id in their text is not
+    # reported missing by the lines that refer to it (one bad line, one error, no cascade).
+    context = Context()
     try:
         for chunk in _record_batches(path):
             valid: list[tuple[int, EventRecord]] = []
             for item in chunk:
                 if isinstance(item, ReadProblem):
                     issues.append(Issue(display, item.line, item.field, item.code, item.message))
+                    context.unread("events", item.text, item.line)
                     continue
                 number, data = item
                 issues += _record(display, number, data, valid, seen, refers)
@@ -600,14 +626,14 @@ def check_event_records(
             )
         )
     for number, where, ref in refers:
-        if ref not in seen:
+        if ref not in seen and not context.maybe_unread("events", ref):
             issues.append(
                 Issue(
                     display,
                     number,
                     where,
                     "GE602",
-                    f"{where}: no event {ref!r} in this file",
+                    f"{where}: no event {ref!r} in this file{context.unread_note('events')}",
                     "an event_id of this file",
                     ref,
                 )
@@ -642,7 +668,7 @@ def _record(
     except ValidationError as exc:
         issues += pydantic_issues(exc, display, lambda loc: number)
     except ReadProblem as problem:
-        issues.append(Issue(display, number, None, problem.code, problem.message))
+        issues.append(Issue(display, number, problem.field, problem.code, problem.message))
     event_id = data.get("event_id")
     if isinstance(event_id, str):
         if event_id in seen:

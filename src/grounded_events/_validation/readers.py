@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import itertools
 import json
 import math
@@ -104,14 +105,15 @@ def check_file(path: Path) -> None:
 
 
 def check_text_head(head: bytes) -> None:
-    """Refuse text whose first bytes say it is not UTF-8: a UTF-16/32 byte-order mark, or NUL
-    bytes (UTF-16 or UTF-32 without one: every ASCII character comes with NULs, which UTF-8
-    decodes without complaint, and no CSV, JSON or YAML holds a raw NUL)."""
+    """Refuse text whose first bytes say it is not UTF-8: a UTF-16/32 byte-order mark, or many
+    NUL bytes (UTF-16 or UTF-32 without one: every ASCII character comes with NULs, which UTF-8
+    decodes without complaint). One stray NUL is left to the format's own parser, which names
+    it: calling it UTF-16 would mislead."""
     for bom in _BOMS:
         if head.startswith(bom):
             raise encoding_problem(head, 0)
     nul = head.find(b"\0")
-    if nul != -1:
+    if nul != -1 and head.count(b"\0") * 8 >= len(head):
         source = "UTF-16" if head[nul + 1 : nul + 2] != b"\0" else "UTF-32"
         raise ReadProblem(
             "GE104",
@@ -283,6 +285,12 @@ def sniff(path: Path) -> str:
 # --- CSV --------------------------------------------------------------------------------------
 
 
+def _lines(text: str) -> io.StringIO:
+    """CSV text as the csv module should read it: lines end at \\n, \\r or \\r\\n only, as in
+    pyarrow's reader; str.splitlines would also break at U+2028, U+0085 and others."""
+    return io.StringIO(text, newline="")
+
+
 def _csv_header(path: Path) -> list[str]:
     with path.open("rb") as handle:
         data = handle.read(CSV_BLOCK)
@@ -298,7 +306,7 @@ def _csv_header(path: Path) -> list[str]:
     if not text.strip():
         raise ReadProblem("GE103", "the file is empty (only whitespace)")
     try:
-        return next(csv.reader(text.splitlines()[:1]))
+        return next(csv.reader(_lines(text)))
     except (csv.Error, StopIteration) as exc:
         raise ReadProblem("GE109", f"malformed CSV header: {exc}", 1) from None
 
@@ -314,7 +322,7 @@ def _csv_problem(path: Path) -> ReadProblem | None:
     limit = csv.field_size_limit()
     csv.field_size_limit(MAX_CELL)
     try:
-        reader = csv.reader(text.splitlines(keepends=True), strict=True)
+        reader = csv.reader(_lines(text), strict=True)
         header: list[str] | None = None
         row = 0
         try:
@@ -340,7 +348,7 @@ def _csv_problem(path: Path) -> ReadProblem | None:
 def _huge_cell(text: str, row: int, header: list[str] | None) -> ReadProblem:
     """GE110 for record `row`, naming its first cell over MAX_CELL characters."""
     csv.field_size_limit(sys.maxsize)  # the caller puts the limit back
-    records = csv.reader(text.splitlines(keepends=True))
+    records = csv.reader(_lines(text))
     record = next(itertools.islice(records, row - 1, None), [])
     for i, cell in enumerate(record):
         if len(cell) > MAX_CELL:
