@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from grounded_events._models import Actor, Event, Location
@@ -67,3 +72,34 @@ def test_an_event_needs_evidence() -> None:
     with pytest.raises(ValidationError) as info:
         Event.model_validate(_event(evidence=[]))
     assert info.value.errors()[0]["loc"] == ("evidence",)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=12) | st.integers(-(10**12), 10**12).map(str))
+def test_date_text_is_a_real_iso_date_or_refused(text: str) -> None:
+    """Date text is accepted only as a real YYYY-MM-DD date: pydantic alone reads "0" as
+    1970-01-01; the JSON Schema's `format: date` does not."""
+    try:
+        expected = (
+            dt.date.fromisoformat(text)
+            if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text)
+            else None
+        )
+    except ValueError:
+        expected = None
+    for validate in (
+        Event.model_validate,
+        lambda e: Event.model_validate_json(json.dumps(e), strict=True),
+    ):
+        event = _event(
+            date={"start": text, "end": "2023-12-08", "precision": "day", "basis": "explicit"}
+        )
+        if expected is None:
+            with pytest.raises(ValidationError) as info:
+                validate(event)
+            assert ("date", "start") in [e["loc"][:2] for e in info.value.errors()]
+        else:
+            try:
+                assert validate(event).date.start == expected
+            except ValidationError as exc:  # other rules (end before start) may still object
+                assert ("date", "start") not in [e["loc"][:2] for e in exc.errors()]
