@@ -151,6 +151,17 @@ def test_parquet_wrong_types_are_type_errors(tmp_path: Path, case: str) -> None:
     assert_coded(validate(path), path, field=column)
 
 
+def test_parquet_text_that_is_not_utf8_is_an_encoding_error(tmp_path: Path) -> None:
+    """Parquet hands text bytes on unchecked: bytes that are not UTF-8 are GE104 at their row
+    and column, never an internal error."""
+    path = _tables(tmp_path) / "events.parquet"
+    n = pq.read_metadata(path).num_rows
+    summaries = pa.array([b"ok"] * 2 + [b"caf\xe9"] * (n - 2), pa.binary()).view(pa.string())
+    _replace_parquet_column(path, "summary", summaries)
+    errors = assert_coded(validate(path), path, field="summary")
+    assert [(e["code"], e["line"]) for e in errors] == [("GE104", 3)], errors
+
+
 JSONL_CASES: dict[str, Callable[[dict], None]] = {
     "quoted count": lambda r: r["fatalities"].update(best="0"),
     "float count": lambda r: r["fatalities"].update(best=0.0),
@@ -555,3 +566,34 @@ def test_mutated_inputs_never_crash(mutation: tuple[Path, bytes]) -> None:
     assert (code == 0) == (errors == []), errors
     for error in errors:
         assert error["code"].startswith("GE") and source.name in error["file"], error
+
+
+PACKAGE_CASE = ROOT / "validators" / "valid" / "datapackage" / "input"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_mutated_packages_never_crash(data: st.DataObject) -> None:
+    """Any mutation of one file of a valid data package (its descriptor included), or of a
+    Parquet table, ends in exit 0, 1 or 2 with coded errors."""
+    with tempfile.TemporaryDirectory() as folder:
+        package = Path(folder) / "package"
+        shutil.copytree(PACKAGE_CASE, package)
+        shutil.copyfile(PACKAGE / "events.parquet", Path(folder) / "events.parquet")
+        files = [*sorted(package.iterdir()), Path(folder) / "events.parquet"]
+        target = data.draw(st.sampled_from(files))
+        raw = bytearray(target.read_bytes())
+        for _ in range(data.draw(st.integers(1, 3))):
+            at = data.draw(st.integers(0, len(raw)))
+            chunk = data.draw(st.sampled_from(HOSTILE_BYTES) | st.binary(min_size=1, max_size=8))
+            raw[at : at + data.draw(st.integers(0, len(chunk)))] = chunk
+        target.write_bytes(bytes(raw))
+        checked = target if target.suffix == ".parquet" else package / "datapackage.json"
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["validate", "--format", "json", str(checked)])
+    assert code in (0, 1, 2), err.getvalue()
+    errors = json.loads(out.getvalue())
+    assert (code == 0) == (errors == []), errors
+    for error in errors:
+        assert error["code"].startswith("GE"), error

@@ -412,6 +412,7 @@ def _check_cells(batch: Batch) -> None:
     for name, column in batch.columns.items():
         values = column.dictionary if pa.types.is_dictionary(column.type) else column
         if pa.types.is_string(values.type) and len(values):
+            _check_utf8(batch, name, column, values)
             # bytes bound code points from above: count code points only when bytes say maybe
             if (pc.max(pc.binary_length(values)).as_py() or 0) <= MAX_CELL:
                 continue
@@ -427,6 +428,24 @@ def _check_cells(batch: Batch) -> None:
                     batch.lines[row],
                     name,
                 )
+
+
+def _check_utf8(batch: Batch, name: str, column: pa.Array, values: pa.Array) -> None:
+    """GE104 at the first cell that is not UTF-8: Parquet readers hand text bytes on unchecked,
+    and any later look at such a cell would fail."""
+    try:
+        values.validate(full=True)
+    except pa.ArrowInvalid:
+        for index, raw in enumerate(values.cast(pa.binary()).to_pylist()):
+            try:
+                (raw or b"").decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if values is not column:  # dictionary: the first row that uses this entry
+                    index = pc.index(column.indices, index).as_py()
+                byte = raw[exc.start : exc.start + 1].hex()
+                message = f"text that is not UTF-8 (byte 0x{byte} at offset {exc.start})"
+                raise ReadProblem("GE104", message, batch.lines[index], name) from None
+        raise
 
 
 def csv_header(path: Path) -> list[str]:
