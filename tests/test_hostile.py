@@ -383,6 +383,19 @@ def test_hostile_seed_files_are_refused(tmp_path: Path, kind: str) -> None:
     assert_refused(outcome, names=target.name)
 
 
+@pytest.mark.parametrize("kind", sorted(HOSTILE_FILES))
+def test_hostile_files_in_a_validated_folder_are_refused(tmp_path: Path, kind: str) -> None:
+    """Validating a folder names a device, FIFO or link out of it instead of reading it or
+    passing over it unsaid."""
+    folder = _tables(tmp_path)
+    target = folder / "events.csv"
+    target.unlink()
+    HOSTILE_FILES[kind](target)
+    outcome = validate(folder)
+    assert_refused(outcome, names="events.csv")
+    assert any(e["code"] in ("GE114", "GE115") for e in json.loads(outcome.stdout))
+
+
 def test_nul_in_seed_file_name_is_refused(tmp_path: Path) -> None:
     """A NUL in a seed's file name is a clean error naming that name, not an exit 3."""
     seeds = tmp_path / "seeds"

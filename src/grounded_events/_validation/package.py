@@ -424,22 +424,35 @@ def _documents_texts(
 # --- the run ----------------------------------------------------------------------------------
 
 
-def _expand(path: Path) -> Iterator[Path] | Issue:
+def _expand(path: Path) -> tuple[list[Path], list[Issue]]:
+    """The files a path stands for, and an Issue for each that must not be read. In a folder,
+    a file of a known kind that is a FIFO or device, or a symlink leading out of the folder, is
+    refused (GE114/GE115) by the same open as a package's resources, never skipped unsaid."""
     if not path.exists():
-        return Issue(str(path), None, None, "GE101", "no such file or directory")
+        return [], [Issue(str(path), None, None, "GE101", "no such file or directory")]
     if path.is_file():
-        return iter([path])
+        return [path], []
     if not path.is_dir():
-        return Issue(str(path), None, None, "GE102", "neither a file nor a directory")
+        return [], [Issue(str(path), None, None, "GE102", "neither a file nor a directory")]
     if (path / "datapackage.json").is_file():
-        return iter([path / "datapackage.json"])
-    files = sorted(
-        p
-        for p in path.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in KNOWN_EXTENSIONS
-        and not any(part.startswith(".") for part in p.relative_to(path).parts)
-    )
+        return [path / "datapackage.json"], []
+    files: list[Path] = []
+    refused: list[Issue] = []
+    for p in sorted(path.rglob("*")):
+        relative = p.relative_to(path)
+        if (
+            p.suffix.lower() not in KNOWN_EXTENSIONS
+            or any(part.startswith(".") for part in relative.parts)
+            or (p.is_dir() and not p.is_symlink())
+        ):
+            continue
+        try:
+            with open_inside(path, relative.as_posix(), MAX_RESOURCE_BYTES):
+                files.append(p)
+        except UnsafeFile as exc:
+            refused.append(Issue(str(p), None, None, exc.code, exc.reason))
+        except OSError:
+            continue  # a link to nothing, gone since the listing: nothing to read
     # a folder with a datapackage.json inside is that package: its descriptor, not its files
     packages = {p.parent for p in files if p.name == "datapackage.json"}
     files = [
@@ -447,15 +460,17 @@ def _expand(path: Path) -> Iterator[Path] | Issue:
         for p in files
         if p.name == "datapackage.json" or not any(d in p.parents for d in packages)
     ]
-    if not files:
-        return Issue(
-            str(path),
-            None,
-            None,
-            "GE102",
-            "no YAML, JSON, JSONL, CSV or Parquet file in this folder",
+    if not files and not refused:
+        refused.append(
+            Issue(
+                str(path),
+                None,
+                None,
+                "GE102",
+                "no YAML, JSON, JSONL, CSV or Parquet file in this folder",
+            )
         )
-    return iter(files)
+    return files, refused
 
 
 def run(
@@ -475,11 +490,9 @@ def run(
     for given in paths:
         if tally.full():
             break  # enough errors: the other paths are not read
-        expanded = _expand(given)
-        if isinstance(expanded, Issue):
-            report.errors.append(expanded)
-            report.files.append(str(given))
-            continue
+        expanded, refused = _expand(given)
+        report.errors += refused
+        report.files += [issue.file for issue in refused]
         for path in expanded:
             if path.resolve() in seen:
                 continue  # the same file named twice is checked once
