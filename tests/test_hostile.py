@@ -396,14 +396,18 @@ def test_hostile_files_in_a_validated_folder_are_refused(tmp_path: Path, kind: s
     assert any(e["code"] in ("GE114", "GE115") for e in json.loads(outcome.stdout))
 
 
-def test_nul_in_seed_file_name_is_refused(tmp_path: Path) -> None:
-    """A NUL in a seed's file name is a clean error naming that name, not an exit 3."""
+@pytest.mark.parametrize("command", ["validate", "locate"])
+def test_nul_in_seed_file_name_is_refused(tmp_path: Path, command: str) -> None:
+    """A NUL in a seed's file name is a clean error naming it, from validate and locate."""
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     index = json.loads((SEEDS / "index.json").read_text(encoding="utf-8"))
     index[0]["file"] = "000\x00.txt"
     (seeds / "index.json").write_text(json.dumps(index), encoding="utf-8")
-    outcome = validate(ANNOTATION, extra=("--seeds", str(seeds)))
+    if command == "validate":
+        outcome = validate(ANNOTATION, extra=("--seeds", str(seeds)))
+    else:
+        outcome = run_cli("locate", "--seeds", str(seeds), "rudaw-20231212", "Baghdad")
     assert_refused(outcome, names="holds a NUL")
 
 
@@ -486,17 +490,6 @@ def test_download_into_an_unwritable_cache_is_a_clean_error(tmp_path: Path) -> N
         "download", "--dest", str(blocker / "cache"), "--base-url", "http://127.0.0.1:9"
     )
     assert_refused(outcome, names="not-a-folder")
-
-
-def test_locate_with_a_nul_in_a_seed_file_name_is_a_clean_error(tmp_path: Path) -> None:
-    """locate on an index whose file name holds a NUL names that name, not an internal error."""
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    index = json.loads((SEEDS / "index.json").read_text(encoding="utf-8"))
-    index[0]["file"] = "000\x00.txt"
-    (seeds / "index.json").write_text(json.dumps(index), encoding="utf-8")
-    outcome = run_cli("locate", "--seeds", str(seeds), "rudaw-20231212", "Baghdad")
-    assert_refused(outcome, names="holds a NUL")
 
 
 # --- fuzz: byte-level mutations of every valid conformance input ----------------------------------
