@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import os
-import pickle
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from grounded_events._report import Issue
+from grounded_events._report import Issue, Spill
 from grounded_events._tables import LIST_SEPARATOR, TABLES
 from grounded_events._validation.codes import CODES
 from grounded_events._validation.keys import Buckets, Keys
@@ -222,9 +220,12 @@ Ordered = tuple[int, int, Issue]  # (line, column order, issue): how issues are 
 UNREADABLE_CHARS = 1 << 24
 
 # Issues a table holds in memory before a sorted run of them is written to a temporary file
-# (an issue takes about 400 bytes), and issues per pickled chunk of a run.
+# (an issue takes about 400 bytes), and issues per pickled chunk of a run (in a Spill).
 SPILL_ISSUES = 16_384
 RUN_CHUNK = 1_024
+# Runs on disk merged into one when there are this many: the final merge then holds at most
+# this many chunks, however many issues there are.
+MERGE_RUNS = 32
 
 
 def _position(item: Ordered) -> tuple[int, int]:
@@ -450,7 +451,7 @@ class TableChecker:
         self.issues: list[Ordered] = []
         self.issue_count = 0
         self._messages: dict[tuple[str, str], str] = {}
-        self._spill: IO[bytes] | None = None
+        self._spill = Spill()
         self._runs: list[tuple[int, int]] = []  # (start, end) offsets of each run in _spill
         self.order = {c.name: i for i, c in enumerate(self.columns)}
         self.primary_key = TABLES[table].primary_key
@@ -493,59 +494,54 @@ class TableChecker:
             self._messages[key] = message.replace("{field}", where)
         message = self._messages[key]
         issue = Issue(self.display, line, where, code, message, expected, _str(actual))
-        self._keep((line or 0, self.order.get(column, 99), issue))
+        self.keep((line or 0, self.order.get(column, 99), issue))
 
-    def _keep(self, item: Ordered) -> None:
+    def keep(self, item: Ordered) -> None:
+        """Hold one issue to report; past SPILL_ISSUES held, they go to disk as a sorted run."""
         self.issues.append(item)
         self.issue_count += 1
         if len(self.issues) >= SPILL_ISSUES:
             self._spill_issues()
 
     def _spill_issues(self) -> None:
-        """Write the issues held, sorted, as a run to a temporary file, in pickled chunks."""
-        if self._spill is None:
-            # lives as long as the checker; the OS removes it when it is closed, or at exit
-            self._spill = tempfile.TemporaryFile()  # noqa: SIM115
+        """Write the issues held, sorted, as a run of pickled chunks to the spill file; past
+        MERGE_RUNS runs, merge them into one, so a merge holds a chunk of at most that many."""
         self.issues.sort(key=_position)
-        start = self._spill.seek(0, os.SEEK_END)
-        for i in range(0, len(self.issues), RUN_CHUNK):
-            # plain tuples: a dataclass with slots pickles field by field, ten times slower
-            chunk = [
-                (line, order, (e.file, e.line, e.field, e.code, e.message, e.expected, e.actual))
-                for line, order, e in self.issues[i : i + RUN_CHUNK]
-            ]
-            pickle.dump(chunk, self._spill, pickle.HIGHEST_PROTOCOL)
-        self._runs.append((start, self._spill.tell()))
+        self._write_run((line, order, e.as_tuple()) for line, order, e in self.issues)
         self.issues = []
+        if len(self._runs) >= MERGE_RUNS:
+            runs, self._runs = self._runs, []
+            self._write_run(heapq.merge(*(self._run(s, e) for s, e in runs), key=_position))
 
-    def _run(self, start: int, end: int) -> Iterator[Ordered]:
-        spill = self._spill
-        assert spill is not None
+    def _write_run(self, items: Iterable[tuple[int, int, tuple[Any, ...]]]) -> None:
+        start = self._spill.end()
+        items = iter(items)
+        while chunk := list(islice(items, RUN_CHUNK)):
+            self._spill.write(chunk)
+        self._runs.append((start, self._spill.end()))
+
+    def _run(self, start: int, end: int) -> Iterator[tuple[int, int, tuple[Any, ...]]]:
         while start < end:
-            spill.seek(start)
-            chunk = pickle.load(spill)
-            start = spill.tell()
-            for line, order, values in chunk:
-                yield line, order, Issue(*values)
+            chunk, start = self._spill.read(start)
+            yield from chunk
 
-    def ordered_issues(self) -> list[Ordered]:
+    def ordered_issues(self) -> Iterator[Ordered]:
         """Every issue as (line, column order, issue), sorted by line then column; issues at
-        the same place keep the order they were found in (runs merge in the order written)."""
+        the same place keep the order they were found in (runs merge in the order written).
+        Streamed from the runs on disk: the checker keeps none of them afterwards."""
         held = sorted(self.issues, key=_position)
-        if self._spill is not None:
-            runs = [self._run(start, end) for start, end in self._runs]
-            held = list(heapq.merge(*runs, held, key=_position))
+        runs, self.issues, self._runs = self._runs, [], []
+        try:
+            spilled = heapq.merge(*(self._run(s, e) for s, e in runs), key=_position)
+            disk = ((line, order, Issue(*values)) for line, order, values in spilled)
+            yield from heapq.merge(disk, held, key=_position)
+        finally:
             self._spill.close()
-            self._spill, self._runs = None, []
-        self.issues = held
-        return held
 
-    def sorted_issues(self) -> list[Issue]:
-        """Every issue, sorted; the checker keeps none (a table's millions of issues are held
-        once, in the report)."""
-        issues = [i for _, _, i in self.ordered_issues()]
-        self.issues = []
-        return issues
+    def sorted_issues(self) -> Iterator[Issue]:
+        """Every issue, sorted, streamed (a table's millions of issues are held once, in the
+        report's IssueList, which keeps most of them on disk)."""
+        return (i for _, _, i in self.ordered_issues())
 
     # -- the header ------------------------------------------------------------------------
     def check_header(self, batch: Batch, names: Iterable[str], line: int | None = 1) -> None:
@@ -810,7 +806,7 @@ class TableChecker:
                 issue = Issue(
                     self.display, problem.line, problem.field, problem.code, problem.message
                 )
-                self._keep((problem.line or 0, -1, issue))
+                self.keep((problem.line or 0, -1, issue))
 
     def check(self, batch: Batch) -> dict[str, pa.Array]:
         """Check one batch; returns its typed columns (bad cells null)."""
@@ -949,7 +945,7 @@ class TableChecker:
     ) -> None:
         if self.report:
             issue = Issue(self.display, line, column, code, message, expected, _str(actual))
-            self._keep((line or 0, self.order.get(column, 99), issue))
+            self.keep((line or 0, self.order.get(column, 99), issue))
 
     def references(self, batch: Batch, typed: dict[str, pa.Array]) -> None:
         for column, table, target in references(self.table):
