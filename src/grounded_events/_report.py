@@ -7,7 +7,7 @@ import pickle
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from itertools import islice
+from itertools import islice, starmap
 from typing import IO, Any, overload
 
 
@@ -88,21 +88,23 @@ class IssueList(Sequence[Issue]):
     back one chunk at a time when iterated or indexed. It equals a list of the same issues."""
 
     def __init__(self, issues: Iterable[Issue] = ()) -> None:
-        self._held: list[Issue] = []
+        self._held: list[tuple[Any, ...]] = []  # as Issue.as_tuple(): what goes to disk
         self._spill = Spill()
         self._chunks: list[int] = []  # where each chunk on disk starts, in order
         self._chunk = min(CHUNK_ISSUES, HELD_ISSUES)  # issues in each chunk on disk
         self.extend(issues)
 
     def append(self, issue: Issue) -> None:
-        self._held.append(issue)
-        if len(self._held) >= HELD_ISSUES:
-            self._spill_held()
+        self.extend_values((issue.as_tuple(),))
 
     def extend(self, issues: Iterable[Issue]) -> None:
+        self.extend_values(issue.as_tuple() for issue in issues)
+
+    def extend_values(self, values: Iterable[tuple[Any, ...]]) -> None:
+        """Append issues given as Issue.as_tuple(): a stream of millions is never made Issues."""
         held, limit = self._held, HELD_ISSUES
-        for issue in issues:
-            held.append(issue)
+        for value in values:
+            held.append(value)
             if len(held) >= limit:
                 self._spill_held()
                 held = self._held
@@ -115,20 +117,19 @@ class IssueList(Sequence[Issue]):
         size = self._chunk
         whole = len(self._held) // size * size
         for i in range(0, whole, size):
-            self._chunks.append(self._spill.write([e.as_tuple() for e in self._held[i : i + size]]))
+            self._chunks.append(self._spill.write(self._held[i : i + size]))
         self._held = self._held[whole:]
 
-    def _chunk_at(self, index: int) -> list[Issue]:
-        values, _ = self._spill.read(self._chunks[index])
-        return [Issue(*v) for v in values]
+    def _chunk_at(self, index: int) -> list[tuple[Any, ...]]:
+        return self._spill.read(self._chunks[index])[0]
 
     def __len__(self) -> int:
         return len(self._chunks) * self._chunk + len(self._held)
 
     def __iter__(self) -> Iterator[Issue]:
         for index in range(len(self._chunks)):
-            yield from self._chunk_at(index)
-        yield from list(self._held)
+            yield from starmap(Issue, self._chunk_at(index))
+        yield from starmap(Issue, list(self._held))
 
     @overload
     def __getitem__(self, index: int) -> Issue: ...
@@ -147,8 +148,8 @@ class IssueList(Sequence[Issue]):
             raise IndexError("issue index out of range")
         on_disk = len(self._chunks) * self._chunk
         if index >= on_disk:
-            return self._held[index - on_disk]
-        return self._chunk_at(index // self._chunk)[index % self._chunk]
+            return Issue(*self._held[index - on_disk])
+        return Issue(*self._chunk_at(index // self._chunk)[index % self._chunk])
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, IssueList | list):

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import islice
+from itertools import islice, starmap
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +215,7 @@ class Batch:
 
 
 Ordered = tuple[int, int, Issue]  # (line, column order, issue): how issues are sorted
+Values = tuple[int, int, tuple[Any, ...]]  # (line, column order, Issue.as_tuple()): as held
 
 # Characters of unreadable lines kept per table to tell which missing ids they may hold.
 UNREADABLE_CHARS = 1 << 24
@@ -448,7 +449,7 @@ class TableChecker:
         self.by_name = {c.name: c for c in self.columns}
         # (line, column order, issue) of the issues held in memory; the others are in sorted
         # runs of SPILL_ISSUES on disk, so memory stays flat however many errors a table has
-        self.issues: list[Ordered] = []
+        self.issues: list[Values] = []
         self.issue_count = 0
         self._messages: dict[tuple[str, str], str] = {}
         self._spill = Spill()
@@ -493,11 +494,15 @@ class TableChecker:
         if key not in self._messages:
             self._messages[key] = message.replace("{field}", where)
         message = self._messages[key]
-        issue = Issue(self.display, line, where, code, message, expected, _str(actual))
-        self.keep((line or 0, self.order.get(column, 99), issue))
+        values = (self.display, line, where, code, message, expected, _str(actual))
+        self._hold((line or 0, self.order.get(column, 99), values))
 
     def keep(self, item: Ordered) -> None:
         """Hold one issue to report; past SPILL_ISSUES held, they go to disk as a sorted run."""
+        line, order, issue = item
+        self._hold((line, order, issue.as_tuple()))
+
+    def _hold(self, item: Values) -> None:
         self.issues.append(item)
         self.issue_count += 1
         if len(self.issues) >= SPILL_ISSUES:
@@ -507,41 +512,47 @@ class TableChecker:
         """Write the issues held, sorted, as a run of pickled chunks to the spill file; past
         MERGE_RUNS runs, merge them into one, so a merge holds a chunk of at most that many."""
         self.issues.sort(key=_position)
-        self._write_run((line, order, e.as_tuple()) for line, order, e in self.issues)
+        self._write_run(self.issues)
         self.issues = []
         if len(self._runs) >= MERGE_RUNS:
             runs, self._runs = self._runs, []
             self._write_run(heapq.merge(*(self._run(s, e) for s, e in runs), key=_position))
 
-    def _write_run(self, items: Iterable[tuple[int, int, tuple[Any, ...]]]) -> None:
+    def _write_run(self, items: Iterable[Values]) -> None:
         start = self._spill.end()
         items = iter(items)
         while chunk := list(islice(items, RUN_CHUNK)):
             self._spill.write(chunk)
         self._runs.append((start, self._spill.end()))
 
-    def _run(self, start: int, end: int) -> Iterator[tuple[int, int, tuple[Any, ...]]]:
+    def _run(self, start: int, end: int) -> Iterator[Values]:
         while start < end:
             chunk, start = self._spill.read(start)
             yield from chunk
 
-    def ordered_issues(self) -> Iterator[Ordered]:
-        """Every issue as (line, column order, issue), sorted by line then column; issues at
-        the same place keep the order they were found in (runs merge in the order written).
-        Streamed from the runs on disk: the checker keeps none of them afterwards."""
+    def ordered_values(self) -> Iterator[Values]:
+        """Every issue as (line, column order, Issue.as_tuple()), sorted by line then column;
+        issues at the same place keep the order they were found in (runs merge in the order
+        written). Streamed from the runs on disk: the checker keeps none of them afterwards."""
         held = sorted(self.issues, key=_position)
         runs, self.issues, self._runs = self._runs, [], []
         try:
-            spilled = heapq.merge(*(self._run(s, e) for s, e in runs), key=_position)
-            disk = ((line, order, Issue(*values)) for line, order, values in spilled)
-            yield from heapq.merge(disk, held, key=_position)
+            yield from heapq.merge(*(self._run(s, e) for s, e in runs), held, key=_position)
         finally:
             self._spill.close()
 
+    def ordered_issues(self) -> Iterator[Ordered]:
+        """Every issue as (line, column order, issue), as ordered_values."""
+        return ((line, order, Issue(*values)) for line, order, values in self.ordered_values())
+
+    def sorted_values(self) -> Iterator[tuple[Any, ...]]:
+        """Every issue's Issue.as_tuple(), sorted, streamed: what IssueList.extend_values
+        takes, without making an Issue of each of a table's millions."""
+        return (values for _, _, values in self.ordered_values())
+
     def sorted_issues(self) -> Iterator[Issue]:
-        """Every issue, sorted, streamed (a table's millions of issues are held once, in the
-        report's IssueList, which keeps most of them on disk)."""
-        return (i for _, _, i in self.ordered_issues())
+        """Every issue, sorted, streamed."""
+        return starmap(Issue, self.sorted_values())
 
     # -- the header ------------------------------------------------------------------------
     def check_header(self, batch: Batch, names: Iterable[str], line: int | None = 1) -> None:

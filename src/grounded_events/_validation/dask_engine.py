@@ -307,7 +307,7 @@ def validate_dataset(
                 reporter.keep(item)
             if max_errors is not None and reporter.issue_count > max_errors:
                 client.cancel(parts[i + 1 :])
-                report.errors += islice(reporter.sorted_issues(), max_errors + 1)
+                report.errors.extend_values(islice(reporter.sorted_values(), max_errors + 1))
                 report.truncated = True
                 return report
         buckets = [
@@ -338,5 +338,5 @@ def validate_dataset(
     target = TABLES[table].primary_key[0]
     for line, _, _, column, value in sorted(unknown, key=lambda u: (u[2], u[0], u[1])):
         reporter.reference_issue(line, column, table, target, value)
-    report.errors += reporter.sorted_issues()
+    report.errors.extend_values(reporter.sorted_values())
     return report

@@ -186,14 +186,14 @@ def check_tables(
                 checker.finish_references()
         except ReadProblem as problem:
             if reporting:
-                issues += checker.sorted_issues()
+                issues.extend_values(checker.sorted_values())
                 issues.append(_issue(display, problem))
             continue
         finally:
             if options.progress is not None:
                 options.progress.table_done(checker.issue_count)
         if reporting:
-            issues += checker.sorted_issues()
+            issues.extend_values(checker.sorted_values())
     tally.found += len(issues)
     return issues
 
