@@ -57,7 +57,7 @@ def test_issue_list_is_a_list(
     batches: list[list[Issue]], limit: int, chunk: int, cut: slice, data: st.DataObject
 ) -> None:
     """Whatever is appended, an IssueList reads back as the list of the same issues (len,
-    iteration, every index, slices, equality, pickling) while holding at most its limit."""
+    iteration, every index, slices, equality, pickling, codes) while holding at most its limit."""
     expected: list[Issue] = []
     with held(limit, chunk):
         found = IssueList()
@@ -77,6 +77,7 @@ def test_issue_list_is_a_list(
     assert found + expected[:3] == expected + expected[:3]
     assert found != [*expected, Issue("x", 1, None, "GE201", "")]
     assert found.on_disk() == len(expected) - len(found._held)
+    assert found.codes == {e.code for e in expected}
     for wrong in (len(expected), -len(expected) - 1):
         with pytest.raises(IndexError):
             found[wrong]

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from itertools import islice, starmap
+from operator import itemgetter
 from typing import IO, Any, overload
 
 
@@ -92,6 +93,7 @@ class IssueList(Sequence[Issue]):
         self._spill = Spill()
         self._chunks: list[int] = []  # where each chunk on disk starts, in order
         self._chunk = min(CHUNK_ISSUES, HELD_ISSUES)  # issues in each chunk on disk
+        self._codes: set[str] = set()  # the codes of the issues on disk
         self.extend(issues)
 
     def append(self, issue: Issue) -> None:
@@ -116,6 +118,7 @@ class IssueList(Sequence[Issue]):
     def _spill_held(self) -> None:
         size = self._chunk
         whole = len(self._held) // size * size
+        self._codes.update(map(itemgetter(3), self._held[:whole]))
         for i in range(0, whole, size):
             self._chunks.append(self._spill.write(self._held[i : i + size]))
         self._held = self._held[whole:]
@@ -169,6 +172,11 @@ class IssueList(Sequence[Issue]):
     def __reduce__(self) -> tuple[Any, ...]:
         return IssueList, (list(self),)
 
+    @property
+    def codes(self) -> set[str]:
+        """The codes of the issues, without reading them back from disk."""
+        return self._codes | {values[3] for values in self._held}
+
     def on_disk(self) -> int:
         """How many of the issues wait in the temporary file rather than in memory."""
         return len(self._chunks) * self._chunk
@@ -176,7 +184,7 @@ class IssueList(Sequence[Issue]):
     def close(self) -> None:
         """Drop every issue and remove the temporary file now, not when collected."""
         self._spill.close()
-        self._held, self._chunks = [], []
+        self._held, self._chunks, self._codes = [], [], set()
 
 
 @dataclass
@@ -184,9 +192,9 @@ class Report:
     """Everything found in one validation run; `ok` when there is no error.
 
     `errors` is an IssueList: it behaves as a list of Issues (iterate it, len, index, slice,
-    compare it with a list, list(report.errors)), and however many errors a run finds, only
-    the first tens of thousands stay in memory, the others wait in a temporary file, removed
-    when the report is closed or collected. Assigning a list to `errors` makes one of it.
+    compare it with a list, list(report.errors)), and however many errors a run finds, at
+    most HELD_ISSUES (32,768) stay in memory; the others wait in an unnamed temporary file,
+    gone when the report is closed or collected. Assigning a list to `errors` makes one of it.
     """
 
     errors: IssueList = field(default_factory=IssueList)
@@ -204,7 +212,7 @@ class Report:
 
     @property
     def codes(self) -> set[str]:
-        return {e.code for e in self.errors}
+        return self.errors.codes
 
     def close(self) -> None:
         """Remove the temporary file of the errors now (else when the report is collected)."""

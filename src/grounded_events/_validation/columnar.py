@@ -229,7 +229,7 @@ RUN_CHUNK = 1_024
 MERGE_RUNS = 32
 
 
-def _position(item: Ordered) -> tuple[int, int]:
+def _position(item: Ordered | Values) -> tuple[int, int]:
     return item[0], item[1]
 
 
@@ -447,8 +447,8 @@ class TableChecker:
         self.report = report
         self.columns = table_columns(folder, table)
         self.by_name = {c.name: c for c in self.columns}
-        # (line, column order, issue) of the issues held in memory; the others are in sorted
-        # runs of SPILL_ISSUES on disk, so memory stays flat however many errors a table has
+        # (line, column order, Issue.as_tuple()) of the issues held in memory; the others are
+        # in sorted runs on disk, so memory stays flat however many errors a table has
         self.issues: list[Values] = []
         self.issue_count = 0
         self._messages: dict[tuple[str, str], str] = {}
