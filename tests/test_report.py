@@ -62,9 +62,12 @@ def test_issue_list_is_a_list(
     with held(limit, chunk):
         found = IssueList()
         for batch in batches:
-            if batch and data.draw(st.booleans()):
+            how = data.draw(st.sampled_from(["append", "iterator", "issue list"]))
+            if batch and how == "append":
                 found.append(batch[0])
                 found += batch[1:]
+            elif how == "issue list":
+                found += IssueList(batch)
             else:
                 found.extend(iter(batch))
             expected += batch

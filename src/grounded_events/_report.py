@@ -100,7 +100,10 @@ class IssueList(Sequence[Issue]):
         self.extend_values((issue.as_tuple(),))
 
     def extend(self, issues: Iterable[Issue]) -> None:
-        self.extend_values(issue.as_tuple() for issue in issues)
+        if isinstance(issues, IssueList):
+            self.extend_values(issues.values())  # from disk to disk, never made Issues
+        else:
+            self.extend_values(issue.as_tuple() for issue in issues)
 
     def extend_values(self, values: Iterable[tuple[Any, ...]]) -> None:
         """Append issues given as Issue.as_tuple(): a stream of millions is never made Issues."""
@@ -129,10 +132,14 @@ class IssueList(Sequence[Issue]):
     def __len__(self) -> int:
         return len(self._chunks) * self._chunk + len(self._held)
 
-    def __iter__(self) -> Iterator[Issue]:
+    def values(self) -> Iterator[tuple[Any, ...]]:
+        """Each issue as Issue.as_tuple(), in order, read from disk one chunk at a time."""
         for index in range(len(self._chunks)):
-            yield from starmap(Issue, self._chunk_at(index))
-        yield from starmap(Issue, list(self._held))
+            yield from self._chunk_at(index)
+        yield from list(self._held)
+
+    def __iter__(self) -> Iterator[Issue]:
+        return starmap(Issue, self.values())
 
     @overload
     def __getitem__(self, index: int) -> Issue: ...
