@@ -224,8 +224,8 @@ UNREADABLE_CHARS = 1 << 24
 # (an issue takes about 400 bytes), and issues per pickled chunk of a run (in a Spill).
 SPILL_ISSUES = 16_384
 RUN_CHUNK = 1_024
-# Runs on disk merged into one when there are this many: the final merge then holds at most
-# this many chunks, however many issues there are.
+# Runs on disk of one level merged into one run of the next when there are this many: the
+# final merge holds a chunk of fewer than this many per level (log base MERGE_RUNS of the runs).
 MERGE_RUNS = 32
 
 
@@ -453,7 +453,8 @@ class TableChecker:
         self.issue_count = 0
         self._messages: dict[tuple[str, str], str] = {}
         self._spill = Spill()
-        self._runs: list[tuple[int, int]] = []  # (start, end) offsets of each run in _spill
+        # (start, end) offsets in _spill of each sorted run, and how many merges made it
+        self._runs: list[tuple[int, int, int]] = []
         self.order = {c.name: i for i, c in enumerate(self.columns)}
         self.primary_key = TABLES[table].primary_key
         self.key_store = Buckets()
@@ -512,18 +513,24 @@ class TableChecker:
         """Write the issues held, sorted, as a run of pickled chunks to the spill file; past
         MERGE_RUNS runs, merge them into one, so a merge holds a chunk of at most that many."""
         self.issues.sort(key=_position)
-        self._write_run(self.issues)
+        self._write_run(self.issues, 0)
         self.issues = []
-        if len(self._runs) >= MERGE_RUNS:
-            runs, self._runs = self._runs, []
-            self._write_run(heapq.merge(*(self._run(s, e) for s, e in runs), key=_position))
+        # as a binary counter's carries, in base MERGE_RUNS: each issue is rewritten once per
+        # level, and the levels are non-increasing along the runs, so the last MERGE_RUNS are
+        # of one level when the first of them is of the level of the last
+        level = 0
+        while len(self._runs) >= MERGE_RUNS and self._runs[-MERGE_RUNS][2] == level:
+            runs, self._runs = self._runs[-MERGE_RUNS:], self._runs[:-MERGE_RUNS]
+            level += 1
+            merged = heapq.merge(*(self._run(s, e) for s, e, _ in runs), key=_position)
+            self._write_run(merged, level)
 
-    def _write_run(self, items: Iterable[Values]) -> None:
+    def _write_run(self, items: Iterable[Values], level: int) -> None:
         start = self._spill.end()
         items = iter(items)
         while chunk := list(islice(items, RUN_CHUNK)):
             self._spill.write(chunk)
-        self._runs.append((start, self._spill.end()))
+        self._runs.append((start, self._spill.end(), level))
 
     def _run(self, start: int, end: int) -> Iterator[Values]:
         while start < end:
@@ -537,7 +544,8 @@ class TableChecker:
         held = sorted(self.issues, key=_position)
         runs, self.issues, self._runs = self._runs, [], []
         try:
-            yield from heapq.merge(*(self._run(s, e) for s, e in runs), held, key=_position)
+            spilled = (self._run(s, e) for s, e, _ in runs)
+            yield from heapq.merge(*spilled, held, key=_position)
         finally:
             self._spill.close()
 
