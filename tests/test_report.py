@@ -121,7 +121,7 @@ def _live_issues() -> int:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    spoiled=st.sets(st.integers(0, 40), min_size=1, max_size=25),
+    spoiled=st.sets(st.integers(0, 29), min_size=3, max_size=25),
     every=st.integers(1, 3),
     repeat=st.booleans(),
     engine=st.sampled_from(["columnar", "rows"]),
@@ -137,7 +137,9 @@ def test_many_errors_stay_bounded(
     """A run whose errors are far more than memory may hold gives the same report as an
     all-in-memory run, with its issues spilled to disk and only the limit of them held."""
     header, rows = valid_csv[0], [list(row) for row in valid_csv[1:]]
-    columns = [i for i, name in enumerate(header) if name != "event_id"]
+    # the first 30 columns but the id and dates: all but two refuse the text "Not Valid!"
+    columns = [i for i, name in enumerate(header) if name != "event_id" and "date" not in name]
+    columns = columns[:30]
     for r, row in enumerate(rows):
         if r % every == 0:
             for c in spoiled:
@@ -159,7 +161,7 @@ def test_many_errors_stay_bounded(
         mock.patch.object(columnar, "MERGE_RUNS", 2),
     ):
         spilled = validate(path, engine=engine)
-    assert len(expected) > 20
+    assert len(expected) >= 20
     assert spilled.errors.on_disk() > len(expected) - 5
     assert _live_issues() - before <= 5  # the errors held by the report, and no other
     assert spilled.errors == expected
