@@ -12,8 +12,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from grounded_events._report import Report
+from grounded_events._report import Issue, Report
 from grounded_events._validation import UsageError, validate
 from grounded_events._validation.cli import configure, run
 from test_validation import set_cell, write_seeds, write_tables
@@ -249,6 +251,35 @@ def test_spilled_issues(generated: Path, monkeypatch: pytest.MonkeyPatch, engine
     spilled = validate(paths, engine=engine).errors
     assert spilled == in_memory
     assert len(in_memory) > 200 and {"GE601", "GE201"} <= {e.code for e in in_memory}
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    places=st.lists(st.tuples(st.integers(0, 30), st.integers(-1, 5)), max_size=400),
+    spill=st.integers(1, 9),
+    fan_in=st.integers(2, 4),
+)
+def test_spilled_runs_merge_in_order(
+    places: list[tuple[int, int]], spill: int, fan_in: int
+) -> None:
+    """Issues kept in any order come back sorted by line and column, those at one place in
+    the order kept, while the runs on disk are merged level by level: few are left to merge."""
+    from grounded_events._validation import columnar
+
+    folder = ROOT / "schema" / "1.0.0"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(columnar, "SPILL_ISSUES", spill)
+        patch.setattr(columnar, "RUN_CHUNK", 2)
+        patch.setattr(columnar, "MERGE_RUNS", fan_in)
+        checker = columnar.TableChecker(folder, "events", "e.csv", columnar.Context())
+        kept = []
+        for i, (line, order) in enumerate(places):
+            kept.append((line, order, Issue("e.csv", line, None, "GE201", str(i))))
+            checker.keep(kept[-1])
+            runs, levels = len(checker._runs), max((r[2] for r in checker._runs), default=0)
+            assert runs <= (fan_in - 1) * (levels + 1)
+        assert list(checker.ordered_issues()) == sorted(kept, key=lambda k: (k[0], k[1]))
+        assert checker._runs == [] and checker.issues == []
 
 
 def test_bucket_of_is_stable() -> None:

@@ -14,7 +14,7 @@ import pyarrow as pa
 from pydantic import BaseModel, ValidationError
 
 from grounded_events._models import AnnotationFile, Event, EventRecord
-from grounded_events._report import Issue
+from grounded_events._report import Issue, IssueList
 from grounded_events._seeds import SeedError, read_index, read_seed_bytes
 from grounded_events._tables import event_row
 from grounded_events._validation.columnar import ARROW_TYPES, Batch, Context, TableChecker
@@ -302,7 +302,7 @@ def run_cross(
         return []
     checker = TableChecker(folder, table, display, Context(texts=texts), cross_only=True)
     checker.check(Batch(_typed_batch(table, folder, rows), [0] * len(rows), locate))
-    return checker.sorted_issues()
+    return list(checker.sorted_issues())
 
 
 def check_annotation(
@@ -555,9 +555,9 @@ def check_event_records(
     folder: Path,
     texts: dict[str, str] | None,
     texts_problem: str | None,
-) -> list[Issue]:
+) -> IssueList:
     """Every error of an events.jsonl file: one EventRecord per line."""
-    issues: list[Issue] = []
+    issues = IssueList()
     seen: dict[str, int] = {}
     refers: list[tuple[int, str, str]] = []
     # Lines that could not be read, by the columnar engine's rule: an id in their text is not

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import os
-import pickle
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice, starmap
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from grounded_events._report import Issue
+from grounded_events._report import Issue, Spill
 from grounded_events._tables import LIST_SEPARATOR, TABLES
 from grounded_events._validation.codes import CODES
 from grounded_events._validation.keys import Buckets, Keys
@@ -217,17 +215,21 @@ class Batch:
 
 
 Ordered = tuple[int, int, Issue]  # (line, column order, issue): how issues are sorted
+Values = tuple[int, int, tuple[Any, ...]]  # (line, column order, Issue.as_tuple()): as held
 
 # Characters of unreadable lines kept per table to tell which missing ids they may hold.
 UNREADABLE_CHARS = 1 << 24
 
 # Issues a table holds in memory before a sorted run of them is written to a temporary file
-# (an issue takes about 400 bytes), and issues per pickled chunk of a run.
+# (an issue takes about 400 bytes), and issues per pickled chunk of a run (in a Spill).
 SPILL_ISSUES = 16_384
 RUN_CHUNK = 1_024
+# Runs on disk of one level merged into one run of the next when there are this many: the
+# final merge holds a chunk of fewer than this many per level (log base MERGE_RUNS of the runs).
+MERGE_RUNS = 32
 
 
-def _position(item: Ordered) -> tuple[int, int]:
+def _position(item: Ordered | Values) -> tuple[int, int]:
     return item[0], item[1]
 
 
@@ -445,13 +447,14 @@ class TableChecker:
         self.report = report
         self.columns = table_columns(folder, table)
         self.by_name = {c.name: c for c in self.columns}
-        # (line, column order, issue) of the issues held in memory; the others are in sorted
-        # runs of SPILL_ISSUES on disk, so memory stays flat however many errors a table has
-        self.issues: list[Ordered] = []
+        # (line, column order, Issue.as_tuple()) of the issues held in memory; the others are
+        # in sorted runs on disk, so memory stays flat however many errors a table has
+        self.issues: list[Values] = []
         self.issue_count = 0
         self._messages: dict[tuple[str, str], str] = {}
-        self._spill: IO[bytes] | None = None
-        self._runs: list[tuple[int, int]] = []  # (start, end) offsets of each run in _spill
+        self._spill = Spill()
+        # (start, end) offsets in _spill of each sorted run, and how many merges made it
+        self._runs: list[tuple[int, int, int]] = []
         self.order = {c.name: i for i, c in enumerate(self.columns)}
         self.primary_key = TABLES[table].primary_key
         self.key_store = Buckets()
@@ -492,60 +495,72 @@ class TableChecker:
         if key not in self._messages:
             self._messages[key] = message.replace("{field}", where)
         message = self._messages[key]
-        issue = Issue(self.display, line, where, code, message, expected, _str(actual))
-        self._keep((line or 0, self.order.get(column, 99), issue))
+        values = (self.display, line, where, code, message, expected, _str(actual))
+        self._hold((line or 0, self.order.get(column, 99), values))
 
-    def _keep(self, item: Ordered) -> None:
+    def keep(self, item: Ordered) -> None:
+        """Hold one issue to report; past SPILL_ISSUES held, they go to disk as a sorted run."""
+        line, order, issue = item
+        self._hold((line, order, issue.as_tuple()))
+
+    def _hold(self, item: Values) -> None:
         self.issues.append(item)
         self.issue_count += 1
         if len(self.issues) >= SPILL_ISSUES:
             self._spill_issues()
 
     def _spill_issues(self) -> None:
-        """Write the issues held, sorted, as a run to a temporary file, in pickled chunks."""
-        if self._spill is None:
-            # lives as long as the checker; the OS removes it when it is closed, or at exit
-            self._spill = tempfile.TemporaryFile()  # noqa: SIM115
+        """Write the issues held, sorted, as a run of pickled chunks to the spill file; past
+        MERGE_RUNS runs, merge them into one, so a merge holds a chunk of at most that many."""
         self.issues.sort(key=_position)
-        start = self._spill.seek(0, os.SEEK_END)
-        for i in range(0, len(self.issues), RUN_CHUNK):
-            # plain tuples: a dataclass with slots pickles field by field, ten times slower
-            chunk = [
-                (line, order, (e.file, e.line, e.field, e.code, e.message, e.expected, e.actual))
-                for line, order, e in self.issues[i : i + RUN_CHUNK]
-            ]
-            pickle.dump(chunk, self._spill, pickle.HIGHEST_PROTOCOL)
-        self._runs.append((start, self._spill.tell()))
+        self._write_run(self.issues, 0)
         self.issues = []
+        # as a binary counter's carries, in base MERGE_RUNS: each issue is rewritten once per
+        # level, and the levels are non-increasing along the runs, so the last MERGE_RUNS are
+        # of one level when the first of them is of the level of the last
+        level = 0
+        while len(self._runs) >= MERGE_RUNS and self._runs[-MERGE_RUNS][2] == level:
+            runs, self._runs = self._runs[-MERGE_RUNS:], self._runs[:-MERGE_RUNS]
+            level += 1
+            merged = heapq.merge(*(self._run(s, e) for s, e, _ in runs), key=_position)
+            self._write_run(merged, level)
 
-    def _run(self, start: int, end: int) -> Iterator[Ordered]:
-        spill = self._spill
-        assert spill is not None
+    def _write_run(self, items: Iterable[Values], level: int) -> None:
+        start = self._spill.end()
+        items = iter(items)
+        while chunk := list(islice(items, RUN_CHUNK)):
+            self._spill.write(chunk)
+        self._runs.append((start, self._spill.end(), level))
+
+    def _run(self, start: int, end: int) -> Iterator[Values]:
         while start < end:
-            spill.seek(start)
-            chunk = pickle.load(spill)
-            start = spill.tell()
-            for line, order, values in chunk:
-                yield line, order, Issue(*values)
+            chunk, start = self._spill.read(start)
+            yield from chunk
 
-    def ordered_issues(self) -> list[Ordered]:
-        """Every issue as (line, column order, issue), sorted by line then column; issues at
-        the same place keep the order they were found in (runs merge in the order written)."""
+    def ordered_values(self) -> Iterator[Values]:
+        """Every issue as (line, column order, Issue.as_tuple()), sorted by line then column;
+        issues at the same place keep the order they were found in (runs merge in the order
+        written). Streamed from the runs on disk: the checker keeps none of them afterwards."""
         held = sorted(self.issues, key=_position)
-        if self._spill is not None:
-            runs = [self._run(start, end) for start, end in self._runs]
-            held = list(heapq.merge(*runs, held, key=_position))
+        runs, self.issues, self._runs = self._runs, [], []
+        try:
+            spilled = (self._run(s, e) for s, e, _ in runs)
+            yield from heapq.merge(*spilled, held, key=_position)
+        finally:
             self._spill.close()
-            self._spill, self._runs = None, []
-        self.issues = held
-        return held
 
-    def sorted_issues(self) -> list[Issue]:
-        """Every issue, sorted; the checker keeps none (a table's millions of issues are held
-        once, in the report)."""
-        issues = [i for _, _, i in self.ordered_issues()]
-        self.issues = []
-        return issues
+    def ordered_issues(self) -> Iterator[Ordered]:
+        """Every issue as (line, column order, issue), as ordered_values."""
+        return ((line, order, Issue(*values)) for line, order, values in self.ordered_values())
+
+    def sorted_values(self) -> Iterator[tuple[Any, ...]]:
+        """Every issue's Issue.as_tuple(), sorted, streamed: what IssueList.extend_values
+        takes, without making an Issue of each of a table's millions."""
+        return (values for _, _, values in self.ordered_values())
+
+    def sorted_issues(self) -> Iterator[Issue]:
+        """Every issue, sorted, streamed."""
+        return starmap(Issue, self.sorted_values())
 
     # -- the header ------------------------------------------------------------------------
     def check_header(self, batch: Batch, names: Iterable[str], line: int | None = 1) -> None:
@@ -810,7 +825,7 @@ class TableChecker:
                 issue = Issue(
                     self.display, problem.line, problem.field, problem.code, problem.message
                 )
-                self._keep((problem.line or 0, -1, issue))
+                self.keep((problem.line or 0, -1, issue))
 
     def check(self, batch: Batch) -> dict[str, pa.Array]:
         """Check one batch; returns its typed columns (bad cells null)."""
@@ -949,7 +964,7 @@ class TableChecker:
     ) -> None:
         if self.report:
             issue = Issue(self.display, line, column, code, message, expected, _str(actual))
-            self._keep((line or 0, self.order.get(column, 99), issue))
+            self.keep((line or 0, self.order.get(column, 99), issue))
 
     def references(self, batch: Batch, typed: dict[str, pa.Array]) -> None:
         for column, table, target in references(self.table):

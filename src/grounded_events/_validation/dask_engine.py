@@ -6,6 +6,7 @@ import contextlib
 import glob
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +126,7 @@ def check_partition(
             batch.lines = range(lines.start + offset, lines.stop + offset)
             checker.check(batch)
             if max_errors is not None and checker.issue_count > max_errors:
-                return Partial(checker.ordered_issues())
+                return Partial(list(checker.ordered_issues()))
     except ReadProblem as problem:
         issue = Issue(path, problem.line, problem.field, problem.code, problem.message)
         return Partial([*checker.ordered_issues(), (0, -1, issue)])
@@ -140,7 +141,7 @@ def check_partition(
     own = {k: v for k, v in checker.ref_stores.items() if k[1] == table}
     checker.ref_stores = {k: v for k, v in checker.ref_stores.items() if k[1] != table}
     checker.finish_references()  # references to other tables: their keys came with the task
-    partial.issues = checker.ordered_issues()
+    partial.issues = list(checker.ordered_issues())
     partial.refs = [[] for _ in range(BUCKETS)]
     for (column, _, _), (refs, _) in own.items():
         # the place of each item in the partition orders the items of one cell after bucketing
@@ -293,7 +294,9 @@ def validate_dataset(
             )
             for f, offset in zip(files, offsets, strict=True)
         ]
-        row_issues: list[Ordered] = []
+        # the row issues of every partition, sorted in runs on disk by a checker of the table,
+        # which then adds the repeated keys and references and gives them all back in order
+        reporter = TableChecker(folder, table, display, Context())
         seen_header: set[Issue] = set()
         for i, part in enumerate(parts):
             for item in part.result().issues:
@@ -301,11 +304,10 @@ def validate_dataset(
                     if item[2] in seen_header:
                         continue  # every partition has the header: say it once
                     seen_header.add(item[2])
-                row_issues.append(item)
-            if max_errors is not None and len(row_issues) > max_errors:
+                reporter.keep(item)
+            if max_errors is not None and reporter.issue_count > max_errors:
                 client.cancel(parts[i + 1 :])
-                first = sorted(row_issues, key=lambda t: (t[0], t[1]))[: max_errors + 1]
-                report.errors += [issue for _, _, issue in first]
+                report.errors.extend_values(islice(reporter.sorted_values(), max_errors + 1))
                 report.truncated = True
                 return report
         buckets = [
@@ -330,13 +332,11 @@ def validate_dataset(
             client.close()
             own_cluster.close()
     # the single-file order: row issues, then repeated keys by line, then references by
-    # column, line and place in the cell; a stable sort by line and column keeps it
-    reporter = TableChecker(folder, table, display, Context())
+    # column, line and place in the cell; the checker's merge by line and column is stable
     for line, key, first in sorted(repeated):
         reporter.duplicate_issue(line, key, first)
     target = TABLES[table].primary_key[0]
     for line, _, _, column, value in sorted(unknown, key=lambda u: (u[2], u[0], u[1])):
         reporter.reference_issue(line, column, table, target, value)
-    ordered = sorted([*row_issues, *reporter.ordered_issues()], key=lambda t: (t[0], t[1]))
-    report.errors += [issue for _, _, issue in ordered]
+    report.errors.extend_values(reporter.sorted_values())
     return report

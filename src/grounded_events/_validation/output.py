@@ -158,6 +158,6 @@ def exit_code(report: Report) -> int:
     """0 valid, 2 when an input could not be read, else 1."""
     if report.ok:
         return 0
-    if any(e.code in CODES and layer_of(e.code) == "input" for e in report.errors):
+    if any(code in CODES and layer_of(code) == "input" for code in report.codes):
         return 2
     return 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from grounded_events._files import (
     parse_sums,
     read_bytes_inside,
 )
-from grounded_events._report import Issue, Report
+from grounded_events._report import Issue, IssueList, Report
 from grounded_events._tables import TABLES
 from grounded_events._validation.annotations import (
     Shared,
@@ -131,7 +131,7 @@ def check_tables(
     folder: Path,
     texts_fallback: dict[str, Path] | None = None,
     options: Options = Options(),
-) -> list[Issue]:
+) -> IssueList:
     """Check the tables in `report` (table -> display name); the others in `group` lend keys."""
     context = Context()
     needed = set(report)
@@ -142,7 +142,7 @@ def check_tables(
     group = dict(group)
     if "evidence" in report and "documents" not in group and texts_fallback:
         group.update({k: v for k, v in texts_fallback.items() if k == "documents"})
-    issues: list[Issue] = []
+    issues = IssueList()  # a table's issues stream in from its checker's runs on disk
     tally = options.tally
     for table in TABLE_ORDER:
         if table not in group or table not in needed or tally.full(len(issues)):
@@ -186,14 +186,14 @@ def check_tables(
                 checker.finish_references()
         except ReadProblem as problem:
             if reporting:
-                issues += checker.sorted_issues()
+                issues.extend_values(checker.sorted_values())
                 issues.append(_issue(display, problem))
             continue
         finally:
             if options.progress is not None:
                 options.progress.table_done(checker.issue_count)
         if reporting:
-            issues += checker.sorted_issues()
+            issues.extend_values(checker.sorted_values())
     tally.found += len(issues)
     return issues
 
@@ -268,7 +268,7 @@ def check_package(
     shared: Shared,
     seeds_dir: Path,
     options: Options = Options(),
-) -> list[Issue]:
+) -> Sequence[Issue]:
     """Release integrity of every resource, then every table and record file it lists."""
     try:
         text = read_text(descriptor)
@@ -301,7 +301,8 @@ def check_package(
             )
         ]
     base = descriptor.parent
-    sums, issues = _checksums(base, display)
+    sums, found = _checksums(base, display)
+    issues = IssueList(found)
     sums_shown = str(Path(display).parent / "SHA256SUMS")
     covered: set[str] = set()
     groups: dict[str, dict[str, Path]] = {}
@@ -528,7 +529,7 @@ def _check_one(
     shared: Shared,
     tables_by_dir: dict[Path, dict[str, Path]],
     options: Options,
-) -> list[Issue]:
+) -> Sequence[Issue]:
     try:
         check_file(path)
     except ReadProblem as problem:
@@ -595,7 +596,7 @@ def jsonl_holds_records(path: Path) -> bool:
 
 def _check_jsonl(
     path: Path, display: str, folder: Path, seeds_dir: Path, shared: Shared, options: Options
-) -> list[Issue]:
+) -> Sequence[Issue]:
     first = None
     try:
         for item in jsonl_records(path):
