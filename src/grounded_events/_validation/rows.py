@@ -92,6 +92,12 @@ class RowChecker(TableChecker):
     the same methods as the columnar engine; what differs is only how the rules are evaluated.
     """
 
+    def broke(self, batch: Batch, index: int, col: Column, check: ValueCheck, actual: Any) -> None:
+        """Report that one cell (or list item) of row `index` broke `check`."""
+        self.add(
+            batch, index, col.name, check.code, "{field} " + check.what, check.expected, actual
+        )
+
     def __init__(
         self, folder: Path, table: str, display: str, context: Context, report: bool = True
     ) -> None:
@@ -156,16 +162,7 @@ class RowChecker(TableChecker):
         invalid: set[str] = set()
         for col in self.columns:
             if col.name in mistyped:
-                check = TYPE_CHECKS[col.kind]
-                self.add(
-                    batch,
-                    index,
-                    col.name,
-                    check.code,
-                    "{field} " + check.what,
-                    check.expected,
-                    raw[col.name],
-                )
+                self.broke(batch, index, col, TYPE_CHECKS[col.kind], raw[col.name])
                 value, bad = None, True
             elif col.name in read:
                 value, bad = self.cell(
@@ -208,9 +205,7 @@ class RowChecker(TableChecker):
         bad = False
 
         def error(check: ValueCheck, actual: Any) -> None:
-            self.add(
-                batch, index, col.name, check.code, "{field} " + check.what, check.expected, actual
-            )
+            self.broke(batch, index, col, check, actual)
 
         if col.required and (col.kind != "list" or not batch.empty_is_null) and value is None:
             error(required_check(col), raw)
@@ -256,15 +251,7 @@ class RowChecker(TableChecker):
                 if value is None or i in failed or _passes(check, value):
                     continue
                 failed.add(i)
-                self.add(
-                    batch,
-                    index,
-                    col.name,
-                    check.code,
-                    "{field} " + check.what,
-                    check.expected,
-                    shown[i],
-                )
+                self.broke(batch, index, col, check, shown[i])
         return bool(failed)
 
     # -- keys and references ---------------------------------------------------------------
