@@ -21,7 +21,7 @@ from grounded_events._models import AnnotationFile
 from grounded_events._package_parquet import to_arrow
 from grounded_events._report import Report
 from grounded_events._tables import TABLES, document_row, rows_from_annotation
-from grounded_events._validation import validate
+from grounded_events._validation import readers, validate
 from grounded_events._validation.codes import CODES
 from grounded_events._validation.progress import Progress
 from grounded_events._validation.readers import ARROW_ROWS
@@ -468,3 +468,70 @@ def test_wide_header(tmp_path: Path) -> None:
     assert len(TABLES["events"].columns) - 1 == sum(e.code == "GE203" for e in report.errors)
     capped = validate(path, max_errors=50)
     assert capped.truncated and capped.errors == report.errors[:50]
+
+
+# --- the CSV error path streams the file --------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet="ab\n€😀", max_size=60),
+    bad=st.sampled_from([b"\xff", b"\xe9", b"\xe2\x82", b"\xf0\x9f"]),
+    where=st.integers(0, 60),
+    block=st.integers(1, 9),
+)
+def test_first_undecodable_byte_is_found_block_by_block(
+    text: str, bad: bytes, where: int, block: int
+) -> None:
+    """Streaming in blocks of any size, the error names the offset and line that decoding the
+    whole file would: a character cut by a block end is no error."""
+    good = text.encode()
+    cut = len(good[:where].decode("utf-8", "ignore").encode())  # a character boundary
+    data = good[:cut] + bad + good[cut:]
+    expected = None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        expected = (exc.start, data.count(b"\n", 0, exc.start) + 1)
+    assert expected is not None
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.csv"
+        path.write_bytes(data)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(readers, "TEXT_BLOCK", block)
+            problem = readers._first_undecodable(path)
+    assert problem.code == "GE104"
+    assert (f"at offset {expected[0]} " in problem.message, problem.line) == (True, expected[1])
+
+
+@pytest.mark.parametrize("kind", ["cells", "quote", "latin1"])
+def test_csv_error_path_never_reads_the_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A malformed record deep in a CSV is found by streaming, never by holding the file."""
+    folder = tmp_path / "t"
+    write_tables(folder)
+    path = folder / "events.csv"
+    lines = path.read_bytes().split(b"\n")
+    row = lines[1]
+    body = [row.replace(b"rocket", f"rocket{i}".encode()) for i in range(3000)]
+    bad = {"cells": row + b",extra", "quote": row.replace(b",", b',"', 1), "latin1": b"caf\xe9"}
+    path.write_bytes(b"\n".join([lines[0], *body, bad[kind], *body]) + b"\n")
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the whole file was read")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "read_text", refuse)
+    problem = readers._csv_problem(path)
+    assert problem is not None
+    assert (problem.code, problem.line) == ({"latin1": "GE104"}.get(kind, "GE109"), 3002)
+
+
+def test_a_file_read_whole_has_a_size_limit(tmp_path: Path) -> None:
+    """A YAML or JSON file (read whole) larger than the limit is refused unread (GE116)."""
+    path = tmp_path / "annotation.yaml"
+    with path.open("wb") as handle:  # sparse: large by size, nothing written
+        handle.truncate(readers.MAX_TEXT_BYTES + 1)
+    report = validate(path)
+    assert [(e.code, e.line) for e in report.errors] == [("GE116", None)]

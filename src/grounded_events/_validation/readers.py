@@ -20,6 +20,7 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
+from grounded_events._files import MAX_TEXT_BYTES
 from grounded_events._tables import LIST_SEPARATOR, TABLES
 from grounded_events._validation.columnar import Batch
 
@@ -142,6 +143,9 @@ def encoding_problem(data: bytes, start: int) -> ReadProblem:
 def read_text(path: Path) -> str:
     """The file as text: UTF-8, a UTF-8 byte-order mark dropped, CRLF read as LF."""
     check_file(path)
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:  # read whole, so bounded
+        raise ReadProblem("GE116", f"{size} bytes; a file read whole may hold {MAX_TEXT_BYTES}")
     data = path.read_bytes()
     check_text_head(data[:TEXT_BLOCK])
     try:
@@ -313,20 +317,15 @@ def _csv_header(path: Path) -> list[str]:
 
 def _csv_problem(path: Path) -> ReadProblem | None:
     """The first bad record, found with Python's csv module (only on the error path), or None
-    when Python reads every record."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return encoding_problem(data, exc.start)
+    when Python reads every record. The file is streamed: memory holds one record, however
+    large the file."""
     limit = csv.field_size_limit()
     csv.field_size_limit(MAX_CELL)
+    header: list[str] | None = None
+    row = 0
     try:
-        reader = csv.reader(_lines(text), strict=True)
-        header: list[str] | None = None
-        row = 0
-        try:
-            for record in reader:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            for record in csv.reader(stream, strict=True):
                 row += 1
                 if header is None:
                     header = record
@@ -336,20 +335,53 @@ def _csv_problem(path: Path) -> ReadProblem | None:
                         f"row {row} has {len(record)} cells, the header has {len(header)}",
                         row,
                     )
-        except csv.Error as exc:
-            if "larger than field limit" in str(exc):
-                return _huge_cell(text, row + 1, header)
-            return ReadProblem("GE109", f"malformed CSV: {exc}", row + 1)
+    except UnicodeDecodeError:
+        return _first_undecodable(path)
+    except csv.Error as exc:
+        if "larger than field limit" in str(exc):
+            return _huge_cell(path, row + 1, header)
+        return ReadProblem("GE109", f"malformed CSV: {exc}", row + 1)
     finally:
         csv.field_size_limit(limit)
     return None
 
 
-def _huge_cell(text: str, row: int, header: list[str] | None) -> ReadProblem:
-    """GE110 for record `row`, naming its first cell over MAX_CELL characters."""
-    csv.field_size_limit(sys.maxsize)  # the caller puts the limit back
-    records = csv.reader(_lines(text))
-    record = next(itertools.islice(records, row - 1, None), [])
+def _first_undecodable(path: Path) -> ReadProblem:
+    """GE104 at the first byte that is not UTF-8, found by streaming the file in blocks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    fed = lines = 0
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(TEXT_BLOCK)
+            pending = decoder.getstate()[0]  # the start of a character cut by the last block
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                window = pending + block
+                offset = fed - len(pending) + exc.start
+                line = lines + window.count(b"\n", 0, exc.start) + 1
+                byte = window[exc.start : exc.start + 1].hex()
+                return ReadProblem(
+                    "GE104",
+                    f"not UTF-8: byte 0x{byte} at offset {offset} cannot be decoded; "
+                    + _HINT.format(source="LATIN1"),
+                    line,
+                )
+            if not block:
+                return ReadProblem("GE104", "not UTF-8")  # Python's reader said so
+            fed += len(block)
+            lines += block.count(b"\n")
+
+
+def _huge_cell(path: Path, row: int, header: list[str] | None) -> ReadProblem:
+    """GE110 for record `row`, naming its first cell over MAX_CELL characters (when that cell
+    is small enough to hold; beyond MAX_TEXT_BYTES only the row is named)."""
+    csv.field_size_limit(MAX_TEXT_BYTES)  # the caller puts the limit back
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            record = next(itertools.islice(csv.reader(stream), row - 1, None), [])
+    except (csv.Error, UnicodeDecodeError):
+        record = []
     for i, cell in enumerate(record):
         if len(cell) > MAX_CELL:
             name = header[i] if header is not None and i < len(header) else None
