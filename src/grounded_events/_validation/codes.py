@@ -124,7 +124,7 @@ _CODES = (
         "GE116",
         "input",
         "file-too-large",
-        "A resource or seed is larger than its limit (64 MiB for texts and descriptors, 16 GiB for tables).",
+        "A file is larger than its limit: 64 MiB for what is read whole (seed texts, descriptors, YAML and JSON files), 16 GiB for tables.",
         "a 1 GB seed text",
     ),
     Code(
