@@ -603,3 +603,20 @@ def test_mutated_packages_never_crash(data: st.DataObject) -> None:
     assert (code == 0) == (errors == []), errors
     for error in errors:
         assert error["code"].startswith("GE"), error
+
+
+def test_damaged_parquet_bytes_never_crash(tmp_path: Path) -> None:
+    """Every single damaged byte pair in the first pages of a Parquet table (dictionary indices
+    out of range, text that is not UTF-8, broken offsets) is a coded error or valid data."""
+    source = (PACKAGE / "events.parquet").read_bytes()
+    path = tmp_path / "events.parquet"
+    crashes = []
+    for at in range(4, min(len(source), 2048), 13):
+        for chunk in (b"\r\n", b"\xff\xff", b"\x00\x00"):
+            path.write_bytes(source[:at] + chunk + source[at + len(chunk) :])
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main(["validate", "--format", "json", str(path)])
+            if code not in (0, 1, 2):
+                crashes.append((at, chunk, err.getvalue()[-300:]))
+    assert not crashes, crashes[:3]

@@ -444,7 +444,6 @@ def _check_cells(batch: Batch) -> None:
     for name, column in batch.columns.items():
         values = column.dictionary if pa.types.is_dictionary(column.type) else column
         if pa.types.is_string(values.type) and len(values):
-            _check_utf8(batch, name, column, values)
             # bytes bound code points from above: count code points only when bytes say maybe
             if (pc.max(pc.binary_length(values)).as_py() or 0) <= MAX_CELL:
                 continue
@@ -462,22 +461,32 @@ def _check_cells(batch: Batch) -> None:
                 )
 
 
-def _check_utf8(batch: Batch, name: str, column: pa.Array, values: pa.Array) -> None:
-    """GE104 at the first cell that is not UTF-8: Parquet readers hand text bytes on unchecked,
-    and any later look at such a cell would fail."""
+def _check_arrays(record_batch: pa.RecordBatch, batch: Batch) -> None:
+    """Refuse a batch whose arrays are not what Arrow promises (Parquet readers hand them on
+    unchecked: text that is not UTF-8, dictionary indices out of range, broken offsets), before
+    any later look at them fails: GE104 at the first cell that is not UTF-8, else ArrowInvalid,
+    which the caller reports as a damaged file."""
     try:
-        values.validate(full=True)
+        record_batch.validate(full=True)
     except pa.ArrowInvalid:
-        for index, raw in enumerate(values.cast(pa.binary()).to_pylist()):
-            try:
-                (raw or b"").decode("utf-8")
-            except UnicodeDecodeError as exc:
-                if values is not column:  # dictionary: the first row that uses this entry
-                    index = pc.index(column.indices, index).as_py()
-                byte = raw[exc.start : exc.start + 1].hex()
-                message = f"text that is not UTF-8 (byte 0x{byte} at offset {exc.start})"
-                raise ReadProblem("GE104", message, batch.lines[index], name) from None
+        for name, column in batch.columns.items():
+            values = column.dictionary if pa.types.is_dictionary(column.type) else column
+            if pa.types.is_string(values.type):
+                _first_bad_text(batch, name, column, values)
         raise
+
+
+def _first_bad_text(batch: Batch, name: str, column: pa.Array, values: pa.Array) -> None:
+    """GE104 at the first cell of `column` that is not UTF-8, if there is one."""
+    for index, raw in enumerate(values.cast(pa.binary()).to_pylist()):
+        try:
+            (raw or b"").decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if values is not column:  # dictionary: the first row that uses this entry
+                index = pc.index(column.indices, index).as_py()
+            byte = raw[exc.start : exc.start + 1].hex()
+            message = f"text that is not UTF-8 (byte 0x{byte} at offset {exc.start})"
+            raise ReadProblem("GE104", message, batch.lines[index], name) from None
 
 
 def csv_header(path: Path) -> list[str]:
@@ -592,6 +601,7 @@ def parquet_batches(
         try:
             for record_batch in handle.iter_batches(batch_size=ARROW_ROWS):
                 batch = _numbered(record_batch, row)
+                _check_arrays(record_batch, batch)
                 row += record_batch.num_rows
                 _check_cells(batch)
                 yield batch
