@@ -620,3 +620,14 @@ def test_damaged_parquet_bytes_never_crash(tmp_path: Path) -> None:
             if code not in (0, 1, 2):
                 crashes.append((at, chunk, err.getvalue()[-300:]))
     assert not crashes, crashes[:3]
+
+
+def test_a_header_python_and_pyarrow_split_differently_is_a_coded_error(tmp_path: Path) -> None:
+    """A header opened by an unclosed quote, with a byte that is not UTF-8 after it: pyarrow
+    and Python's csv disagree on its columns; the problem is named, not an internal error."""
+    path = tmp_path / "actors.csv"
+    source = (PACKAGE / "actors.csv").read_bytes()
+    head, _, rest = source.partition(b"\n")
+    path.write_bytes(b'"' + head + b"\n\x80" + rest)
+    errors = assert_coded(validate(path), path)
+    assert [(e["code"], e["line"]) for e in errors] == [("GE104", 2)], errors

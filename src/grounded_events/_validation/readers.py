@@ -495,6 +495,16 @@ def csv_header(path: Path) -> list[str]:
     return _csv_header(path)
 
 
+# What pyarrow's CSV reader raises on a file it cannot read (a header it splits otherwise than
+# Python's csv is a KeyError of include_columns): Python's csv then names the problem.
+_CSV_READ_ERRORS = (
+    pa.ArrowInvalid,
+    pa.ArrowNotImplementedError,
+    pa.ArrowKeyError,
+    pa.ArrowTypeError,
+)
+
+
 def csv_batches(
     path: Path, dictionary: Sequence[str] = (), columns: Sequence[str] | None = None
 ) -> tuple[list[str], Iterator[Batch]]:
@@ -532,14 +542,14 @@ def csv_batches(
         if block < LONG_ROW_BLOCK and _too_long(str(exc)):
             try:
                 return open_reader(LONG_ROW_BLOCK, skip)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as again:
+            except _CSV_READ_ERRORS as again:
                 exc = again
         raise _locate_csv_problem(path, str(exc)) from None
 
     block = CSV_BLOCK
     try:
         reader = open_reader(block, 0)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+    except _CSV_READ_ERRORS as exc:
         reader, block = reopen(exc, block, 0), LONG_ROW_BLOCK
 
     def batches() -> Iterator[Batch]:
@@ -551,7 +561,7 @@ def csv_batches(
                 record_batch = next(gathered)
             except StopIteration:
                 return
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            except _CSV_READ_ERRORS as exc:
                 reader, block = reopen(exc, block, row - 1), LONG_ROW_BLOCK
                 gathered = _gathered(reader.read_next_batch)
                 continue
