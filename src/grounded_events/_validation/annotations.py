@@ -22,6 +22,7 @@ from grounded_events._validation.readers import (
     BATCH_ROWS,
     LargeInteger,
     ReadProblem,
+    find_in_json,
     jsonl_records,
     parse_json,
     read_text,
@@ -118,27 +119,17 @@ def strict(model: type[M], data: Any) -> M:
     except RecursionError:  # nested as deep as json.loads allows
         raise ReadProblem("GE120", "too deeply nested to check") from None
     except (ValueError, TypeError):  # an integer of over 4,300 digits (int or LargeInteger)
-        where = _long_integer(data)
+        loc = find_in_json(data, _long_integer)
+        where = path_text(loc) if loc else None
         raise ReadProblem(
             "GE120", f"{where or 'a value'}: an integer too long to check", field=where
         ) from None
     return model.model_validate_json(text, strict=True)
 
 
-def _long_integer(data: Any) -> str | None:
-    """The path of the first integer too long to write as text, if any."""
-    stack: list[tuple[Loc, Any]] = [((), data)]
-    while stack:
-        loc, item = stack.pop()
-        if isinstance(item, dict):
-            stack += [((*loc, k), v) for k, v in reversed(item.items())]
-        elif isinstance(item, list):
-            stack += [((*loc, i), v) for i, v in reversed(list(enumerate(item)))]
-        elif isinstance(item, LargeInteger) or (
-            isinstance(item, int) and item.bit_length() > 14_000  # ~4,300 decimal digits
-        ):
-            return path_text(loc)
-    return None
+def _long_integer(item: Any) -> bool:
+    """Whether a value is an integer too long to write as text (~4,300 decimal digits)."""
+    return isinstance(item, LargeInteger) or (isinstance(item, int) and item.bit_length() > 14_000)
 
 
 def _code(error_type: str) -> str:

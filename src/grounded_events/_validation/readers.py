@@ -199,20 +199,31 @@ SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 SURROGATE_BYTES = re.compile(SURROGATE.pattern.encode())
 
 
-def _lone_surrogate(value: Any) -> bool:
-    """Whether a parsed JSON value holds a string with a lone surrogate."""
-    stack = [value]
+def find_in_json(value: Any, hit: Callable[[Any], bool]) -> tuple[str | int, ...] | None:
+    """The path of the first value of parsed JSON (in document order) for which `hit` is true,
+    or None. A hit on a key gives the path of its mapping. Iterative: any depth json.loads
+    returns is walked."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
     while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return True
-        elif isinstance(item, dict):
-            stack += [*item, *item.values()]
+        loc, item = stack.pop()
+        if hit(item):
+            return loc
+        if isinstance(item, dict):
+            stack += [((*loc, k), v) for k, v in reversed(item.items())]
+            stack += [(loc, k) for k in reversed(item)]
         elif isinstance(item, list):
-            stack += item
+            stack += [((*loc, i), v) for i, v in reversed(list(enumerate(item)))]
+    return None
+
+
+def _lone_surrogate(item: Any) -> bool:
+    """Whether a value is text holding half of a surrogate pair (no UTF-8 for it)."""
+    if not isinstance(item, str):
+        return False
+    try:
+        item.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
 
 
@@ -223,7 +234,7 @@ def parse_json(text: str, line_offset: int = 0) -> Any:
         value = json.loads(
             text, object_pairs_hook=_no_duplicates, parse_int=_integer, parse_constant=_not_json
         )
-        if SURROGATE.search(text) and _lone_surrogate(value):
+        if SURROGATE.search(text) and find_in_json(value, _lone_surrogate) is not None:
             raise ValueError("a \\uD800-\\uDFFF escape without its pair is no character")
         return value
     except _DuplicateKey as exc:
