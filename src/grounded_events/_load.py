@@ -119,14 +119,13 @@ def _verify(
     handle.seek(0)
 
 
-def _descriptor(folder: Folder, verify: bool) -> dict[str, Any]:
-    """datapackage.json of the folder, checked against SHA256SUMS when `verify` and it lists it."""
+def _descriptor(folder: Folder, sums: dict[str, tuple[str, int]] | None) -> dict[str, Any]:
+    """datapackage.json of the folder, checked against `sums` (SHA256SUMS) when given and they
+    list it."""
     try:
         with _open(folder, "datapackage.json", MAX_TEXT_BYTES) as handle:
-            if verify:
-                sums = _checksums(folder)
-                if "datapackage.json" in sums:
-                    _verify(folder, "datapackage.json", handle, sums)
+            if sums and "datapackage.json" in sums:
+                _verify(folder, "datapackage.json", handle, sums)
             data = b"".join(blocks(handle, "datapackage.json", MAX_TEXT_BYTES))
     except FileNotFoundError:
         raise FileNotFoundError(f"{folder}: no datapackage.json; is this a data package?") from None
@@ -150,7 +149,7 @@ def _schemas(descriptor: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 def fields(table: str, path: str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
     """The Table Schema fields of `table` as the package's datapackage.json describes them."""
     _check_table(table)
-    return _fields(table, _folder(path), _descriptor(_folder(path), verify=False))
+    return _fields(table, _folder(path), _descriptor(_folder(path), None))
 
 
 def _fields(table: str, folder: Folder, descriptor: dict[str, Any]) -> list[dict[str, Any]]:
@@ -241,7 +240,8 @@ def load(
     """
     _check_table(table)
     folder = _folder(path)
-    descriptor = _descriptor(folder, verify)
+    sums = _checksums(folder) if verify else None
+    descriptor = _descriptor(folder, sums)
     types = _dtypes(_fields(table, folder, descriptor))
     name = f"{table}.parquet"
     resource = next(
@@ -255,7 +255,7 @@ def load(
     try:
         with _open(folder, name, MAX_RESOURCE_BYTES) as handle:
             if verify:
-                _verify(folder, name, handle, _checksums(folder), resource)
+                _verify(folder, name, handle, sums or {}, resource)
             try:
                 data = pq.read_table(handle, schema=None)
             except (pa.ArrowInvalid, OSError) as exc:
