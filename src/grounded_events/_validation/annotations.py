@@ -261,10 +261,7 @@ def load_annotation(path: Path) -> YamlDocument:
         if exc.kind in ("limit", "encoding"):  # JSON's reader would not refuse these
             raise _yaml_problem(exc) from None
         doc = None
-    try:
-        data = parse_json(text)
-    except ValueError as exc:  # Python refuses to read an integer of more than 4,300 digits
-        raise ReadProblem("GE120", f"a number too long to read: {exc}") from None
+    data = parse_json(text)  # a .json file is judged by the JSON reader: its errors are reported
     return doc if doc is not None else YamlDocument(data, {(): 1})
 
 
