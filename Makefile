@@ -18,7 +18,7 @@ data: $(STAMP)
 
 # Regenerate schema/<version>/ from the pydantic models (a published folder is frozen).
 schema: $(STAMP)
-	$(BIN)/python -m grounded_events._schemagen
+	$(BIN)/python -m grounded_events._schema.generate
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -9,7 +9,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 # Repository folder -> location inside the installed package.
 PACKAGE_DATA = {
     "datasets/grounded-events": "grounded_events/_data",
-    "schema": "grounded_events/_schema",
+    "schema": "grounded_events/_schema/published",
 }
 
 

@@ -11,8 +11,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from generate import COLUMNS, COUNT_COLUMNS, CROSSWALK_COLUMNS, LIST_COLUMNS, arrow_schema
-from grounded_events._models import SLUG
-from grounded_events._vocab import (
+from grounded_events._schema.models import SLUG
+from grounded_events._schema.vocab import (
     ACLED_EVENT_TYPES,
     CROSSWALK,
     AttributionStatus,

@@ -18,8 +18,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from grounded_events._tables import LIST_SEPARATOR, TABLES
-from grounded_events._vocab import (
+from grounded_events._schema.tables import LIST_SEPARATOR, TABLES
+from grounded_events._schema.vocab import (
     ACLED_EVENT_TYPES,
     CAMEO_ROOTS,
     CROSSWALK,

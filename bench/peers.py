@@ -71,8 +71,8 @@ def pandera_schema():
     import pycountry
 
     from floor import REQUIRED, SLUG_COLUMNS, SLUG_LISTS, TEXT_COLUMNS, VOCABULARIES
-    from grounded_events._models import SLUG
-    from grounded_events._vocab import CROSSWALK, EventSubtype, Weapon
+    from grounded_events._schema.models import SLUG
+    from grounded_events._schema.vocab import CROSSWALK, EventSubtype, Weapon
 
     slug = __import__("re").compile(SLUG)
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grounded_events._build import build
+from grounded_events._package.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable

@@ -19,14 +19,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from grounded_events._models import AnnotationFile, Event
-from grounded_events._package import event_record
-from grounded_events._seeds import Seed, read_seeds
-from grounded_events._tables import TABLES, rows_from_annotation
+from grounded_events._core.safe_yaml import loads
+from grounded_events._package.inputs import event_record
+from grounded_events._schema.models import AnnotationFile, Event
+from grounded_events._schema.tables import TABLES, rows_from_annotation
+from grounded_events._schema.vocab import (
+    AttributionStatus,
+    DateBasis,
+    DatePrecision,
+    EventType,
+    Role,
+)
+from grounded_events._sources.seeds import Seed, read_seeds
 from grounded_events._validation import validate
 from grounded_events._validation.codes import CODES
-from grounded_events._vocab import AttributionStatus, DateBasis, DatePrecision, EventType, Role
-from grounded_events._yaml import loads
 from grounded_events.cli import main
 from test_validation import annotation_data, write_seeds, write_yaml
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grounded_events import _atomic
-from grounded_events._atomic import exchange, exclusive_lock, swap_in, write_bytes_atomic
+from grounded_events._core import atomic as _atomic
+from grounded_events._core.atomic import exchange, exclusive_lock, swap_in, write_bytes_atomic
 
 
 def _no_exchange(a: Path, b: Path) -> None:

@@ -15,8 +15,8 @@ import pyarrow.parquet as pq
 import pycountry
 import pytest
 
-from grounded_events._models import SLUG
-from grounded_events._vocab import (
+from grounded_events._schema.models import SLUG
+from grounded_events._schema.vocab import (
     ACLED_EVENT_TYPES,
     CROSSWALK,
     AttributionStatus,

@@ -19,13 +19,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grounded_events import _atomic, _build, _package
-from grounded_events._atomic import write_bytes_atomic
-from grounded_events._build import build, registry_path, registry_text, write_tree
-from grounded_events._package import BuildError, read_inputs
-from grounded_events._package_csv import join_list, neutralise, restore, split_list
-from grounded_events._package_parquet import CREATED_BY, WRITE_OPTIONS
-from grounded_events._tables import TABLES
+from grounded_events._core import atomic as _atomic
+from grounded_events._core.atomic import write_bytes_atomic
+from grounded_events._package import build as _build
+from grounded_events._package import inputs as _inputs
+from grounded_events._package import steps as _package
+from grounded_events._package.build import build, registry_path, registry_text, write_tree
+from grounded_events._package.inputs import BuildError, read_inputs
+from grounded_events._schema.table_csv import join_list, neutralise, restore, split_list
+from grounded_events._schema.table_parquet import CREATED_BY, WRITE_OPTIONS
+from grounded_events._schema.tables import TABLES
 from package_sample import PYTHON, ROOT, SAMPLE, build_sample, cli, tree, write_sample
 
 
@@ -100,7 +103,7 @@ def test_two_builds_in_separate_processes_are_identical(tmp_path: Path) -> None:
 def test_committed_package_equals_a_fresh_build(tmp_path: Path) -> None:
     """datasets/grounded-events/ and the shipped registry are exactly what the build makes now."""
     annotations = ROOT / "datasets" / "annotations"
-    assert _package.annotation_paths(annotations), "no annotation files"
+    assert _inputs.annotation_paths(annotations), "no annotation files"
     committed = ROOT / "datasets" / "grounded-events"
     assert committed.is_dir(), "run `make data` and commit datasets/grounded-events/"
     fresh = build(annotations, ROOT / "seeds", tmp_path / "package", tmp_path / "registry")
@@ -214,7 +217,7 @@ def test_build_validates_before_building(tmp_path: Path) -> None:
     the document's text) builds no package, so no report page draws a span that lies."""
     bad = SAMPLE.replace("quote: rockets", "quote: rocket!")
     annotations = write_sample(tmp_path / "annotations", bad)
-    with pytest.raises(_build.InvalidInputs) as refused:
+    with pytest.raises(_inputs.InvalidInputs) as refused:
         build(annotations, ROOT / "seeds", tmp_path / "package")
     assert refused.value.report.codes == {"GE501"}
     assert not (tmp_path / "package").exists()
@@ -380,7 +383,7 @@ def test_a_killed_build_command_keeps_the_old_package(tmp_path: Path) -> None:
     argv = ["build", "--annotations", str(annotations), "--seeds", str(ROOT / "seeds")]
     argv += ["--out", str(out)]
     kill_at_swap = (
-        "import os, signal, sys; from grounded_events import _atomic, cli; "
+        "import os, signal, sys; from grounded_events import cli; from grounded_events._core import atomic as _atomic; "
         "_atomic.exchange = lambda a, b: os.kill(os.getpid(), signal.SIGKILL); "
         "sys.exit(cli.main(sys.argv[1:]))"
     )

@@ -77,7 +77,7 @@ def test_an_internal_error_is_one_line_and_exit_3(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A bug in a command exits 3 (never 1, "invalid data") with a one-line message."""
-    from grounded_events import _locate
+    from grounded_events._sources import locate as _locate
 
     def broken(args: object) -> int:
         raise RuntimeError("boom")

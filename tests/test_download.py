@@ -23,8 +23,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import grounded_events
-from grounded_events import _download, cli
-from grounded_events._download import DownloadError, Entry, parse_registry, read_registry
+from grounded_events import cli
+from grounded_events._loaders import download as _download
+from grounded_events._loaders.download import DownloadError, Entry, parse_registry, read_registry
 from package_sample import ROOT, build_sample, tree
 
 VERSION = "1.0.0"
@@ -299,7 +300,7 @@ def test_shipped_registry_matches_the_committed_package() -> None:
 # Runs download() in a fresh process and exits as the CLI would (1 wrong file, 2 transfer).
 CHILD = """
 import json, sys
-from grounded_events._download import DownloadError, Entry, download
+from grounded_events._loaders.download import DownloadError, Entry, download
 base, dest, registry, deadline = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
 try:
     download("1.0.0", base, dest, registry={n: Entry(*e) for n, e in registry.items()},

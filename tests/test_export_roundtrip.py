@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grounded_events import load
-from grounded_events._build import build
-from grounded_events._package_csv import format_cell, restore
-from grounded_events._tables import TABLES
+from grounded_events._package.build import build
+from grounded_events._schema.table_csv import format_cell, restore
+from grounded_events._schema.tables import TABLES
 from grounded_events._validation import validate
 from package_sample import ROOT, SAMPLE, build_sample, cli, write_sample
 from test_package_csv import TEXTS

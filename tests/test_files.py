@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grounded_events._files import (
+from grounded_events._core.files import (
     _ALGORITHMS,
     HashNotation,
     UnsafeFile,

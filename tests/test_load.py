@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import grounded_events
-from grounded_events._files import _ALGORITHMS as FILE_ALGORITHMS
-from grounded_events._load import TABLE_NAMES, dtypes, package_dir
-from grounded_events._schemagen import table_schema
-from grounded_events._tables import TABLES
-from grounded_events._vocab import VOCABULARIES
+from grounded_events._core.files import _ALGORITHMS as FILE_ALGORITHMS
+from grounded_events._loaders.load import TABLE_NAMES, dtypes, package_dir
+from grounded_events._schema.generate import table_schema
+from grounded_events._schema.tables import TABLES
+from grounded_events._schema.vocab import VOCABULARIES
 from package_sample import ROOT, build_sample
 from test_files import within
 
@@ -188,7 +188,7 @@ def test_wheel_ships_the_data_and_load_works_from_it(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     script = (
-        "import grounded_events, grounded_events._load as l;"
+        "import grounded_events, grounded_events._loaders.load as l;"
         "df = grounded_events.load('events');"
         "print(l.package_dir(), len(df), df['event_type'].dtype)"
     )

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grounded_events import _locate
-from grounded_events._locate import MAX_NEAR, locate, locate_folded, near_match
-from grounded_events._models import Evidence
-from grounded_events._yaml import loads
+from grounded_events._core.safe_yaml import loads
+from grounded_events._schema.models import Evidence
+from grounded_events._sources import locate as _locate
+from grounded_events._sources.locate import MAX_NEAR, locate, locate_folded, near_match
 from grounded_events.cli import main
 
 DOC = "rudaw-20231212"
@@ -189,7 +189,7 @@ def test_cli_refuses_a_text_file_over_the_limit(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path
 ) -> None:
     """A document path larger than the text limit is a one-line refusal (exit 2), not read."""
-    from grounded_events._files import MAX_TEXT_BYTES
+    from grounded_events._core.files import MAX_TEXT_BYTES
 
     huge = tmp_path / "huge.txt"
     with huge.open("wb") as handle:  # sparse: huge by stat, nothing written

@@ -17,8 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grounded_events import _migrate
-from grounded_events._migrate import (
+from grounded_events._core.safe_yaml import loads
+from grounded_events._schema import migrate as _migrate
+from grounded_events._schema.diff import diff, schemas_from_folder
+from grounded_events._schema.migrate import (
     MIGRATIONS,
     Step,
     add_column,
@@ -31,12 +33,11 @@ from grounded_events._migrate import (
     rename_field,
     rename_value,
 )
-from grounded_events._models import AnnotationFile
-from grounded_events._package_csv import restore, write_csv
-from grounded_events._package_parquet import to_arrow, write_parquet
-from grounded_events._schemadiff import diff, schemas_from_folder, versions_in
-from grounded_events._tables import TABLES, rows_from_annotation
-from grounded_events._yaml import loads
+from grounded_events._schema.models import AnnotationFile
+from grounded_events._schema.table_csv import restore, write_csv
+from grounded_events._schema.table_parquet import to_arrow, write_parquet
+from grounded_events._schema.tables import TABLES, rows_from_annotation
+from grounded_events._schema.versions import versions_in
 from grounded_events.cli import main
 from test_package_csv import TEXTS
 

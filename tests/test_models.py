@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from grounded_events._models import Actor, Event, Location
+from grounded_events._schema.models import Actor, Event, Location
 
 
 def _event(**changes: Any) -> dict[str, Any]:

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grounded_events._report import Issue, Report
+from grounded_events._core.text import SHOWN, clip, quoted
 from grounded_events._validation import validate
-from grounded_events._validation.output import FORMATS, SHOWN, clip, quoted, render
+from grounded_events._validation.issues import Issue, Report
+from grounded_events._validation.output import FORMATS, render
 from grounded_events.cli import main
 from test_validation import annotation_data, write_seeds, write_yaml
 

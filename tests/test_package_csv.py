@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grounded_events._package_csv import format_cell, quote, write_csv
+from grounded_events._schema.table_csv import format_cell, quote, write_csv
 
 COLUMNS = ("id", "a", "b")
 Cells = list[list[str | None]]
@@ -180,17 +180,26 @@ def test_duckdb_sniffer_traps_are_disarmed(tmp_path: Path, rows: list) -> None:
 
 
 PLAIN = st.text(st.characters(codec="utf-8", exclude_characters="".join(LINE_BREAKS) + "#")).filter(
-    lambda text: not format_cell(text).startswith("'")
+    lambda text: not format_cell(text).startswith("'") and text == text.strip()
 )
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(PLAIN, PLAIN), max_size=4))
 def test_cells_without_line_breaks_are_written_as_csv_writer_did(rows: list) -> None:
-    """Where no line break, # or leading ' occurs, the bytes are csv.writer's (minimal quoting)."""
+    """Where no line break, #, leading ' or edge white space occurs, the bytes are csv.writer's
+    (minimal quoting)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS[:2])
     writer.writerows([format_cell(v) for v in row] for row in rows)
     written = write_csv(COLUMNS[:2], [dict(zip(COLUMNS, r, strict=False)) for r in rows])
     assert written == buffer.getvalue().encode("utf-8")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1).filter(lambda text: text != text.strip()))
+def test_a_cell_with_white_space_at_an_edge_is_quoted(text: str) -> None:
+    """A cell that starts or ends with white space is quoted, so that no reader trims it."""
+    cell = format_cell(text)
+    assert quote(cell).startswith('"') and quote(cell).endswith('"')

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from grounded_events._package_csv import restore, split_list
-from grounded_events._schemagen import table_schema
-from grounded_events._tables import TABLES
+from grounded_events._schema.generate import table_schema
+from grounded_events._schema.table_csv import restore, split_list
+from grounded_events._schema.tables import TABLES
 from package_sample import ROOT, build_sample
 
 BIN = Path(sys.executable).parent

@@ -8,17 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from grounded_events import _schemagen
-from grounded_events._migrate import Step
-from grounded_events._models import SCHEMA_VERSION
-from grounded_events._schemadiff import (
-    MANIFEST,
-    check_published,
-    check_release,
-    publish,
-    read_manifest,
-    versions_in,
-)
+from grounded_events._schema import generate as _schemagen
+from grounded_events._schema.diff import check_published, check_release, publish
+from grounded_events._schema.migrate import Step
+from grounded_events._schema.models import SCHEMA_VERSION
+from grounded_events._schema.versions import MANIFEST, read_manifest, versions_in
 from grounded_events.cli import main
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "schema_versions"

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grounded_events import _report
-from grounded_events._report import Issue, IssueList, Report
 from grounded_events._validation import columnar, validate
+from grounded_events._validation import issues as _report
+from grounded_events._validation.issues import Issue, IssueList, Report
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

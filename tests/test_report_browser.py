@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from grounded_events._report_site import write_site
+from grounded_events._package.report import write_site
 from test_report_site import DOC_ID, make_inputs
 
 CHROMIUM_ARGS = [

@@ -1,4 +1,4 @@
-"""Tests for grounded_events._report_site: the static evidence viewer and data report."""
+"""Tests for grounded_events._package.report: the static evidence viewer and data report."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grounded_events import cli
-from grounded_events._models import AnnotationFile
-from grounded_events._report_site import (
+from grounded_events._core.safe_yaml import loads
+from grounded_events._package.report import (
     ReportInputError,
     embed_json,
     report_step,
@@ -24,9 +24,9 @@ from grounded_events._report_site import (
     site_files,
     write_site,
 )
-from grounded_events._seeds import read_seeds
-from grounded_events._site import make_outlines
-from grounded_events._yaml import loads
+from grounded_events._package.site import make_outlines
+from grounded_events._schema.models import AnnotationFile
+from grounded_events._sources.seeds import read_seeds
 
 DOC_ID = "rudaw-20231212"
 HOSTILE = "Tagged “since October 17” </script><script>window.pwned = 1</script> <b>bold</b> & co"
@@ -414,7 +414,7 @@ def test_unknown_document_is_refused(tmp_path: Path, root: Path) -> None:
 
 def test_shipped_outlines_cover_the_data(root: Path) -> None:
     """The shipped Natural Earth outlines include the countries the data needs, and are small."""
-    path = root / "src" / "grounded_events" / "_site" / "countries.json"
+    path = root / "src" / "grounded_events" / "_package" / "site" / "countries.json"
     assert path.stat().st_size < 400_000
     data = json.loads(path.read_text(encoding="utf-8"))
     by_iso = {c["iso3"]: c for c in data["countries"] if c["iso3"]}

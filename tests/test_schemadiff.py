@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grounded_events import _schemadiff
-from grounded_events._schemadiff import (
+from grounded_events._schema import diff as _schemadiff
+from grounded_events._schema.diff import (
     BACKWARD,
     FORWARD,
     FULL,

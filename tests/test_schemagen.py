@@ -11,9 +11,10 @@ import jsonschema
 import pytest
 from frictionless import Schema
 
-from grounded_events import _models, _schemagen
-from grounded_events._models import SCHEMA_VERSION
-from grounded_events._vocab import CROSSWALK, VOCABULARIES
+from grounded_events._schema import generate as _schemagen
+from grounded_events._schema import models as _models
+from grounded_events._schema.models import SCHEMA_VERSION
+from grounded_events._schema.vocab import CROSSWALK, VOCABULARIES
 
 JSON_SCHEMAS = sorted(name for name in _schemagen.artifacts() if name.endswith(".schema.json"))
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grounded_events._files import MAX_TEXT_BYTES
-from grounded_events._seeds import SeedError, dumps_index, read_index, read_seeds, read_text
+from grounded_events._core.files import MAX_TEXT_BYTES
+from grounded_events._sources.seeds import SeedError, dumps_index, read_index, read_seeds, read_text
 from package_sample import ROOT, cli, write_sample
 from test_files import within
 

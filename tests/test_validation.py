@@ -16,8 +16,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from grounded_events._models import AnnotationFile, Document
-from grounded_events._tables import TABLES, document_row, rows_from_annotation
+from grounded_events._schema.models import AnnotationFile, Document
+from grounded_events._schema.tables import TABLES, document_row, rows_from_annotation
 from grounded_events._validation import UsageError, validate
 from grounded_events._validation.cli import configure, run
 from grounded_events._validation.codes import CODES, markdown_table
@@ -192,6 +192,8 @@ def write_yaml(path: Path, data: dict[str, Any]) -> Path:
 
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
+    # escaped, not raw: ruamel writes a raw U+0085 as a line break that reads back as a space
+    yaml.allow_unicode = False
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     path.write_text(buffer.getvalue(), encoding="utf-8")
@@ -578,7 +580,7 @@ def test_schema_root_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     `schema diff` and `migrate`: there, a copy of 1.0.0 published as 1.0.7 is the latest."""
     import shutil
 
-    from grounded_events._resources import schema_root
+    from grounded_events._schema.versions import schema_root
     from grounded_events._validation.rules import schema_dir
 
     paths = write_tables(tmp_path / "t")
@@ -664,7 +666,7 @@ def test_colour_only_on_a_terminal(
 
 def test_json_output_is_json_dumps_indent_2() -> None:
     """--format json is written error by error, byte for byte what json.dumps(indent=2) gives."""
-    from grounded_events._report import Issue, Report
+    from grounded_events._validation.issues import Issue, Report
     from grounded_events._validation.output import render
 
     issues = [

@@ -11,12 +11,12 @@ import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grounded_events._models import AnnotationFile
+from grounded_events._schema.models import AnnotationFile
+from grounded_events._schema.vocab import ACLED_EVENT_TYPES, CROSSWALK, DatePrecision, EventType
 from grounded_events._validation import validate
 from grounded_events._validation.codes import CODES
 from grounded_events._validation.columnar import ARROW_TYPES, VECTOR
 from grounded_events._validation.rules import CROSS_RULES, schema_dir, table_columns
-from grounded_events._vocab import ACLED_EVENT_TYPES, CROSSWALK, DatePrecision, EventType
 from test_validation import annotation_data, set_cell, write_seeds, write_tables, write_yaml
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -219,8 +219,8 @@ def test_columnar_rules_equal_row_rules(rows: list[dict[str, Any]]) -> None:
 
 
 def _records() -> list[dict[str, Any]]:
-    from grounded_events._models import AnnotationFile
-    from grounded_events._vocab import CROSSWALK as WALK
+    from grounded_events._schema.models import AnnotationFile
+    from grounded_events._schema.vocab import CROSSWALK as WALK
 
     model = AnnotationFile.model_validate(annotation_data())
     out = []
@@ -341,7 +341,7 @@ def _json_rows(draw: st.DrawFn) -> dict[str, Any]:
     """An events row as JSON: a valid row with some columns changed, dropped or added."""
     import json
 
-    from grounded_events._tables import rows_from_annotation
+    from grounded_events._schema.tables import rows_from_annotation
 
     model = AnnotationFile.model_validate(annotation_data())
     row = json.loads(json.dumps(rows_from_annotation(model)["events"][0], default=str))

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grounded_events._files import _ALGORITHMS
+from grounded_events._core.files import _ALGORITHMS
 from grounded_events._validation import validate
 from grounded_events._validation.output import exit_code
 from package_sample import build_sample

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grounded_events._vocab import (
+from grounded_events._schema.vocab import (
     ACLED_EVENT_TYPES,
     CAMEO_ROOTS,
     CROSSWALK,

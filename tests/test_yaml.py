@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from grounded_events._yaml import MAX_DEPTH, MAX_NODES, YamlError, loads
+from grounded_events._core.safe_yaml import MAX_DEPTH, MAX_NODES, YamlError, loads
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -145,8 +145,8 @@ def yaml_text(data: Any) -> str:
 
 
 def tables(annotation: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    from grounded_events._models import AnnotationFile, Document
-    from grounded_events._tables import document_row, rows_from_annotation
+    from grounded_events._schema.models import AnnotationFile, Document
+    from grounded_events._schema.tables import document_row, rows_from_annotation
 
     out = rows_from_annotation(AnnotationFile.model_validate(annotation))
     out["documents"] = [document_row(Document.model_validate(document()), TEXT)]
@@ -164,7 +164,7 @@ def cell(value: Any) -> str:
 
 
 def csv_text(name: str, rows: list[dict[str, Any]], columns: list[str] | None = None) -> str:
-    from grounded_events._tables import TABLES
+    from grounded_events._schema.tables import TABLES
 
     columns = columns or list(TABLES[name].columns)
     buffer = io.StringIO()
@@ -176,8 +176,8 @@ def csv_text(name: str, rows: list[dict[str, Any]], columns: list[str] | None = 
 
 
 def record_lines(annotation: dict[str, Any]) -> str:
-    from grounded_events._models import AnnotationFile
-    from grounded_events._vocab import CROSSWALK
+    from grounded_events._schema.models import AnnotationFile
+    from grounded_events._schema.vocab import CROSSWALK
 
     model = AnnotationFile.model_validate(annotation)
     lines = []
@@ -291,7 +291,7 @@ _START = base_annotation()["events"][0]["evidence"][0]["start"]
 
 def _parquet_bytes() -> bytes:
     """events.parquet written as the data package writes it (typed, no library version)."""
-    from grounded_events._package_parquet import to_arrow, write_parquet
+    from grounded_events._schema.table_parquet import to_arrow, write_parquet
 
     return write_parquet(to_arrow("events", tables(base_annotation())["events"]))
 
@@ -923,7 +923,7 @@ def _parquet_column(column: str, values: Any) -> bytes:
     """events.parquet with one column replaced by an Arrow array of another type."""
     import pyarrow as pa
 
-    from grounded_events._package_parquet import to_arrow, write_parquet
+    from grounded_events._schema.table_parquet import to_arrow, write_parquet
 
     table = to_arrow("events", tables(base_annotation())["events"])
     array = pa.array(values(table.num_rows))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from grounded_events._version import SCHEMA_VERSION, __version__
+from grounded_events._core.version import SCHEMA_VERSION, __version__
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -20,11 +20,11 @@ __all__ = [
 
 # Public name -> private module that defines it; imported on first use to keep `import` fast.
 _LAZY = {
-    "IntegrityError": "grounded_events._load",
-    "UnsafeFile": "grounded_events._files",
-    "load": "grounded_events._load",
-    "load_package": "grounded_events._load",
-    "download": "grounded_events._download",
+    "IntegrityError": "grounded_events._loaders.load",
+    "UnsafeFile": "grounded_events._core.files",
+    "load": "grounded_events._loaders.load",
+    "load_package": "grounded_events._loaders.load",
+    "download": "grounded_events._loaders.download",
     "validate": "grounded_events._validation",
 }
 

@@ -14,12 +14,24 @@ from grounded_events import __version__
 # run(args) -> exit code.
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("grounded_events._validation.cli", "check event files against the schema"),
-    "locate": ("grounded_events._locate", "print the offsets of a quote in a document"),
-    "build": ("grounded_events._build", "validate the annotations and build the data package"),
-    "download": ("grounded_events._download", "fetch a release and verify every file's hash"),
-    "schema": ("grounded_events._schemadiff", "compare schema versions (schema diff OLD NEW)"),
-    "migrate": ("grounded_events._migrate", "upgrade annotation files and tables to a version"),
-    "report": ("grounded_events._report_site", "write the static evidence viewer and data report"),
+    "locate": ("grounded_events._sources.locate", "print the offsets of a quote in a document"),
+    "build": (
+        "grounded_events._package.build",
+        "validate the annotations and build the data package",
+    ),
+    "download": (
+        "grounded_events._loaders.download",
+        "fetch a release and verify every file's hash",
+    ),
+    "schema": ("grounded_events._schema.diff", "compare schema versions (schema diff OLD NEW)"),
+    "migrate": (
+        "grounded_events._schema.migrate",
+        "upgrade annotation files and tables to a version",
+    ),
+    "report": (
+        "grounded_events._package.report",
+        "write the static evidence viewer and data report",
+    ),
 }
 
 

@@ -13,11 +13,12 @@ from typing import Any, TypeVar
 import pyarrow as pa
 from pydantic import BaseModel, ValidationError
 
-from grounded_events._models import AnnotationFile, Event, EventRecord
-from grounded_events._report import Issue, IssueList
-from grounded_events._seeds import SeedError, read_index, read_seed_bytes
-from grounded_events._tables import event_row
+from grounded_events._core.safe_yaml import YamlDocument, YamlError, loads, path_text
+from grounded_events._schema.models import AnnotationFile, Event, EventRecord
+from grounded_events._schema.tables import event_row
+from grounded_events._sources.seeds import SeedError, read_index, read_seed_bytes
 from grounded_events._validation.columnar import ARROW_TYPES, Batch, Context, TableChecker
+from grounded_events._validation.issues import Issue, IssueList
 from grounded_events._validation.readers import (
     BATCH_ROWS,
     LargeInteger,
@@ -28,7 +29,6 @@ from grounded_events._validation.readers import (
     read_text,
 )
 from grounded_events._validation.rules import table_columns
-from grounded_events._yaml import YamlDocument, YamlError, loads, path_text
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)

@@ -16,9 +16,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from grounded_events._report import Issue, Spill
-from grounded_events._tables import LIST_SEPARATOR, TABLES
+from grounded_events._schema.tables import LIST_SEPARATOR, TABLES
+from grounded_events._schema.vocab import ACLED_EVENT_TYPES, CROSSWALK
 from grounded_events._validation.codes import CODES
+from grounded_events._validation.issues import Issue, Spill
 from grounded_events._validation.keys import Buckets, Keys
 from grounded_events._validation.rules import (
     BBOX_TOLERANCE,
@@ -39,7 +40,6 @@ from grounded_events._validation.rules import (
     string_checks,
     table_columns,
 )
-from grounded_events._vocab import ACLED_EVENT_TYPES, CROSSWALK
 
 ARROW_TYPES: dict[str, pa.DataType] = {
     "string": pa.string(),

@@ -14,8 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from grounded_events._report import Issue, Report
-from grounded_events._tables import TABLES
+from grounded_events._schema.tables import TABLES
 from grounded_events._validation.columnar import (
     Batch,
     Context,
@@ -24,6 +23,7 @@ from grounded_events._validation.columnar import (
     check_batches,
     duplicates,
 )
+from grounded_events._validation.issues import Issue, Report
 from grounded_events._validation.keys import BUCKETS, Buckets, Keys, ValueSet
 from grounded_events._validation.readers import (
     ReadProblem,

@@ -6,39 +6,13 @@ import dataclasses
 import json
 from collections.abc import Iterator
 
-from grounded_events._report import Issue, Report
+from grounded_events._core.text import clip, quoted, writable
 from grounded_events._validation.codes import CODES, layer_of
+from grounded_events._validation.issues import Issue, Report
 
 FORMATS = ("text", "json", "github")
 
 _RED, _DIM, _BOLD, _RESET = "\033[31m", "\033[2m", "\033[1m", "\033[0m"
-
-
-# Characters of a message, field, expected or actual value shown before it is cut.
-SHOWN = 300
-
-
-def writable(text: str) -> str:
-    """`text` with any lone surrogate (an escaped "\\ud83d" in YAML, an undecodable byte in a
-    file name) spelled as its escape: UTF-8 output cannot hold it."""
-    if text.isascii():
-        return text
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def clip(text: str) -> str:
-    """`text`, or its first SHOWN characters and how long it is: one huge value never makes a
-    huge error line."""
-    if len(text) <= SHOWN:
-        return writable(text)
-    return f"{writable(text[:SHOWN])}… ({len(text):,} characters)"
-
-
-def quoted(actual: str) -> str:
-    """repr() of a value, clipped as clip() does with its length outside the quotes."""
-    if len(actual) <= SHOWN:
-        return repr(actual)
-    return f"{actual[:SHOWN] + '…'!r} ({len(actual):,} characters)"
 
 
 def shown(issue: Issue) -> Issue:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from grounded_events._files import (
+from grounded_events._core.files import (
     MAX_RESOURCE_BYTES,
     HashNotation,
     UnsafeFile,
@@ -16,8 +16,8 @@ from grounded_events._files import (
     parse_sums,
     read_bytes_inside,
 )
-from grounded_events._report import Issue, IssueList, Report
-from grounded_events._tables import TABLES
+from grounded_events._core.safe_yaml import YamlError, loads
+from grounded_events._schema.tables import TABLES
 from grounded_events._validation.annotations import (
     Shared,
     check_annotation,
@@ -33,6 +33,7 @@ from grounded_events._validation.columnar import (
     check_batches,
     dictionary_columns,
 )
+from grounded_events._validation.issues import Issue, IssueList, Report
 from grounded_events._validation.progress import Progress
 from grounded_events._validation.readers import (
     KNOWN_EXTENSIONS,
@@ -52,7 +53,6 @@ from grounded_events._validation.readers import (
     table_name,
 )
 from grounded_events._validation.rules import UsageError, references, table_columns
-from grounded_events._yaml import YamlError, loads
 
 # Tables in the order their keys are needed by the tables that reference them.
 TABLE_ORDER = ("documents", "actors", "events", "event_actors", "evidence")

@@ -20,8 +20,8 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
-from grounded_events._files import MAX_TEXT_BYTES
-from grounded_events._tables import LIST_SEPARATOR, TABLES
+from grounded_events._core.files import MAX_TEXT_BYTES
+from grounded_events._schema.tables import LIST_SEPARATOR, TABLES
 from grounded_events._validation.columnar import Batch
 
 # Rows per batch of rows read line by line: memory stays bounded by the batch, not the file.

@@ -16,10 +16,10 @@ from typing import Any
 
 import pycountry
 
-from grounded_events._models import ISO3, ISO3166_2, LANGUAGE
-from grounded_events._resources import schema_roots
-from grounded_events._tables import TABLES
-from grounded_events._vocab import ACLED_EVENT_TYPES, CROSSWALK
+from grounded_events._schema.models import ISO3, ISO3166_2, LANGUAGE
+from grounded_events._schema.tables import TABLES
+from grounded_events._schema.versions import schema_roots
+from grounded_events._schema.vocab import ACLED_EVENT_TYPES, CROSSWALK
 
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from grounded_events._files import (
+from grounded_events._core.files import (
     MAX_RESOURCE_BYTES,
     MAX_TEXT_BYTES,
     HashNotation,
@@ -36,7 +36,7 @@ PANDAS_TYPES: dict[str, Any] = {
     "list": "object",
 }
 
-_CHECKOUT = Path(__file__).resolve().parents[2] / "datasets" / "grounded-events"
+_CHECKOUT = Path(__file__).resolve().parents[3] / "datasets" / "grounded-events"
 
 # The tables of schema 1.0.0 in package order (tests check this against _tables.TABLES); kept
 # here so that `import grounded_events; load()` does not import pydantic and the models.

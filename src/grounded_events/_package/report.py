@@ -14,11 +14,26 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from grounded_events._atomic import write_bytes_atomic
-from grounded_events._models import AnnotationFile, Document
-from grounded_events._seeds import Seed, SeedError, read_seeds
-from grounded_events._tables import rows_from_annotation
-from grounded_events._vocab import DatePrecision, EventSubtype, EventType, Field, GeoPrecision
+from grounded_events._core.atomic import write_bytes_atomic
+from grounded_events._package.inputs import (
+    BuildError,
+    add_input_arguments,
+    annotation_paths,
+    missing_input_folder,
+    read_annotation,
+    validate_inputs,
+)
+from grounded_events._schema.models import AnnotationFile, Document
+from grounded_events._schema.tables import rows_from_annotation
+from grounded_events._schema.vocab import (
+    DatePrecision,
+    EventSubtype,
+    EventType,
+    Field,
+    GeoPrecision,
+)
+from grounded_events._sources.seeds import Seed, SeedError, read_seeds
+from grounded_events._validation.output import text_line
 
 # The pages load nothing: scripts, styles and geometry are inlined, and the policy makes the
 # browser refuse any request a future edit might add.
@@ -72,10 +87,6 @@ def _documents(
 def load_documents(annotations_dir: Path, seeds_dir: Path) -> list[_Doc]:
     """Every seed document with the rows of its annotation file, if it has one. The files are
     validated first, as `build` does: a page shows only what the validator accepts."""
-    from grounded_events._build import validate_inputs
-    from grounded_events._package import BuildError, annotation_paths, read_annotation
-    from grounded_events._validation.output import text_line
-
     try:
         seeds = read_seeds(seeds_dir)
     except SeedError as exc:
@@ -114,7 +125,7 @@ def _e(text: Any) -> str:
 
 
 def _asset(name: str) -> str:
-    return (resources.files("grounded_events") / "_site" / name).read_text(encoding="utf-8")
+    return (resources.files("grounded_events._package") / "site" / name).read_text(encoding="utf-8")
 
 
 def _page(template: str, **values: str) -> str:
@@ -125,7 +136,7 @@ def _page(template: str, **values: str) -> str:
     }
     for name in ("style", "script"):
         if f"</{name}" in base[name].lower():
-            raise ValueError(f"_site asset for <{name}> contains '</{name}'")
+            raise ValueError(f"site asset for <{name}> contains '</{name}'")
     return Template(_asset(template)).substitute(base | values)
 
 
@@ -404,7 +415,7 @@ def site_files(annotations_dir: Path, seeds_dir: Path) -> dict[str, bytes]:
 
 
 def report_step(inputs: Any, files: dict[str, bytes]) -> dict[str, bytes]:
-    """A step of the package build (grounded_events._package.STEPS): the report under report/.
+    """A step of the package build (grounded_events._package.steps.STEPS): the report under report/.
 
     It renders the annotated documents only, like the package's `documents` table.
     """
@@ -425,8 +436,6 @@ def write_site(out_dir: Path, annotations_dir: Path, seeds_dir: Path) -> list[Pa
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Options of `grounded-events report`."""
-    from grounded_events._build import add_input_arguments
-
     parser.add_argument(
         "--out", type=Path, default=Path("report"), help="folder to write (default: report/)"
     )
@@ -435,8 +444,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the report; 0 when written, 1 when the data is invalid, 2 when it is unreadable."""
-    from grounded_events._build import missing_input_folder
-
     missing = missing_input_folder(args)
     if missing is not None:
         print(missing, file=sys.stderr)

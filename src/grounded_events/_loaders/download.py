@@ -26,7 +26,7 @@ import requests.adapters
 import urllib3
 import urllib3.connection
 
-from grounded_events import __version__
+from grounded_events._core.version import __version__
 
 DEFAULT_BASE_URL = "https://github.com/grounded-events/grounded-events/releases/download"
 BASE_URL_ENV = "GROUNDED_EVENTS_BASE_URL"

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from grounded_events._models import (
+from grounded_events._schema.models import (
     Admin1Code,
     AnnotationFile,
     CountryCode,
@@ -20,8 +20,8 @@ from grounded_events._models import (
     Slug,
     Text,
 )
-from grounded_events._models import Count as CountValue
-from grounded_events._vocab import (
+from grounded_events._schema.models import Count as CountValue
+from grounded_events._schema.vocab import (
     CROSSWALK,
     AcledEventType,
     AcledSubEventType,
@@ -40,7 +40,7 @@ from grounded_events._vocab import (
     Role,
     Weapon,
 )
-from grounded_events._vocab import Field as EvidenceField
+from grounded_events._schema.vocab import Field as EvidenceField
 
 
 class _Row(BaseModel):

@@ -12,18 +12,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from grounded_events._atomic import exclusive_lock, fsync_dir, swap_in, write_bytes_atomic
-from grounded_events._package import (
-    VERSION,
+from grounded_events._core.atomic import exclusive_lock, fsync_dir, swap_in, write_bytes_atomic
+from grounded_events._package.datapackage import VERSION, sha256
+from grounded_events._package.inputs import (
     BuildError,
     Files,
-    annotation_paths,
-    build_files,
+    InvalidInputs,
+    add_input_arguments,
+    missing_input_folder,
     read_inputs,
+    validate_inputs,
 )
-from grounded_events._report import Report
+from grounded_events._package.steps import build_files
 
-REGISTRY_DIR = Path(__file__).resolve().parent / "registry"
+REGISTRY_DIR = Path(__file__).resolve().parents[1] / "registry"
 
 
 def registry_path(version: str = VERSION) -> Path:
@@ -33,25 +35,7 @@ def registry_path(version: str = VERSION) -> Path:
 
 def registry_text(files: Files) -> str:
     """Registry lines (`name sha256 bytes`, sorted) for every file of a release."""
-    from grounded_events._package import sha256
-
     return "".join(f"{name} {sha256(data)} {len(data)}\n" for name, data in sorted(files.items()))
-
-
-class InvalidInputs(BuildError):
-    """The validator refused the annotation files; `report` holds its errors."""
-
-    def __init__(self, report: Report) -> None:
-        super().__init__(f"{len(report.errors)} validation error(s)")
-        self.report = report
-
-
-def validate_inputs(annotations_dir: Path, seeds_dir: Path) -> Report:
-    """Run the project's validator over the annotation files, against the seeds they cite."""
-    from grounded_events._validation import validate
-
-    paths = annotation_paths(annotations_dir)
-    return validate(paths, seeds=seeds_dir) if paths else Report()
 
 
 def write_tree(files: Files, out: Path) -> None:
@@ -116,30 +100,6 @@ def _shown(path: Path) -> str:
         return str(path.absolute().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
-
-
-def add_input_arguments(parser: argparse.ArgumentParser) -> None:
-    """--annotations and --seeds: what `build` and `report` read."""
-    parser.add_argument(
-        "--annotations",
-        type=Path,
-        default=Path("datasets/annotations"),
-        help="folder of annotation YAML files (default: datasets/annotations)",
-    )
-    parser.add_argument(
-        "--seeds", type=Path, default=Path("seeds"), help="seeds folder (default: seeds)"
-    )
-
-
-def missing_input_folder(args: argparse.Namespace) -> str | None:
-    """The error line for an --annotations or --seeds folder that is not there, else None."""
-    for name, folder in (("--annotations", args.annotations), ("--seeds", args.seeds)):
-        if not folder.is_dir():
-            return (
-                f"{folder}: no such folder ({name}); run from the repository root or pass "
-                f"{name} DIR"
-            )
-    return None
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import sys
@@ -14,7 +13,17 @@ from typing import Any
 
 import jsonschema
 
-from grounded_events._resources import schema_root
+from grounded_events._schema.versions import (
+    MANIFEST,
+    SchemaSourceError,
+    folder_files,
+    manifest_text,
+    parse_version,
+    read_manifest,
+    schema_root,
+    sha256_text,
+    versions_in,
+)
 
 # Compatibility in the Confluent Schema Registry sense, judged on the sets of valid files:
 # BACKWARD  readers of NEW accept every file valid under OLD (old files stay valid),
@@ -54,10 +63,8 @@ KINDS = (
 SEMANTIC_KINDS = frozenset({"default_changed", "field_renamed"})
 
 RENAMED_FROM = "x-renamed-from"  # declared in the models: Field(json_schema_extra={...: "old"})
-MANIFEST = "SHA256SUMS"  # in the schema root: `sha256  <version>/<file>` per published file
 CURRENT = "current"
 
-_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 _ID_VERSION = re.compile(r"/(\d+\.\d+\.\d+)/")
 _ANNOTATIONS = (
     "title",
@@ -99,17 +106,7 @@ _UNDERSTOOD = frozenset(
 )
 
 
-class SchemaSourceError(Exception):
-    """A version, folder or file that cannot be read as a set of schemas (a usage error)."""
-
-
 # --- versions and where published schemas live -------------------------------------------------
-
-
-def parse_version(text: str) -> tuple[int, int, int] | None:
-    """`(major, minor, patch)` of a `X.Y.Z` version string, or None when it is not one."""
-    match = _VERSION.fullmatch(text)
-    return (int(match[1]), int(match[2]), int(match[3])) if match else None
 
 
 def declared_bump(old: str | None, new: str | None) -> str | None:
@@ -122,14 +119,6 @@ def declared_bump(old: str | None, new: str | None) -> str | None:
     if b[0] != a[0]:
         return "major"
     return "minor" if b[1] != a[1] else "patch"
-
-
-def versions_in(root: Path) -> list[str]:
-    """The `X.Y.Z` folders under root, oldest first."""
-    if not root.is_dir():
-        return []
-    found = [p.name for p in root.iterdir() if p.is_dir() and parse_version(p.name)]
-    return sorted(found, key=lambda v: parse_version(v) or (0, 0, 0))
 
 
 # --- loading the schemas of a version ----------------------------------------------------------
@@ -184,7 +173,7 @@ def _parse(label: str, name: str, text: str) -> dict[str, Any]:
 
 
 def schemas_from_texts(label: str, texts: Mapping[str, str], version: str | None) -> SchemaSet:
-    """A SchemaSet from file texts by relative path (e.g. the output of _schemagen.artifacts)."""
+    """A SchemaSet from file texts by relative path (e.g. the output of generate.artifacts)."""
     schemas = {n: _parse(label, n, t) for n, t in sorted(texts.items()) if _is_record_schema(n)}
     return SchemaSet(label, version or _version_of(schemas, ""), schemas)
 
@@ -209,8 +198,8 @@ def schemas_from_folder(folder: Path, label: str | None = None) -> SchemaSet:
 
 def current_texts(version: str | None = None) -> dict[str, str]:
     """Every artifact the models generate now (schema/<SCHEMA_VERSION>/ as it would be written)."""
-    from grounded_events._models import SCHEMA_VERSION
-    from grounded_events._schemagen import artifacts
+    from grounded_events._schema.generate import artifacts
+    from grounded_events._schema.models import SCHEMA_VERSION
 
     return artifacts(version or SCHEMA_VERSION)
 
@@ -218,7 +207,7 @@ def current_texts(version: str | None = None) -> dict[str, str]:
 def load_source(spec: str, root: Path | None = None) -> SchemaSet:
     """`current`, a published version (`1.0.0`) under root, or a folder path."""
     if spec == CURRENT:
-        from grounded_events._models import SCHEMA_VERSION
+        from grounded_events._schema.models import SCHEMA_VERSION
 
         return schemas_from_texts(CURRENT, current_texts(), SCHEMA_VERSION)
     root = root or schema_root()
@@ -722,45 +711,6 @@ def render_text(result: Diff) -> str:
 # --- published folders: the manifest ---------------------------------------------------------
 
 
-def sha256_text(text: str) -> str:
-    """The sha256 of text as the package writes it (UTF-8)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def read_manifest(root: Path) -> dict[str, dict[str, str]]:
-    """root/SHA256SUMS as {version: {file: sha256}}; {} when there is none yet."""
-    path = root / MANIFEST
-    if not path.exists():
-        return {}
-    published: dict[str, dict[str, str]] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        match = re.fullmatch(r"([0-9a-f]{64})  (\d+\.\d+\.\d+)/(\S+)", line)
-        if not match:
-            raise SchemaSourceError(
-                f"{path}:{number}: expected '<sha256>  <version>/<file>', got {line!r}"
-            )
-        published.setdefault(match[2], {})[match[3]] = match[1]
-    return published
-
-
-def folder_files(folder: Path) -> dict[str, str]:
-    """sha256 of every file under folder, by relative POSIX path."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def manifest_text(published: Mapping[str, Mapping[str, str]]) -> str:
-    """The manifest lines, sorted by version then file (the `sha256sum` format)."""
-    lines = []
-    for version in sorted(published, key=lambda v: parse_version(v) or (0, 0, 0)):
-        for name, digest in sorted(published[version].items()):
-            lines.append(f"{digest}  {version}/{name}")
-    return "\n".join(lines) + "\n"
-
-
 def check_published(root: Path) -> list[str]:
     """Problems with published folders: every file listed in the manifest, unchanged, no extras."""
     try:
@@ -802,7 +752,7 @@ def check_release(
     generate (default: the real models) and version their SCHEMA_VERSION.
     """
     if version is None:
-        from grounded_events._models import SCHEMA_VERSION
+        from grounded_events._schema.models import SCHEMA_VERSION
 
         version = SCHEMA_VERSION
     if current is None:
@@ -872,14 +822,14 @@ def _check_bump(
             f"changes need {result.required_bump}: {summary}"
         ]
     if result.required_bump == "major":
-        from grounded_events._migrate import MIGRATIONS, find_path
+        from grounded_events._schema.migrate import MIGRATIONS, find_path
 
         try:
             find_path(MIGRATIONS if migrations is None else migrations, latest, version)
         except LookupError:
             return [
                 f"{latest} -> {version} breaks old files but no migration from {latest} to "
-                f"{version} is declared in grounded_events._migrate.MIGRATIONS"
+                f"{version} is declared in grounded_events._schema.migrate.MIGRATIONS"
             ]
     return []
 
@@ -898,7 +848,7 @@ def _check_changelog(path: Path, version: str) -> list[str]:
 
 def publish(root: Path, version: str, current: Mapping[str, str] | None = None) -> list[str]:
     """Add schema/<version>/ to the manifest; the problems that prevent it, or [] when done."""
-    from grounded_events._atomic import write_text_atomic
+    from grounded_events._core.atomic import write_text_atomic
 
     published = read_manifest(root)
     if version in published:

@@ -23,11 +23,10 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import ScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from grounded_events._atomic import write_bytes_atomic, write_text_atomic
-from grounded_events._resources import schema_root
-from grounded_events._schemadiff import parse_version, versions_in
-from grounded_events._validation.output import clip
-from grounded_events._yaml import YamlDocument, YamlError, loads
+from grounded_events._core.atomic import write_bytes_atomic, write_text_atomic
+from grounded_events._core.safe_yaml import YamlDocument, YamlError, loads
+from grounded_events._core.text import clip
+from grounded_events._schema.versions import parse_version, schema_root, versions_in
 
 VERSION_KEY = "schema_version"
 
@@ -491,10 +490,10 @@ class Frame:
     def dump(self) -> bytes:
         """The bytes, written as the data package writes them (pinned Parquet options, "\\n")."""
         if self.parquet:
-            from grounded_events._package_parquet import write_parquet
+            from grounded_events._schema.table_parquet import write_parquet
 
             return write_parquet(self.arrow)
-        from grounded_events._package_csv import write_rows
+        from grounded_events._schema.table_csv import write_rows
 
         return write_rows([self.header, *self.rows])
 

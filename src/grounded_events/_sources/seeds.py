@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from grounded_events._files import UnsafeFile, read_bytes_inside
-from grounded_events._models import Document
+from grounded_events._core.files import UnsafeFile, read_bytes_inside
+from grounded_events._schema.models import Document
 
 _INDEX = TypeAdapter(list[Document])
 

@@ -3,7 +3,7 @@
 Usage, from the repository root (npm's registry is the only network this needs):
 
     npm pack world-atlas@2.0.2 --pack-destination /tmp && tar xzf /tmp/world-atlas-2.0.2.tgz -C /tmp
-    .venv/bin/python src/grounded_events/_site/make_outlines.py /tmp/package/countries-50m.json
+    .venv/bin/python src/grounded_events/_package/site/make_outlines.py /tmp/package/countries-50m.json
 
 The output is deterministic: the same TopoJSON gives the same bytes.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 import pycountry
 
-from grounded_events._atomic import write_text_atomic
+from grounded_events._core.atomic import write_text_atomic
 
 # Path data is written in integer hundredths of a degree (x = longitude, y = -latitude), which
 # is finer than the 1:50m source is accurate and keeps the file small.

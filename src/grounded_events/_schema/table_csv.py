@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
-from grounded_events._tables import LIST_SEPARATOR
+from grounded_events._schema.tables import LIST_SEPARATOR
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -26,8 +26,9 @@ _SPLIT = re.compile(r"\\(.)|\|", re.DOTALL)
 # into lines first (Python's csv module on splitlines()) break at. DuckDB's dialect sniffer
 # needs two more: given unquoted 'a' cells it takes ' for the quote and strips it (the formula
 # guard's apostrophe included), and given an unquoted # it may take # for a comment sign and drop
-# the row.
-_NEEDS_QUOTES = re.compile("^'|[\",#\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# the row. Frictionless drops an unquoted all-space cell that follows a quoted line break ("\n", );
+# a cell that starts or ends with white space is quoted so no reader trims or loses it.
+_NEEDS_QUOTES = re.compile("^'|^\\s|\\s$|[\",#\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def neutralise(value: str) -> str:
@@ -82,7 +83,8 @@ def format_cell(value: Any) -> str:
 
 def quote(cell: str) -> str:
     """A cell as it goes into the file: in double quotes (doubled inside) when it holds a comma,
-    a quote, a # or a line break of any reader, or starts with ', as it is otherwise."""
+    a quote, a # or a line break of any reader, starts with ' or starts or ends with white space;
+    as it is otherwise."""
     return '"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES.search(cell) else cell
 
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from grounded_events._files import UnsafeFile, read_regular
-from grounded_events._seeds import SeedError, read_index, read_text
-from grounded_events._validation.output import quoted
-from grounded_events._vocab import Field
+from grounded_events._core.files import UnsafeFile, read_regular
+from grounded_events._core.text import quoted
+from grounded_events._schema.vocab import Field
+from grounded_events._sources.seeds import SeedError, read_index, read_text
 
 # Straight and curly quotation marks read as one another; each maps one code point to one code
 # point, so offsets found in the folded text are offsets in the original.

@@ -10,8 +10,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from grounded_events._schemagen import table_schema
-from grounded_events._tables import TABLES
+from grounded_events._schema.generate import table_schema
+from grounded_events._schema.tables import TABLES
 
 # Written into the footer instead of "parquet-cpp-arrow version X", so that the bytes carry no
 # library version; readers parse it as an unknown writer, which disables no feature we use.

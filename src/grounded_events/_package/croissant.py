@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from grounded_events._schemagen import table_schema
-from grounded_events._tables import TABLES
-
-if TYPE_CHECKING:
-    from grounded_events._package import Files, Inputs
+from grounded_events._package.datapackage import (
+    ANNOTATION_LICENSE,
+    HOMEPAGE,
+    NAME,
+    TITLE,
+    VERSION,
+    description,
+    sha256,
+)
+from grounded_events._package.inputs import Files, Inputs
+from grounded_events._schema.generate import table_schema
+from grounded_events._schema.tables import TABLES
 
 # The standard Croissant 1.0 @context (as in the examples of mlcommons/croissant datasets/1.0).
 CONTEXT: dict[str, Any] = {
@@ -62,16 +69,6 @@ DATA_TYPES = {
 
 def croissant(inputs: Inputs, files: Files) -> dict[str, Any]:
     """The Croissant JSON-LD: one FileObject per file, one RecordSet per table (from Parquet)."""
-    from grounded_events._package import (
-        ANNOTATION_LICENSE,
-        HOMEPAGE,
-        NAME,
-        TITLE,
-        VERSION,
-        description,
-        sha256,
-    )
-
     distribution = []
     for path in sorted(files):
         suffix = path.rpartition(".")[2]

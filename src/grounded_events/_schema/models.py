@@ -17,8 +17,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from grounded_events._version import SCHEMA_VERSION
-from grounded_events._vocab import (
+from grounded_events._core.version import SCHEMA_VERSION
+from grounded_events._schema.vocab import (
     AcledEventType,
     AcledSubEventType,
     ActorType,
@@ -36,7 +36,7 @@ from grounded_events._vocab import (
     Role,
     Weapon,
 )
-from grounded_events._vocab import Field as EvidenceField
+from grounded_events._schema.vocab import Field as EvidenceField
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SHA256 = r"^[0-9a-f]{64}$"

@@ -9,10 +9,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from grounded_events._atomic import write_text_atomic
-from grounded_events._models import SCHEMA_VERSION, AnnotationFile, Document, EventRecord
-from grounded_events._tables import LIST_SEPARATOR, TABLES, Table
-from grounded_events._vocab import (
+from grounded_events._core.atomic import write_text_atomic
+from grounded_events._schema.models import SCHEMA_VERSION, AnnotationFile, Document, EventRecord
+from grounded_events._schema.tables import LIST_SEPARATOR, TABLES, Table
+from grounded_events._schema.vocab import (
     CROSSWALK,
     DATE_PRECISION_CODES,
     GEO_PRECISION_CODES,
@@ -250,7 +250,7 @@ def write(root: Path, version: str = SCHEMA_VERSION) -> list[Path]:
     A published version is frozen: when the models no longer generate its exact files, nothing is
     written and PublishedError says to bump SCHEMA_VERSION.
     """
-    from grounded_events._schemadiff import MANIFEST, read_manifest, sha256_text
+    from grounded_events._schema.versions import MANIFEST, read_manifest, sha256_text
 
     files = artifacts(version)
     published = read_manifest(root).get(version)

@@ -1,0 +1,1 @@
+"""The data package: build inputs, the steps that make its files, Croissant, the report site."""

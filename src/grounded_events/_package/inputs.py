@@ -1,0 +1,180 @@
+"""What a package is built from: annotation files and seeds, read and checked once."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from grounded_events._core.safe_yaml import YamlError, loads
+from grounded_events._schema.models import AnnotationFile, EventRecord
+from grounded_events._schema.tables import TABLES, document_row, rows_from_annotation
+from grounded_events._schema.vocab import CROSSWALK
+from grounded_events._sources.seeds import Seed, SeedError, read_seeds
+from grounded_events._validation.issues import Report
+
+ANNOTATION_SUFFIXES = (".yaml", ".yml")
+
+
+Files = dict[str, bytes]
+
+
+class BuildError(Exception):
+    """The package cannot be built from these inputs; the message names the file and the problem."""
+
+
+@dataclass
+class Inputs:
+    """Everything the package is made of, read and checked once."""
+
+    annotations: list[tuple[str, AnnotationFile]]
+    seeds: dict[str, Seed]
+    tables: dict[str, list[dict[str, Any]]]
+    records: list[EventRecord]
+    created: str
+    contributors: list[str] = field(default_factory=list)
+
+
+# A step adds files to the package; it sees the inputs and every file the steps before it wrote.
+Step = Callable[[Inputs, Files], Files]
+
+
+def annotation_paths(annotations_dir: Path) -> list[Path]:
+    """The annotation files of a folder, in name order."""
+    return sorted(p for p in annotations_dir.iterdir() if p.suffix in ANNOTATION_SUFFIXES)
+
+
+def read_annotation(path: Path) -> AnnotationFile:
+    """One annotation file, parsed and validated against the models."""
+    try:
+        document = loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildError(f"{path}: cannot read: {exc}") from None
+    except YamlError as exc:
+        raise BuildError(f"{path}:{exc.line}: {exc.problem}") from None
+    try:
+        return AnnotationFile.model_validate(document.data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        line = document.line_of(tuple(first["loc"]))
+        raise BuildError(f"{path}:{line}: {where}: {first['msg']}") from None
+
+
+def read_inputs(annotations_dir: Path, seeds_dir: Path) -> Inputs:
+    """Read the annotation files and seeds and flatten them into sorted table rows."""
+    try:
+        seeds = read_seeds(seeds_dir)
+    except SeedError as exc:
+        raise BuildError(str(exc)) from None
+    annotations = [(p.name, read_annotation(p)) for p in annotation_paths(annotations_dir)]
+    if not annotations:
+        raise BuildError(f"{annotations_dir}: no annotation files (*.yaml) to build from")
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    actors: dict[str, tuple[str, dict[str, Any]]] = {}
+    records: list[EventRecord] = []
+    contributors: dict[str, None] = {}
+    for name, annotation in annotations:
+        seed = seeds.get(annotation.doc_id)
+        if seed is None:
+            raise BuildError(f"{name}: doc_id {annotation.doc_id!r} is not in seeds/index.json")
+        if seed.document.sha256 != annotation.sha256:
+            raise BuildError(
+                f"{name}: sha256 {annotation.sha256} does not match the seed's "
+                f"{seed.document.sha256}; the offsets were counted in another text"
+            )
+        contributors.update(dict.fromkeys(annotation.annotators))
+        rows = rows_from_annotation(annotation)
+        for actor in rows.pop("actors"):
+            seen = actors.get(actor["actor_id"])
+            if seen is None:
+                actors[actor["actor_id"]] = (name, actor)
+            elif seen[1] != actor:
+                raise BuildError(
+                    f"{name}: actor {actor['actor_id']!r} is defined as {_plain(actor)} but "
+                    f"{seen[0]} defines it as {_plain(seen[1])}; one actor_id, one definition"
+                )
+        for table, table_rows in rows.items():
+            tables[table].extend(table_rows)
+        records.extend(event_record(event, annotation.doc_id) for event in annotation.events)
+    tables["actors"] = [actor for _, actor in actors.values()]
+    used = sorted({a.doc_id for _, a in annotations})
+    tables["documents"] = [document_row(seeds[d].document, seeds[d].text) for d in used]
+    for name, table in TABLES.items():
+        tables[name].sort(key=lambda row, keys=table.primary_key: tuple(str(row[k]) for k in keys))
+        _check_unique(name, tables[name], table.primary_key)
+    records.sort(key=lambda r: r.event_id)
+    created = max(a.annotated for _, a in annotations).isoformat() + "T00:00:00Z"
+    return Inputs(annotations, seeds, tables, records, created, list(contributors))
+
+
+def _plain(row: dict[str, Any]) -> str:
+    return json.dumps({k: v if v is None else str(v) for k, v in row.items()}, ensure_ascii=False)
+
+
+def _check_unique(name: str, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
+    seen: set[tuple[str, ...]] = set()
+    for row in rows:
+        key = tuple(str(row[k]) for k in keys)
+        if key in seen:
+            raise BuildError(f"table {name}: duplicate primary key {', '.join(key)}")
+        seen.add(key)
+
+
+def event_record(event: Any, doc_id: str) -> EventRecord:
+    """The events.jsonl record of an annotated event: the event, its document and crosswalks."""
+    cw = CROSSWALK[event.event_subtype]
+    crosswalks = {
+        "acled_event_type": cw.acled_event_type,
+        "acled_sub_event_type": cw.acled_sub_event_type,
+        "plover_event_type": cw.plover_event_type,
+        "plover_mode": cw.plover_mode,
+        "cameo_root": cw.cameo_root,
+    }
+    data = event.model_dump()
+    return EventRecord.model_validate({**data, "doc_id": doc_id, "crosswalks": crosswalks})
+
+
+class InvalidInputs(BuildError):
+    """The validator refused the annotation files; `report` holds its errors."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"{len(report.errors)} validation error(s)")
+        self.report = report
+
+
+def validate_inputs(annotations_dir: Path, seeds_dir: Path) -> Report:
+    """Run the project's validator over the annotation files, against the seeds they cite."""
+    from grounded_events._validation import validate
+
+    paths = annotation_paths(annotations_dir)
+    return validate(paths, seeds=seeds_dir) if paths else Report()
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """--annotations and --seeds: what `build` and `report` read."""
+    parser.add_argument(
+        "--annotations",
+        type=Path,
+        default=Path("datasets/annotations"),
+        help="folder of annotation YAML files (default: datasets/annotations)",
+    )
+    parser.add_argument(
+        "--seeds", type=Path, default=Path("seeds"), help="seeds folder (default: seeds)"
+    )
+
+
+def missing_input_folder(args: argparse.Namespace) -> str | None:
+    """The error line for an --annotations or --seeds folder that is not there, else None."""
+    for name, folder in (("--annotations", args.annotations), ("--seeds", args.seeds)):
+        if not folder.is_dir():
+            return (
+                f"{folder}: no such folder ({name}); run from the repository root or pass "
+                f"{name} DIR"
+            )
+    return None

@@ -1,0 +1,1 @@
+"""The schema: vocabularies, pydantic models, the table spec, and the tools for published versions."""
