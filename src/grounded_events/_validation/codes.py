@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from grounded_events._validation.issues import Issue
+
 
 @dataclass(frozen=True)
 class Code:
-    """A stable error code: `layer` groups it, `meaning` says what broke, `example` shows one."""
+    """A stable error code: `layer` groups it, `meaning` says what broke, `example` shows one, and
+    `template` words one issue of it from the keywords `issue()` is given."""
 
     code: str
     layer: str
     title: str
     meaning: str
     example: str
+    template: str = "{message}"
 
 
 # Layers in the order they are checked. Errors of the "input" layer make the exit code 2.
@@ -403,6 +407,21 @@ _CODES = (
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
 BY_TITLE: dict[str, str] = {c.title: c.code for c in _CODES}
+
+
+def issue(
+    code: str,
+    file: str,
+    line: int | None = None,
+    field: str | None = None,
+    *,
+    expected: str | None = None,
+    actual: str | None = None,
+    **params: object,
+) -> Issue:
+    """An Issue of `code` at file, line and field, its message the code's template filled with
+    params: `issue("GE201", "events.csv", 1, "event_id", column="event_id")`."""
+    return Issue(file, line, field, code, CODES[code].template.format(**params), expected, actual)
 
 
 def layer_of(code: str) -> str:
