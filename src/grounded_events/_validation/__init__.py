@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
 
+from grounded_events._core.errors import UsageError
 from grounded_events._validation.issues import Report
 from grounded_events._validation.package import ENGINES, Options, run
 from grounded_events._validation.progress import Progress
-from grounded_events._validation.rules import UsageError, schema_dir
+from grounded_events._validation.rules import schema_dir
 
 __all__ = ["UsageError", "validate"]
 

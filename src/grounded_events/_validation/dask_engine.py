@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from grounded_events._core.errors import UsageError
 from grounded_events._schema.tables import TABLES
 from grounded_events._validation.columnar import (
     Batch,
@@ -31,7 +32,7 @@ from grounded_events._validation.readers import (
     table_from_columns,
     table_name,
 )
-from grounded_events._validation.rules import UsageError, references
+from grounded_events._validation.rules import references
 
 INSTALL = 'pip install "grounded-events[dask]"'
 

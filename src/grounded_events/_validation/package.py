@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from grounded_events._core.errors import UsageError
 from grounded_events._core.files import (
     MAX_RESOURCE_BYTES,
     HashNotation,
@@ -52,7 +53,7 @@ from grounded_events._validation.readers import (
     table_from_columns,
     table_name,
 )
-from grounded_events._validation.rules import UsageError, references, table_columns
+from grounded_events._validation.rules import references, table_columns
 
 # Tables in the order their keys are needed by the tables that reference them.
 TABLE_ORDER = ("documents", "actors", "events", "event_actors", "evidence")

@@ -16,16 +16,13 @@ from typing import Any
 
 import pycountry
 
+from grounded_events._core.errors import UsageError
 from grounded_events._schema.models import ISO3, ISO3166_2, LANGUAGE
 from grounded_events._schema.tables import TABLES
 from grounded_events._schema.versions import schema_roots
 from grounded_events._schema.vocab import ACLED_EVENT_TYPES, CROSSWALK
 
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
-
-
-class UsageError(ValueError):
-    """The command was used wrongly (unknown schema version, bad option): exit code 2."""
 
 
 def published_versions() -> dict[str, Path]:
