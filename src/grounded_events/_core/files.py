@@ -11,7 +11,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import BinaryIO
+from typing import IO
 
 # A seed text or a descriptor is read whole: far above any real one, far below the memory.
 MAX_TEXT_BYTES = 64 << 20
@@ -63,7 +63,7 @@ def resolve_inside(root: Path, relative: str) -> Path:
 
 
 @contextlib.contextmanager
-def open_inside(root: Path, relative: str, max_bytes: int) -> Iterator[BinaryIO]:
+def open_inside(root: Path, relative: str, max_bytes: int) -> Iterator[IO[bytes]]:
     """A regular file inside `root`, opened for reading; refused before any byte is read.
 
     The open never blocks (a FIFO is opened non-blocking, then refused) and never follows a
@@ -109,7 +109,7 @@ def _too_large(size: int, max_bytes: int) -> str:
     return f"larger than the limit of {max_bytes} bytes ({size} bytes or more)"
 
 
-def blocks(handle: BinaryIO, name: str, max_bytes: int) -> Iterator[bytes]:
+def blocks(handle: IO[bytes], name: str, max_bytes: int) -> Iterator[bytes]:
     """The handle's bytes in blocks, refused (GE116) past `max_bytes` whatever stat said."""
     size = 0
     while block := handle.read(_BLOCK):
@@ -186,7 +186,7 @@ def parse_sums(text: str) -> dict[str, tuple[str, int]]:
 
 
 def check_handle(
-    handle: BinaryIO,
+    handle: IO[bytes],
     name: str,
     expected_hash: object = None,
     expected_bytes: object = None,

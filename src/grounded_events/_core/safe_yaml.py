@@ -12,6 +12,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
     CollectionEndEvent,
+    CollectionStartEvent,
     DocumentStartEvent,
     NodeEvent,
     ScalarEvent,
@@ -242,7 +243,7 @@ def _build(yaml: YAML, text: str, lines: dict[Loc, int]) -> Any:
             child_loc(_line(event))
             value, size = anchors[event.anchor]
             place(value, size, None, _line(event), new=size)
-        else:  # the start of a mapping or a sequence
+        elif isinstance(event, CollectionStartEvent):  # a mapping or a sequence
             loc = child_loc(_line(event))
             if event.tag is not None and event.tag not in (*_COLLECTION_TAGS, "!"):
                 raise _tag_error(event.tag, _line(event), path_text(loc) or None)
@@ -272,7 +273,7 @@ def _key(event: Any, parent: _Open, anchors: dict[str, tuple[Any, int]]) -> tupl
             raise YamlError(
                 "YAML merge keys (<<) are not read: write the keys out", line, "merge_key", where
             )
-        if event.tag not in (None, "!", *_SCALAR_TAGS):
+        if event.tag is not None and event.tag not in ("!", *_SCALAR_TAGS):
             raise _tag_error(event.tag, line, where)
         key = _text(event.value, line, where)
         if event.anchor is not None:

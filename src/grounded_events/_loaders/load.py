@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 import pandas as pd
 import pyarrow as pa
@@ -65,7 +65,7 @@ class IntegrityError(ValueError):
 
 
 @contextlib.contextmanager
-def _open(folder: Folder, name: str, max_bytes: int) -> Iterator[BinaryIO]:
+def _open(folder: Folder, name: str, max_bytes: int) -> Iterator[IO[bytes]]:
     """A file of the package: a regular file inside the folder, of bounded size."""
     if isinstance(folder, Path):
         try:
@@ -95,7 +95,7 @@ def _checksums(folder: Folder) -> dict[str, tuple[str, int]]:
 def _verify(
     folder: Folder,
     name: str,
-    handle: BinaryIO,
+    handle: IO[bytes],
     sums: dict[str, tuple[str, int]],
     resource: dict[str, Any] | None = None,
 ) -> None:
