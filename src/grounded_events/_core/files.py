@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import IO
 
+from grounded_events._core.errors import GroundedEventsError
+
 # A seed text or a descriptor is read whole: far above any real one, far below the memory.
 MAX_TEXT_BYTES = 64 << 20
 # A table resource is streamed, never held whole; the limit only stops an endless file.
@@ -23,7 +25,7 @@ _HEX = re.compile(r"[0-9a-fA-F]+")
 _SUMS_LINE = re.compile(r"([0-9a-fA-F]{64}) [ *](.+)")
 
 
-class UnsafeFile(Exception):
+class UnsafeFile(GroundedEventsError):
     """A file that must not be read: outside its folder, not a regular file, or too large.
 
     `code` is GE114 (the path leaves its folder or cannot name a file), GE115 (not a regular
@@ -149,7 +151,7 @@ class Mismatch:
     actual: str | None
 
 
-class HashNotation(ValueError):
+class HashNotation(GroundedEventsError, ValueError):
     """A `hash` value the validator cannot check: unknown algorithm, or not a hex digest."""
 
 

@@ -21,10 +21,12 @@ from ruamel.yaml.events import (
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.reader import ReaderError
 
+from grounded_events._core.errors import GroundedEventsError
+
 Loc = tuple[str | int, ...]
 
 
-class YamlError(Exception):
+class YamlError(GroundedEventsError):
     """Unreadable YAML: `line` (1-based), `problem` and `field` (a path, when known) say where
     and what."""
 

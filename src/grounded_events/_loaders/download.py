@@ -26,6 +26,7 @@ import requests.adapters
 import urllib3
 import urllib3.connection
 
+from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.version import __version__
 
 DEFAULT_BASE_URL = "https://github.com/grounded-events/grounded-events/releases/download"
@@ -55,7 +56,7 @@ class Entry(NamedTuple):
     size: int | None = None  # None in registries written before sizes were recorded
 
 
-class DownloadError(Exception):
+class DownloadError(GroundedEventsError):
     """A release could not be fetched or verified; the message says which file and what to do."""
 
     def __init__(self, message: str, integrity: bool = False) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.files import (
     MAX_RESOURCE_BYTES,
     MAX_TEXT_BYTES,
@@ -45,7 +46,7 @@ TABLE_NAMES = ("documents", "actors", "events", "event_actors", "evidence")
 Folder = Traversable | Path
 
 
-class IntegrityError(ValueError):
+class IntegrityError(GroundedEventsError, ValueError):
     """A file of the data package differs from what the package promises; nothing was loaded.
 
     `file` is the file, `expected` the hash (or size) its datapackage.json or SHA256SUMS gives,

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.safe_yaml import YamlError, loads
 from grounded_events._schema.models import AnnotationFile, EventRecord
 from grounded_events._schema.tables import TABLES, document_row, rows_from_annotation
@@ -24,7 +25,7 @@ ANNOTATION_SUFFIXES = (".yaml", ".yml")
 Files = dict[str, bytes]
 
 
-class BuildError(Exception):
+class BuildError(GroundedEventsError):
     """The package cannot be built from these inputs; the message names the file and the problem."""
 
 

@@ -15,6 +15,7 @@ from string import Template
 from typing import Any
 
 from grounded_events._core.atomic import write_bytes_atomic
+from grounded_events._core.errors import GroundedEventsError
 from grounded_events._package.inputs import (
     BuildError,
     add_input_arguments,
@@ -43,7 +44,7 @@ CSP = (
 )
 
 
-class ReportInputError(Exception):
+class ReportInputError(GroundedEventsError):
     """The annotations or seeds cannot be rendered; `problems` name file, line and field."""
 
     def __init__(self, problems: list[str]) -> None:

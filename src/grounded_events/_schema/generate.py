@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from grounded_events._core.atomic import write_text_atomic
+from grounded_events._core.errors import GroundedEventsError
 from grounded_events._schema.models import SCHEMA_VERSION, AnnotationFile, Document, EventRecord
 from grounded_events._schema.tables import LIST_SEPARATOR, TABLES, Table
 from grounded_events._schema.vocab import (
@@ -240,7 +241,7 @@ def drift(root: Path, version: str = SCHEMA_VERSION) -> list[str]:
     return sorted(stale + extra)
 
 
-class PublishedError(Exception):
+class PublishedError(GroundedEventsError):
     """The version is published (listed in root/SHA256SUMS) and the models now differ from it."""
 
 

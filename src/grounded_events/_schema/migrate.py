@@ -24,6 +24,7 @@ from ruamel.yaml.scalarstring import ScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from grounded_events._core.atomic import write_bytes_atomic, write_text_atomic
+from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.safe_yaml import YamlDocument, YamlError, loads
 from grounded_events._core.text import clip
 from grounded_events._schema.versions import parse_version, schema_root, versions_in
@@ -37,7 +38,7 @@ TableOperation = Callable[[str, "Frame"], None]
 TABLE_SUFFIXES = (".csv", ".parquet")
 
 
-class MigrationRefused(Exception):
+class MigrationRefused(GroundedEventsError):
     """A step cannot carry a value over without losing it; nothing is written."""
 
     def __init__(self, field: str, line: int | None, message: str) -> None:
@@ -257,7 +258,7 @@ class Result:
     problems: list[str] = field(default_factory=list)
 
 
-class MigrateUsageError(Exception):
+class MigrateUsageError(GroundedEventsError):
     """A request that cannot be met for any file (unknown version, unreadable path)."""
 
 

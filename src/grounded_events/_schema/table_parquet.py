@@ -10,6 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from grounded_events._core.errors import GroundedEventsError
 from grounded_events._schema.generate import table_schema
 from grounded_events._schema.tables import TABLES
 
@@ -47,7 +48,7 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
 }
 
 
-class ParquetWriteError(Exception):
+class ParquetWriteError(GroundedEventsError):
     """The pinned Parquet bytes could not be produced; the message says why."""
 
 

@@ -8,6 +8,8 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from grounded_events._core.errors import GroundedEventsError
+
 # Points every command (validate, schema, migrate) at another folder of X.Y.Z versions.
 SCHEMA_ROOT_ENV = "GROUNDED_EVENTS_SCHEMA_ROOT"
 
@@ -36,7 +38,7 @@ MANIFEST = "SHA256SUMS"  # in the schema root: `sha256  <version>/<file>` per pu
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
 
-class SchemaSourceError(Exception):
+class SchemaSourceError(GroundedEventsError):
     """A version, folder or file that cannot be read as a set of schemas (a usage error)."""
 
 

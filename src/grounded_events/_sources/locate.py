@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.files import UnsafeFile, read_regular
 from grounded_events._core.text import quoted
 from grounded_events._schema.vocab import Field
@@ -30,7 +31,7 @@ MAX_NEAR = 500
 _MAX_HITS = 50
 
 
-class LocateError(Exception):
+class LocateError(GroundedEventsError):
     """The document cannot be read; the message is one line naming it and saying why."""
 
 

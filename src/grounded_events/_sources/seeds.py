@@ -9,13 +9,14 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
+from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.files import UnsafeFile, read_bytes_inside
 from grounded_events._schema.models import Document
 
 _INDEX = TypeAdapter(list[Document])
 
 
-class SeedError(Exception):
+class SeedError(GroundedEventsError):
     """A seed document or its index cannot be trusted; the message says which and why.
 
     `code` is the validation code of the reason (GE101 missing, GE114-GE116 unsafe file,

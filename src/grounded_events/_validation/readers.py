@@ -20,6 +20,7 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
+from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.files import MAX_TEXT_BYTES
 from grounded_events._schema.tables import LIST_SEPARATOR, TABLES
 from grounded_events._validation.columnar import Batch
@@ -50,7 +51,7 @@ JSONL_EXTENSIONS = {".jsonl", ".ndjson"}
 KNOWN_EXTENSIONS = set(TABLE_EXTENSIONS) | YAML_EXTENSIONS | JSON_EXTENSIONS | JSONL_EXTENSIONS
 
 
-class ReadProblem(Exception):
+class ReadProblem(GroundedEventsError):
     """The input cannot be read: an input-layer code, the line and field if known, and why."""
 
     def __init__(
