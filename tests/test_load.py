@@ -153,7 +153,8 @@ def test_dtypes_cover_every_column(sample: Path) -> None:
 
 @pytest.mark.slow
 def test_wheel_ships_the_data_and_load_works_from_it(tmp_path: Path) -> None:
-    """A wheel carries the package as grounded_events/_data, and load() reads it when installed."""
+    """A wheel carries the package as grounded_events/_data and the py.typed marker, and load()
+    reads the package when installed."""
     project = tmp_path / "project"
     project.mkdir()
     for name in ("pyproject.toml", "hatch_build.py", "README.md", "LICENSE", ".gitignore"):
@@ -180,6 +181,7 @@ def test_wheel_ships_the_data_and_load_works_from_it(tmp_path: Path) -> None:
         assert f"grounded_events/_data/{table}.parquet" in names
         assert f"grounded_events/_data/{table}.csv" in names
     assert "grounded_events/registry/v1.0.0.sha256" in names
+    assert "grounded_events/py.typed" in names  # type checkers read the inline hints (PEP 561)
     target = tmp_path / "site"
     done = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),

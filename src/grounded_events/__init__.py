@@ -9,8 +9,14 @@ from grounded_events._core.version import SCHEMA_VERSION, __version__
 
 __all__ = [
     "SCHEMA_VERSION",
+    "BuildError",
+    "DownloadError",
+    "GroundedEventsError",
     "IntegrityError",
+    "Issue",
+    "Report",
     "UnsafeFile",
+    "UsageError",
     "__version__",
     "download",
     "load",
@@ -19,13 +25,20 @@ __all__ = [
 ]
 
 # Public name -> private module that defines it; imported on first use to keep `import` fast.
+# Every exception a public function raises is here, and all derive from GroundedEventsError.
 _LAZY = {
-    "IntegrityError": "grounded_events._loaders.load",
-    "UnsafeFile": "grounded_events._core.files",
     "load": "grounded_events._loaders.load",
     "load_package": "grounded_events._loaders.load",
     "download": "grounded_events._loaders.download",
     "validate": "grounded_events._validation",
+    "Report": "grounded_events._validation.issues",
+    "Issue": "grounded_events._validation.issues",
+    "GroundedEventsError": "grounded_events._core.errors",
+    "UsageError": "grounded_events._core.errors",
+    "IntegrityError": "grounded_events._loaders.load",
+    "UnsafeFile": "grounded_events._core.files",
+    "DownloadError": "grounded_events._loaders.download",
+    "BuildError": "grounded_events._package.inputs",
 }
 
 

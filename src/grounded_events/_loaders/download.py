@@ -320,6 +320,20 @@ def download(
     leaves the cache as it was, and files already there are never removed: concurrent calls
     into one cache cannot undo each other. `registry` (name -> Entry or sha256) replaces the
     registry shipped for `version`, for releases built locally.
+
+    The folder is `<dest>/v<version>`; a file already there with the registered sha256 is not
+    fetched again, so this one-file release, already in the cache, needs no network:
+
+    >>> import hashlib, tempfile
+    >>> from pathlib import Path
+    >>> cache = tempfile.TemporaryDirectory()
+    >>> release = Path(cache.name, "v0.1")
+    >>> release.mkdir()
+    >>> _ = (release / "notes.txt").write_bytes(b"hello\\n")
+    >>> registry = {"notes.txt": hashlib.sha256(b"hello\\n").hexdigest()}
+    >>> download("0.1", dest=cache.name, registry=registry) == release
+    True
+    >>> cache.cleanup()
     """
     entries = _entries(registry if registry is not None else read_registry(version))
     folder = cache_dir(version, dest)

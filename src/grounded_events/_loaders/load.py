@@ -238,6 +238,13 @@ def load(
     file (and datapackage.json) are checked against the hashes and sizes of datapackage.json and
     SHA256SUMS; a difference raises IntegrityError. `verify=False` skips that read of the whole
     file, for very large local copies you trust.
+
+    >>> events = load()  # the events table of the copy shipped with the package
+    >>> events.dtypes[["event_type", "date_start", "fatalities_best"]]
+    event_type              category
+    date_start         datetime64[s]
+    fatalities_best            Int64
+    dtype: object
     """
     _check_table(table)
     folder = _folder(path)
@@ -272,5 +279,9 @@ def load(
 def load_package(
     path: str | os.PathLike[str] | None = None, verify: bool = True
 ) -> dict[str, pd.DataFrame]:
-    """Every table of the data package, by name, as DataFrames with real dtypes (see load())."""
+    """Every table of the data package, by name, as DataFrames with real dtypes (see load()).
+
+    >>> list(load_package())
+    ['documents', 'actors', 'events', 'event_actors', 'evidence']
+    """
     return {name: load(name, path, verify) for name in TABLE_NAMES}

@@ -39,6 +39,30 @@ def validate(
     as one partitioned Parquet table (a folder of .parquet files or a glob) on the dask cluster at
     `scheduler`, or on a LocalCluster of `workers` processes (default 2). `progress` reports rows
     and errors as tables are checked (see progress.Progress.for_terminal).
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> table = Path(folder.name, "actors.csv")
+    >>> _ = table.write_text(
+    ...     "actor_id,name,actor_type,country_iso3,parent_actor_id\\n"
+    ...     "cjtf-oir,US-led coalition,army,,\\n"
+    ... )
+    >>> report = validate(table)
+    >>> report.ok
+    False
+    >>> [(error.line, error.field, error.code, error.actual) for error in report.errors]
+    [(2, 'actor_type', 'GE301', 'army')]
+
+    Misuse (an unknown engine or schema version) raises UsageError:
+
+    >>> import grounded_events
+    >>> try:
+    ...     validate(table, engine="fast")
+    ... except grounded_events.UsageError as exc:
+    ...     print(exc)
+    unknown engine 'fast'; one of columnar, rows, dask
+    >>> folder.cleanup()
     """
     if isinstance(path_or_paths, str | PathLike):
         paths = [Path(path_or_paths)]

@@ -14,7 +14,14 @@ from typing import IO, Any, overload
 
 @dataclass(frozen=True, order=True, slots=True)
 class Issue:
-    """One problem in one file: where (file, line, field), which rule (code), expected vs actual."""
+    """One problem in one file: where (file, line, field), which rule (code), expected vs actual.
+
+    >>> issue = Issue("actors.csv", 2, "actor_type", "GE301", "not in the vocabulary", actual="army")
+    >>> issue.code, issue.line, issue.field, issue.actual
+    ('GE301', 2, 'actor_type', 'army')
+    >>> issue.to_dict()["message"]
+    'not in the vocabulary'
+    """
 
     file: str
     line: int | None
@@ -202,6 +209,12 @@ class Report:
     compare it with a list, list(report.errors)), and however many errors a run finds, at
     most HELD_ISSUES (32,768) stay in memory; the others wait in an unnamed temporary file,
     gone when the report is closed or collected. Assigning a list to `errors` makes one of it.
+
+    >>> report = Report(errors=[Issue("actors.csv", 2, "actor_type", "GE301", "not a code")])
+    >>> report.ok, report.codes, len(report.errors)
+    (False, {'GE301'}, 1)
+    >>> Report().ok
+    True
     """
 
     errors: IssueList = field(default_factory=IssueList)
