@@ -26,6 +26,8 @@ PUBLIC_ERRORS = (
     "UnsafeFile",
     "DownloadError",
     "BuildError",
+    "PackageError",
+    "PackageNotFound",
 )
 
 # Private exceptions that only steer control flow inside their module: each is raised and

@@ -574,6 +574,6 @@ def test_negative_retries_still_fetch_and_verify_once(release, tmp_path: Path) -
 def test_download_refuses_a_deadline_that_is_not_positive_seconds(
     seconds: float, tmp_path: Path
 ) -> None:
-    """deadline= takes a finite positive number of seconds."""
-    with pytest.raises(ValueError, match="deadline must be a positive number"):
+    """deadline= takes a finite positive number of seconds; anything else is a UsageError."""
+    with pytest.raises(grounded_events.UsageError, match="deadline must be a positive number"):
         grounded_events.download(VERSION, dest=tmp_path, registry={"a": "0" * 64}, deadline=seconds)

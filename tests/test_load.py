@@ -110,9 +110,10 @@ def test_load_is_fast(sample: Path) -> None:
 
 
 def test_unknown_table_lists_the_tables() -> None:
-    """An unknown table name is a ValueError that names every table."""
-    with pytest.raises(ValueError, match="unknown table 'event'") as error:
+    """An unknown table name is a UsageError (a ValueError) that names every table."""
+    with pytest.raises(grounded_events.UsageError, match="unknown table 'event'") as error:
         grounded_events.load("event")
+    assert isinstance(error.value, ValueError)
     for table in TABLES:
         assert table in str(error.value)
 
@@ -127,7 +128,29 @@ def test_value_outside_the_code_list_is_an_error(sample: Path, tmp_path: Path) -
     bad = data.set_column(index, "event_type", pa.array(["bombing"] * len(data)))
     pq.write_table(bad, tmp_path / "events.parquet")
     (tmp_path / "datapackage.json").write_bytes((sample / "datapackage.json").read_bytes())
-    with pytest.raises(ValueError, match=r"event_type.*'bombing'"):
+    with pytest.raises(grounded_events.PackageError, match=r"event_type.*'bombing'") as error:
+        grounded_events.load("events", path=tmp_path, verify=False)
+    assert isinstance(error.value, ValueError)
+
+
+def test_a_folder_that_is_no_package_is_package_not_found(sample: Path, tmp_path: Path) -> None:
+    """No datapackage.json, or no file for the table: PackageNotFound, a FileNotFoundError."""
+    with pytest.raises(grounded_events.PackageNotFound, match=r"no datapackage\.json") as error:
+        grounded_events.load("events", path=tmp_path)
+    assert isinstance(error.value, FileNotFoundError)
+    (tmp_path / "datapackage.json").write_bytes((sample / "datapackage.json").read_bytes())
+    with pytest.raises(grounded_events.PackageNotFound, match=r"events\.parquet: no such file"):
+        grounded_events.load("events", path=tmp_path, verify=False)
+
+
+def test_an_unreadable_package_is_a_package_error(sample: Path, tmp_path: Path) -> None:
+    """A descriptor that is not JSON, or a table that is not Parquet: PackageError naming it."""
+    (tmp_path / "datapackage.json").write_text("{", encoding="utf-8")
+    with pytest.raises(grounded_events.PackageError, match=r"datapackage\.json: not JSON"):
+        grounded_events.load("events", path=tmp_path, verify=False)
+    (tmp_path / "datapackage.json").write_bytes((sample / "datapackage.json").read_bytes())
+    (tmp_path / "events.parquet").write_bytes(b"not parquet")
+    with pytest.raises(grounded_events.PackageError, match="not a readable Parquet file"):
         grounded_events.load("events", path=tmp_path, verify=False)
 
 

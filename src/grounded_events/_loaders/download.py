@@ -26,7 +26,7 @@ import requests.adapters
 import urllib3
 import urllib3.connection
 
-from grounded_events._core.errors import GroundedEventsError
+from grounded_events._core.errors import GroundedEventsError, UsageError
 from grounded_events._core.version import __version__
 
 DEFAULT_BASE_URL = "https://github.com/grounded-events/grounded-events/releases/download"
@@ -340,7 +340,7 @@ def download(
     url = release_url(version, base_url)
     seconds = DEADLINE if deadline is None else deadline
     if not 0 < seconds < math.inf:
-        raise ValueError(f"deadline must be a positive number of seconds, not {seconds!r}")
+        raise UsageError(f"deadline must be a positive number of seconds, not {seconds!r}")
     stop = time.monotonic() + seconds
     attempts = 1 + (RETRIES if retries is None else retries)
     # tqdm draws the bars; without it (or off a terminal) the download is silent.

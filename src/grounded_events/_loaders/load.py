@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from grounded_events._core.errors import GroundedEventsError
+from grounded_events._core.errors import GroundedEventsError, UsageError
 from grounded_events._core.files import (
     MAX_RESOURCE_BYTES,
     MAX_TEXT_BYTES,
@@ -63,6 +63,16 @@ class IntegrityError(GroundedEventsError, ValueError):
         self.file = file
         self.expected = expected
         self.actual = actual
+
+
+class PackageError(GroundedEventsError, ValueError):
+    """The folder is not a readable data package: its descriptor, a table file or a value is
+    not what the package's schema says; nothing was loaded."""
+
+
+class PackageNotFound(GroundedEventsError, FileNotFoundError):
+    """No data package where one was looked for: no datapackage.json, or a table's file is
+    missing."""
 
 
 @contextlib.contextmanager
@@ -129,13 +139,13 @@ def _descriptor(folder: Folder, sums: dict[str, tuple[str, int]] | None) -> dict
                 _verify(folder, "datapackage.json", handle, sums)
             data = b"".join(blocks(handle, "datapackage.json", MAX_TEXT_BYTES))
     except FileNotFoundError:
-        raise FileNotFoundError(f"{folder}: no datapackage.json; is this a data package?") from None
+        raise PackageNotFound(f"{folder}: no datapackage.json; is this a data package?") from None
     try:
         descriptor = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{folder}/datapackage.json: not JSON ({exc})") from None
+        raise PackageError(f"{folder}/datapackage.json: not JSON ({exc})") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources", []), list):
-        raise ValueError(f"{folder}/datapackage.json: not a data package descriptor")
+        raise PackageError(f"{folder}/datapackage.json: not a data package descriptor")
     return descriptor
 
 
@@ -156,7 +166,7 @@ def fields(table: str, path: str | os.PathLike[str] | None = None) -> list[dict[
 def _fields(table: str, folder: Folder, descriptor: dict[str, Any]) -> list[dict[str, Any]]:
     schemas = _schemas(descriptor)
     if table not in schemas:
-        raise ValueError(f"{folder}/datapackage.json: no Table Schema for {table!r}")
+        raise PackageError(f"{folder}/datapackage.json: no Table Schema for {table!r}")
     return schemas[table]
 
 
@@ -191,7 +201,7 @@ def package_dir() -> Traversable:
         return shipped
     if (_CHECKOUT / "datapackage.json").is_file():
         return _CHECKOUT
-    raise FileNotFoundError(
+    raise PackageNotFound(
         "no data package found: neither grounded_events/_data in the installed package nor "
         f"{_CHECKOUT} in a checkout. Run `make data` in a checkout, or fetch a release with "
         "grounded_events.download() and pass its folder as load(..., path=...)."
@@ -200,7 +210,7 @@ def package_dir() -> Traversable:
 
 def _check_table(table: str) -> None:
     if table not in TABLE_NAMES:
-        raise ValueError(f"unknown table {table!r}; the tables are: {', '.join(TABLE_NAMES)}")
+        raise UsageError(f"unknown table {table!r}; the tables are: {', '.join(TABLE_NAMES)}")
 
 
 def to_pandas(table: str, data: pa.Table, source: str, types: dict[str, Any]) -> pd.DataFrame:
@@ -212,7 +222,7 @@ def to_pandas(table: str, data: pa.Table, source: str, types: dict[str, Any]) ->
             values = column.to_pylist()
             unknown = sorted({v for v in values if v is not None} - set(dtype.categories))
             if unknown:
-                raise ValueError(
+                raise PackageError(
                     f"{source or table}: column {name} has values outside its code list: "
                     f"{', '.join(map(repr, unknown))}; expected one of "
                     f"{', '.join(dtype.categories)}"
@@ -267,12 +277,12 @@ def load(
             try:
                 data = pq.read_table(handle, schema=None)
             except (pa.ArrowInvalid, OSError) as exc:
-                raise ValueError(f"{folder}/{name}: not a readable Parquet file: {exc}") from None
+                raise PackageError(f"{folder}/{name}: not a readable Parquet file: {exc}") from None
     except FileNotFoundError:
-        raise FileNotFoundError(f"{folder}/{name}: no such file; is this a data package?") from None
+        raise PackageNotFound(f"{folder}/{name}: no such file; is this a data package?") from None
     missing = [c for c in types if c not in data.column_names]
     if missing:
-        raise ValueError(f"{folder}/{name}: missing columns {', '.join(missing)}")
+        raise PackageError(f"{folder}/{name}: missing columns {', '.join(missing)}")
     return to_pandas(table, data, f"{folder}/{name}", types)
 
 
