@@ -26,13 +26,12 @@ from grounded_events._package.inputs import (
     validate_inputs,
 )
 from grounded_events._package.steps import build_files
-
-REGISTRY_DIR = Path(__file__).resolve().parents[1] / "registry"
+from grounded_events._validation.output import exit_code, text_line
 
 
 def registry_path() -> Path:
     """The registry of release hashes shipped in the package for this version."""
-    return REGISTRY_DIR / f"v{__version__}.sha256"
+    return Path(__file__).resolve().parents[1] / "registry" / f"v{__version__}.sha256"
 
 
 def registry_text(files: Files) -> str:
@@ -133,8 +132,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}; nothing was built", file=sys.stderr)
         return 2
     except InvalidInputs as exc:
-        from grounded_events._validation.output import exit_code, text_line
-
         for issue in exc.report.errors:
             print(text_line(issue), file=sys.stderr)
         print(
