@@ -22,10 +22,12 @@ from hypothesis import strategies as st
 from grounded_events._core import atomic as _atomic
 from grounded_events._core.atomic import write_bytes_atomic
 from grounded_events._package import build as _build
+from grounded_events._package import datapackage as _datapackage
 from grounded_events._package import inputs as _inputs
 from grounded_events._package import steps as _package
 from grounded_events._package.build import build, registry_path, registry_text, write_tree
 from grounded_events._package.inputs import BuildError, read_inputs
+from grounded_events._schema.generate import table_schema
 from grounded_events._schema.table_csv import join_list, neutralise, restore, split_list
 from grounded_events._schema.table_parquet import CREATED_BY, WRITE_OPTIONS
 from grounded_events._schema.tables import TABLES
@@ -148,6 +150,58 @@ def test_datapackage_describes_every_file(tmp_path: Path) -> None:
         schema = paths[f"{name}.csv"]["schema"]
         assert schema["primaryKey"] == list(table.primary_key)
         assert len(schema.get("foreignKeys", [])) == len(table.foreign_keys)
+
+
+def test_frictionless_refuses_a_bad_descriptor_and_nothing_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Table Schema frictionless refuses (a primary key naming no field) fails the build with
+    a BuildError naming the problem, and no package is written."""
+
+    def broken(table: Any) -> dict[str, Any]:
+        return {**table_schema(table), "primaryKey": ["no_such_field"]}
+
+    monkeypatch.setattr(_datapackage, "table_schema", broken)
+    with pytest.raises(
+        BuildError, match=r"frictionless refuses datapackage\.json: .*no_such_field"
+    ):
+        build_sample(tmp_path)
+    assert not (tmp_path / "package").exists()
+    assert not (tmp_path / "registry.sha256").exists()
+
+
+def test_descriptor_check_runs_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """frictionless checks the committed descriptor with no network (the v2 profile is built in)
+    and still refuses a wrong one: an unsupported field type, a `created` that is no datetime."""
+    committed = json.loads((ROOT / "datasets" / "grounded-events" / "datapackage.json").read_text())
+
+    def offline(*args: object, **kwargs: object) -> None:
+        raise OSError("the descriptor check tried the network")
+
+    monkeypatch.setattr(socket.socket, "connect", offline)
+    monkeypatch.setattr(socket, "getaddrinfo", offline)
+    _datapackage.check(committed)
+    created = {**committed, "created": "yesterday"}
+    with pytest.raises(BuildError, match='property "created" is not valid "datetime"'):
+        _datapackage.check(created)
+    strin = json.loads(json.dumps(committed))
+    strin["resources"][0]["schema"]["fields"][0]["type"] = "strin"
+    with pytest.raises(BuildError, match='field type "strin" is not supported'):
+        _datapackage.check(strin)
+
+
+def test_a_step_may_not_rewrite_another_steps_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step that returns a file an earlier step wrote is a BuildError naming the step and file."""
+
+    def again(inputs: object, files: object) -> dict[str, bytes]:
+        return {"events.jsonl": b""}
+
+    monkeypatch.setattr(_package, "STEPS", (*_package.STEPS, again))
+    with pytest.raises(BuildError, match=r"again rewrites events\.jsonl"):
+        build_sample(tmp_path)
+    assert not (tmp_path / "package").exists()
 
 
 def test_parquet_writer_options_are_pinned(tmp_path: Path) -> None:

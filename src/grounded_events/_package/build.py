@@ -13,7 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from grounded_events._core.atomic import exclusive_lock, fsync_dir, swap_in, write_bytes_atomic
-from grounded_events._package.datapackage import VERSION, sha256
+from grounded_events._core.errors import UsageError
+from grounded_events._core.version import __version__
+from grounded_events._package.datapackage import sha256
 from grounded_events._package.inputs import (
     BuildError,
     Files,
@@ -24,13 +26,12 @@ from grounded_events._package.inputs import (
     validate_inputs,
 )
 from grounded_events._package.steps import build_files
+from grounded_events._validation.output import exit_code, text_line
 
-REGISTRY_DIR = Path(__file__).resolve().parents[1] / "registry"
 
-
-def registry_path(version: str = VERSION) -> Path:
-    """The registry of release hashes shipped in the package for `version`."""
-    return REGISTRY_DIR / f"v{version}.sha256"
+def registry_path() -> Path:
+    """The registry of release hashes shipped in the package for this version."""
+    return Path(__file__).resolve().parents[1] / "registry" / f"v{__version__}.sha256"
 
 
 def registry_text(files: Files) -> str:
@@ -38,12 +39,15 @@ def registry_text(files: Files) -> str:
     return "".join(f"{name} {sha256(data)} {len(data)}\n" for name, data in sorted(files.items()))
 
 
-def write_tree(files: Files, out: Path) -> None:
-    """Write the files into `out`, replacing it whole: a complete package is there at every
-    instant, whenever the build is killed, and concurrent builds take turns."""
+def write_tree(files: Files, out: Path, registry: Path | None = None) -> None:
+    """Write the files into `out`, replacing it whole, and their hashes into `registry` when
+    given: a complete package is there at every instant, whenever the build is killed, and
+    concurrent builds take turns."""
     out = out.absolute()
-    with _package_lock(out):
+    with _package_lock(out):  # the registry matches the package even when builds race
         _replace_tree(files, out)
+        if registry is not None:
+            write_bytes_atomic(registry, registry_text(files).encode("utf-8"))
 
 
 @contextmanager
@@ -84,13 +88,8 @@ def build(annotations_dir: Path, seeds_dir: Path, out: Path, registry: Path | No
     report = validate_inputs(annotations_dir, seeds_dir)
     if not report.ok:
         raise InvalidInputs(report)
-    inputs = read_inputs(annotations_dir, seeds_dir)
-    files = build_files(inputs)
-    out = out.absolute()
-    with _package_lock(out):  # the registry matches the package even when builds race
-        _replace_tree(files, out)
-        if registry is not None:
-            write_bytes_atomic(registry, registry_text(files).encode("utf-8"))
+    files = build_files(read_inputs(annotations_dir, seeds_dir))
+    write_tree(files, out, registry)
     return files
 
 
@@ -115,7 +114,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         help="hash registry to write for `download` (default: the package's "
-        f"registry/v{VERSION}.sha256 when --out is the default, none otherwise)",
+        f"registry/v{__version__}.sha256 when --out is the default, none otherwise)",
     )
 
 
@@ -124,8 +123,6 @@ def run(args: argparse.Namespace) -> int:
     if missing is not None:
         print(f"error: {missing}", file=sys.stderr)
         return 2
-    from grounded_events._validation import UsageError
-
     registry = args.registry
     if registry is None and args.out.absolute() == Path("datasets/grounded-events").absolute():
         registry = registry_path()
@@ -135,8 +132,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}; nothing was built", file=sys.stderr)
         return 2
     except InvalidInputs as exc:
-        from grounded_events._validation.output import exit_code, text_line
-
         for issue in exc.report.errors:
             print(text_line(issue), file=sys.stderr)
         print(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from grounded_events._core.version import __version__
 from grounded_events._package.datapackage import (
     ANNOTATION_LICENSE,
     HOMEPAGE,
     NAME,
     TITLE,
-    VERSION,
     description,
     sha256,
 )
@@ -123,11 +123,11 @@ def croissant(inputs: Inputs, files: Files) -> dict[str, Any]:
         "description": description(inputs),
         "license": ANNOTATION_LICENSE["path"],
         "url": HOMEPAGE,
-        "version": VERSION,
+        "version": __version__,
         "datePublished": inputs.created[:10],
         "creator": [{"@type": "sc:Person", "name": n} for n in inputs.contributors],
         "keywords": ["event data", "political violence", "ACLED", "PLOVER", "CAMEO"],
-        "citeAs": f"{TITLE}, version {VERSION}. {HOMEPAGE}",
+        "citeAs": f"{TITLE}, version {__version__}. {HOMEPAGE}",
         "distribution": distribution,
         "recordSet": record_sets,
     }

@@ -7,17 +7,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from grounded_events._core.version import __version__
-from grounded_events._package.inputs import Files, Inputs
+from frictionless import Package
+
+from grounded_events._core.version import SCHEMA_VERSION, __version__
+from grounded_events._package.inputs import BuildError, Files, Inputs
 from grounded_events._schema.generate import table_schema
-from grounded_events._schema.models import SCHEMA_VERSION
 from grounded_events._schema.table_csv import FORMULA_TRIGGERS
 from grounded_events._schema.tables import LIST_SEPARATOR, TABLES
 
 NAME = "grounded-events"
-
-
-VERSION = __version__
 
 
 TITLE = "grounded-events: hand-annotated political-violence events grounded in their sources"
@@ -96,8 +94,21 @@ def _resource_name(path: str) -> str:
     return f"{slug}-{suffix}"
 
 
+def check(descriptor: dict[str, Any]) -> None:
+    """BuildError naming the problems frictionless finds in the descriptor (against the v2
+    profile: field types and constraints, primary keys, unique names, dates), so that the
+    reference implementation accepts what we publish. No network: the profile is built in."""
+    report = Package.validate_descriptor(descriptor)
+    if not report.valid:
+        problems = "; ".join(error.message for error in report.errors)
+        raise BuildError(f"frictionless refuses datapackage.json: {problems}")
+
+
 def datapackage(inputs: Inputs, files: Files) -> dict[str, Any]:
-    """The Frictionless Data Package v2 descriptor of the files."""
+    """The Frictionless Data Package v2 descriptor of the files, checked (see check).
+
+    Written as a dict, not through frictionless's Package model: its to_descriptor() adds
+    `scheme`, nests the CSV dialect under `csv` (not the v2 form) and reorders the keys."""
     resources: list[dict[str, Any]] = []
     for name, table in TABLES.items():
         data = files[f"{name}.csv"]
@@ -134,10 +145,10 @@ def datapackage(inputs: Inputs, files: Files) -> dict[str, Any]:
         for s in sorted(inputs.seeds.values(), key=lambda s: s.document.doc_id)
         if s.document.doc_id in {a.doc_id for _, a in inputs.annotations}
     ]
-    return {
+    descriptor = {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": NAME,
-        "version": VERSION,
+        "version": __version__,
         "title": TITLE,
         "description": description(inputs),
         "homepage": HOMEPAGE,
@@ -148,3 +159,5 @@ def datapackage(inputs: Inputs, files: Files) -> dict[str, Any]:
         "contributors": [{"title": name, "roles": ["annotator"]} for name in inputs.contributors],
         "resources": resources,
     }
+    check(descriptor)
+    return descriptor

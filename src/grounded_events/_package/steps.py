@@ -12,8 +12,6 @@ from grounded_events._schema.table_csv import write_csv
 from grounded_events._schema.table_parquet import to_arrow, write_parquet
 from grounded_events._schema.tables import TABLES
 
-# ---- steps ---------------------------------------------------------------------------------
-
 
 def tables_step(inputs: Inputs, files: Files) -> Files:
     """Each table as `<table>.csv` and `<table>.parquet`."""
@@ -48,7 +46,8 @@ def croissant_step(inputs: Inputs, files: Files) -> Files:
 
 
 def datapackage_step(inputs: Inputs, files: Files) -> Files:
-    """`datapackage.json`: Frictionless Data Package v2 describing every file written so far."""
+    """`datapackage.json`: Frictionless Data Package v2 describing every file written so far,
+    checked by frictionless."""
     return {"datapackage.json": dumps_json(datapackage(inputs, files))}
 
 
@@ -70,16 +69,13 @@ STEPS: tuple[Step, ...] = (
 )
 
 
-def build_files(inputs: Inputs, steps: tuple[Step, ...] | None = None) -> Files:
+def build_files(inputs: Inputs) -> Files:
     """Every file of the package by relative path ("/"-separated), as bytes."""
     files: Files = {}
-    for step in STEPS if steps is None else steps:
+    for step in STEPS:
         added = step(inputs, dict(files))
         clash = sorted(set(added) & set(files))
         if clash:
             raise BuildError(f"{step.__name__} rewrites {', '.join(clash)}")
         files.update(added)
     return dict(sorted(files.items()))
-
-
-# ---- datapackage.json ----------------------------------------------------------------------
