@@ -478,7 +478,7 @@ def package_descriptor(csv_name: str = "events.csv") -> dict:
 
     Foreign keys are dropped (their tables are absent) and so is `required` on list columns.
     """
-    schema = json.loads((SCHEMA_DIR / "events.tableschema.json").read_text(encoding="utf-8"))
+    schema = table_schema(TABLES["events"])
     schema.pop("foreignKeys", None)
     # With missingValues [""], a required list column rejects every empty list (an empty cell).
     for field in schema["fields"]:
