@@ -18,11 +18,19 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from grounded_events._schema.tables import LIST_SEPARATOR, TABLES
+from grounded_events._schema.generate import table_schema
+from grounded_events._schema.tables import (
+    COUNT_COLUMNS,
+    COUNTS,
+    LIST_SEPARATOR,
+    TABLES,
+    count_columns,
+)
 from grounded_events._schema.vocab import (
     ACLED_EVENT_TYPES,
     CAMEO_ROOTS,
     CROSSWALK,
+    CROSSWALK_COLUMNS,
     PLOVER_MODES,
     AttributionStatus,
     DateBasis,
@@ -36,17 +44,8 @@ from grounded_events._schema.vocab import (
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema" / "1.0.0" / "tables"
 COLUMNS: tuple[str, ...] = TABLES["events"].columns
-LIST_COLUMNS = ("attributed_by", "target", "weapons", "refers_to")
-COUNT_COLUMNS = tuple(
-    f"{what}_{est}" for what in ("fatalities", "injuries") for est in ("best", "low", "high")
-)
-CROSSWALK_COLUMNS = (
-    "acled_event_type",
-    "acled_sub_event_type",
-    "plover_event_type",
-    "plover_mode",
-    "cameo_root",
-)
+LIST_COLUMNS: tuple[str, ...] = TABLES["events"].list_columns
+FATALITIES_BEST, FATALITIES_LOW, FATALITIES_HIGH = count_columns("fatalities")
 # Countries whose every mainland point lies north of the equator, so negating a latitude leaves them.
 COUNTRIES = ("IRQ", "SYR", "YEM", "AFG", "NGA", "UKR", "MLI")
 CHUNK_ROWS = 100_000
@@ -59,7 +58,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "pattern": ("initiator", "target"),
     "date_order": ("date_end",),
     "date_precision": ("date_precision",),
-    "count_order": ("fatalities_low",),
+    "count_order": (FATALITIES_LOW,),
     "outside_country": ("latitude",),
     "admin1_country": ("admin1_code",),
     "alleged_without_attributed_by": ("attributed_by",),
@@ -107,16 +106,22 @@ def geography() -> tuple[Geo, ...]:
     return tuple(out)
 
 
+# Table Schema type -> Arrow type of a generated column; dates are ISO strings, so that a bad
+# date can be stored.
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "date": pa.string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+    "list": pa.list_(pa.string()),
+}
+
+
 def arrow_schema() -> pa.Schema:
-    """The Arrow schema of the generated table; dates are ISO strings so a bad date can be stored."""
-    types: dict[str, pa.DataType] = {c: pa.string() for c in COLUMNS}
-    types["is_aggregate"] = pa.bool_()
-    types["latitude"] = types["longitude"] = pa.float64()
-    for c in COUNT_COLUMNS:
-        types[c] = pa.int64()
-    for c in LIST_COLUMNS:
-        types[c] = pa.list_(pa.string())
-    return pa.schema([pa.field(c, types[c]) for c in COLUMNS])
+    """The Arrow schema of the generated table, from the `events` Table Schema; all nullable."""
+    fields = table_schema(TABLES["events"])["fields"]
+    return pa.schema([pa.field(f["name"], ARROW_TYPES[f["type"]]) for f in fields])
 
 
 def _strings(values: list[str | None]) -> pa.Array:
@@ -292,15 +297,16 @@ def make_chunk(
     # Counts with low <= best <= high; about half unknown.
     counts: dict[str, np.ndarray] = {}
     masks: dict[str, np.ndarray] = {}
-    for what in ("fatalities", "injuries"):
+    for what in COUNTS:
+        best_c, low_c, high_c = count_columns(what)
         best = rng.integers(0, 60, n)
         known = rng.random(n) < 0.5
-        counts[f"{what}_best"] = best
-        counts[f"{what}_low"] = best - (rng.random(n) * (best + 1)).astype(np.int64)
-        counts[f"{what}_high"] = best + rng.integers(0, 20, n)
-        masks[f"{what}_best"] = known
-        masks[f"{what}_low"] = known & (rng.random(n) < 0.7)
-        masks[f"{what}_high"] = known & (rng.random(n) < 0.7)
+        counts[best_c] = best
+        counts[low_c] = best - (rng.random(n) * (best + 1)).astype(np.int64)
+        counts[high_c] = best + rng.integers(0, 20, n)
+        masks[best_c] = known
+        masks[low_c] = known & (rng.random(n) < 0.7)
+        masks[high_c] = known & (rng.random(n) < 0.7)
     crosswalk = {
         name: [getattr(cw, name) for cw in cws] for name in ("event_type", *CROSSWALK_COLUMNS)
     }
@@ -368,9 +374,9 @@ def make_chunk(
     rows = rows_of["count_order"]
     best = rng.integers(0, 60, len(rows))
     low = best + rng.integers(1, 10, len(rows))
-    counts["fatalities_best"][rows], masks["fatalities_best"][rows] = best, True
-    counts["fatalities_low"][rows], masks["fatalities_low"][rows] = low, True
-    counts["fatalities_high"][rows] = low + rng.integers(0, 10, len(rows))
+    counts[FATALITIES_BEST][rows], masks[FATALITIES_BEST][rows] = best, True
+    counts[FATALITIES_LOW][rows], masks[FATALITIES_LOW][rows] = low, True
+    counts[FATALITIES_HIGH][rows] = low + rng.integers(0, 10, len(rows))
     record("count_order", rows)
     for name in COUNT_COLUMNS:
         col[name] = pa.array(counts[name], pa.int64(), mask=~masks[name])
@@ -435,7 +441,9 @@ def make_chunk(
     col["event_id"] = _where(is_dup, _join("ev-", _pad(copied, 9)), col["event_id"])
     record("duplicate_id", rows)
 
-    table = pa.table([col[c] for c in COLUMNS], schema=arrow_schema())
+    # A column the generator does not fill (a field added since it was written) stays empty.
+    schema = arrow_schema()
+    table = pa.table([col.get(f.name, pa.nulls(n, f.type)) for f in schema], schema=schema)
     truth.sort()
     return table, truth
 
@@ -470,7 +478,7 @@ def package_descriptor(csv_name: str = "events.csv") -> dict:
 
     Foreign keys are dropped (their tables are absent) and so is `required` on list columns.
     """
-    schema = json.loads((SCHEMA_DIR / "events.tableschema.json").read_text(encoding="utf-8"))
+    schema = table_schema(TABLES["events"])
     schema.pop("foreignKeys", None)
     # With missingValues [""], a required list column rejects every empty list (an empty cell).
     for field in schema["fields"]:

@@ -11,6 +11,8 @@ from grounded_events._schema.vocab import (
     ACLED_EVENT_TYPES,
     CAMEO_ROOTS,
     CROSSWALK,
+    CROSSWALK_COLUMNS,
+    CROSSWALK_DESCRIPTIONS,
     DATE_PRECISION_CODES,
     GEO_PRECISION_CODES,
     PLOVER_MODES,
@@ -46,6 +48,21 @@ def test_every_subtype_has_a_consistent_crosswalk() -> None:
         if cw.plover_mode is not None:
             assert cw.plover_mode in PLOVER_MODES[cw.plover_event_type], subtype
         assert cw.cameo_root is None or cw.cameo_root in CAMEO_ROOTS, subtype
+
+
+def test_crosswalk_columns_are_the_crosswalk_fields_each_described() -> None:
+    """The crosswalk columns are Crosswalk's code fields, in order, each with a description."""
+    assert CROSSWALK_COLUMNS == (
+        "acled_event_type",
+        "acled_sub_event_type",
+        "plover_event_type",
+        "plover_mode",
+        "cameo_root",
+    )
+    assert tuple(CROSSWALK_DESCRIPTIONS) == CROSSWALK_COLUMNS
+    assert all(d.endswith(".") for d in CROSSWALK_DESCRIPTIONS.values())
+    cw = CROSSWALK[EventSubtype.SHELLING]
+    assert list(cw.codes().items()) == [(c, getattr(cw, c)) for c in CROSSWALK_COLUMNS]
 
 
 def test_acled_names_match_the_reference_exactly() -> None:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.safe_yaml import YamlError, loads
-from grounded_events._schema.models import AnnotationFile, EventRecord
+from grounded_events._schema.models import AnnotationFile, Event, EventRecord
 from grounded_events._schema.tables import TABLES, document_row, rows_from_annotation
 from grounded_events._schema.vocab import CROSSWALK
 from grounded_events._sources.seeds import Seed, SeedError, read_seeds
@@ -100,18 +100,23 @@ def read_inputs(annotations_dir: Path, seeds_dir: Path) -> Inputs:
                     f"{name}: actor {actor['actor_id']!r} is defined as {_plain(actor)} but "
                     f"{seen[0]} defines it as {_plain(seen[1])}; one actor_id, one definition"
                 )
-        for table, table_rows in rows.items():
-            tables[table].extend(table_rows)
+        for table_name, table_rows in rows.items():
+            tables[table_name].extend(table_rows)
         records.extend(event_record(event, annotation.doc_id) for event in annotation.events)
     tables["actors"] = [actor for _, actor in actors.values()]
     used = sorted({a.doc_id for _, a in annotations})
     tables["documents"] = [document_row(seeds[d].document, seeds[d].text) for d in used]
     for name, table in TABLES.items():
-        tables[name].sort(key=lambda row, keys=table.primary_key: tuple(str(row[k]) for k in keys))
+        tables[name].sort(key=_key(table.primary_key))
         _check_unique(name, tables[name], table.primary_key)
     records.sort(key=lambda r: r.event_id)
     created = max(a.annotated for _, a in annotations).isoformat() + "T00:00:00Z"
     return Inputs(annotations, seeds, tables, records, created, list(contributors))
+
+
+def _key(keys: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[str, ...]]:
+    """A sort key: the row's primary key as text."""
+    return lambda row: tuple(str(row[k]) for k in keys)
 
 
 def _plain(row: dict[str, Any]) -> str:
@@ -127,16 +132,9 @@ def _check_unique(name: str, rows: list[dict[str, Any]], keys: tuple[str, ...]) 
         seen.add(key)
 
 
-def event_record(event: Any, doc_id: str) -> EventRecord:
+def event_record(event: Event, doc_id: str) -> EventRecord:
     """The events.jsonl record of an annotated event: the event, its document and crosswalks."""
-    cw = CROSSWALK[event.event_subtype]
-    crosswalks = {
-        "acled_event_type": cw.acled_event_type,
-        "acled_sub_event_type": cw.acled_sub_event_type,
-        "plover_event_type": cw.plover_event_type,
-        "plover_mode": cw.plover_mode,
-        "cameo_root": cw.cameo_root,
-    }
+    crosswalks = CROSSWALK[event.event_subtype].codes()
     data = event.model_dump()
     return EventRecord.model_validate({**data, "doc_id": doc_id, "crosswalks": crosswalks})
 

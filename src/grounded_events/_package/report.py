@@ -25,7 +25,7 @@ from grounded_events._package.inputs import (
     validate_inputs,
 )
 from grounded_events._schema.models import AnnotationFile, Document
-from grounded_events._schema.tables import rows_from_annotation
+from grounded_events._schema.tables import count_columns, rows_from_annotation
 from grounded_events._schema.vocab import (
     DatePrecision,
     EventSubtype,
@@ -194,7 +194,7 @@ def _location(row: dict[str, Any]) -> str:
 
 
 def _count(row: dict[str, Any], name: str) -> tuple[str, str]:
-    best, low, high = (row[f"{name}_{k}"] for k in ("best", "low", "high"))
+    best, low, high = (row[c] for c in count_columns(name))
     if best is None and low is None and high is None:
         return "—", ""
     shown = "?" if best is None else str(best)

@@ -74,7 +74,7 @@ def _country(code: str) -> str:
 
 
 def _subdivision(code: str) -> str:
-    if pycountry.subdivisions.get(code=code) is None:
+    if pycountry.subdivisions.get(code=code) is None:  # type: ignore[no-untyped-call]
         raise PydanticCustomError(
             "unknown_subdivision", "'{code}' is not an ISO 3166-2 subdivision code", {"code": code}
         )

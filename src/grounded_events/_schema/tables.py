@@ -1,44 +1,39 @@
-"""The exported tables: one row model per table, their keys, and flattening annotations into rows."""
+"""The exported tables: their columns, row models and keys, and flattening annotations into rows.
+
+The `events` table is declared once, as `EVENT_COLUMNS`: each column names where its value
+comes from in the annotation model. Its row model, its flattening, the published Table Schema,
+the CSV and Parquet columns all follow; a new event field is one line there.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from types import NoneType, UnionType
+from typing import Annotated, Any, Optional, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from grounded_events._schema.models import (
-    Admin1Code,
     AnnotationFile,
     CountryCode,
     Document,
+    Event,
+    EventRecord,
     LanguageCode,
-    Latitude,
-    Longitude,
+    Outcome,
     Sha256,
     Slug,
     Text,
 )
-from grounded_events._schema.models import Count as CountValue
 from grounded_events._schema.vocab import (
     CROSSWALK,
-    AcledEventType,
-    AcledSubEventType,
+    CROSSWALK_COLUMNS,
+    CROSSWALK_DESCRIPTIONS,
     ActorType,
-    AttributionStatus,
-    CameoRoot,
-    DateBasis,
-    DatePrecision,
-    EventSubtype,
-    EventType,
-    Gazetteer,
-    GeoPrecision,
-    PloverEventType,
-    PloverMode,
     PublishedDateBasis,
     Role,
-    Weapon,
 )
 from grounded_events._schema.vocab import Field as EvidenceField
 
@@ -47,49 +42,148 @@ class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class EventRow(_Row):
-    """One row of the `events` table: one event, flat."""
+@dataclass(frozen=True)
+class Column:
+    """One column of the `events` table and where its value comes from in an annotated event.
 
-    event_id: Slug = Field(description="Stable, unique, never reused.")
-    doc_id: Slug = Field(description="The document the event is coded from.")
-    event_type: EventType
-    event_subtype: EventSubtype
-    is_aggregate: bool = Field(description="True for a series or campaign the text summarises.")
-    date_start: dt.date
-    date_end: dt.date
-    date_precision: DatePrecision
-    date_basis: DateBasis
-    time_of_day: Text | None = Field(description="The text's time-of-day words, verbatim.")
-    country_iso3: CountryCode | None
-    admin1_code: Admin1Code | None = Field(description="ISO 3166-2, e.g. IQ-BG.")
-    location_name: Text | None
-    latitude: Latitude | None
-    longitude: Longitude | None
-    geo_precision: GeoPrecision | None
-    gazetteer: Gazetteer | None
-    gazetteer_id: str | None
-    initiator: Slug | None = Field(description="actor_id of the initiator, or of the speaker.")
-    initiator_attribution: AttributionStatus | None
-    attributed_by: list[Slug] = Field(description="actor_ids that assign responsibility.")
-    target: list[Slug] = Field(description="actor_ids of the targets, or of the addressees.")
-    weapons: list[Weapon]
-    fatalities_best: CountValue | None
-    fatalities_low: CountValue | None
-    fatalities_high: CountValue | None
-    injuries_best: CountValue | None = Field(
-        description="0 when the source says there were none, empty when it does not say."
+    `source` is a dotted path into `EventRecord` (an event with its `doc_id` and `crosswalks`),
+    by default the column's own name. The column's type is the source field's, nullable when the
+    path passes an optional object (a list column is then empty). `derive` computes the value
+    from the whole event instead; `type` then gives the column's type.
+    """
+
+    name: str
+    source: str = ""
+    description: str | None = None
+    derive: Callable[[Event], Any] | None = None
+    type: Any = None
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple((self.source or self.name).split("."))
+
+    def annotation(self) -> Any:
+        """The column's type in the row model."""
+        if self.type is not None:
+            return self.type
+        model: Any = EventRecord
+        optional = False
+        *hops, last = self.path
+        for hop in hops:
+            inner = _without_none(model.model_fields[hop].annotation)
+            optional = optional or inner is not model.model_fields[hop].annotation
+            model = inner
+        field = model.model_fields[last]
+        kind = (
+            Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+        )
+        if optional and not _is_list(kind) and _without_none(kind) is kind:
+            return Optional[kind]  # noqa: UP045 (`X | None` cannot be built from a runtime value)
+        return kind
+
+
+def _without_none(kind: Any) -> Any:
+    """`X` of `X | None`; any other type as it is."""
+    if get_origin(kind) in (Union, UnionType):
+        rest = [k for k in get_args(kind) if k is not NoneType]
+        if len(rest) == 1:
+            return rest[0]
+    return kind
+
+
+def _is_list(kind: Any) -> bool:
+    return get_origin(kind) is list
+
+
+def _initiator(event: Event) -> str | None:
+    """The first initiator among the participants, else the first speaker."""
+    for role in (Role.INITIATOR, Role.SPEAKER):
+        for p in event.participants:
+            if p.role == role:
+                return p.actor_id
+    return None
+
+
+def _targets(event: Event) -> list[str]:
+    """The targets and addressees among the participants, in their order."""
+    return [p.actor_id for p in event.participants if p.role in (Role.TARGET, Role.ADDRESSEE)]
+
+
+def count_columns(count: str) -> tuple[str, ...]:
+    """The columns of a count (an `Outcome` field of `Event`): <count>_best, _low and _high."""
+    return tuple(f"{count}_{bound}" for bound in Outcome.model_fields)
+
+
+def _count(count: str, **descriptions: str) -> tuple[Column, ...]:
+    return tuple(
+        Column(name, f"{count}.{bound}", descriptions.get(bound))
+        for name, bound in zip(count_columns(count), Outcome.model_fields, strict=True)
     )
-    injuries_low: CountValue | None
-    injuries_high: CountValue | None
-    acled_event_type: AcledEventType | None = Field(description="ACLED event_type, exact name.")
-    acled_sub_event_type: AcledSubEventType | None = Field(
-        description="ACLED sub_event_type, exact name."
-    )
-    plover_event_type: PloverEventType | None = Field(description="PLOVER event type.")
-    plover_mode: PloverMode | None = Field(description="PLOVER mode of the event type.")
-    cameo_root: CameoRoot | None = Field(description="CAMEO root code, two digits.")
-    refers_to: list[Slug] = Field(description="event_ids this event is about.")
-    summary: Text
+
+
+# The `events` table, in column order. A new event field: one line here, and nothing else.
+EVENT_COLUMNS: tuple[Column, ...] = (
+    Column("event_id", description="Stable, unique, never reused."),
+    Column("doc_id", description="The document the event is coded from."),
+    Column("event_type"),
+    Column("event_subtype"),
+    Column("is_aggregate", description="True for a series or campaign the text summarises."),
+    Column("date_start", "date.start"),
+    Column("date_end", "date.end"),
+    Column("date_precision", "date.precision"),
+    Column("date_basis", "date.basis"),
+    Column("time_of_day", "date.time_of_day", "The text's time-of-day words, verbatim."),
+    Column("country_iso3", "location.country_iso3"),
+    Column("admin1_code", "location.admin1_code", "ISO 3166-2, e.g. IQ-BG."),
+    Column("location_name", "location.name"),
+    Column("latitude", "location.latitude"),
+    Column("longitude", "location.longitude"),
+    Column("geo_precision", "location.geo_precision"),
+    Column("gazetteer", "location.gazetteer"),
+    # Schema 1.0.0 was published without the pattern that the annotation model checks.
+    Column("gazetteer_id", "location.gazetteer_id", type=str | None),
+    Column(
+        "initiator",
+        description="actor_id of the initiator, or of the speaker.",
+        derive=_initiator,
+        type=Slug | None,
+    ),
+    Column("initiator_attribution", "attribution.status"),
+    Column(
+        "attributed_by",
+        "attribution.attributed_by",
+        "actor_ids that assign responsibility.",
+    ),
+    Column(
+        "target",
+        description="actor_ids of the targets, or of the addressees.",
+        derive=_targets,
+        type=list[Slug],
+    ),
+    Column("weapons"),
+    *_count("fatalities"),
+    *_count("injuries", best="0 when the source says there were none, empty when it does not say."),
+    *(Column(c, f"crosswalks.{c}", CROSSWALK_DESCRIPTIONS[c]) for c in CROSSWALK_COLUMNS),
+    Column("refers_to", description="event_ids this event is about."),
+    Column("summary"),
+)
+
+# The counts of an event (its `Outcome` fields) and all their columns.
+COUNTS: tuple[str, ...] = tuple(
+    name for name, f in Event.model_fields.items() if _without_none(f.annotation) is Outcome
+)
+COUNT_COLUMNS: tuple[str, ...] = tuple(c for count in COUNTS for c in count_columns(count))
+
+
+def _row_model(name: str, doc: str, columns: tuple[Column, ...]) -> type[_Row]:
+    fields: dict[str, Any] = {
+        c.name: (c.annotation(), Field(description=c.description) if c.description else ...)
+        for c in columns
+    }
+    return create_model(name, __base__=_Row, __doc__=doc, __module__=__name__, **fields)
+
+
+EventRow = _row_model("EventRow", "One row of the `events` table: one event, flat.", EVENT_COLUMNS)
 
 
 class EvidenceRow(_Row):
@@ -159,6 +253,11 @@ class Table:
     @property
     def columns(self) -> tuple[str, ...]:
         return tuple(self.row.model_fields)
+
+    @property
+    def list_columns(self) -> tuple[str, ...]:
+        """The list-valued columns (joined with LIST_SEPARATOR in CSV)."""
+        return tuple(n for n, f in self.row.model_fields.items() if _is_list(f.annotation))
 
 
 TABLES: dict[str, Table] = {
@@ -254,54 +353,23 @@ def rows_from_annotation(annotation: AnnotationFile) -> dict[str, list[dict[str,
     return tables
 
 
-def event_row(event: Any, doc_id: str) -> dict[str, Any]:
+_LISTS = frozenset(TABLES["events"].list_columns)
+
+
+def event_row(event: Event, doc_id: str) -> dict[str, Any]:
     """The flat `events` row of one annotated event; crosswalks come from its subtype."""
-    loc = event.location
-    att = event.attribution
-    cw = CROSSWALK[event.event_subtype]
-    firsts = {Role.INITIATOR: None, Role.SPEAKER: None}
-    targets: list[str] = []
-    for p in event.participants:
-        if p.role in firsts and firsts[p.role] is None:
-            firsts[p.role] = p.actor_id
-        elif p.role in (Role.TARGET, Role.ADDRESSEE):
-            targets.append(p.actor_id)
-    fat, inj = event.fatalities, event.injuries
-    return {
-        "event_id": event.event_id,
-        "doc_id": doc_id,
-        "event_type": event.event_type,
-        "event_subtype": event.event_subtype,
-        "is_aggregate": event.is_aggregate,
-        "date_start": event.date.start,
-        "date_end": event.date.end,
-        "date_precision": event.date.precision,
-        "date_basis": event.date.basis,
-        "time_of_day": event.date.time_of_day,
-        "country_iso3": loc.country_iso3 if loc else None,
-        "admin1_code": loc.admin1_code if loc else None,
-        "location_name": loc.name if loc else None,
-        "latitude": loc.latitude if loc else None,
-        "longitude": loc.longitude if loc else None,
-        "geo_precision": loc.geo_precision if loc else None,
-        "gazetteer": loc.gazetteer if loc else None,
-        "gazetteer_id": loc.gazetteer_id if loc else None,
-        "initiator": firsts[Role.INITIATOR] or firsts[Role.SPEAKER],
-        "initiator_attribution": att.status if att else None,
-        "attributed_by": list(att.attributed_by) if att else [],
-        "target": targets,
-        "weapons": list(event.weapons),
-        "fatalities_best": fat.best if fat else None,
-        "fatalities_low": fat.low if fat else None,
-        "fatalities_high": fat.high if fat else None,
-        "injuries_best": inj.best if inj else None,
-        "injuries_low": inj.low if inj else None,
-        "injuries_high": inj.high if inj else None,
-        "acled_event_type": cw.acled_event_type,
-        "acled_sub_event_type": cw.acled_sub_event_type,
-        "plover_event_type": cw.plover_event_type,
-        "plover_mode": cw.plover_mode,
-        "cameo_root": cw.cameo_root,
-        "refers_to": list(event.refers_to),
-        "summary": event.summary,
-    }
+    # the parts of an EventRecord that an annotated event lacks
+    record: dict[str, Any] = {"doc_id": doc_id, "crosswalks": CROSSWALK[event.event_subtype]}
+    row: dict[str, Any] = {}
+    for column in EVENT_COLUMNS:
+        if column.derive is not None:
+            row[column.name] = column.derive(event)
+            continue
+        head, *rest = column.path
+        value = record[head] if head in record else getattr(event, head)
+        for part in rest:
+            value = None if value is None else getattr(value, part)
+        if column.name in _LISTS:
+            value = [] if value is None else list(value)
+        row[column.name] = value
+    return row

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeAlias
 
 from pydantic import GetJsonSchemaHandler
 from pydantic_core import CoreSchema
@@ -66,14 +66,31 @@ class EventType(Vocabulary):
 
 @dataclass(frozen=True)
 class Crosswalk:
-    """How one event subtype maps onto the anchor datasets' codes (None where they have none)."""
+    """How one event subtype maps onto the anchor datasets' codes (None where they have none).
+
+    Every field after `event_type` is a crosswalk column: of the `events` table and of an
+    events.jsonl record's `crosswalks`, described by its metadata.
+    """
 
     event_type: EventType
-    acled_event_type: str | None
-    acled_sub_event_type: str | None
-    plover_event_type: str | None
-    plover_mode: str | None
-    cameo_root: str | None
+    acled_event_type: str | None = field(metadata={"description": "ACLED event_type, exact name."})
+    acled_sub_event_type: str | None = field(
+        metadata={"description": "ACLED sub_event_type, exact name."}
+    )
+    plover_event_type: str | None = field(metadata={"description": "PLOVER event type."})
+    plover_mode: str | None = field(metadata={"description": "PLOVER mode of the event type."})
+    cameo_root: str | None = field(metadata={"description": "CAMEO root code, two digits."})
+
+    def codes(self) -> dict[str, str | None]:
+        """The crosswalk columns of an event of this subtype, in column order."""
+        return {name: getattr(self, name) for name in CROSSWALK_COLUMNS}
+
+
+# The crosswalk columns' names, in order: written once, as the fields of `Crosswalk`.
+CROSSWALK_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Crosswalk))[1:]
+CROSSWALK_DESCRIPTIONS: dict[str, str] = {
+    f.name: f.metadata["description"] for f in fields(Crosswalk) if f.metadata
+}
 
 
 class EventSubtype(Vocabulary):
@@ -309,11 +326,21 @@ CAMEO_ROOTS: dict[str, str] = {
 
 
 # The crosswalk columns hold the anchor datasets' own codes; their full code lists are their enums.
-AcledEventType = Literal[tuple(ACLED_EVENT_TYPES)]  # type: ignore[valid-type]
-AcledSubEventType = Literal[tuple(dict.fromkeys(s for v in ACLED_EVENT_TYPES.values() for s in v))]  # type: ignore[valid-type]
-PloverEventType = Literal[tuple(PLOVER_MODES)]  # type: ignore[valid-type]
-PloverMode = Literal[tuple(dict.fromkeys(m for v in PLOVER_MODES.values() for m in v))]  # type: ignore[valid-type]
-CameoRoot = Literal[tuple(CAMEO_ROOTS)]  # type: ignore[valid-type]
+# A Literal built from a tuple is beyond static checkers: mypy checks these as plain text.
+if TYPE_CHECKING:
+    AcledEventType: TypeAlias = str
+    AcledSubEventType: TypeAlias = str
+    PloverEventType: TypeAlias = str
+    PloverMode: TypeAlias = str
+    CameoRoot: TypeAlias = str
+else:
+    AcledEventType = Literal[tuple(ACLED_EVENT_TYPES)]
+    AcledSubEventType = Literal[
+        tuple(dict.fromkeys(s for v in ACLED_EVENT_TYPES.values() for s in v))
+    ]
+    PloverEventType = Literal[tuple(PLOVER_MODES)]
+    PloverMode = Literal[tuple(dict.fromkeys(m for v in PLOVER_MODES.values() for m in v))]
+    CameoRoot = Literal[tuple(CAMEO_ROOTS)]
 
 
 class DatePrecision(Vocabulary):

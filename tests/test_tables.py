@@ -1,0 +1,159 @@
+"""The exported tables: the events table follows its one mapping from the annotation model."""
+
+from __future__ import annotations
+
+from types import NoneType, UnionType
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from grounded_events._package.inputs import event_record
+from grounded_events._schema.models import Crosswalks, Event, EventRecord
+from grounded_events._schema.tables import (
+    COUNT_COLUMNS,
+    COUNTS,
+    EVENT_COLUMNS,
+    TABLES,
+    EventRow,
+    count_columns,
+    event_row,
+)
+from grounded_events._schema.vocab import CROSSWALK, CROSSWALK_COLUMNS, EventSubtype
+
+# Fields of an annotated event that the events row leaves out, and where they go instead.
+NOT_IN_EVENTS_ROW = {
+    "participants": "event_actors (and the initiator and target columns)",
+    "evidence": "the evidence table",
+    "note": "annotators' notes are not exported",
+    "date.note": "annotators' notes are not exported",
+    "location.note": "annotators' notes are not exported",
+    "attribution.note": "annotators' notes are not exported",
+}
+
+
+def _leaves(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """Dotted paths of a model's fields, into nested models (not into lists of models)."""
+    out = []
+    for name, field in model.model_fields.items():
+        kind = field.annotation
+        if get_origin(kind) in (Union, UnionType):  # X | None
+            (kind,) = [a for a in get_args(kind) if a is not NoneType]
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            out += _leaves(kind, f"{prefix}{name}.")
+        else:
+            out.append(f"{prefix}{name}")
+    return out
+
+
+def _event(**changes: Any) -> Event:
+    data: dict[str, Any] = {
+        "event_id": "doc-e01",
+        "event_type": "statement",
+        "event_subtype": "condemnation",
+        "summary": "The ministry condemned the attack.",
+        "date": {
+            "start": "2023-12-08",
+            "end": "2023-12-08",
+            "precision": "day",
+            "basis": "explicit",
+        },
+        "evidence": [{"field": "event", "start": 0, "end": 7, "quote": "Rockets"}],
+    }
+    data.update(changes)
+    return Event.model_validate(data)
+
+
+def test_the_events_row_model_is_the_mapping() -> None:
+    """EventRow has exactly the mapping's columns, in its order, and the table uses it."""
+    assert tuple(EventRow.model_fields) == tuple(c.name for c in EVENT_COLUMNS)
+    assert TABLES["events"].row is EventRow
+    assert TABLES["events"].columns == tuple(c.name for c in EVENT_COLUMNS)
+
+
+def test_every_event_field_is_flattened_or_placed_elsewhere() -> None:
+    """Adding a field to Event without its line in EVENT_COLUMNS fails here, naming the field."""
+    sources = {".".join(c.path) for c in EVENT_COLUMNS if c.derive is None}
+    unplaced = [leaf for leaf in _leaves(Event) if leaf not in sources | NOT_IN_EVENTS_ROW.keys()]
+    assert unplaced == [], f"add a Column for {unplaced} to tables.EVENT_COLUMNS"
+    record_fields = _leaves(EventRecord)
+    assert all(".".join(c.path) in record_fields for c in EVENT_COLUMNS if c.derive is None)
+
+
+def test_column_types_follow_the_annotation_model() -> None:
+    """A column has its source field's type, nullable when the path passes an optional object."""
+    fields = EventRow.model_fields
+    assert fields["summary"].annotation is str and fields["summary"].is_required()
+    # Location.name is required, but an event may have no location
+    location_name = EventRow.model_json_schema()["properties"]["location_name"]
+    assert location_name["anyOf"][1] == {"type": "null"}
+    assert location_name["anyOf"][0] == {"maxLength": 10000, "minLength": 1, "type": "string"}
+    # a list stays a list (empty, not null) when the attribution is missing
+    assert EventRow.model_json_schema()["properties"]["attributed_by"]["type"] == "array"
+    assert all(f.is_required() for f in fields.values())
+
+
+def test_a_bare_event_flattens_to_nulls_and_empty_lists() -> None:
+    """Without location, attribution, participants or counts, columns are None or []."""
+    row = event_row(_event(), "doc")
+    assert row["doc_id"] == "doc" and row["date_start"].isoformat() == "2023-12-08"
+    for name in ("location_name", "country_iso3", "initiator", "initiator_attribution"):
+        assert row[name] is None, name
+    assert all(row[c] is None for c in COUNT_COLUMNS)
+    assert row["attributed_by"] == row["target"] == row["weapons"] == row["refers_to"] == []
+    EventRow.model_validate(row)
+
+
+def test_a_full_event_flattens_every_column() -> None:
+    """Nested fields, counts, crosswalks and the participants' roles land in their columns."""
+    event = _event(
+        event_type="remote_violence",
+        event_subtype="drone_strike",
+        location={"name": "Erbil", "country_iso3": "IRQ", "geo_precision": "place"},
+        participants=[
+            {"actor_id": "b", "role": "target"},
+            {"actor_id": "s", "role": "speaker"},
+            {"actor_id": "i", "role": "initiator"},
+            {"actor_id": "a", "role": "addressee"},
+            {"actor_id": "j", "role": "initiator"},
+        ],
+        attribution={"status": "alleged", "attributed_by": ["usa"]},
+        weapons=["drone"],
+        injuries={"best": 0},
+    )
+    row = event_row(event, "doc")
+    assert row["location_name"] == "Erbil" and row["geo_precision"] == "place"
+    assert row["initiator"] == "i" and row["target"] == ["b", "a"]
+    assert row["initiator_attribution"] == "alleged" and row["attributed_by"] == ["usa"]
+    assert (row["injuries_best"], row["injuries_low"], row["fatalities_best"]) == (0, None, None)
+    assert {c: row[c] for c in CROSSWALK_COLUMNS} == CROSSWALK[EventSubtype.DRONE_STRIKE].codes()
+    assert row["acled_sub_event_type"] == "Air/drone strike"
+    EventRow.model_validate(row)
+
+
+def test_a_speaker_is_the_initiator_of_a_statement() -> None:
+    """With no initiator among the participants, the first speaker is the initiator."""
+    event = _event(participants=[{"actor_id": "s", "role": "speaker"}])
+    assert event_row(event, "doc")["initiator"] == "s"
+
+
+def test_count_and_crosswalk_columns_are_named_once() -> None:
+    """Counts are the Outcome fields of Event; crosswalk columns are Crosswalks' fields."""
+    assert COUNTS == ("fatalities", "injuries")
+    assert count_columns("injuries") == ("injuries_best", "injuries_low", "injuries_high")
+    assert count_columns("fatalities") + count_columns("injuries") == COUNT_COLUMNS
+    assert tuple(Crosswalks.model_fields) == CROSSWALK_COLUMNS
+    columns = TABLES["events"].columns
+    assert set(COUNT_COLUMNS) | set(CROSSWALK_COLUMNS) <= set(columns)
+
+
+def test_the_jsonl_record_carries_the_crosswalks_of_its_subtype() -> None:
+    """events.jsonl's `crosswalks` are the crosswalk columns of the event's subtype."""
+    event = _event()
+    record = event_record(event, "doc")
+    assert record.crosswalks.model_dump() == CROSSWALK[EventSubtype.CONDEMNATION].codes()
+
+
+def test_list_columns_come_from_the_row_models() -> None:
+    """The list-valued columns are those the row models type as lists."""
+    assert TABLES["events"].list_columns == ("attributed_by", "target", "weapons", "refers_to")
+    assert all(not t.list_columns for n, t in TABLES.items() if n != "events")
