@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from grounded_events._schema import generate as _schemagen
-from grounded_events._schema.diff import check_published, check_release, publish
-from grounded_events._schema.migrate import Step
+from grounded_events._schema.migration import Step
 from grounded_events._schema.models import SCHEMA_VERSION
+from grounded_events._schema.release import check_published, check_release, publish
 from grounded_events._schema.versions import MANIFEST, read_manifest, versions_in
 from grounded_events.cli import main
 
