@@ -89,7 +89,8 @@ def check_release(
     if parse_version(version) is None:
         return [*problems, f"SCHEMA_VERSION {version!r} is not X.Y.Z"]
     if released:
-        problems += _check_bump(root, released[-1], current, version, migrations)
+        latest = released[-1]
+        problems += _check_bump(root, latest, published[latest], current, version, migrations)
     draft = root / version
     if version not in published and draft.is_dir():
         stale = drift(current, folder_files(draft))
@@ -105,6 +106,7 @@ def check_release(
 def _check_bump(
     root: Path,
     latest: str,
+    latest_files: Mapping[str, str],
     current: Mapping[str, str],
     version: str,
     migrations: Sequence[Step] | None,
@@ -120,7 +122,8 @@ def _check_bump(
         f"{c.file} {c.path or '(root)'}: {c.kind} ({c.bump})" for c in result.changes[:5]
     )
     if mine == last:
-        changed = drift(current, folder_files(root / latest))
+        # Against the manifest, not the folder: check_published already reports an edited folder.
+        changed = drift(current, latest_files)
         if not changed:
             return []
         return [
