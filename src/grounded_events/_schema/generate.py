@@ -241,7 +241,7 @@ def write(root: Path, version: str = SCHEMA_VERSION) -> list[Path]:
         if changed:
             raise PublishedError(
                 f"{root / version} is published ({root / MANIFEST}) and the models now generate "
-                f"different {', '.join(changed)}; bump SCHEMA_VERSION in _models.py "
+                f"different {', '.join(changed)}; bump SCHEMA_VERSION in _core/version.py "
                 f"(`grounded-events schema diff {version} current` says how much)"
             )
     written = []

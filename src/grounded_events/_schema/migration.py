@@ -1,5 +1,4 @@
-"""A migration step between two schema versions: what its operations edit, how they refuse, how
-steps chain."""
+"""Migration steps between schema versions: what operations edit and refuse, how steps chain."""
 
 from __future__ import annotations
 
