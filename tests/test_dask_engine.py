@@ -12,9 +12,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from grounded_events._schema.versions import schema_dir
 from grounded_events._validation import validate
 from grounded_events._validation.cli import configure, run
-from grounded_events._validation.rules import schema_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 distributed = pytest.importorskip("dask.distributed")

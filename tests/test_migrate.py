@@ -19,20 +19,17 @@ from hypothesis import strategies as st
 
 from grounded_events._core.safe_yaml import loads
 from grounded_events._schema import migrate as _migrate
+from grounded_events._schema import migrate_table, migrate_yaml
 from grounded_events._schema.diff import diff, schemas_from_folder
-from grounded_events._schema.migrate import (
-    MIGRATIONS,
-    Step,
-    add_column,
-    drop_column,
+from grounded_events._schema.migrate import MIGRATIONS, migrate_paths
+from grounded_events._schema.migrate_table import add_column, drop_column, rename_column
+from grounded_events._schema.migrate_yaml import (
     drop_field,
-    find_path,
-    migrate_paths,
     migrate_text,
-    rename_column,
     rename_field,
     rename_value,
 )
+from grounded_events._schema.migration import MigrationRefused, Step, find_path
 from grounded_events._schema.models import AnnotationFile
 from grounded_events._schema.table_csv import restore, write_csv
 from grounded_events._schema.table_parquet import to_arrow, write_parquet
@@ -280,8 +277,8 @@ def test_rename_onto_existing_key_refuses() -> None:
     """A rename whose new name is already taken refuses rather than overwrite a value."""
     step = Step("1.0.0", "1.1.0", "x", (rename_field("", "a", "b"),))
     text = "schema_version: 1.0.0\na: 1\nb: 2\n"
-    with pytest.raises(_migrate.MigrationRefused, match="b is already set"):
-        tree = _migrate._round_trip(text)[1]
+    with pytest.raises(MigrationRefused, match="b is already set"):
+        tree = migrate_yaml._round_trip(text)[1]
         for operation in step.operations:
             operation(tree)
 
@@ -328,7 +325,7 @@ def test_usage_errors_exit_2(
 
 def test_malformed_yaml_is_refused_with_line(tmp_path: Path) -> None:
     """A file that is not YAML is refused with its line, not a traceback."""
-    result = migrate_text("a: [1,\nb: 2\n", "1.0.0", name="x.yaml")
+    result = migrate_text("a: [1,\nb: 2\n", "1.0.0", name="x.yaml", registry=MIGRATIONS)
     assert result.problems and result.problems[0].startswith("x.yaml:")
     assert result.text is None
 
@@ -351,10 +348,10 @@ def test_find_path_takes_the_shortest_chain() -> None:
 
 def test_rename_value_keeps_quotes() -> None:
     """A recoded vocabulary value keeps the quoting the annotator used."""
-    yaml, tree = _migrate._round_trip("events:\n- weapons: ['rocket', drone]\n  kind: \"a\"\n")
+    yaml, tree = migrate_yaml._round_trip("events:\n- weapons: ['rocket', drone]\n  kind: \"a\"\n")
     rename_value("events[]", "weapons", {"rocket": "rockets"})(tree)
     rename_value("events[]", "kind", {"a": "b"})(tree)
-    out = _migrate._dumps(yaml, tree, explicit_start=False)
+    out = migrate_yaml._dumps(yaml, tree, explicit_start=False)
     assert out == "events:\n- weapons: ['rockets', drone]\n  kind: \"b\"\n"
 
 
@@ -373,10 +370,10 @@ def test_declared_steps_join_published_versions(root: Path) -> None:
 def test_real_annotation_files_survive_a_rename(path: Path) -> None:
     """The dataset's own files round-trip byte for byte, and a rename touches only its lines."""
     text = path.read_text(encoding="utf-8")
-    yaml, tree = _migrate._round_trip(text)
-    assert _migrate._dumps(yaml, tree, explicit_start=False) == text
+    yaml, tree = migrate_yaml._round_trip(text)
+    assert migrate_yaml._dumps(yaml, tree, explicit_start=False) == text
     rename_field("events[]", "summary", "summary_text")(tree)
-    changed = _changed_lines(text, _migrate._dumps(yaml, tree, explicit_start=False))
+    changed = _changed_lines(text, migrate_yaml._dumps(yaml, tree, explicit_start=False))
     removed = [line for line in changed if line.startswith("-")]
     added = [line for line in changed if line.startswith("+")]
     assert len(removed) == len(added) == len(tree["events"])
@@ -405,7 +402,7 @@ def test_tables_round_trip_byte_identical(versions: Path, tmp_path: Path) -> Non
     originals = [p.read_bytes() for p in paths]
     assert main(["migrate", "--from", "1.0.0", "--to", "2.0.0", *map(str, paths)]) == 0
     header = paths[0].read_text(encoding="utf-8").splitlines()[0].split(",")
-    assert header == _migrate._columns(versions, "2.0.0", "events")
+    assert header == migrate_table._columns(versions, "2.0.0", "events")
     assert "time_text" in header and header[-1] == "confidence"
     arrow = pq.read_table(paths[1])
     assert arrow.column_names == header

@@ -25,6 +25,8 @@ Cells = list[list[str | None]]
 # Every character Python's str.splitlines ends a line at (so a reader that splits first breaks
 # there), found from Python itself rather than listed by hand.
 LINE_BREAKS = [chr(c) for c in range(sys.maxunicode + 1) if len(f"a{chr(c)}b".splitlines()) > 1]
+# Every character str.strip() removes (built, not filtered for: most random text has none).
+WHITE_SPACE = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
 # What readers treat specially besides: NUL, both quotes, the delimiter and the delimiters a
 # sniffer may pick instead, the formula triggers, the list separator and its escape, comment
 # signs, spaces and a byte-order mark.
@@ -197,12 +199,9 @@ def test_cells_without_line_breaks_are_written_as_csv_writer_did(rows: list) -> 
     assert written == buffer.getvalue().encode("utf-8")
 
 
-SPACE = st.characters(categories=["Zs"]) | st.sampled_from(" \t\x0b\x0c\x1f")
-
-
 @settings(max_examples=200, deadline=None)
-@given(st.text(), SPACE, st.booleans())
-def test_a_cell_with_white_space_at_an_edge_is_quoted(text: str, space: str, first: bool) -> None:
+@given(st.sampled_from(WHITE_SPACE), st.text(), st.booleans())
+def test_a_cell_with_white_space_at_an_edge_is_quoted(space: str, text: str, first: bool) -> None:
     """A cell that starts or ends with white space is quoted, so that no reader trims it."""
     cell = format_cell(space + text if first else text + space)
     assert quote(cell).startswith('"') and quote(cell).endswith('"')

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from grounded_events._schema import generate as _schemagen
-from grounded_events._schema.diff import check_published, check_release, publish
-from grounded_events._schema.migrate import Step
+from grounded_events._schema.migration import Step
 from grounded_events._schema.models import SCHEMA_VERSION
+from grounded_events._schema.release import check_published, check_release, publish
 from grounded_events._schema.versions import MANIFEST, read_manifest, versions_in
 from grounded_events.cli import main
 
@@ -69,6 +69,22 @@ def test_unbumped_breaking_change_fails(tmp_path: Path) -> None:
     assert "bump it (at least major: annotation.schema.json events[].kind: enum_value_removed" in (
         problem
     )
+
+
+def test_unbumped_removal_of_a_published_file_fails(tmp_path: Path) -> None:
+    """Models that stop generating a published file, with SCHEMA_VERSION unchanged, fail."""
+    repo = _tree(tmp_path, "schema_removed")
+    (problem,) = _check(repo, "schema_removed", "1.0.0")
+    assert "no longer generate published schema/1.0.0 (tables/places.schema.json)" in problem
+    assert "schema_removed (major)" in problem
+
+
+def test_edited_published_folder_is_reported_once(tmp_path: Path) -> None:
+    """An edited published file is reported as modified, not also as the models' drift."""
+    repo = _tree(tmp_path, "no_change")
+    (repo / "schema" / "1.0.0" / "annotation.schema.json").write_text("{}\n", encoding="utf-8")
+    (problem,) = _check(repo, "no_change", "1.0.0")
+    assert "annotation.schema.json: modified after publication" in problem
 
 
 def test_too_small_bump_fails(tmp_path: Path) -> None:
@@ -133,6 +149,19 @@ def test_stale_draft_folder_fails(tmp_path: Path) -> None:
     shutil.copytree(repo / "schema" / "1.0.0", repo / "schema" / "1.1.0")
     problems = _check(repo, "field_added_optional", "1.1.0")
     assert any("1.1.0: differs from what the models generate" in p for p in problems)
+
+
+def test_stray_file_in_draft_folder_fails(tmp_path: Path) -> None:
+    """A file the models do not generate, in the folder being prepared, fails by name."""
+    repo = _tree(tmp_path, "field_added_optional", ("1.0.0", "1.1.0"))
+    draft = repo / "schema" / "1.1.0"
+    for name, text in _texts(CATALOGUE / "field_added_optional" / "new", "1.1.0").items():
+        (draft / name).parent.mkdir(parents=True, exist_ok=True)
+        (draft / name).write_text(text, encoding="utf-8")
+    assert _check(repo, "field_added_optional", "1.1.0") == []
+    (draft / "notes.md").write_text("x\n", encoding="utf-8")
+    (problem,) = _check(repo, "field_added_optional", "1.1.0")
+    assert "1.1.0: differs from what the models generate (notes.md)" in problem
 
 
 def test_changelog_entry_required(tmp_path: Path) -> None:
@@ -210,6 +239,8 @@ def test_make_schema_refuses_to_rewrite_a_published_version(tmp_path: Path) -> N
     lines[0] = "0" * 64 + lines[0][64:]
     manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    with pytest.raises(_schemagen.PublishedError, match="bump SCHEMA_VERSION"):
+    with pytest.raises(
+        _schemagen.PublishedError, match=r"bump SCHEMA_VERSION in _core/version\.py"
+    ):
         _schemagen.write(root)
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before

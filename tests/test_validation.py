@@ -18,11 +18,11 @@ import pytest
 
 from grounded_events._schema.models import AnnotationFile, Document
 from grounded_events._schema.tables import TABLES, document_row, rows_from_annotation
+from grounded_events._schema.versions import schema_dir
 from grounded_events._validation import UsageError, validate
 from grounded_events._validation.cli import configure, run
 from grounded_events._validation.codes import CODES, markdown_table
 from grounded_events._validation.columnar import arrow_schema
-from grounded_events._validation.rules import schema_dir
 from grounded_events.cli import main
 
 TEXT = (
@@ -581,7 +581,6 @@ def test_schema_root_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     import shutil
 
     from grounded_events._schema.versions import schema_root
-    from grounded_events._validation.rules import schema_dir
 
     paths = write_tables(tmp_path / "t")
     shutil.copytree(schema_root() / "1.0.0", tmp_path / "versions" / "1.0.7")

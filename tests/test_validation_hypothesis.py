@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grounded_events._schema.models import AnnotationFile
+from grounded_events._schema.versions import schema_dir
 from grounded_events._schema.vocab import ACLED_EVENT_TYPES, CROSSWALK, DatePrecision, EventType
 from grounded_events._validation import validate
 from grounded_events._validation.codes import CODES
 from grounded_events._validation.columnar import ARROW_TYPES, VECTOR
-from grounded_events._validation.rules import CROSS_RULES, schema_dir, table_columns
+from grounded_events._validation.rules import CROSS_RULES, table_columns
 from test_validation import annotation_data, set_cell, write_seeds, write_tables, write_yaml
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -20,12 +20,13 @@ from hypothesis import strategies as st
 from grounded_events._schema.models import AnnotationFile
 from grounded_events._schema.table_parquet import to_arrow
 from grounded_events._schema.tables import TABLES, document_row, rows_from_annotation
+from grounded_events._schema.versions import schema_dir
 from grounded_events._validation import readers, validate
 from grounded_events._validation.codes import CODES
 from grounded_events._validation.issues import Report
 from grounded_events._validation.progress import Progress
 from grounded_events._validation.readers import ARROW_ROWS
-from grounded_events._validation.rules import schema_dir, table_columns
+from grounded_events._validation.rules import table_columns
 from grounded_events.cli import main
 from test_validation import TEXT, annotation_data, document, set_cell, write_tables
 

@@ -23,7 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "grounded_events._loaders.download",
         "fetch a release and verify every file's hash",
     ),
-    "schema": ("grounded_events._schema.diff", "compare schema versions (schema diff OLD NEW)"),
+    "schema": (
+        "grounded_events._schema.schema_command",
+        "compare schema versions (schema diff OLD NEW)",
+    ),
     "migrate": (
         "grounded_events._schema.migrate",
         "upgrade annotation files and tables to a version",

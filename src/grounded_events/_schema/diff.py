@@ -1,27 +1,20 @@
-"""`grounded-events schema`: compare schema versions, check release discipline, publish a version."""
+"""The schema diff: load two versions' JSON Schemas, classify every change, say the bump it needs."""
 
 from __future__ import annotations
 
-import argparse
 import json
-import re
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jsonschema
 
+from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema.versions import (
-    MANIFEST,
     SchemaSourceError,
-    folder_files,
-    manifest_text,
     parse_version,
-    read_manifest,
     schema_root,
-    sha256_text,
     versions_in,
 )
 
@@ -38,8 +31,8 @@ BUMPS = ("none", "patch", "minor", "major")
 # - patch: FULL: the same files are valid (descriptions, titles);
 # - none: no change.
 
-# Every kind of change the diff reports.
-KINDS = (
+# Every kind of change the diff reports (a kind the type does not list fails type checking).
+Kind = Literal[
     "schema_added",
     "schema_removed",
     "field_added_optional",
@@ -56,16 +49,15 @@ KINDS = (
     "constraint_changed",
     "default_changed",
     "description_changed",
-)
+]
 
 # Kinds that change what a valid file means even when the set of valid files does not shrink: a file
 # that omits a field now reads as another value, or its data lives under another name.
-SEMANTIC_KINDS = frozenset({"default_changed", "field_renamed"})
+SEMANTIC_KINDS: frozenset[Kind] = frozenset({"default_changed", "field_renamed"})
 
 RENAMED_FROM = "x-renamed-from"  # declared in the models: Field(json_schema_extra={...: "old"})
 CURRENT = "current"
 
-_ID_VERSION = re.compile(r"/(\d+\.\d+\.\d+)/")
 _ANNOTATIONS = (
     "title",
     "description",
@@ -141,9 +133,11 @@ def _is_record_schema(name: str) -> bool:
 
 def _version_of(schemas: Mapping[str, Mapping[str, Any]], fallback: str) -> str | None:
     for schema in schemas.values():
-        match = _ID_VERSION.search(str(schema.get("$id", "")))
-        if match:
-            return match[1]
+        # the first X.Y.Z between two slashes of the $id (.../schema/1.0.0/event.schema.json)
+        inner = str(schema.get("$id", "")).split("/")[1:-1]
+        found = next((part for part in inner if parse_version(part)), None)
+        if found:
+            return found
     return fallback if parse_version(fallback) else None
 
 
@@ -198,8 +192,8 @@ def schemas_from_folder(folder: Path, label: str | None = None) -> SchemaSet:
 
 def current_texts(version: str | None = None) -> dict[str, str]:
     """Every artifact the models generate now (schema/<SCHEMA_VERSION>/ as it would be written)."""
+    # Imported here: comparing two folders never pays for building the pydantic models.
     from grounded_events._schema.generate import artifacts
-    from grounded_events._schema.models import SCHEMA_VERSION
 
     return artifacts(version or SCHEMA_VERSION)
 
@@ -207,8 +201,6 @@ def current_texts(version: str | None = None) -> dict[str, str]:
 def load_source(spec: str, root: Path | None = None) -> SchemaSet:
     """`current`, a published version (`1.0.0`) under root, or a folder path."""
     if spec == CURRENT:
-        from grounded_events._schema.models import SCHEMA_VERSION
-
         return schemas_from_texts(CURRENT, current_texts(), SCHEMA_VERSION)
     root = root or schema_root()
     if parse_version(spec):
@@ -236,7 +228,7 @@ class Change:
 
     file: str
     path: str
-    kind: str
+    kind: Kind
     detail: str
     compatibility: str
 
@@ -318,7 +310,7 @@ class _Differ:
         self._stack: set[tuple[str, str]] = set()
         self._depth = 0
 
-    def add(self, path: str, kind: str, detail: str, compatibility: str) -> None:
+    def add(self, path: str, kind: Kind, detail: str, compatibility: str) -> None:
         self.changes.append(Change(self.file, path, kind, detail, compatibility))
 
     def resolve(self, node: Any, side: int) -> tuple[dict[str, Any], str]:
@@ -523,9 +515,8 @@ class _Differ:
                 tighter = a is None
             else:
                 tighter = b > a if key in _LOWER_BOUNDS else b < a
-            kind, compat = (
-                ("constraint_tightened", FORWARD) if tighter else ("constraint_loosened", BACKWARD)
-            )
+            kind: Kind = "constraint_tightened" if tighter else "constraint_loosened"
+            compat = FORWARD if tighter else BACKWARD
             before, after = ("none" if v is None else _show(v) for v in (a, b))
             self.add(path, kind, f"{key} {before} -> {after}", compat)
         for key in _EXACT:
@@ -706,237 +697,3 @@ def render_text(result: Diff) -> str:
             f"need a {result.required_bump} bump"
         )
     return "\n".join(lines) + "\n"
-
-
-# --- published folders: the manifest ---------------------------------------------------------
-
-
-def check_published(root: Path) -> list[str]:
-    """Problems with published folders: every file listed in the manifest, unchanged, no extras."""
-    try:
-        published = read_manifest(root)
-    except SchemaSourceError as exc:
-        return [str(exc)]
-    problems = []
-    if not published:
-        problems.append(f"{root / MANIFEST}: missing or empty; no published version is protected")
-    for version, files in published.items():
-        folder = root / version
-        on_disk = folder_files(folder) if folder.is_dir() else {}
-        for name, digest in sorted(files.items()):
-            if name not in on_disk:
-                problems.append(f"{folder / name}: published file is missing")
-            elif on_disk[name] != digest:
-                problems.append(
-                    f"{folder / name}: modified after publication (sha256 {on_disk[name]}, "
-                    f"published {digest}); published folders are frozen: restore the file and "
-                    "make the change in a new version"
-                )
-        for name in sorted(on_disk.keys() - files.keys()):
-            problems.append(f"{folder / name}: added to a published folder")
-    return problems
-
-
-# --- release discipline ------------------------------------------------------------------------
-
-
-def check_release(
-    repo: Path,
-    current: Mapping[str, str] | None = None,
-    version: str | None = None,
-    migrations: Sequence[Any] | None = None,
-) -> list[str]:
-    """Every way the tree breaks the versioning promise; [] when it keeps it.
-
-    repo holds schema/ (with SHA256SUMS) and CHANGELOG.md; current are the artifacts the models
-    generate (default: the real models) and version their SCHEMA_VERSION.
-    """
-    if version is None:
-        from grounded_events._schema.models import SCHEMA_VERSION
-
-        version = SCHEMA_VERSION
-    if current is None:
-        current = current_texts(version)
-    root = repo / "schema"
-    problems = check_published(root)
-    try:
-        published = read_manifest(root)
-    except SchemaSourceError:
-        published = {}
-    for folder in versions_in(root):
-        if folder not in published and folder != version:
-            problems.append(
-                f"{root / folder}: not in {MANIFEST}; publish it or delete it "
-                "(only the version being prepared may be unpublished)"
-            )
-    released = sorted(published, key=lambda v: parse_version(v) or (0, 0, 0))
-    mine = parse_version(version)
-    if mine is None:
-        return [*problems, f"SCHEMA_VERSION {version!r} is not X.Y.Z"]
-    if released:
-        problems += _check_bump(root, released[-1], current, version, migrations)
-    draft = root / version
-    if version not in published and draft.is_dir():
-        stale = sorted(
-            n for n, t in current.items() if folder_files(draft).get(n) != sha256_text(t)
-        )
-        if stale:
-            problems.append(
-                f"{draft}: differs from what the models generate ({', '.join(stale)}); "
-                "run `make schema`"
-            )
-    problems += _check_changelog(repo / "CHANGELOG.md", version)
-    return problems
-
-
-def _check_bump(
-    root: Path,
-    latest: str,
-    current: Mapping[str, str],
-    version: str,
-    migrations: Sequence[Any] | None,
-) -> list[str]:
-    mine, last = parse_version(version), parse_version(latest)
-    assert mine is not None and last is not None
-    if mine < last:
-        return [f"SCHEMA_VERSION {version} is older than the latest published version {latest}"]
-    old = schemas_from_folder(root / latest, latest)
-    new = schemas_from_texts(CURRENT, current, version)
-    result = diff(old, new)
-    summary = "; ".join(
-        f"{c.file} {c.path or '(root)'}: {c.kind} ({c.bump})" for c in result.changes[:5]
-    )
-    if mine == last:
-        published = folder_files(root / latest)
-        changed = sorted(n for n, t in current.items() if published.get(n) != sha256_text(t))
-        if not changed:
-            return []
-        return [
-            f"the models no longer generate published schema/{latest} ({', '.join(changed)}) "
-            f"but SCHEMA_VERSION is still {version}: bump it (at least {result.required_bump}"
-            f"{': ' + summary if summary else ''})"
-        ]
-    if not result.ok:
-        return [
-            f"SCHEMA_VERSION {latest} -> {version} is a {result.declared_bump} bump but the "
-            f"changes need {result.required_bump}: {summary}"
-        ]
-    if result.required_bump == "major":
-        from grounded_events._schema.migrate import MIGRATIONS, find_path
-
-        try:
-            find_path(MIGRATIONS if migrations is None else migrations, latest, version)
-        except LookupError:
-            return [
-                f"{latest} -> {version} breaks old files but no migration from {latest} to "
-                f"{version} is declared in grounded_events._schema.migrate.MIGRATIONS"
-            ]
-    return []
-
-
-def _check_changelog(path: Path, version: str) -> list[str]:
-    if not path.exists():
-        return [f"{path}: missing; it needs a '## [{version}] - YYYY-MM-DD' entry"]
-    heading = re.compile(rf"^## \[{re.escape(version)}\](?: - \d{{4}}-\d{{2}}-\d{{2}})?\s*$", re.M)
-    if not heading.search(path.read_text(encoding="utf-8")):
-        return [f"{path}: no '## [{version}] - YYYY-MM-DD' entry for the models' version"]
-    return []
-
-
-# --- publishing --------------------------------------------------------------------------------
-
-
-def publish(root: Path, version: str, current: Mapping[str, str] | None = None) -> list[str]:
-    """Add schema/<version>/ to the manifest; the problems that prevent it, or [] when done."""
-    from grounded_events._core.atomic import write_text_atomic
-
-    published = read_manifest(root)
-    if version in published:
-        return [
-            f"{version} is already published in {root / MANIFEST}; published folders are frozen"
-        ]
-    folder = root / version
-    if not folder.is_dir():
-        return [f"{folder}: no such folder; run `make schema` first"]
-    current = current_texts(version) if current is None else current
-    on_disk = folder_files(folder)
-    stale = sorted(n for n, t in current.items() if on_disk.get(n) != sha256_text(t))
-    extra = sorted(on_disk.keys() - current.keys())
-    if stale or extra:
-        return [f"{folder}: differs from what the models generate ({', '.join(stale + extra)})"]
-    released = sorted(published, key=lambda v: parse_version(v) or (0, 0, 0))
-    if released:
-        result = diff(
-            schemas_from_folder(root / released[-1], released[-1]),
-            schemas_from_texts(CURRENT, current, version),
-        )
-        if not result.ok:
-            return [
-                f"{released[-1]} -> {version} is a {result.declared_bump} bump but the changes "
-                f"need {result.required_bump}; see `grounded-events schema diff {released[-1]} "
-                f"current`"
-            ]
-    published[version] = on_disk
-    write_text_atomic(root / MANIFEST, manifest_text(published))
-    return []
-
-
-# --- command line ------------------------------------------------------------------------------
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    """`schema diff OLD NEW`, `schema check`, `schema publish VERSION`."""
-    sub = parser.add_subparsers(dest="schema_command", metavar="ACTION", required=True)
-    d = sub.add_parser(
-        "diff",
-        help="list the changes between two schema versions and the version bump they need",
-        description="OLD and NEW are each a published version (1.0.0), a folder of schema files, "
-        "or 'current' (what the models generate now). Exit 1 when NEW's version number moved "
-        "less than the changes require.",
-    )
-    d.add_argument("old", metavar="OLD")
-    d.add_argument("new", metavar="NEW")
-    d.add_argument("--format", choices=("text", "json"), default="text")
-    c = sub.add_parser(
-        "check",
-        help="check release discipline: frozen published folders, version bump, changelog entry",
-    )
-    c.add_argument("--repo", type=Path, default=Path("."), help="repository root (default: .)")
-    p = sub.add_parser(
-        "publish",
-        help="freeze schema/VERSION by adding its files' sha256 to schema/SHA256SUMS",
-    )
-    p.add_argument("version", metavar="VERSION")
-    p.add_argument("--root", type=Path, default=Path("schema"), help="default: schema")
-
-
-def _error(message: str) -> int:
-    print(f"grounded-events schema: {message}", file=sys.stderr)
-    return 2
-
-
-def run(args: argparse.Namespace) -> int:
-    """Exit 0 when all is well, 1 when the versioning promise is broken, 2 on misuse."""
-    try:
-        if args.schema_command == "diff":
-            result = diff(load_source(args.old), load_source(args.new))
-            if args.format == "json":
-                sys.stdout.write(json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n")
-            else:
-                sys.stdout.write(render_text(result))
-            return 0 if result.ok else 1
-        if args.schema_command == "check":
-            if not (args.repo / "schema").is_dir():
-                return _error(f"{args.repo}: no schema/ folder here; pass --repo")
-            problems = check_release(args.repo)
-        else:
-            if parse_version(args.version) is None:
-                return _error(f"{args.version}: a version is X.Y.Z")
-            problems = publish(args.root, args.version)
-    except SchemaSourceError as exc:
-        return _error(str(exc))
-    for problem in problems:
-        print(problem)
-    if not problems:
-        print("ok")
-    return 1 if problems else 0

@@ -11,8 +11,10 @@ from pydantic import BaseModel
 
 from grounded_events._core.atomic import write_text_atomic
 from grounded_events._core.errors import GroundedEventsError
-from grounded_events._schema.models import SCHEMA_VERSION, AnnotationFile, Document, EventRecord
+from grounded_events._core.version import SCHEMA_VERSION
+from grounded_events._schema.models import AnnotationFile, Document, EventRecord
 from grounded_events._schema.tables import LIST_SEPARATOR, TABLES, Table
+from grounded_events._schema.versions import MANIFEST, drift, read_manifest
 from grounded_events._schema.vocab import (
     CROSSWALK,
     DATE_PRECISION_CODES,
@@ -223,24 +225,6 @@ def artifacts(version: str = SCHEMA_VERSION) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
-def drift(root: Path, version: str = SCHEMA_VERSION) -> list[str]:
-    """Files of root/<version>/ that differ from what the models generate, are missing or extra."""
-    expected = artifacts(version)
-    folder = root / version
-    found = {
-        p.relative_to(folder).as_posix(): p
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != "SHA256SUMS"
-    }
-    stale = [
-        name
-        for name, text in expected.items()
-        if name not in found or found[name].read_text(encoding="utf-8") != text
-    ]
-    extra = [name for name in found if name not in expected]
-    return sorted(stale + extra)
-
-
 class PublishedError(GroundedEventsError):
     """The version is published (listed in root/SHA256SUMS) and the models now differ from it."""
 
@@ -251,20 +235,14 @@ def write(root: Path, version: str = SCHEMA_VERSION) -> list[Path]:
     A published version is frozen: when the models no longer generate its exact files, nothing is
     written and PublishedError says to bump SCHEMA_VERSION.
     """
-    from grounded_events._schema.versions import MANIFEST, read_manifest, sha256_text
-
     files = artifacts(version)
     published = read_manifest(root).get(version)
     if published is not None:
-        changed = sorted(
-            n
-            for n in files.keys() | published.keys()
-            if published.get(n) != (sha256_text(files[n]) if n in files else None)
-        )
+        changed = drift(files, published)
         if changed:
             raise PublishedError(
                 f"{root / version} is published ({root / MANIFEST}) and the models now generate "
-                f"different {', '.join(changed)}; bump SCHEMA_VERSION in _models.py "
+                f"different {', '.join(changed)}; bump SCHEMA_VERSION in _core/version.py "
                 f"(`grounded-events schema diff {version} current` says how much)"
             )
     written = []

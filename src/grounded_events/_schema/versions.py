@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from grounded_events._core.errors import GroundedEventsError
+from grounded_events._core.errors import GroundedEventsError, UsageError
 
 # Points every command (validate, schema, migrate) at another folder of X.Y.Z versions.
 SCHEMA_ROOT_ENV = "GROUNDED_EVENTS_SCHEMA_ROOT"
@@ -35,7 +35,8 @@ def schema_root() -> Path:
 MANIFEST = "SHA256SUMS"  # in the schema root: `sha256  <version>/<file>` per published file
 
 
-_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+# The one spelling of a version number in the package: folders, manifest lines, $ids, arguments.
+_VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
 
 
 class SchemaSourceError(GroundedEventsError):
@@ -48,12 +49,40 @@ def parse_version(text: str) -> tuple[int, int, int] | None:
     return (int(match[1]), int(match[2]), int(match[3])) if match else None
 
 
+def by_version(names: Iterable[str]) -> list[str]:
+    """Version strings oldest first (by number, so 1.10.0 comes after 1.9.0)."""
+    return sorted(names, key=lambda v: parse_version(v) or (0, 0, 0))
+
+
 def versions_in(root: Path) -> list[str]:
     """The `X.Y.Z` folders under root, oldest first."""
     if not root.is_dir():
         return []
-    found = [p.name for p in root.iterdir() if p.is_dir() and parse_version(p.name)]
-    return sorted(found, key=lambda v: parse_version(v) or (0, 0, 0))
+    return by_version(p.name for p in root.iterdir() if p.is_dir() and parse_version(p.name))
+
+
+def published_versions() -> dict[str, Path]:
+    """Every published schema version -> its folder (first root that has it wins)."""
+    found: dict[str, Path] = {}
+    for root in schema_roots():
+        for version in versions_in(root):
+            if (root / version / "tables").is_dir():
+                found.setdefault(version, root / version)
+    return found
+
+
+def schema_dir(version: str | None) -> Path:
+    """The folder of `version`, or of the latest published version; UsageError if unknown."""
+    versions = published_versions()
+    if not versions:
+        raise UsageError("no published schema found (expected schema/<version>/ folders)")
+    if version is None:
+        return versions[by_version(versions)[-1]]
+    if version not in versions:
+        raise UsageError(
+            f"unknown schema version {version!r}; published: {', '.join(sorted(versions))}"
+        )
+    return versions[version]
 
 
 def sha256_text(text: str) -> str:
@@ -68,8 +97,8 @@ def read_manifest(root: Path) -> dict[str, dict[str, str]]:
         return {}
     published: dict[str, dict[str, str]] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        match = re.fullmatch(r"([0-9a-f]{64})  (\d+\.\d+\.\d+)/(\S+)", line)
-        if not match:
+        match = re.fullmatch(r"([0-9a-f]{64})  ([^/\s]+)/(\S+)", line)
+        if not match or parse_version(match[2]) is None:
             raise SchemaSourceError(
                 f"{path}:{number}: expected '<sha256>  <version>/<file>', got {line!r}"
             )
@@ -89,7 +118,18 @@ def folder_files(folder: Path) -> dict[str, str]:
 def manifest_text(published: Mapping[str, Mapping[str, str]]) -> str:
     """The manifest lines, sorted by version then file (the `sha256sum` format)."""
     lines = []
-    for version in sorted(published, key=lambda v: parse_version(v) or (0, 0, 0)):
+    for version in by_version(published):
         for name, digest in sorted(published[version].items()):
             lines.append(f"{digest}  {version}/{name}")
     return "\n".join(lines) + "\n"
+
+
+def drift(generated: Mapping[str, str], found: Mapping[str, str]) -> list[str]:
+    """The files that keep a folder from being what the models generate: those whose sha256 in
+    found (file -> sha256, of a folder or a manifest entry) differs from generated's text, those
+    missing and those extra, sorted. The one answer to "does schema/<v> match the models"."""
+    return sorted(
+        name
+        for name in generated.keys() | found.keys()
+        if found.get(name) != (sha256_text(generated[name]) if name in generated else None)
+    )

@@ -7,10 +7,10 @@ from os import PathLike
 from pathlib import Path
 
 from grounded_events._core.errors import UsageError
+from grounded_events._schema.versions import schema_dir
 from grounded_events._validation.issues import Report
 from grounded_events._validation.package import ENGINES, Options, run
 from grounded_events._validation.progress import Progress
-from grounded_events._validation.rules import schema_dir
 
 __all__ = ["UsageError", "validate"]
 

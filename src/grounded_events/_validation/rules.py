@@ -6,7 +6,6 @@ import calendar
 import datetime as dt
 import itertools
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -16,38 +15,9 @@ from typing import Any
 
 import pycountry
 
-from grounded_events._core.errors import UsageError
 from grounded_events._schema.models import ISO3, ISO3166_2, LANGUAGE
 from grounded_events._schema.tables import TABLES
-from grounded_events._schema.versions import schema_roots
 from grounded_events._schema.vocab import ACLED_EVENT_TYPES, CROSSWALK
-
-_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
-
-
-def published_versions() -> dict[str, Path]:
-    """Every published schema version -> its folder (first root that has it wins)."""
-    found: dict[str, Path] = {}
-    for root in schema_roots():
-        if root.is_dir():
-            for child in root.iterdir():
-                if _VERSION.match(child.name) and (child / "tables").is_dir():
-                    found.setdefault(child.name, child)
-    return found
-
-
-def schema_dir(version: str | None) -> Path:
-    """The folder of `version`, or of the latest published version; UsageError if unknown."""
-    versions = published_versions()
-    if not versions:
-        raise UsageError("no published schema found (expected schema/<version>/ folders)")
-    if version is None:
-        return versions[max(versions, key=lambda v: tuple(int(p) for p in v.split(".")))]
-    if version not in versions:
-        raise UsageError(
-            f"unknown schema version {version!r}; published: {', '.join(sorted(versions))}"
-        )
-    return versions[version]
 
 
 # Value checks named by the format a pattern declares: the pattern is in the published schema,
