@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grounded_events._core.files import MAX_TEXT_BYTES
-from grounded_events._sources.seeds import SeedError, dumps_index, read_index, read_seeds, read_text
+from grounded_events._core.text import json_text
+from grounded_events._sources.seeds import SeedError, read_index, read_seeds, read_text
 from package_sample import ROOT, cli, write_sample
 from test_files import within
 
@@ -50,9 +51,10 @@ def test_seed_metadata_records_publication_basis(root: Path) -> None:
 
 
 def test_index_is_written_canonically(root: Path) -> None:
-    """The committed index is exactly what dumps_index writes (sorted, two-space JSON)."""
+    """The committed index is sorted by doc_id and written as every JSON file is (json_text)."""
     text = (root / "seeds" / "index.json").read_text(encoding="utf-8")
-    assert dumps_index(read_index(root / "seeds")) == text
+    documents = sorted(read_index(root / "seeds"), key=lambda d: d.doc_id)
+    assert json_text([d.model_dump(mode="json") for d in documents]) == text
 
 
 def test_a_changed_seed_fails_loudly(root: Path, tmp_path: Path) -> None:

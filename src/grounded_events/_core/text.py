@@ -1,6 +1,9 @@
-"""Values shown to a user: clipped to a readable length, with what UTF-8 output cannot hold escaped."""
+"""Text for people: values shown clipped and escaped, and the JSON layout every written file uses."""
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 # Characters of a message, field, expected or actual value shown before it is cut.
 SHOWN = 300
@@ -27,3 +30,9 @@ def quoted(actual: str) -> str:
     if len(actual) <= SHOWN:
         return repr(actual)
     return f"{actual[:SHOWN] + '…'!r} ({len(actual):,} characters)"
+
+
+def json_text(data: Any) -> str:
+    """JSON as the package, the schemas and the seeds index are written: two-space indents,
+    non-ASCII as itself, a trailing newline (`json_text([1])` is `'[\n  1\n]\n'`)."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

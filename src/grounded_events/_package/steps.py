@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from grounded_events._core.text import json_text
 from grounded_events._package.croissant import croissant
-from grounded_events._package.datapackage import datapackage, dumps_json, sha256
+from grounded_events._package.datapackage import datapackage, sha256
 from grounded_events._package.inputs import BuildError, Files, Inputs, Step
 from grounded_events._package.report import report_step
 from grounded_events._schema.table_csv import write_csv
@@ -42,13 +43,13 @@ def jsonl_step(inputs: Inputs, files: Files) -> Files:
 
 def croissant_step(inputs: Inputs, files: Files) -> Files:
     """`croissant.json`: MLCommons Croissant 1.0 metadata for the same files."""
-    return {"croissant.json": dumps_json(croissant(inputs, files))}
+    return {"croissant.json": json_text(croissant(inputs, files)).encode("utf-8")}
 
 
 def datapackage_step(inputs: Inputs, files: Files) -> Files:
     """`datapackage.json`: Frictionless Data Package v2 describing every file written so far,
     checked by frictionless."""
-    return {"datapackage.json": dumps_json(datapackage(inputs, files))}
+    return {"datapackage.json": json_text(datapackage(inputs, files)).encode("utf-8")}
 
 
 def checksums_step(inputs: Inputs, files: Files) -> Files:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from pydantic import BaseModel
 
 from grounded_events._core.atomic import write_text_atomic
 from grounded_events._core.errors import GroundedEventsError
+from grounded_events._core.text import json_text
 from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema.models import AnnotationFile, Document, EventRecord
 from grounded_events._schema.tables import LIST_SEPARATOR, TABLES, Table
@@ -32,10 +32,6 @@ RECORDS: dict[str, type[BaseModel]] = {
     "event.schema.json": EventRecord,
     "document.schema.json": Document,
 }
-
-
-def _json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def json_schema(model: type[BaseModel], name: str, version: str = SCHEMA_VERSION) -> dict[str, Any]:
@@ -216,11 +212,11 @@ def codebook(version: str = SCHEMA_VERSION) -> str:
 
 def artifacts(version: str = SCHEMA_VERSION) -> dict[str, str]:
     """Every file of schema/<version>/, by relative path, as the models generate it now."""
-    files = {name: _json(json_schema(model, name, version)) for name, model in RECORDS.items()}
+    files = {name: json_text(json_schema(model, name, version)) for name, model in RECORDS.items()}
     for table in TABLES.values():
         name = f"tables/{table.name}.schema.json"
-        files[name] = _json(json_schema(table.row, name, version))
-        files[f"tables/{table.name}.tableschema.json"] = _json(table_schema(table))
+        files[name] = json_text(json_schema(table.row, name, version))
+        files[f"tables/{table.name}.tableschema.json"] = json_text(table_schema(table))
     files["codebook.md"] = codebook(version)
     return dict(sorted(files.items()))
 

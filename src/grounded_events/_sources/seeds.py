@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,9 +85,3 @@ def read_text(seeds_dir: Path, document: Document) -> str:
 def read_seeds(seeds_dir: Path) -> dict[str, Seed]:
     """Every indexed document with its verified text, by doc_id."""
     return {d.doc_id: Seed(d, read_text(seeds_dir, d)) for d in read_index(seeds_dir)}
-
-
-def dumps_index(documents: list[Document]) -> str:
-    """The index as written to disk: sorted by doc_id, two-space JSON, trailing newline."""
-    items = [d.model_dump(mode="json") for d in sorted(documents, key=lambda d: d.doc_id)]
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
