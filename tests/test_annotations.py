@@ -34,9 +34,8 @@ from grounded_events._sources.seeds import Seed, read_seeds
 from grounded_events._validation import validate
 from grounded_events._validation.codes import CODES
 from grounded_events.cli import main
-from test_validation import annotation_data, write_seeds, write_yaml
+from helpers import ROOT, annotation_data, write_seeds, write_yaml
 
-ROOT = Path(__file__).resolve().parents[1]
 ANNOTATIONS = sorted((ROOT / "datasets" / "annotations").glob("*.yaml"))
 HEADER = "# yaml-language-server: $schema=../../schema/1.0.0/annotation.schema.json"
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib.util
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import country_bounding_boxes as cbb
 import pyarrow.parquet as pq
@@ -28,12 +30,23 @@ from grounded_events._schema.vocab import (
     GeoPrecision,
     Weapon,
 )
+from helpers import ROOT
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
-sys.path.insert(0, str(BENCH))
+BENCH = ROOT / "bench"
 
-import generate  # noqa: E402
-import run  # noqa: E402
+
+def _bench_module(name: str) -> ModuleType:
+    """bench/<name>.py imported by its path: bench/ holds scripts, not a package."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while a class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = _bench_module("generate")
+run = _bench_module("run")
 
 ROWS = 2_000
 

@@ -29,7 +29,7 @@ from grounded_events._package.inputs import BuildError, read_inputs
 from grounded_events._schema.table_csv import join_list, neutralise, restore, split_list
 from grounded_events._schema.table_parquet import CREATED_BY, WRITE_OPTIONS
 from grounded_events._schema.tables import TABLES
-from package_sample import PYTHON, ROOT, SAMPLE, build_sample, cli, tree, write_sample
+from helpers import PYTHON, ROOT, SAMPLE, build_sample, cli, tree, write_sample
 
 
 def test_build_writes_every_file(tmp_path: Path) -> None:

@@ -15,8 +15,8 @@ import pytest
 from grounded_events._validation import validate
 from grounded_events._validation.cli import configure, run
 from grounded_events._validation.rules import schema_dir
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 distributed = pytest.importorskip("dask.distributed")
 
 

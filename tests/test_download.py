@@ -26,7 +26,7 @@ import grounded_events
 from grounded_events import cli
 from grounded_events._loaders import download as _download
 from grounded_events._loaders.download import DownloadError, Entry, parse_registry, read_registry
-from package_sample import ROOT, build_sample, tree
+from helpers import ROOT, build_sample, tree
 
 VERSION = "1.0.0"
 

@@ -18,9 +18,8 @@ from hypothesis import strategies as st
 from grounded_events._validation import UsageError, validate
 from grounded_events._validation.cli import configure, run
 from grounded_events._validation.issues import Issue, Report
-from test_validation import set_cell, write_seeds, write_tables
+from helpers import ROOT, set_cell, write_seeds, write_tables
 
-ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "validators"
 TABLE_SUFFIXES = {".csv", ".parquet", ".jsonl"}
 

@@ -20,8 +20,7 @@ from grounded_events._package.build import build
 from grounded_events._schema.table_csv import format_cell, restore
 from grounded_events._schema.tables import TABLES
 from grounded_events._validation import validate
-from package_sample import ROOT, SAMPLE, build_sample, cli, write_sample
-from test_package_csv import TEXTS
+from helpers import ROOT, SAMPLE, TEXTS, build_sample, cli, write_sample
 
 KEYS = {"actors": "actor_id", "events": "event_id"}
 E01, E02, MILITIAS = "rudaw-20231212-e01", "rudaw-20231212-e02", "iran-aligned-militias"

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grounded_events.cli import main
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "datasets" / "grounded-events"
 ANNOTATION = ROOT / "datasets" / "annotations" / "rudaw-20231212.yaml"
 SEEDS = ROOT / "seeds"

@@ -39,7 +39,7 @@ from grounded_events._schema.table_parquet import to_arrow, write_parquet
 from grounded_events._schema.tables import TABLES, rows_from_annotation
 from grounded_events._schema.versions import versions_in
 from grounded_events.cli import main
-from test_package_csv import TEXTS
+from helpers import TEXTS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema_versions" / "migration"
 ORIGINAL = FIXTURE / "annotation-1.0.0.yaml"

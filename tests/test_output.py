@@ -14,7 +14,7 @@ from grounded_events._validation import validate
 from grounded_events._validation.issues import Issue, Report
 from grounded_events._validation.output import FORMATS, render
 from grounded_events.cli import main
-from test_validation import annotation_data, write_seeds, write_yaml
+from helpers import annotation_data, write_seeds, write_yaml
 
 LONG = st.text(st.characters(blacklist_categories=("Cs",)), max_size=3 * SHOWN)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,26 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grounded_events._schema.table_csv import format_cell, quote, write_csv
+from helpers import LINE_BREAKS, TEXTS
 
 COLUMNS = ("id", "a", "b")
 Cells = list[list[str | None]]
 
-# Every character Python's str.splitlines ends a line at (so a reader that splits first breaks
-# there), found from Python itself rather than listed by hand.
-LINE_BREAKS = [chr(c) for c in range(sys.maxunicode + 1) if len(f"a{chr(c)}b".splitlines()) > 1]
-# What readers treat specially besides: NUL, both quotes, the delimiter and the delimiters a
-# sniffer may pick instead, the formula triggers, the list separator and its escape, comment
-# signs, spaces and a byte-order mark.
-SPECIAL = "".join(LINE_BREAKS) + "\x00\"',;|\\=+-@\t #\ufeff"
-# Text made of those characters and runs of arbitrary Unicode (drawn per character from both,
-# the special ones would be rare).
-TEXTS = (
-    st.lists(
-        st.sampled_from(SPECIAL) | st.text(st.characters(codec="utf-8"), max_size=4), max_size=8
-    )
-    .map("".join)
-    .filter(bool)
-)
 TABLES = st.lists(st.tuples(TEXTS, st.none() | TEXTS, st.none() | TEXTS), min_size=1, max_size=5)
 READER_SETTINGS = settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -16,8 +16,8 @@ import pytest
 
 from grounded_events._validation.progress import INTERVAL, QUIET_BATCHES, Progress
 from grounded_events._validation.readers import ARROW_ROWS
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 CLI = Path(sys.executable).parent / "grounded-events"
 
 

@@ -15,7 +15,7 @@ import pytest
 from grounded_events._schema.generate import table_schema
 from grounded_events._schema.table_csv import restore, split_list
 from grounded_events._schema.tables import TABLES
-from package_sample import ROOT, build_sample
+from helpers import ROOT, build_sample
 
 BIN = Path(sys.executable).parent
 COMMITTED = ROOT / "datasets" / "grounded-events"

@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 
 from grounded_events._core.files import MAX_TEXT_BYTES
 from grounded_events._sources.seeds import SeedError, dumps_index, read_index, read_seeds, read_text
-from package_sample import ROOT, cli, write_sample
-from test_files import within
+from helpers import ROOT, cli, within, write_sample
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 ROOT_SEEDS = ROOT / "seeds"

@@ -17,7 +17,7 @@ from grounded_events._validation import validate
 from grounded_events._validation.codes import CODES
 from grounded_events._validation.columnar import ARROW_TYPES, VECTOR
 from grounded_events._validation.rules import CROSS_RULES, schema_dir, table_columns
-from test_validation import annotation_data, set_cell, write_seeds, write_tables, write_yaml
+from helpers import annotation_data, set_cell, write_seeds, write_tables, write_yaml
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TEXT_CHARS = st.characters(blacklist_categories=("Cs", "Cc"))

@@ -27,7 +27,7 @@ from grounded_events._validation.progress import Progress
 from grounded_events._validation.readers import ARROW_ROWS
 from grounded_events._validation.rules import schema_dir, table_columns
 from grounded_events.cli import main
-from test_validation import TEXT, annotation_data, document, set_cell, write_tables
+from helpers import TEXT, annotation_data, document, set_cell, write_tables
 
 ENGINES = ("columnar", "rows")
 
