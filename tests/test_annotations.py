@@ -451,6 +451,7 @@ def _agree(schema: jsonschema.Draft202012Validator, data: Any, report: Any) -> N
     assert bool(schema_errors) == bool(ours), (schema_errors, ours)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_validator_and_published_schema_agree(data: st.DataObject, tmp_path_factory: Any) -> None:

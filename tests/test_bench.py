@@ -282,6 +282,7 @@ def test_missing_peer_is_skipped_with_a_message(tmp_path: Path) -> None:
     assert "pip install no-such-package" in result.skipped
 
 
+@pytest.mark.slow
 def test_run_quick_end_to_end(tmp_path: Path) -> None:
     """`bench/run.py --quick` generates, times every tool and writes the Markdown table."""
     cmd = [sys.executable, str(BENCH / "run.py"), "--rows", "400", "--quick"]

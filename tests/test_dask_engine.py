@@ -65,6 +65,7 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return folder, single
 
 
+@pytest.mark.slow
 def test_dask_report_is_the_single_file_report(dataset: tuple[Path, Path]) -> None:
     """On a 2-worker LocalCluster, the merged report equals the single-process one, in order."""
     from grounded_events._validation.dask_engine import validate_dataset

@@ -529,6 +529,7 @@ def misbehaviours(draw: st.DrawFn, data: bytes) -> tuple[bytes, int | None]:
     return body, len(data) if how == "cut-lying" else length
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.data())
 def test_whatever_a_server_sends_the_cache_holds_only_released_bytes(data: st.DataObject) -> None:

@@ -12,6 +12,7 @@ import frictionless
 import pandas as pd
 import polars as pl
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -126,6 +127,7 @@ def check_jsonl(path: Path, values: dict[str, str]) -> None:
     assert dict(zip(frame["event_id"], frame["summary"], strict=True)) == summaries
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None)
 @given(st.dictionaries(st.sampled_from(sorted(PLACES)), TEXTS, min_size=1))
 def test_arbitrary_text_round_trips_through_every_export(values: dict[str, str]) -> None:
@@ -139,6 +141,7 @@ def test_arbitrary_text_round_trips_through_every_export(values: dict[str, str])
         check_package(folder / "package", values)
 
 
+@pytest.mark.slow
 def test_the_issue_example_builds_and_validates(tmp_path: Path) -> None:
     """An actor named "US\\rDepartment of State": build, then validate on itself, exit 0."""
     values = {"name": "US\rDepartment of State", "summary1": "=1+1 \u2028 \x85 \r\n\x00 \"'"}

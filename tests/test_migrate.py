@@ -505,6 +505,7 @@ def schema_versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _versions(tmp_path_factory.mktemp("schemas"), root / "schema" / "1.0.0")
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     edits=st.lists(st.sampled_from(sorted(HOSTILE)), min_size=1, max_size=3),

@@ -109,6 +109,7 @@ def _written(tmp_path: Path, rows: list[tuple[str | None, ...]]) -> tuple[Path, 
     return path, [[format_cell(v) or None for v in row] for row in rows]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reader", READERS)
 @READER_SETTINGS
 @given(rows=TABLES)

@@ -166,6 +166,7 @@ def test_jsonl_records_match_the_tables(sample: Path) -> None:
             assert record["summary"] == row["summary"]
 
 
+@pytest.mark.slow
 def test_mlcroissant_validates_and_reads_the_records(sample: Path) -> None:
     """`mlcroissant validate` passes, and its records equal the Parquet rows."""
     import mlcroissant as mlc

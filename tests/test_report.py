@@ -118,6 +118,7 @@ def _live_issues() -> int:
     return sum(isinstance(o, Issue) for o in gc.get_objects())
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     spoiled=st.sets(st.integers(0, 29), min_size=3, max_size=25),

@@ -15,6 +15,9 @@ from grounded_events._package.report import write_site
 from helpers import SEED_DOC_ID as DOC_ID
 from helpers import make_inputs
 
+# A real browser: starting it and driving each page takes over 10 s in all.
+pytestmark = pytest.mark.slow
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

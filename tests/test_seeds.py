@@ -115,6 +115,7 @@ def test_hostile_seed_files_are_refused_unread(root: Path, tmp_path: Path, kind:
     assert "refused" in str(info.value)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_validate_build_and_locate_refuse_a_hostile_seed(
     root: Path, tmp_path: Path, kind: str

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -354,6 +355,7 @@ def _json_rows(draw: st.DrawFn) -> dict[str, Any]:
     return row
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(row=_json_rows(), blank=st.booleans())
 def test_published_schema_and_validator_agree(row: dict[str, Any], blank: bool) -> None:

@@ -64,6 +64,7 @@ def test_built_package_is_valid(built: Path) -> None:
     assert _errors(built) == (0, set())
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

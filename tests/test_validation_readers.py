@@ -232,6 +232,7 @@ CSV_TEXT = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(changes=st.dictionaries(st.sampled_from(EVENT_COLUMNS), CSV_TEXT, min_size=1, max_size=4))
 def test_any_text_in_any_csv_cell(changes: dict[str, str]) -> None:
@@ -427,6 +428,7 @@ def _many_bad_rows(path: Path, rows: int) -> None:
     pq.write_table(table, path, row_group_size=ARROW_ROWS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ENGINES)
 def test_max_errors_stops_reading(tmp_path: Path, engine: str) -> None:
     """With max_errors the reading stops after the batch that passes it: of 4 batches of rows
