@@ -37,15 +37,18 @@ BENCH = ROOT / "bench"
 
 def _bench_module(name: str) -> ModuleType:
     """bench/<name>.py imported by its path: bench/ holds scripts, not a package."""
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while a class is made
+    # Under its bare name, as the scripts import each other (floor.py: `from generate import`);
+    # dataclasses also look their module up there while a class is made.
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 
 
 generate = _bench_module("generate")
+floor = _bench_module("floor")
 run = _bench_module("run")
 
 ROWS = 2_000
@@ -254,8 +257,6 @@ def test_truth_is_exactly_what_a_row_checker_finds(data: Path) -> None:
 
 def test_floor_finds_the_truth_in_every_format(data: Path) -> None:
     """The vectorised floor reports exactly the ground truth on Parquet, CSV and JSONL."""
-    import floor
-
     truth = set(run.read_truth(data / "truth.csv"))
     for fmt in ("parquet", "csv", "jsonl"):
         assert set(floor.check(data / f"events.{fmt}", fmt)) == truth, fmt
