@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: data test lint schema clean bench
+.PHONY: data test test-fast lint schema clean bench
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest -n 2 -q
+
+# The loop while working: lint, then every test not marked slow (`make test` still runs them all).
+test-fast: lint
+	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
 # Time the validator against its peers and the pyarrow floor on 1,000,000 generated rows.
 bench: $(STAMP)

@@ -34,9 +34,8 @@ from grounded_events._sources.seeds import Seed, read_seeds
 from grounded_events._validation import validate
 from grounded_events._validation.codes import CODES
 from grounded_events.cli import main
-from test_validation import annotation_data, write_seeds, write_yaml
+from helpers import ROOT, annotation_data, write_seeds, write_yaml
 
-ROOT = Path(__file__).resolve().parents[1]
 ANNOTATIONS = sorted((ROOT / "datasets" / "annotations").glob("*.yaml"))
 HEADER = "# yaml-language-server: $schema=../../schema/1.0.0/annotation.schema.json"
 
@@ -452,6 +451,7 @@ def _agree(schema: jsonschema.Draft202012Validator, data: Any, report: Any) -> N
     assert bool(schema_errors) == bool(ours), (schema_errors, ours)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_validator_and_published_schema_agree(data: st.DataObject, tmp_path_factory: Any) -> None:

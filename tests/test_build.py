@@ -31,7 +31,7 @@ from grounded_events._schema.generate import table_schema
 from grounded_events._schema.table_csv import join_list, neutralise, restore, split_list
 from grounded_events._schema.table_parquet import CREATED_BY, WRITE_OPTIONS
 from grounded_events._schema.tables import TABLES
-from package_sample import PYTHON, ROOT, SAMPLE, build_sample, cli, tree, write_sample
+from helpers import PYTHON, ROOT, SAMPLE, build_sample, cli, tree, write_sample
 
 
 def test_build_writes_every_file(tmp_path: Path) -> None:
@@ -73,6 +73,7 @@ def test_registry_lists_every_release_file(tmp_path: Path) -> None:
     assert sizes == {name: len(data) for name, data in files.items()}
 
 
+@pytest.mark.slow
 def test_two_builds_in_separate_processes_are_identical(tmp_path: Path) -> None:
     """Two builds in other processes, folders, cwds, time zones and hash seeds: the same bytes."""
     annotations = write_sample(tmp_path / "annotations")
@@ -254,6 +255,7 @@ def test_list_cells_round_trip(items: list[str]) -> None:
     assert split_list(join_list(items)) == items
 
 
+@pytest.mark.slow
 def test_build_refuses_invalid_annotations(tmp_path: Path) -> None:
     """A quote that is not the document slice: errors printed, exit 1, nothing written."""
     bad = SAMPLE.replace("quote: rockets", "quote: rocket!")
@@ -277,6 +279,7 @@ def test_build_validates_before_building(tmp_path: Path) -> None:
     assert not (tmp_path / "package").exists()
 
 
+@pytest.mark.slow
 def test_missing_or_empty_input_folders_are_clear_errors(tmp_path: Path) -> None:
     """A missing folder is a usage error (exit 2); an empty one builds nothing (exit 1)."""
     done = cli("build", "--annotations", str(tmp_path / "nope"), "--out", str(tmp_path / "p"))
@@ -396,6 +399,7 @@ def _beside(out: Path) -> list[str]:
     return sorted(p.name for p in out.parent.iterdir() if p.name != out.name)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
 def test_a_kill_at_any_step_leaves_a_complete_package(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool
@@ -428,6 +432,7 @@ def test_a_kill_at_any_step_leaves_a_complete_package(
     assert step > len(new), "the kill never reached the swap"
 
 
+@pytest.mark.slow
 def test_a_killed_build_command_keeps_the_old_package(tmp_path: Path) -> None:
     """`grounded-events build` SIGKILLed at the swap keeps the old package; the next run
     replaces it and removes the killed run's leftovers."""
@@ -454,6 +459,7 @@ def test_a_killed_build_command_keeps_the_old_package(tmp_path: Path) -> None:
     assert check.returncode == 0
 
 
+@pytest.mark.slow
 def test_concurrent_builds_leave_one_package_and_no_leftovers(tmp_path: Path) -> None:
     """Four builds at once into one target all succeed, one after the other: one complete
     package, its registry, nothing else beside it."""

@@ -40,6 +40,7 @@ def test_usage_errors_exit_2_without_traceback() -> None:
         assert "usage:" in result.stderr
 
 
+@pytest.mark.slow
 def test_pre_commit_hook_runs_a_real_command(root: Path) -> None:
     """The published pre-commit hook's entry is the validate command."""
     (hook,) = YAML(typ="safe").load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))

@@ -15,8 +15,8 @@ import pytest
 from grounded_events._schema.versions import schema_dir
 from grounded_events._validation import validate
 from grounded_events._validation.cli import configure, run
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 distributed = pytest.importorskip("dask.distributed")
 
 
@@ -65,6 +65,7 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return folder, single
 
 
+@pytest.mark.slow
 def test_dask_report_is_the_single_file_report(dataset: tuple[Path, Path]) -> None:
     """On a 2-worker LocalCluster, the merged report equals the single-process one, in order."""
     from grounded_events._validation.dask_engine import validate_dataset

@@ -26,7 +26,7 @@ import grounded_events
 from grounded_events import cli
 from grounded_events._loaders import download as _download
 from grounded_events._loaders.download import DownloadError, Entry, parse_registry, read_registry
-from package_sample import ROOT, build_sample, tree
+from helpers import ROOT, build_sample, tree
 
 VERSION = "1.0.0"
 
@@ -529,6 +529,7 @@ def misbehaviours(draw: st.DrawFn, data: bytes) -> tuple[bytes, int | None]:
     return body, len(data) if how == "cut-lying" else length
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.data())
 def test_whatever_a_server_sends_the_cache_holds_only_released_bytes(data: st.DataObject) -> None:

@@ -18,9 +18,8 @@ from hypothesis import strategies as st
 from grounded_events._validation import UsageError, validate
 from grounded_events._validation.cli import configure, run
 from grounded_events._validation.issues import Issue, Report
-from test_validation import set_cell, write_seeds, write_tables
+from helpers import ROOT, set_cell, write_seeds, write_tables
 
-ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "validators"
 TABLE_SUFFIXES = {".csv", ".parquet", ".jsonl"}
 
@@ -80,6 +79,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["events.parquet", "events.csv", "events.jsonl"])
 def test_generated_data(generated: Path, name: str) -> None:
     """On generated rows with every kind of injected error, both engines agree, error by error."""
@@ -157,6 +157,7 @@ def test_unknown_engine(tmp_path: Path) -> None:
         validate(tmp_path, engine="quantum")
 
 
+@pytest.mark.slow
 def test_cli_engine_option(
     generated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -238,6 +239,7 @@ def test_spilled_key_sets(generated: Path, tmp_path: Path, monkeypatch: pytest.M
     assert list(tmp_path.iterdir()) == []  # the spill folders are gone
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["columnar", "rows"])
 def test_spilled_issues(generated: Path, monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
     """Issues written to disk in sorted runs come back in the order of an all-in-memory run:

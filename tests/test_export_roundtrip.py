@@ -12,6 +12,7 @@ import frictionless
 import pandas as pd
 import polars as pl
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,8 +21,7 @@ from grounded_events._package.build import build
 from grounded_events._schema.table_csv import format_cell, restore
 from grounded_events._schema.tables import TABLES
 from grounded_events._validation import validate
-from package_sample import ROOT, SAMPLE, build_sample, cli, write_sample
-from test_package_csv import TEXTS
+from helpers import ROOT, SAMPLE, TEXTS, build_sample, cli, write_sample
 
 KEYS = {"actors": "actor_id", "events": "event_id"}
 E01, E02, MILITIAS = "rudaw-20231212-e01", "rudaw-20231212-e02", "iran-aligned-militias"
@@ -127,6 +127,7 @@ def check_jsonl(path: Path, values: dict[str, str]) -> None:
     assert dict(zip(frame["event_id"], frame["summary"], strict=True)) == summaries
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None)
 @given(st.dictionaries(st.sampled_from(sorted(PLACES)), TEXTS, min_size=1))
 def test_arbitrary_text_round_trips_through_every_export(values: dict[str, str]) -> None:
@@ -140,6 +141,7 @@ def test_arbitrary_text_round_trips_through_every_export(values: dict[str, str])
         check_package(folder / "package", values)
 
 
+@pytest.mark.slow
 def test_the_issue_example_builds_and_validates(tmp_path: Path) -> None:
     """An actor named "US\\rDepartment of State": build, then validate on itself, exit 0."""
     values = {"name": "US\rDepartment of State", "summary1": "=1+1 \u2028 \x85 \r\n\x00 \"'"}

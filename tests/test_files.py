@@ -5,10 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,27 +22,9 @@ from grounded_events._core.files import (
     read_bytes_inside,
     resolve_inside,
 )
+from helpers import within
 
 SECRET = b"outside the tree"
-
-
-def within(seconds: float, call: Callable[[], Any]) -> Any:
-    """call() in a daemon thread; fail (instead of hanging the suite) if it blocks."""
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["value"] = call()
-        except BaseException as exc:  # handed to the test thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"blocked for more than {seconds} s"
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
 
 
 @pytest.fixture

@@ -22,8 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grounded_events.cli import main
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+# Most cases run the command line in a fresh process (a second or more each): minutes in all.
+pytestmark = pytest.mark.slow
+
 PACKAGE = ROOT / "datasets" / "grounded-events"
 ANNOTATION = ROOT / "datasets" / "annotations" / "rudaw-20231212.yaml"
 SEEDS = ROOT / "seeds"

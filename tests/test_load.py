@@ -26,8 +26,7 @@ from grounded_events._loaders.load import TABLE_NAMES, dtypes, package_dir
 from grounded_events._schema.generate import table_schema
 from grounded_events._schema.tables import TABLES
 from grounded_events._schema.vocab import VOCABULARIES
-from package_sample import ROOT, build_sample
-from test_files import within
+from helpers import ROOT, build_sample, within
 
 
 def readme_snippet() -> str:

@@ -36,7 +36,7 @@ from grounded_events._schema.table_parquet import to_arrow, write_parquet
 from grounded_events._schema.tables import TABLES, rows_from_annotation
 from grounded_events._schema.versions import versions_in
 from grounded_events.cli import main
-from test_package_csv import TEXTS
+from helpers import TEXTS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema_versions" / "migration"
 ORIGINAL = FIXTURE / "annotation-1.0.0.yaml"
@@ -502,6 +502,7 @@ def schema_versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _versions(tmp_path_factory.mktemp("schemas"), root / "schema" / "1.0.0")
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     edits=st.lists(st.sampled_from(sorted(HOSTILE)), min_size=1, max_size=3),

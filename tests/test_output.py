@@ -14,7 +14,7 @@ from grounded_events._validation import validate
 from grounded_events._validation.issues import Issue, Report
 from grounded_events._validation.output import FORMATS, render
 from grounded_events.cli import main
-from test_validation import annotation_data, write_seeds, write_yaml
+from helpers import annotation_data, write_seeds, write_yaml
 
 LONG = st.text(st.characters(blacklist_categories=("Cs",)), max_size=3 * SHOWN)
 
@@ -45,6 +45,7 @@ def test_every_format_clips_every_text(
         assert written["actual"] == clip(actual) and written["message"] == clip(message)
 
 
+@pytest.mark.slow
 def test_a_3_mb_value_is_one_short_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown field holding 3 MB is reported, in every format, in under 1 KB that states
     its size."""

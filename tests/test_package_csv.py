@@ -18,28 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grounded_events._schema.table_csv import format_cell, quote, write_csv
+from helpers import LINE_BREAKS, TEXTS
 
 COLUMNS = ("id", "a", "b")
 Cells = list[list[str | None]]
 
-# Every character Python's str.splitlines ends a line at (so a reader that splits first breaks
-# there), found from Python itself rather than listed by hand.
-LINE_BREAKS = [chr(c) for c in range(sys.maxunicode + 1) if len(f"a{chr(c)}b".splitlines()) > 1]
 # Every character str.strip() removes (built, not filtered for: most random text has none).
 WHITE_SPACE = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
-# What readers treat specially besides: NUL, both quotes, the delimiter and the delimiters a
-# sniffer may pick instead, the formula triggers, the list separator and its escape, comment
-# signs, spaces and a byte-order mark.
-SPECIAL = "".join(LINE_BREAKS) + "\x00\"',;|\\=+-@\t #\ufeff"
-# Text made of those characters and runs of arbitrary Unicode (drawn per character from both,
-# the special ones would be rare).
-TEXTS = (
-    st.lists(
-        st.sampled_from(SPECIAL) | st.text(st.characters(codec="utf-8"), max_size=4), max_size=8
-    )
-    .map("".join)
-    .filter(bool)
-)
 TABLES = st.lists(st.tuples(TEXTS, st.none() | TEXTS, st.none() | TEXTS), min_size=1, max_size=5)
 READER_SETTINGS = settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -127,6 +112,7 @@ def _written(tmp_path: Path, rows: list[tuple[str | None, ...]]) -> tuple[Path, 
     return path, [[format_cell(v) or None for v in row] for row in rows]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reader", READERS)
 @READER_SETTINGS
 @given(rows=TABLES)

@@ -16,8 +16,8 @@ import pytest
 
 from grounded_events._validation.progress import INTERVAL, QUIET_BATCHES, Progress
 from grounded_events._validation.readers import ARROW_ROWS
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 CLI = Path(sys.executable).parent / "grounded-events"
 
 
@@ -73,6 +73,7 @@ def _run(path: Path, on_tty: bool, ci: str | None) -> tuple[int, bytes, bytes]:
     return code, stdout, stderr
 
 
+@pytest.mark.slow
 def test_progress_on_a_terminal(big_jsonl: Path) -> None:
     """On a TTY, stderr shows rows, rows/s and errors; stdout is still pure JSON."""
     code, stdout, stderr = _run(big_jsonl, on_tty=True, ci=None)
@@ -90,6 +91,7 @@ def test_silent_without_a_terminal(big_jsonl: Path) -> None:
     assert json.loads(stdout)
 
 
+@pytest.mark.slow
 def test_silent_in_ci(big_jsonl: Path) -> None:
     """With CI=true, a terminal gets no progress either."""
     code, _, stderr = _run(big_jsonl, on_tty=True, ci="true")

@@ -15,7 +15,7 @@ import pytest
 from grounded_events._schema.generate import table_schema
 from grounded_events._schema.table_csv import restore, split_list
 from grounded_events._schema.tables import TABLES
-from package_sample import ROOT, build_sample
+from helpers import ROOT, build_sample
 
 BIN = Path(sys.executable).parent
 COMMITTED = ROOT / "datasets" / "grounded-events"
@@ -166,6 +166,7 @@ def test_jsonl_records_match_the_tables(sample: Path) -> None:
             assert record["summary"] == row["summary"]
 
 
+@pytest.mark.slow
 def test_mlcroissant_validates_and_reads_the_records(sample: Path) -> None:
     """`mlcroissant validate` passes, and its records equal the Parquet rows."""
     import mlcroissant as mlc

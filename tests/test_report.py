@@ -9,7 +9,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -19,8 +18,8 @@ from hypothesis import strategies as st
 from grounded_events._validation import columnar, validate
 from grounded_events._validation import issues as _report
 from grounded_events._validation.issues import Issue, IssueList, Report
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 issues = st.builds(
@@ -119,6 +118,7 @@ def _live_issues() -> int:
     return sum(isinstance(o, Issue) for o in gc.get_objects())
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     spoiled=st.sets(st.integers(0, 29), min_size=3, max_size=25),

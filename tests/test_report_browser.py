@@ -12,7 +12,11 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from grounded_events._package.report import write_site
-from test_report_site import DOC_ID, make_inputs
+from helpers import SEED_DOC_ID as DOC_ID
+from helpers import make_inputs
+
+# A real browser: starting it and driving each page takes over 10 s in all.
+pytestmark = pytest.mark.slow
 
 CHROMIUM_ARGS = [
     "--headless",

@@ -341,6 +341,7 @@ KEYWORDS = st.sampled_from(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(data=st.data())
 def test_any_mutated_schema_diffs_or_is_refused(data: st.DataObject) -> None:

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from grounded_events._core.files import MAX_TEXT_BYTES
 from grounded_events._core.text import json_text
 from grounded_events._sources.seeds import SeedError, read_index, read_seeds, read_text
-from package_sample import ROOT, cli, write_sample
-from test_files import within
+from helpers import ROOT, cli, within, write_sample
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 ROOT_SEEDS = ROOT / "seeds"
@@ -118,6 +117,7 @@ def test_hostile_seed_files_are_refused_unread(root: Path, tmp_path: Path, kind:
     assert "refused" in str(info.value)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_validate_build_and_locate_refuse_a_hostile_seed(
     root: Path, tmp_path: Path, kind: str

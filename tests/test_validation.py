@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 from pathlib import Path
@@ -16,143 +14,22 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from grounded_events._schema.models import AnnotationFile, Document
-from grounded_events._schema.tables import TABLES, document_row, rows_from_annotation
+from grounded_events._schema.models import AnnotationFile
+from grounded_events._schema.tables import rows_from_annotation
 from grounded_events._schema.versions import schema_dir
 from grounded_events._validation import UsageError, validate
 from grounded_events._validation.cli import configure, run
 from grounded_events._validation.codes import CODES, markdown_table
 from grounded_events._validation.columnar import arrow_schema
 from grounded_events.cli import main
-
-TEXT = (
-    "BAGHDAD - Rockets hit the US embassy in Baghdad early on Friday. No one was killed. "
-    "On Monday the State Department condemned the attack.\n"
+from helpers import (
+    DOC_ID,
+    annotation_data,
+    set_cell,
+    write_seeds,
+    write_tables,
+    write_yaml,
 )
-DOC_ID = "test-20231212"
-SHA = hashlib.sha256(TEXT.encode()).hexdigest()
-
-
-def _span(quote: str) -> dict[str, Any]:
-    start = TEXT.index(quote)
-    return {"start": start, "end": start + len(quote), "quote": quote}
-
-
-def annotation_data() -> dict[str, Any]:
-    """A small valid annotation file as plain data."""
-    return {
-        "doc_id": DOC_ID,
-        "sha256": SHA,
-        "annotated": "2024-01-02",
-        "annotators": ["test"],
-        "actors": [
-            {
-                "actor_id": "usa-embassy",
-                "name": "US Embassy",
-                "actor_type": "government_body",
-                "country_iso3": "USA",
-            },
-            {
-                "actor_id": "usa-state-department",
-                "name": "US State Department",
-                "actor_type": "government_body",
-                "country_iso3": "USA",
-            },
-            {
-                "actor_id": "attackers",
-                "name": "Unidentified attackers",
-                "actor_type": "unidentified",
-            },
-        ],
-        "events": [
-            {
-                "event_id": f"{DOC_ID}-e01",
-                "event_type": "remote_violence",
-                "event_subtype": "rocket_attack",
-                "summary": "Rockets hit the US embassy in Baghdad.",
-                "date": {
-                    "start": "2023-12-08",
-                    "end": "2023-12-08",
-                    "precision": "day",
-                    "basis": "relative_to_publication",
-                },
-                "location": {
-                    "name": "US Embassy, Baghdad",
-                    "country_iso3": "IRQ",
-                    "admin1_code": "IQ-BG",
-                    "latitude": 33.2985,
-                    "longitude": 44.3957,
-                    "geo_precision": "site",
-                },
-                "participants": [
-                    {"actor_id": "attackers", "role": "initiator"},
-                    {"actor_id": "usa-embassy", "role": "target"},
-                ],
-                "attribution": {"status": "unattributed"},
-                "weapons": ["rocket"],
-                "fatalities": {"best": 0},
-                "evidence": [{"field": "event", **_span("Rockets hit the US embassy in Baghdad")}],
-            },
-            {
-                "event_id": f"{DOC_ID}-e02",
-                "event_type": "statement",
-                "event_subtype": "condemnation",
-                "summary": "The State Department condemned the attack.",
-                "date": {
-                    "start": "2023-12-11",
-                    "end": "2023-12-11",
-                    "precision": "day",
-                    "basis": "relative_to_publication",
-                },
-                "participants": [{"actor_id": "usa-state-department", "role": "speaker"}],
-                "refers_to": [f"{DOC_ID}-e01"],
-                "evidence": [
-                    {"field": "statement", **_span("the State Department condemned the attack")}
-                ],
-            },
-        ],
-    }
-
-
-def document() -> Document:
-    return Document(
-        doc_id=DOC_ID,
-        file="test.txt",
-        sha256=SHA,
-        title="Test document",
-        publisher="Test",
-        url="https://example.org/test",
-        published_date="2023-12-12",
-        published_date_basis="byline",
-        language="en",
-    )
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "|".join(str(v) for v in value)
-    return str(value)
-
-
-def write_tables(folder: Path, data: dict[str, Any] | None = None) -> dict[str, Path]:
-    """The five tables of an annotation as CSV files in `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = rows_from_annotation(AnnotationFile.model_validate(data or annotation_data()))
-    rows["documents"] = [document_row(document(), TEXT)]
-    paths = {}
-    for name, table_rows in rows.items():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(TABLES[name].columns)
-        for row in table_rows:
-            writer.writerow([_cell(row[c]) for c in TABLES[name].columns])
-        paths[name] = folder / f"{name}.csv"
-        paths[name].write_text(buffer.getvalue(), encoding="utf-8")
-    return paths
 
 
 def write_package(folder: Path) -> Path:
@@ -174,38 +51,6 @@ def write_package(folder: Path) -> Path:
         json.dumps({"name": "t", "resources": resources}, indent=2), encoding="utf-8"
     )
     return descriptor
-
-
-def write_seeds(folder: Path) -> Path:
-    """A seeds folder holding the test document."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "test.txt").write_text(TEXT, encoding="utf-8")
-    (folder / "index.json").write_text(
-        json.dumps([document().model_dump(mode="json")]), encoding="utf-8"
-    )
-    return folder
-
-
-def write_yaml(path: Path, data: dict[str, Any]) -> Path:
-    """An annotation file in YAML."""
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    # escaped, not raw: ruamel writes a raw U+0085 as a line break that reads back as a space
-    yaml.allow_unicode = False
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    return path
-
-
-def set_cell(path: Path, row: int, column: str, value: str) -> None:
-    """Change one cell; rows count as a spreadsheet shows them (the header is row 1)."""
-    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
-    rows[row - 1][rows[0].index(column)] = value
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

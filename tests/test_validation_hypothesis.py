@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,7 @@ from grounded_events._validation import validate
 from grounded_events._validation.codes import CODES
 from grounded_events._validation.columnar import ARROW_TYPES, VECTOR
 from grounded_events._validation.rules import CROSS_RULES, table_columns
-from test_validation import annotation_data, set_cell, write_seeds, write_tables, write_yaml
+from helpers import annotation_data, set_cell, write_seeds, write_tables, write_yaml
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TEXT_CHARS = st.characters(blacklist_categories=("Cs", "Cc"))
@@ -355,6 +356,7 @@ def _json_rows(draw: st.DrawFn) -> dict[str, Any]:
     return row
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(row=_json_rows(), blank=st.booleans())
 def test_published_schema_and_validator_agree(row: dict[str, Any], blank: bool) -> None:

@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 from grounded_events._core.files import _ALGORITHMS
 from grounded_events._validation import validate
 from grounded_events._validation.output import exit_code
-from package_sample import build_sample
-from test_files import within
+from helpers import build_sample, within
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +64,7 @@ def test_built_package_is_valid(built: Path) -> None:
     assert _errors(built) == (0, set())
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -28,7 +28,7 @@ from grounded_events._validation.progress import Progress
 from grounded_events._validation.readers import ARROW_ROWS
 from grounded_events._validation.rules import table_columns
 from grounded_events.cli import main
-from test_validation import TEXT, annotation_data, document, set_cell, write_tables
+from helpers import TEXT, annotation_data, document, set_cell, write_tables
 
 ENGINES = ("columnar", "rows")
 
@@ -233,6 +233,7 @@ CSV_TEXT = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(changes=st.dictionaries(st.sampled_from(EVENT_COLUMNS), CSV_TEXT, min_size=1, max_size=4))
 def test_any_text_in_any_csv_cell(changes: dict[str, str]) -> None:
@@ -428,6 +429,7 @@ def _many_bad_rows(path: Path, rows: int) -> None:
     pq.write_table(table, path, row_group_size=ARROW_ROWS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ENGINES)
 def test_max_errors_stops_reading(tmp_path: Path, engine: str) -> None:
     """With max_errors the reading stops after the batch that passes it: of 4 batches of rows

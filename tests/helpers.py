@@ -1,0 +1,519 @@
+"""What several test modules share: small annotations as data, tables, YAML, packages; a guard."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hypothesis import strategies as st
+
+from grounded_events._package.build import build
+from grounded_events._schema.models import AnnotationFile, Document
+from grounded_events._schema.tables import TABLES, document_row, rows_from_annotation
+from grounded_events._sources.seeds import read_seeds
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+# The real seed that the package sample (SAMPLE) and the report sample annotate.
+SEED_DOC_ID = "rudaw-20231212"
+
+
+# --- a small annotation of a made-up document, as data, tables, YAML and seeds ----------------
+
+TEXT = (
+    "BAGHDAD - Rockets hit the US embassy in Baghdad early on Friday. No one was killed. "
+    "On Monday the State Department condemned the attack.\n"
+)
+DOC_ID = "test-20231212"
+SHA = hashlib.sha256(TEXT.encode()).hexdigest()
+
+
+def _span(quote: str) -> dict[str, Any]:
+    start = TEXT.index(quote)
+    return {"start": start, "end": start + len(quote), "quote": quote}
+
+
+def annotation_data() -> dict[str, Any]:
+    """A small valid annotation file as plain data."""
+    return {
+        "doc_id": DOC_ID,
+        "sha256": SHA,
+        "annotated": "2024-01-02",
+        "annotators": ["test"],
+        "actors": [
+            {
+                "actor_id": "usa-embassy",
+                "name": "US Embassy",
+                "actor_type": "government_body",
+                "country_iso3": "USA",
+            },
+            {
+                "actor_id": "usa-state-department",
+                "name": "US State Department",
+                "actor_type": "government_body",
+                "country_iso3": "USA",
+            },
+            {
+                "actor_id": "attackers",
+                "name": "Unidentified attackers",
+                "actor_type": "unidentified",
+            },
+        ],
+        "events": [
+            {
+                "event_id": f"{DOC_ID}-e01",
+                "event_type": "remote_violence",
+                "event_subtype": "rocket_attack",
+                "summary": "Rockets hit the US embassy in Baghdad.",
+                "date": {
+                    "start": "2023-12-08",
+                    "end": "2023-12-08",
+                    "precision": "day",
+                    "basis": "relative_to_publication",
+                },
+                "location": {
+                    "name": "US Embassy, Baghdad",
+                    "country_iso3": "IRQ",
+                    "admin1_code": "IQ-BG",
+                    "latitude": 33.2985,
+                    "longitude": 44.3957,
+                    "geo_precision": "site",
+                },
+                "participants": [
+                    {"actor_id": "attackers", "role": "initiator"},
+                    {"actor_id": "usa-embassy", "role": "target"},
+                ],
+                "attribution": {"status": "unattributed"},
+                "weapons": ["rocket"],
+                "fatalities": {"best": 0},
+                "evidence": [{"field": "event", **_span("Rockets hit the US embassy in Baghdad")}],
+            },
+            {
+                "event_id": f"{DOC_ID}-e02",
+                "event_type": "statement",
+                "event_subtype": "condemnation",
+                "summary": "The State Department condemned the attack.",
+                "date": {
+                    "start": "2023-12-11",
+                    "end": "2023-12-11",
+                    "precision": "day",
+                    "basis": "relative_to_publication",
+                },
+                "participants": [{"actor_id": "usa-state-department", "role": "speaker"}],
+                "refers_to": [f"{DOC_ID}-e01"],
+                "evidence": [
+                    {"field": "statement", **_span("the State Department condemned the attack")}
+                ],
+            },
+        ],
+    }
+
+
+def document() -> Document:
+    """The index entry of the test document."""
+    return Document.model_validate(
+        {
+            "doc_id": DOC_ID,
+            "file": "test.txt",
+            "sha256": SHA,
+            "title": "Test document",
+            "publisher": "Test",
+            "url": "https://example.org/test",
+            "published_date": "2023-12-12",
+            "published_date_basis": "byline",
+            "language": "en",
+        }
+    )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    return str(value)
+
+
+def write_tables(folder: Path, data: dict[str, Any] | None = None) -> dict[str, Path]:
+    """The five tables of an annotation as CSV files in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = rows_from_annotation(AnnotationFile.model_validate(data or annotation_data()))
+    rows["documents"] = [document_row(document(), TEXT)]
+    paths = {}
+    for name, table_rows in rows.items():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(TABLES[name].columns)
+        for row in table_rows:
+            writer.writerow([_cell(row[c]) for c in TABLES[name].columns])
+        paths[name] = folder / f"{name}.csv"
+        paths[name].write_text(buffer.getvalue(), encoding="utf-8")
+    return paths
+
+
+def write_seeds(folder: Path) -> Path:
+    """A seeds folder holding the test document."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "test.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "index.json").write_text(
+        json.dumps([document().model_dump(mode="json")]), encoding="utf-8"
+    )
+    return folder
+
+
+def write_yaml(path: Path, data: dict[str, Any]) -> Path:
+    """An annotation file in YAML."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    # escaped, not raw: ruamel writes a raw U+0085 as a line break that reads back as a space
+    yaml.allow_unicode = False
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def set_cell(path: Path, row: int, column: str, value: str) -> None:
+    """Change one cell; rows count as a spreadsheet shows them (the header is row 1)."""
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    rows[row - 1][rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+# --- a small annotation of the real seed, built into a data package -----------------------------
+
+# A small annotation of the real seed with values that exercise the CSV rules: cells starting
+# with = + - @ and ', a | and a \ inside a text cell, lists, nulls and two events out of order.
+SAMPLE = """\
+schema_version: 1.0.0
+doc_id: rudaw-20231212
+sha256: 8061bb6b81f8361d197205bd9ebde940c748972e96c4f8b334b20a6d12ac07e6
+annotated: 2024-01-15
+annotators: [Test Annotator, "=Second, Annotator"]
+actors:
+  - actor_id: iran-aligned-militias
+    name: "-Iran-aligned militias"
+    actor_type: non_state_armed_group
+  - actor_id: usa-embassy-baghdad
+    name: "@US Embassy | Baghdad \\\\ compound"
+    actor_type: government_body
+    country_iso3: USA
+    parent_actor_id: usa-government
+  - actor_id: usa-government
+    name: "'=United States government"
+    actor_type: government
+    country_iso3: USA
+events:
+  - event_id: rudaw-20231212-e02
+    event_type: statement
+    event_subtype: condemnation
+    summary: "+The US State Department calls the attacks unacceptable."
+    date: {start: 2023-12-11, end: 2023-12-11, precision: day, basis: relative_to_publication}
+    participants:
+      - {actor_id: usa-government, role: speaker}
+      - {actor_id: iran-aligned-militias, role: subject}
+    refers_to: [rudaw-20231212-e01]
+    evidence:
+      - {field: statement, start: 203, end: 238, quote: "are “unacceptable” and need to stop"}
+  - event_id: rudaw-20231212-e01
+    event_type: remote_violence
+    event_subtype: rocket_attack
+    summary: "=SUM(A1) rockets hit the US embassy in Baghdad."
+    date: {start: 2023-12-08, end: 2023-12-08, precision: day, basis: relative_to_publication, time_of_day: early hours}
+    location:
+      name: US Embassy, Baghdad
+      country_iso3: IRQ
+      admin1_code: IQ-BG
+      latitude: 33.2983
+      longitude: 44.3956
+      geo_precision: site
+      gazetteer: none
+    participants:
+      - {actor_id: iran-aligned-militias, role: initiator}
+      - {actor_id: usa-embassy-baghdad, role: target}
+    attribution: {status: alleged, attributed_by: [usa-government]}
+    weapons: [rocket]
+    fatalities: {best: 0}
+    injuries: {best: 0, low: 0, high: 0}
+    evidence:
+      - {field: weapons, start: 394, end: 401, quote: rockets}
+      - {field: location, start: 415, end: 436, quote: US embassy in Baghdad}
+      - {field: fatalities, start: 687, end: 731, quote: The attacks did not result in any casualties}
+      - {field: initiator, start: 94, end: 117, quote: "- The continued attacks"}
+"""
+
+
+def write_sample(folder: Path, text: str = SAMPLE, name: str = "rudaw-20231212.yaml") -> Path:
+    """Write an annotation file into folder (created) and return the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def build_sample(tmp: Path) -> Path:
+    """Build the sample annotation into tmp/package (registry tmp/registry.sha256)."""
+    annotations = write_sample(tmp / "annotations")
+    out = tmp / "package"
+    build(annotations, ROOT / "seeds", out, tmp / "registry.sha256")
+    return out
+
+
+def cli(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `grounded-events` in a fresh process (with extra environment variables)."""
+    return subprocess.run(
+        [PYTHON, "-m", "grounded_events.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under folder by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+# --- the report sample: nested, crossing and shared spans over the real seed ------------------
+
+HOSTILE = "Tagged “since October 17” </script><script>window.pwned = 1</script> <b>bold</b> & co"
+
+
+def _evidence(text: str, field: str, quote: str, after: int = 0) -> dict[str, Any]:
+    start = text.index(quote, after)
+    return {"field": field, "start": start, "end": start + len(quote), "quote": quote}
+
+
+def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
+    """A small annotation over the real seed text: nested, crossing and shared spans."""
+    return {
+        "schema_version": "1.0.0",
+        "doc_id": SEED_DOC_ID,
+        "sha256": sha256,
+        "annotated": "2026-11-25",
+        "annotators": ["viewer tests"],
+        "actors": [
+            {
+                "actor_id": "iran-aligned-militias",
+                "name": "Iran-aligned militias",
+                "actor_type": "non_state_armed_group",
+                "country_iso3": "IRQ",
+            },
+            {
+                "actor_id": "usa-embassy-baghdad",
+                "name": "US Embassy in Baghdad",
+                "actor_type": "government_body",
+                "country_iso3": "USA",
+            },
+            {
+                "actor_id": "usa-state-department",
+                "name": "US Department of State",
+                "actor_type": "government_body",
+                "country_iso3": "USA",
+            },
+        ],
+        "events": [
+            {
+                "event_id": f"{SEED_DOC_ID}-e01",
+                "event_type": "remote_violence",
+                "event_subtype": "rocket_attack",
+                "summary": "Rockets target the US embassy in Baghdad early on Friday.",
+                "date": {
+                    "start": "2023-12-08",
+                    "end": "2023-12-08",
+                    "precision": "day",
+                    "basis": "relative_to_publication",
+                    "time_of_day": "early hours",
+                },
+                "location": {
+                    "name": "US Embassy, Baghdad",
+                    "country_iso3": "IRQ",
+                    "latitude": 33.2985,
+                    "longitude": 44.3955,
+                    "geo_precision": "site",
+                },
+                "participants": [
+                    {"actor_id": "iran-aligned-militias", "role": "initiator"},
+                    {"actor_id": "usa-embassy-baghdad", "role": "target"},
+                ],
+                "attribution": {"status": "alleged", "attributed_by": ["usa-state-department"]},
+                "weapons": ["rocket"],
+                "fatalities": {"best": 0, "low": 0, "high": 0},
+                "evidence": [
+                    _evidence(
+                        text,
+                        "event",
+                        "A spate of rockets targeted the US embassy in Baghdad in "
+                        "the early hours of Friday",
+                    ),
+                    _evidence(text, "location", "the US embassy in Baghdad"),  # nested in event
+                    _evidence(text, "target", "targeted the US embassy"),  # crosses the next one
+                    _evidence(text, "weapons", "A spate of rockets targeted"),
+                    _evidence(text, "time_of_day", "early hours"),
+                    _evidence(text, "fatalities", "The attacks did not result in any casualties"),
+                ],
+            },
+            {
+                "event_id": f"{SEED_DOC_ID}-e02",
+                "event_type": "remote_violence",
+                "event_subtype": "drone_strike",
+                "summary": "A drone hits a residential building in Erbil.",
+                "date": {
+                    "start": "2023-12-08",
+                    "end": "2023-12-08",
+                    "precision": "day",
+                    "basis": "relative_to_publication",
+                },
+                "location": {
+                    "name": "Erbil",
+                    "country_iso3": "IRQ",
+                    "latitude": 36.19,
+                    "longitude": 44.01,
+                    "geo_precision": "place",
+                },
+                "attribution": {"status": "unattributed"},
+                "weapons": ["drone"],
+                "evidence": [
+                    _evidence(
+                        text, "event", "one hitting a residential building under-construction"
+                    ),
+                    _evidence(text, "location", "the city of Erbil"),
+                    _evidence(text, "fatalities", "The attacks did not result in any casualties"),
+                ],
+            },
+            {
+                "event_id": f"{SEED_DOC_ID}-e03",
+                "event_type": "remote_violence",
+                "event_subtype": "mixed_remote_attacks",
+                "is_aggregate": True,
+                "summary": HOSTILE,
+                "date": {
+                    "start": "2023-10-17",
+                    "end": "2023-12-12",
+                    "precision": "range",
+                    "basis": "relative_to_publication",
+                },
+                "location": {"name": "Iraq and Syria", "geo_precision": "multi_country"},
+                "participants": [{"actor_id": "iran-aligned-militias", "role": "initiator"}],
+                "weapons": ["rocket", "drone", "missile"],
+                "evidence": [
+                    _evidence(
+                        text,
+                        "event",
+                        "US personnel in Iraq and Syria have come under a series "
+                        "of rocket, drone, and missile attacks since October 17",
+                    ),
+                    _evidence(text, "date", "since October 17"),
+                ],
+            },
+            {
+                "event_id": f"{SEED_DOC_ID}-e04",
+                "event_type": "statement",
+                "event_subtype": "condemnation",
+                "summary": "The State Department calls the attacks unacceptable.",
+                "date": {
+                    "start": "2023-12-11",
+                    "end": "2023-12-11",
+                    "precision": "day",
+                    "basis": "relative_to_publication",
+                },
+                "participants": [{"actor_id": "usa-state-department", "role": "speaker"}],
+                "evidence": [
+                    _evidence(text, "statement", "“unacceptable” and need to stop"),
+                    _evidence(text, "speaker", "the US State Department"),
+                    _evidence(text, "date", "on Monday"),
+                ],
+            },
+            {
+                "event_id": f"{SEED_DOC_ID}-e05",
+                "event_type": "strategic_development",
+                "event_subtype": "other_development",
+                "summary": "ISIS is declared territorially defeated.",
+                "date": {
+                    "start": "2019-01-01",
+                    "end": "2019-12-31",
+                    "precision": "year",
+                    "basis": "explicit",
+                },
+                "location": {"name": "Iraq and Syria", "geo_precision": "multi_country"},
+                "evidence": [
+                    _evidence(text, "event", "was declared territorially defeated in 2019"),
+                    _evidence(text, "date", "2019"),
+                ],
+            },
+        ],
+    }
+
+
+def make_inputs(base: Path, root: Path, annotation: dict[str, Any] | None = None) -> Path:
+    """Copy the seeds and write one annotation file (JSON is YAML) under base; return base."""
+    shutil.copytree(root / "seeds", base / "seeds")
+    seed = read_seeds(base / "seeds")[SEED_DOC_ID]
+    data = annotation or sample_annotation(seed.text, seed.document.sha256)
+    (base / "annotations").mkdir()
+    (base / "annotations" / f"{SEED_DOC_ID}.yaml").write_text(
+        json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    return base
+
+
+# --- text for CSV cells --------------------------------------------------------------------------
+
+# Every character Python's str.splitlines ends a line at (so a reader that splits first breaks
+# there), found from Python itself rather than listed by hand.
+LINE_BREAKS = [chr(c) for c in range(sys.maxunicode + 1) if len(f"a{chr(c)}b".splitlines()) > 1]
+# What readers treat specially besides: NUL, both quotes, the delimiter and the delimiters a
+# sniffer may pick instead, the formula triggers, the list separator and its escape, comment
+# signs, spaces and a byte-order mark.
+SPECIAL = "".join(LINE_BREAKS) + "\x00\"',;|\\=+-@\t #\ufeff"
+# Text made of those characters and runs of arbitrary Unicode (drawn per character from both,
+# the special ones would be rare).
+TEXTS = (
+    st.lists(
+        st.sampled_from(SPECIAL) | st.text(st.characters(codec="utf-8"), max_size=4), max_size=8
+    )
+    .map("".join)
+    .filter(bool)
+)
+
+
+# --- a guard against calls that hang -------------------------------------------------------
+
+
+def within(seconds: float, call: Callable[[], Any]) -> Any:
+    """call() in a daemon thread; fail (instead of hanging the suite) if it blocks."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # handed to the test thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"blocked for more than {seconds} s"
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
