@@ -226,12 +226,12 @@ def test_dictionary_columns_in_small_batches(
 
 def test_spilled_key_sets(generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keys and references spilled to disk in buckets give the same report as in memory."""
-    from grounded_events._validation import keys
+    from grounded_events._validation import keysets
 
     in_memory = validate(generated / "events.parquet").errors
-    monkeypatch.setattr(keys, "SPILL_ROWS", 50)
-    monkeypatch.setattr(keys, "GATHER_ROWS", 100)
-    monkeypatch.setattr(keys.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(keysets, "SPILL_ROWS", 50)
+    monkeypatch.setattr(keysets, "GATHER_ROWS", 100)
+    monkeypatch.setattr(keysets.tempfile, "tempdir", str(tmp_path))
     spilled = validate(generated / "events.parquet").errors
     assert spilled == in_memory
     assert any(e.code == "GE601" for e in spilled)
@@ -242,12 +242,12 @@ def test_spilled_key_sets(generated: Path, tmp_path: Path, monkeypatch: pytest.M
 def test_spilled_issues(generated: Path, monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
     """Issues written to disk in sorted runs come back in the order of an all-in-memory run:
     by line and column, issues at one place in the order found, end-of-table ones merged in."""
-    from grounded_events._validation import columnar
+    from grounded_events._validation import issues
 
     paths = [generated / "events.parquet", generated / "events.csv"]
     in_memory = validate(paths, engine=engine).errors
-    monkeypatch.setattr(columnar, "SPILL_ISSUES", 7)
-    monkeypatch.setattr(columnar, "RUN_CHUNK", 3)
+    monkeypatch.setattr(issues, "SPILL_ISSUES", 7)
+    monkeypatch.setattr(issues, "RUN_CHUNK", 3)
     spilled = validate(paths, engine=engine).errors
     assert spilled == in_memory
     assert len(in_memory) > 200 and {"GE601", "GE201"} <= {e.code for e in in_memory}
@@ -264,27 +264,26 @@ def test_spilled_runs_merge_in_order(
 ) -> None:
     """Issues kept in any order come back sorted by line and column, those at one place in
     the order kept, while the runs on disk are merged level by level: few are left to merge."""
-    from grounded_events._validation import columnar
+    from grounded_events._validation import issues
 
-    folder = ROOT / "schema" / "1.0.0"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(columnar, "SPILL_ISSUES", spill)
-        patch.setattr(columnar, "RUN_CHUNK", 2)
-        patch.setattr(columnar, "MERGE_RUNS", fan_in)
-        checker = columnar.TableChecker(folder, "events", "e.csv", columnar.Context())
+        patch.setattr(issues, "SPILL_ISSUES", spill)
+        patch.setattr(issues, "RUN_CHUNK", 2)
+        patch.setattr(issues, "MERGE_RUNS", fan_in)
+        collected = issues.OrderedIssues()
         kept = []
         for i, (line, order) in enumerate(places):
             kept.append((line, order, Issue("e.csv", line, None, "GE201", str(i))))
-            checker.keep(kept[-1])
-            runs, levels = len(checker._runs), max((r[2] for r in checker._runs), default=0)
+            collected.keep(kept[-1])
+            runs, levels = len(collected.runs), max((r[2] for r in collected.runs), default=0)
             assert runs <= (fan_in - 1) * (levels + 1)
-        assert list(checker.ordered_issues()) == sorted(kept, key=lambda k: (k[0], k[1]))
-        assert checker._runs == [] and checker.issues == []
+        assert list(collected.ordered_issues()) == sorted(kept, key=lambda k: (k[0], k[1]))
+        assert collected.runs == [] and collected.held == []
 
 
 def test_bucket_of_is_stable() -> None:
     """The bucket of an id depends only on its bytes (the same in every process), and spreads."""
-    from grounded_events._validation.keys import BUCKETS, bucket_of
+    from grounded_events._validation.keysets import BUCKETS, bucket_of
 
     ids = pa.array([f"ev-{i:09d}" for i in range(20_000)] + ["", None, "é"])
     first, again = bucket_of(ids), bucket_of(ids.slice(0))

@@ -19,9 +19,9 @@ import pytest
 from grounded_events._schema.models import AnnotationFile, Document
 from grounded_events._schema.tables import TABLES, document_row, rows_from_annotation
 from grounded_events._validation import UsageError, validate
+from grounded_events._validation.cells import arrow_schema
 from grounded_events._validation.cli import configure, run
 from grounded_events._validation.codes import CODES, markdown_table
-from grounded_events._validation.columnar import arrow_schema
 from grounded_events._validation.rules import schema_dir
 from grounded_events.cli import main
 

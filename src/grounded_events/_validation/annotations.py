@@ -17,7 +17,10 @@ from grounded_events._core.safe_yaml import YamlDocument, YamlError, loads, path
 from grounded_events._schema.models import AnnotationFile, Event, EventRecord
 from grounded_events._schema.tables import event_row
 from grounded_events._sources.seeds import SeedError, read_index, read_seed_bytes
-from grounded_events._validation.columnar import ARROW_TYPES, Batch, Context, TableChecker
+from grounded_events._validation.batch import Batch
+from grounded_events._validation.cells import ARROW_TYPES
+from grounded_events._validation.checker import Context
+from grounded_events._validation.columnar import TableChecker
 from grounded_events._validation.issues import Issue, IssueList
 from grounded_events._validation.readers import (
     BATCH_ROWS,

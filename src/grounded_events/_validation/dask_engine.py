@@ -16,16 +16,12 @@ import pyarrow.parquet as pq
 
 from grounded_events._core.errors import UsageError
 from grounded_events._schema.tables import TABLES
-from grounded_events._validation.columnar import (
-    Batch,
-    Context,
-    Ordered,
-    TableChecker,
-    check_batches,
-    duplicates,
-)
-from grounded_events._validation.issues import Issue, Report
-from grounded_events._validation.keys import BUCKETS, Buckets, Keys, ValueSet
+from grounded_events._validation.batch import Batch
+from grounded_events._validation.checker import Context
+from grounded_events._validation.columnar import TableChecker, check_batches
+from grounded_events._validation.issues import Issue, Ordered, Report
+from grounded_events._validation.keys import duplicates
+from grounded_events._validation.keysets import BUCKETS, Buckets, Keys, ValueSet
 from grounded_events._validation.readers import (
     ReadProblem,
     parquet_batches,

@@ -26,14 +26,10 @@ from grounded_events._validation.annotations import (
     is_record_file,
     load_seeds,
 )
-from grounded_events._validation.columnar import (
-    Batch,
-    Context,
-    TableChecker,
-    arrow_schema,
-    check_batches,
-    dictionary_columns,
-)
+from grounded_events._validation.batch import Batch
+from grounded_events._validation.cells import arrow_schema, dictionary_columns
+from grounded_events._validation.checker import Context
+from grounded_events._validation.columnar import TableChecker, check_batches
 from grounded_events._validation.issues import Issue, IssueList, Report
 from grounded_events._validation.progress import Progress
 from grounded_events._validation.readers import (

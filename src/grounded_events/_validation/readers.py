@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from grounded_events._core.files import MAX_TEXT_BYTES
 from grounded_events._schema.tables import LIST_SEPARATOR, TABLES
-from grounded_events._validation.columnar import Batch
+from grounded_events._validation.batch import Batch
 
 # Rows per batch of rows read line by line: memory stays bounded by the batch, not the file.
 BATCH_ROWS = 65_536

@@ -11,19 +11,20 @@ from typing import Any
 
 import pyarrow as pa
 
-from grounded_events._validation.columnar import (
+from grounded_events._validation.batch import Batch
+from grounded_events._validation.cells import (
     DATE,
     INTEGER,
     LARGE_INTEGER,
     NEUTRALISED,
     NUMBER,
-    Batch,
-    Context,
-    TableChecker,
     decode,
     split_escaped,
 )
-from grounded_events._validation.keys import ValueSet
+from grounded_events._validation.checker import Context
+from grounded_events._validation.columnar import TableChecker
+from grounded_events._validation.cross_rules import rules_for
+from grounded_events._validation.keysets import ValueSet
 from grounded_events._validation.rules import (
     TOO_LARGE,
     TYPE_CHECKS,
@@ -33,7 +34,6 @@ from grounded_events._validation.rules import (
     range_checks,
     references,
     required_check,
-    rules_for,
     string_checks,
 )
 
@@ -180,7 +180,7 @@ class RowChecker(TableChecker):
                 continue
             if any(c in invalid for c in rule.columns if c not in rule.lenient):
                 continue
-            if not rule.holds(typed):
+            if not rule.row(typed):
                 self.cross_issue(batch, index, rule, {c: typed[c] for c in rule.columns})
         line = batch.lines[index]
         self.row_keys(typed, line)
