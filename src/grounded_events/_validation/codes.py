@@ -20,9 +20,6 @@ class Code:
     template: str = "{message}"
 
 
-# Layers in the order they are checked. Errors of the "input" layer make the exit code 2.
-LAYERS = ("input", "structure", "vocabulary", "cross-field", "grounding", "referential", "release")
-
 _CODES = (
     # input: the file cannot be read as what it claims to be
     Code("GE101", "input", "file-not-found", "The path does not exist.", "validate missing.yaml"),
@@ -406,7 +403,6 @@ _CODES = (
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
-BY_TITLE: dict[str, str] = {c.title: c.code for c in _CODES}
 
 
 def issue(

@@ -18,10 +18,11 @@ from grounded_events._core.errors import UsageError
 from grounded_events._schema.tables import TABLES
 from grounded_events._validation.batch import Batch
 from grounded_events._validation.checker import Context
-from grounded_events._validation.columnar import TableChecker, check_batches
+from grounded_events._validation.columnar import TableChecker
 from grounded_events._validation.issues import Issue, Ordered, Report
 from grounded_events._validation.keys import duplicates
 from grounded_events._validation.keysets import BUCKETS, Buckets, Keys, ValueSet
+from grounded_events._validation.package import sibling_context
 from grounded_events._validation.readers import (
     ReadProblem,
     parquet_batches,
@@ -195,28 +196,6 @@ def check_bucket(
     return found, unknown
 
 
-def _siblings_context(base: Path, table: str, folder: Path) -> tuple[Context, list[Issue]]:
-    """Keys and document texts from the tables next to the dataset (they are not reported)."""
-    from grounded_events._validation.package import TABLE_ORDER, _group_for, open_table
-
-    needed = {t for _, t, _ in references(table) if t != table}
-    if table == "evidence":
-        needed.add("documents")
-    context = Context()
-    candidates = [p for p in sorted(base.iterdir()) if p.is_file()] if base.is_dir() else []
-    group = _group_for(candidates) if candidates else {}
-    for name in TABLE_ORDER:
-        if name in needed and name in group:
-            checker = TableChecker(folder, name, str(group[name]), context, report=False)
-            try:
-                _, batches = open_table(group[name], group[name].suffix.lstrip("."), name, folder)
-                for _ in check_batches(checker, batches):
-                    pass
-            except ReadProblem:
-                continue
-    return context, []
-
-
 def validate_dataset(
     path: str,
     folder: Path,
@@ -242,7 +221,7 @@ def validate_dataset(
     table = _dataset_table(path, files)
     display = path
     base = Path(path.split("*")[0]).parent if "*" in path else Path(path).parent
-    context, _ = _siblings_context(base, table, folder)
+    context = sibling_context(base, table, folder)
     report = Report(files=[display])
     if table == "evidence" and context.texts is None:
         report.errors.append(

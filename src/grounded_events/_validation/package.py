@@ -215,6 +215,27 @@ def _group_for(paths: list[Path]) -> dict[str, Path]:
     return group
 
 
+def sibling_context(base: Path, table: str, folder: Path) -> Context:
+    """Keys and document texts that `table` needs, from the tables in the folder `base` (they
+    are read, not reported): what a partitioned dataset checks its references against."""
+    needed = {t for _, t, _ in references(table) if t != table}
+    if table == "evidence":
+        needed.add("documents")
+    context = Context()
+    candidates = [p for p in sorted(base.iterdir()) if p.is_file()] if base.is_dir() else []
+    group = _group_for(candidates) if candidates else {}
+    for name in TABLE_ORDER:
+        if name in needed and name in group:
+            checker = TableChecker(folder, name, str(group[name]), context, report=False)
+            try:
+                _, batches = open_table(group[name], group[name].suffix.lstrip("."), name, folder)
+                for _ in check_batches(checker, batches):
+                    pass
+            except ReadProblem:
+                continue
+    return context
+
+
 # --- data packages ----------------------------------------------------------------------------
 
 
