@@ -305,3 +305,32 @@ def test_bytes_that_are_not_utf8(tmp_path: Path, data: bytes) -> None:
     columnar, rows = _both(path)
     assert columnar.errors == rows.errors
     assert "GE104" in columnar.codes
+
+
+@pytest.mark.parametrize("kind", ["value-set", "buckets", "none"])
+def test_unknown_references(kind: str) -> None:
+    """References are checked against a small key set (a sibling table's, as sent to dask
+    workers), against a bucketed key set, or against no key set (every reference unknown)."""
+    from grounded_events._validation.keys import duplicates, unknown_references
+    from grounded_events._validation.keysets import Buckets, ValueSet
+
+    store = Buckets()
+    lines = pa.array([1, 2, 3], pa.int64())
+    store.add(pa.array(["a", "b", "c"]), lines, pa.array([0, 1, 2], pa.int64()))
+    keys: ValueSet | Buckets | None = None
+    if kind == "value-set":
+        keys = ValueSet(pa.array(["a", "c"]))
+    elif kind == "buckets":
+        keys = Buckets()
+        keys.add(pa.array(["c", "a"]), pa.array([1, 2], pa.int64()))
+        keys.close()
+        for b in range(keys.count):
+            bucket = keys.bucket(b)
+            keys.keep_unique(
+                b,
+                duplicates(
+                    bucket.column("value").combine_chunks(), bucket.column("line").combine_chunks()
+                )[1],
+            )
+    expected = [(1, 0, "a"), (2, 1, "b"), (3, 2, "c")] if keys is None else [(2, 1, "b")]
+    assert unknown_references(store, keys) == expected

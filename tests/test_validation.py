@@ -610,6 +610,28 @@ def test_codes_documented(root: Path) -> None:
     assert all(re.fullmatch(r"GE[1-7]\d\d", c) for c in CODES)
 
 
+def test_every_code_words_its_messages() -> None:
+    """Every code has its own message template (no default to fall back on), and the words of
+    each situation are the code's: a variant name that is not the code's is an error."""
+    import dataclasses
+    import string
+
+    from grounded_events._validation.codes import Code, issue
+
+    template = next(f for f in dataclasses.fields(Code) if f.name == "template")
+    assert template.default is dataclasses.MISSING
+    for code in CODES.values():
+        for wording in (code.template, *code.variants.values()):
+            keywords = {name for _, name, _, _ in string.Formatter().parse(wording) if name}
+            assert keywords != {"message"}, code.code
+    found = issue("GE601", "events.csv", 7, "event_id", key_columns="event_id", key="e1", first=3)
+    assert found.message == "event_id 'e1' already used on line 3"
+    found = issue("GE201", "events.csv", 4, "date_start", expected="a date value")
+    assert (found.field, found.message) == ("date_start", "date_start is required")
+    with pytest.raises(KeyError):
+        issue("GE201", "events.csv", 4, "date_start", variant="no-such-situation")
+
+
 def _jsonl_rows(folder: Path) -> list[dict[str, Any]]:
     rows = rows_from_annotation(AnnotationFile.model_validate(annotation_data()))["events"]
     return [json.loads(json.dumps(r, default=str)) for r in rows]

@@ -20,6 +20,7 @@ from grounded_events._sources.seeds import SeedError, read_index, read_seed_byte
 from grounded_events._validation.batch import Batch
 from grounded_events._validation.cells import ARROW_TYPES
 from grounded_events._validation.checker import Context
+from grounded_events._validation.codes import issue
 from grounded_events._validation.columnar import TableChecker
 from grounded_events._validation.issues import Issue, IssueList
 from grounded_events._validation.readers import (
@@ -120,13 +121,11 @@ def strict(model: type[M], data: Any) -> M:
     try:
         text = json.dumps(data, ensure_ascii=False)
     except RecursionError:  # nested as deep as json.loads allows
-        raise ReadProblem("GE120", "too deeply nested to check") from None
+        raise ReadProblem("GE120", variant="deep") from None
     except (ValueError, TypeError):  # an integer of over 4,300 digits (int or LargeInteger)
         loc = find_in_json(data, _long_integer)
         where = path_text(loc) if loc else None
-        raise ReadProblem(
-            "GE120", f"{where or 'a value'}: an integer too long to check", field=where
-        ) from None
+        raise ReadProblem("GE120", field=where, where=where or "a value") from None
     return model.model_validate_json(text, strict=True)
 
 
@@ -162,7 +161,7 @@ def _expected(error: Any) -> str:
         return "a value"
     if error["type"] == "extra_forbidden":
         return "no such field"
-    return error["msg"].replace("Input should be ", "")
+    return str(error["msg"]).replace("Input should be ", "")
 
 
 _LOOKUP_EXPECTED = {
@@ -182,14 +181,15 @@ def pydantic_issues(
         where = path_text(loc)
         actual = None if error["type"] == "missing" else _shown(error.get("input"))
         out.append(
-            Issue(
+            issue(
+                _code(error["type"]),
                 display,
                 line_of(loc),
                 where,
-                _code(error["type"]),
-                f"{where}: {error['msg']}" if where else error["msg"],
-                _expected(error),
-                actual,
+                expected=_expected(error),
+                actual=actual,
+                variant="model" if where else "model-top",
+                reason=error["msg"],
             )
         )
     return out
@@ -208,14 +208,15 @@ class Shared:
     def finish(self) -> list[Issue]:
         """refers_to must name an event of some file of this run."""
         return [
-            Issue(
+            issue(
+                "GE602",
                 display,
                 line,
                 where,
-                "GE602",
-                f"{where}: no event {value!r} in the files validated",
-                "an event_id of the validated files",
-                value,
+                expected="an event_id of the validated files",
+                actual=value,
+                variant="run",
+                value=value,
             )
             for display, line, where, value in self.refers_to
             if value not in self.event_ids
@@ -246,7 +247,8 @@ def load_seeds(shared: Shared, seeds_dir: Path) -> None:
 
 
 def _yaml_problem(exc: YamlError) -> ReadProblem:
-    return ReadProblem(YAML_CODES.get(exc.kind, "GE105"), exc.problem, exc.line, exc.field)
+    code = YAML_CODES.get(exc.kind, "GE105")
+    return ReadProblem(code, exc.line, exc.field, variant="yaml", reason=exc.problem)
 
 
 def load_annotation(path: Path) -> YamlDocument:
@@ -303,18 +305,17 @@ def check_annotation(
     try:
         doc = load_annotation(path)
     except ReadProblem as problem:
-        return [Issue(display, problem.line, problem.field, problem.code, problem.message)]
+        return [problem.issue(display)]
     data = doc.data
     if not isinstance(data, dict):
         return [
-            Issue(
+            issue(
+                "GE204",
                 display,
                 1,
-                None,
-                "GE204",
-                "an annotation file is a mapping with doc_id, sha256, annotators, actors, events",
-                "a mapping",
-                type(data).__name__,
+                expected="a mapping",
+                actual=type(data).__name__,
+                variant="mapping",
             )
         ]
     issues: list[Issue] = []
@@ -338,14 +339,15 @@ def check_annotation(
             if actor_id in declared:
                 line, where = at(("actors", i, "actor_id"))
                 issues.append(
-                    Issue(
+                    issue(
+                        "GE601",
                         display,
                         line,
                         where,
-                        "GE601",
-                        f"{where}: actor {actor_id!r} declared twice",
-                        "a unique actor_id",
-                        actor_id,
+                        expected="a unique actor_id",
+                        actual=actor_id,
+                        variant="actor",
+                        actor=actor_id,
                     )
                 )
             declared.setdefault(actor_id, i)
@@ -372,14 +374,17 @@ def check_annotation(
             if event_id in shared.event_ids:
                 other, other_line = shared.event_ids[event_id]
                 issues.append(
-                    Issue(
+                    issue(
+                        "GE601",
                         display,
                         line,
                         where,
-                        "GE601",
-                        f"{where}: event_id {event_id!r} already used in {other} line {other_line}",
-                        "a unique event_id",
-                        event_id,
+                        expected="a unique event_id",
+                        actual=event_id,
+                        variant="other-file",
+                        event_id=event_id,
+                        other=other,
+                        other_line=other_line,
                     )
                 )
             else:
@@ -395,14 +400,15 @@ def check_annotation(
         if actor_id not in declared:
             line, where = at(loc)
             issues.append(
-                Issue(
+                issue(
+                    "GE602",
                     display,
                     line,
                     where,
-                    "GE602",
-                    f"{where}: actor {actor_id!r} is not declared under actors",
-                    "an actor_id declared in this file",
-                    actor_id,
+                    expected="an actor_id declared in this file",
+                    actual=actor_id,
+                    variant="actor",
+                    actor=actor_id,
                 )
             )
 
@@ -445,11 +451,20 @@ def _huge_offset(display: str, line: int | None, where: str, ev: Any) -> Issue |
     offset past what the evidence table holds (int64): such an end is beyond every document."""
     if max(ev.start, ev.end) <= MAX_OFFSET:
         return None
-    if ev.end <= ev.start:
-        message = f"{where}: end {ev.end} is not after start {ev.start}"
-        return Issue(display, line, where, "GE409", message, "end > start", str(ev.end))
-    message = f"{where}: end {ev.end} is beyond the end of any document"
-    return Issue(display, line, where, "GE502", message, "an offset inside the text", str(ev.end))
+    code, expected = (
+        ("GE409", "end > start") if ev.end <= ev.start else ("GE502", "an offset inside the text")
+    )
+    return issue(
+        code,
+        display,
+        line,
+        where,
+        expected=expected,
+        actual=str(ev.end),
+        variant="huge",
+        start=ev.start,
+        end=ev.end,
+    )
 
 
 def grounding_texts(
@@ -468,27 +483,29 @@ def grounding_texts(
     line = doc.line_of(("doc_id",))
     if shared.seeds is None:
         issues.append(
-            Issue(
+            issue(
+                "GE505",
                 display,
                 line,
                 "doc_id",
-                "GE505",
-                f"cannot check quotes: {shared.seeds_problem}; pass --seeds DIR",
-                "a seeds folder with index.json",
-                str(seeds_dir),
+                expected="a seeds folder with index.json",
+                actual=str(seeds_dir),
+                variant="seeds",
+                reason=shared.seeds_problem,
             )
         )
         return None
     if doc_id not in shared.seeds:
         issues.append(
-            Issue(
+            issue(
+                "GE504",
                 display,
                 line,
                 "doc_id",
-                "GE504",
-                f"doc_id {doc_id!r} is not in {seeds_dir}/index.json",
-                "a doc_id of the seeds index",
-                doc_id,
+                expected="a doc_id of the seeds index",
+                actual=doc_id,
+                doc_id=doc_id,
+                seeds=seeds_dir,
             )
         )
         return None
@@ -496,33 +513,42 @@ def grounding_texts(
     refused = shared.seeds_refused.get(doc_id)
     if refused is not None:
         issues.append(
-            Issue(display, line, "doc_id", refused.code, str(refused), "a regular file", None)
+            issue(
+                refused.code,
+                display,
+                line,
+                "doc_id",
+                expected="a regular file",
+                variant="refused",
+                reason=refused,
+            )
         )
         return None
     if text is None:
         issues.append(
-            Issue(
+            issue(
+                "GE503",
                 display,
                 line,
                 "doc_id",
-                "GE503",
-                f"the seed text of {doc_id} ({seeds_dir / document.file}) is missing or no longer matches its sha256 in the index",
-                document.sha256,
-                None,
+                expected=document.sha256,
+                variant="seed",
+                doc_id=doc_id,
+                path=seeds_dir / document.file,
             )
         )
         return None
     pinned = data.get("sha256")
     if isinstance(pinned, str) and pinned != document.sha256:
         issues.append(
-            Issue(
+            issue(
+                "GE503",
                 display,
                 doc.line_of(("sha256",)),
                 "sha256",
-                "GE503",
-                "sha256 differs from the seed document's: the offsets were counted in another text",
-                document.sha256,
-                pinned,
+                expected=document.sha256,
+                actual=pinned,
+                variant="pinned",
             )
         )
         return None
@@ -559,7 +585,7 @@ def check_event_records(
             valid: list[tuple[int, EventRecord]] = []
             for item in chunk:
                 if isinstance(item, ReadProblem):
-                    issues.append(Issue(display, item.line, item.field, item.code, item.message))
+                    issues.append(item.issue(display))
                     context.unread("events", item.text, item.line)
                     continue
                 number, data = item
@@ -602,31 +628,32 @@ def check_event_records(
             issues += run_cross(folder, "events", display, rows, locate, None)
             issues += run_cross(folder, "evidence", display, evidence_rows, locate_ev, texts)
     except ReadProblem as problem:
-        issues.append(Issue(display, problem.line, problem.field, problem.code, problem.message))
+        issues.append(problem.issue(display))
         return issues
     if texts is None and texts_problem and seen:
         issues.append(
-            Issue(
-                display,
-                None,
-                None,
+            issue(
                 "GE505",
-                f"cannot check quotes: {texts_problem}",
-                "a documents table or seeds index",
-                None,
+                display,
+                expected="a documents table or seeds index",
+                variant="records",
+                reason=texts_problem,
             )
         )
     for number, where, ref in refers:
         if ref not in seen and not context.maybe_unread("events", ref):
+            unread = context.unread_lines("events")
             issues.append(
-                Issue(
+                issue(
+                    "GE602",
                     display,
                     number,
                     where,
-                    "GE602",
-                    f"{where}: no event {ref!r} in this file{context.unread_note('events')}",
-                    "an event_id of this file",
-                    ref,
+                    expected="an event_id of this file",
+                    actual=ref,
+                    variant="file" if unread is None else "file-unread",
+                    value=ref,
+                    unread=unread,
                 )
             )
     return issues
@@ -643,14 +670,13 @@ def _record(
     issues: list[Issue] = []
     if not isinstance(data, dict):
         return [
-            Issue(
+            issue(
+                "GE204",
                 display,
                 number,
-                None,
-                "GE204",
-                "each line of events.jsonl is one JSON object",
-                "an object",
-                type(data).__name__,
+                expected="an object",
+                actual=type(data).__name__,
+                variant="record",
             )
         ]
     try:
@@ -659,19 +685,21 @@ def _record(
     except ValidationError as exc:
         issues += pydantic_issues(exc, display, lambda loc: number)
     except ReadProblem as problem:
-        issues.append(Issue(display, number, problem.field, problem.code, problem.message))
+        issues.append(problem.issue(display, number))
     event_id = data.get("event_id")
     if isinstance(event_id, str):
         if event_id in seen:
             issues.append(
-                Issue(
+                issue(
+                    "GE601",
                     display,
                     number,
                     "event_id",
-                    "GE601",
-                    f"event_id {event_id!r} already used on line {seen[event_id]}",
-                    "a unique event_id",
-                    event_id,
+                    expected="a unique event_id",
+                    actual=event_id,
+                    key_columns="event_id",
+                    key=event_id,
+                    first=seen[event_id],
                 )
             )
         else:

@@ -45,7 +45,8 @@ def value_set(values: tuple[str, ...]) -> pa.Array:
 def mask_rows(mask: pa.Array, limit: int | None = None) -> list[int]:
     """The rows where `mask` is true: the first `limit` of them when a limit is given."""
     rows = pc.indices_nonzero(known(mask))
-    return (rows if limit is None else rows[:limit]).to_pylist()
+    found: list[int] = (rows if limit is None else rows[:limit]).to_pylist()
+    return found
 
 
 def cell_text(value: Any) -> str | None:

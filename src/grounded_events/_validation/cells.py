@@ -84,22 +84,24 @@ def _shown(raw: pa.Array) -> pa.Array:
 def fits(kind: pa.DataType, col: Column) -> bool:
     """Whether a typed column (Parquet, JSON lines) holds values of `col`'s kind: text for text
     (JSON Schema has no 1 for true, no 0.0 for an integer, no "3" for a count)."""
-    text = pa.types.is_string(kind) or pa.types.is_large_string(kind)
+    text = bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
     if pa.types.is_null(kind):
         return True
     if col.kind == "string":
         return text
     if col.kind == "date":  # dates are text in JSON
-        return text or pa.types.is_date(kind)
+        return bool(text or pa.types.is_date(kind))
     if col.kind == "integer":
-        return pa.types.is_integer(kind)
+        return bool(pa.types.is_integer(kind))
     if col.kind == "number":
-        return pa.types.is_integer(kind) or pa.types.is_floating(kind)
+        return bool(pa.types.is_integer(kind) or pa.types.is_floating(kind))
     if col.kind == "boolean":
-        return pa.types.is_boolean(kind)
+        return bool(pa.types.is_boolean(kind))
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):
         item = kind.value_type
-        return pa.types.is_string(item) or pa.types.is_large_string(item) or pa.types.is_null(item)
+        return bool(
+            pa.types.is_string(item) or pa.types.is_large_string(item) or pa.types.is_null(item)
+        )
     return False
 
 
@@ -215,7 +217,7 @@ def _parse_dates(values: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 
 def _is_text_dictionary(kind: pa.DataType) -> bool:
-    return pa.types.is_dictionary(kind) and (
+    return bool(pa.types.is_dictionary(kind)) and bool(
         pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)
     )
 
@@ -242,23 +244,16 @@ class CellChecks(Checker):
     """The column rules of a table, checked column by column over a batch."""
 
     def _cell_errors(
-        self,
-        batch: Batch,
-        col: Column,
-        values: pa.Array,
-        raw: pa.Array,
-        code: str,
-        mask: pa.Array,
-        expected: str,
-        what: str,
+        self, batch: Batch, col: Column, raw: pa.Array, check: ValueCheck, mask: pa.Array
     ) -> pa.Array:
+        """Report `check` broken in the cells of `mask` (shown as in `raw`); returns the mask."""
         mask = known(mask)
         if not pc.any(mask).as_py():  # the usual case: one check, no per-row work
             return mask
         rows = mask_rows(mask, self.limit)
         actual = raw.take(pa.array(rows, pa.int64())).to_pylist()
         for row, value in zip(rows, actual, strict=True):
-            self.add(batch, row, col.name, code, "{field} " + what, expected, value)
+            self.broke(batch, row, col, check, value)
         return mask
 
     def _check_strings(
@@ -279,7 +274,7 @@ class CellChecks(Checker):
         valid = pc.is_valid(values)
         lengths: dict[str, pa.Array] = {}  # utf8_length, computed once for min and max
 
-        def report(code: str, mask: pa.Array, expected: str, what: str) -> None:
+        def report(check: ValueCheck, mask: pa.Array) -> None:
             nonlocal bad
             mask = pc.and_(known(mask), valid)
             if not pc.any(mask).as_py():
@@ -288,24 +283,15 @@ class CellChecks(Checker):
                 mask = known(pc.take(mask, indices))
             mask = pc.and_(mask, pc.invert(bad))
             if rows is None:
-                self._cell_errors(batch, col, values, raw, code, mask, expected, what)
+                self._cell_errors(batch, col, raw, check, mask)
             else:
                 for index in mask_rows(mask, self.limit):
-                    row = rows[index].as_py()
-                    self.add(
-                        batch,
-                        row,
-                        col.name,
-                        code,
-                        "{field} " + what,
-                        expected,
-                        values[index].as_py(),
-                    )
+                    self.broke(batch, rows[index].as_py(), col, check, values[index].as_py())
             bad = pc.or_(bad, mask)
 
         for check in string_checks(col):
             passes = _passes(check, values, lengths)
-            report(check.code, pc.invert(passes), check.expected, check.what)
+            report(check, pc.invert(passes))
         return bad
 
     def convert(self, batch: Batch, col: Column, raw: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -339,18 +325,14 @@ class CellChecks(Checker):
         if mistyped is not None and pc.any(mistyped).as_py():
             # a value of another type gets that one error; the column's checks skip it
             check = TYPE_CHECKS[col.kind]
-            self._cell_errors(
-                batch, col, values, raw, check.code, mistyped, check.expected, check.what
-            )
+            self._cell_errors(batch, col, raw, check, mistyped)
             values = pc.if_else(mistyped, pa.scalar(None, values.type), values)
             missing = pc.and_(missing, pc.invert(mistyped))
             bad = known(mistyped)
         # a list cell left empty in CSV (or Parquet) is the empty list; in JSON null is no list
         if col.required and (col.kind != "list" or not batch.empty_is_null):
             check = required_check(col)
-            self._cell_errors(
-                batch, col, values, raw, check.code, missing, check.expected, check.what
-            )
+            self._cell_errors(batch, col, raw, check, missing)
             bad = pc.or_(bad, missing)
 
         if col.kind == "string":
@@ -366,9 +348,7 @@ class CellChecks(Checker):
                 out = pc.and_(compare(values, check.arg), ranged)
                 bad = pc.or_(
                     bad,
-                    self._cell_errors(
-                        batch, col, values, text, check.code, out, check.expected, check.what
-                    ),
+                    self._cell_errors(batch, col, text, check, out),
                 )
         elif col.kind == "list" and col.item is not None:
             items = pc.list_flatten(values)
@@ -431,11 +411,9 @@ class CellChecks(Checker):
         else:
             raise AssertionError(col.kind)
         wrong = pc.and_(present, pc.invert(known(ok)))
-        self._cell_errors(batch, col, values, raw, check.code, wrong, check.expected, check.what)
+        self._cell_errors(batch, col, raw, check, wrong)
         if large is not None:
-            self._cell_errors(
-                batch, col, values, raw, TOO_LARGE.code, large, TOO_LARGE.expected, TOO_LARGE.what
-            )
+            self._cell_errors(batch, col, raw, TOO_LARGE, large)
             wrong = pc.or_(wrong, large)
         bad = pc.or_(bad, wrong)
         if col.kind == "boolean":

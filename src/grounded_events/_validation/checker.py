@@ -11,11 +11,11 @@ from typing import Any
 from grounded_events._schema.tables import TABLES
 from grounded_events._validation.arrays import cell_text
 from grounded_events._validation.batch import Batch
-from grounded_events._validation.codes import CODES
+from grounded_events._validation.codes import issue, message
 from grounded_events._validation.cross_rules import CrossRule
 from grounded_events._validation.issues import Issue, Ordered, OrderedIssues
 from grounded_events._validation.keysets import Buckets, Keys
-from grounded_events._validation.rules import table_columns
+from grounded_events._validation.rules import Column, ValueCheck, table_columns
 
 # Characters of unreadable lines kept per table to tell which missing ids they may hold.
 UNREADABLE_CHARS = 1 << 24
@@ -52,15 +52,15 @@ class Context:
         kept = self.unreadable[table]
         return kept is None or any(value in text for text in kept)
 
-    def unread_note(self, table: str) -> str:
-        """What to add to a missing id of `table`: which of its lines could not be read."""
+    def unread_lines(self, table: str) -> str | None:
+        """Which lines of `table` could not be read, as a missing id's message says it; None
+        when every line was read."""
         lines = self.unreadable_lines.get(table)
         if not lines:
-            return ""
-        where = (
+            return None
+        return (
             f"line {lines[0]}" if len(lines) == 1 else f"{len(lines)} lines, from line {lines[0]}"
         )
-        return f" (the {table} table has lines that could not be read: {where})"
 
 
 class Checker:
@@ -84,7 +84,7 @@ class Checker:
         self.columns = table_columns(folder, table)
         self.by_name = {c.name: c for c in self.columns}
         self.issues = OrderedIssues()
-        self._messages: dict[tuple[str, str], str] = {}
+        self._messages: dict[tuple[str, str, tuple[tuple[str, Any], ...], str], str] = {}
         self.order = {c.name: i for i, c in enumerate(self.columns)}
         self.primary_key = TABLES[table].primary_key
         self.key_store = Buckets()
@@ -106,11 +106,13 @@ class Checker:
         row: int | None,
         column: str,
         code: str,
-        message: str,
         expected: str | None,
         actual: Any,
+        variant: str = "",
+        params: tuple[tuple[str, Any], ...] = (),
     ) -> None:
-        """Report an issue at `row` of `batch` (None: the header) in `column`."""
+        """Report an issue of `code` at `row` of `batch` (None: the header) in `column`, worded
+        by the code's template (or `variant`) with the field and `params`."""
         if not self.report:
             return
         line: int | None
@@ -120,13 +122,19 @@ class Checker:
             line, where = batch.locate(row, column)
         else:
             line, where = batch.lines[row], column
-        # one message object per column and check: millions of issues share a few strings
-        key = (message, where)
-        if key not in self._messages:
-            self._messages[key] = message.replace("{field}", where)
-        message = self._messages[key]
-        values = (self.display, line, where, code, message, expected, cell_text(actual))
+        # one message object per field and check: millions of issues share a few strings
+        key = (code, variant, params, where)
+        text = self._messages.get(key)
+        if text is None:
+            text = self._messages[key] = message(code, variant, field=where, **dict(params))
+        values = (self.display, line, where, code, text, expected, cell_text(actual))
         self.issues.hold((line or 0, self.order.get(column, 99), values))
+
+    def broke(self, batch: Batch, row: int, col: Column, check: ValueCheck, actual: Any) -> None:
+        """Report that one cell (or list item) of `row` broke `check`."""
+        self.add(
+            batch, row, col.name, check.code, check.expected, actual, check.variant, check.params
+        )
 
     def keep(self, item: Ordered) -> None:
         """Hold one issue to report; past SPILL_ISSUES held, they go to disk as a sorted run."""
@@ -154,20 +162,28 @@ class Checker:
         actual = ", ".join(
             f"{c}={cell_text(v) if v is not None else ''}" for c, v in values.items()
         )
-        self.add(
-            batch,
-            row,
-            rule.field,
-            rule.code,
-            "{field}: " + CODES[rule.code].meaning.split(" (")[0].rstrip(".").lower(),
-            rule.expected,
-            actual,
-        )
+        self.add(batch, row, rule.field, rule.code, rule.expected, actual)
 
-    def _issue_at(
-        self, line: int | None, column: str, code: str, message: str, expected: str, actual: Any
+    def add_at(
+        self,
+        line: int | None,
+        column: str,
+        code: str,
+        expected: str,
+        actual: Any,
+        variant: str = "",
+        **params: Any,
     ) -> None:
-        """Report an issue at a line (not a batch's row) in `column`."""
+        """Report an issue at a line (not a batch's row) in `column`, as `add`."""
         if self.report:
-            issue = Issue(self.display, line, column, code, message, expected, cell_text(actual))
-            self.keep((line or 0, self.order.get(column, 99), issue))
+            found = issue(
+                code,
+                self.display,
+                line,
+                column,
+                expected=expected,
+                actual=cell_text(actual),
+                variant=variant,
+                **params,
+            )
+            self.keep((line or 0, self.order.get(column, 99), found))

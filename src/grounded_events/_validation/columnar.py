@@ -13,7 +13,6 @@ from grounded_events._validation.cells import ARROW_TYPES, CellChecks
 from grounded_events._validation.cross_rules import CrossRule, rules_for
 from grounded_events._validation.grounding import GroundingChecks
 from grounded_events._validation.headers import HeaderChecks
-from grounded_events._validation.issues import Issue
 from grounded_events._validation.keys import KeyChecks
 
 
@@ -25,10 +24,7 @@ class TableChecker(HeaderChecks, CellChecks, KeyChecks, GroundingChecks):
         for problem in batch.problems:
             self.context.unread(self.table, problem.text, problem.line)
             if self.report:
-                issue = Issue(
-                    self.display, problem.line, problem.field, problem.code, problem.message
-                )
-                self.keep((problem.line or 0, -1, issue))
+                self.keep((problem.line or 0, -1, problem.issue(self.display)))
 
     def check(self, batch: Batch) -> dict[str, pa.Array]:
         """Check one batch; returns its typed columns (bad cells null)."""

@@ -18,6 +18,7 @@ from grounded_events._core.errors import UsageError
 from grounded_events._schema.tables import TABLES
 from grounded_events._validation.batch import Batch
 from grounded_events._validation.checker import Context
+from grounded_events._validation.codes import issue
 from grounded_events._validation.columnar import TableChecker
 from grounded_events._validation.issues import Issue, Ordered, Report
 from grounded_events._validation.keys import duplicates
@@ -126,8 +127,7 @@ def check_partition(
             if max_errors is not None and checker.issue_count > max_errors:
                 return Partial(list(checker.ordered_issues()))
     except ReadProblem as problem:
-        issue = Issue(path, problem.line, problem.field, problem.code, problem.message)
-        return Partial([*checker.ordered_issues(), (0, -1, issue)])
+        return Partial([*checker.ordered_issues(), (0, -1, problem.issue(path))])
     partial = Partial([])
     if checker.keyed:
         store = checker.key_store
@@ -225,15 +225,7 @@ def validate_dataset(
     report = Report(files=[display])
     if table == "evidence" and context.texts is None:
         report.errors.append(
-            Issue(
-                display,
-                None,
-                None,
-                "GE505",
-                "cannot check quotes: no documents table next to this dataset",
-                "a documents table",
-                None,
-            )
+            issue("GE505", display, expected="a documents table", variant="dataset")
         )
     offsets, start = [], 0
     for f in files:
@@ -244,12 +236,12 @@ def validate_dataset(
     own_cluster = None
     if client is None:
         if scheduler is not None:
-            client = Client(scheduler)
+            client = Client(scheduler)  # type: ignore[no-untyped-call]
         else:
-            own_cluster = LocalCluster(
+            own_cluster = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
             )
-            client = Client(own_cluster)
+            client = Client(own_cluster)  # type: ignore[no-untyped-call]
     try:
         # sibling tables' key sets travel to the workers as plain arrays
         foreign = {k: ValueSet(_all_keys(v)) for k, v in context.keys.items() if k[0] != table}

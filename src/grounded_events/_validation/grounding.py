@@ -35,9 +35,9 @@ class GroundingChecks(Checker):
                     row,
                     "sha256",
                     "GE503",
-                    f"sha256 of the text of {doc_id} is {actual}",
                     sha,
                     actual,
+                    params=(("doc_id", doc_id), ("sha256", actual)),
                 )
 
     def grounding(self, batch: Batch, typed: dict[str, pa.Array]) -> None:
@@ -70,9 +70,9 @@ class GroundingChecks(Checker):
                     row,
                     "end",
                     "GE502",
-                    f"end {end} is beyond the {len(text)} characters of {doc_id}",
                     f"<= {len(text)}",
                     end,
+                    params=(("end", end), ("length", len(text)), ("doc_id", doc_id)),
                 )
             elif text[start:end] != quote:
                 self.add(
@@ -80,7 +80,7 @@ class GroundingChecks(Checker):
                     row,
                     "quote",
                     "GE501",
-                    f"quote is not the text of {doc_id} at {start}-{end}",
                     text[start:end],
                     quote,
+                    params=(("doc_id", doc_id), ("start", start), ("end", end)),
                 )

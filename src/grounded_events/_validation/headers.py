@@ -27,9 +27,10 @@ class HeaderChecks(Checker):
                 None,
                 name,
                 "GE202",
-                f"column {name!r} appears {counts[name]} times",
                 "each column once",
                 name,
+                "repeated",
+                (("name", name), ("times", counts[name])),
             )
         for name in [n for n in names if n not in self.by_name][: self.limit]:
             self.add(
@@ -37,9 +38,9 @@ class HeaderChecks(Checker):
                 None,
                 name,
                 "GE202",
-                f"column {name!r} is not in the {self.table} table",
                 "one of " + ", ".join(self.by_name),
                 name,
+                params=(("name", name), ("table", self.table)),
             )
         for c in self.columns:
             if c.name not in counts:
@@ -49,7 +50,7 @@ class HeaderChecks(Checker):
                     None,
                     c.name,
                     "GE203",
-                    f"the {self.table} table has no {c.name!r} column",
                     c.name,
                     None,
+                    params=(("table", self.table), ("name", c.name)),
                 )

@@ -7,6 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from grounded_events._validation.arrays import known
 from grounded_events._validation.batch import Batch
 from grounded_events._validation.checker import Checker
 from grounded_events._validation.keysets import Buckets, Keys
@@ -37,8 +38,8 @@ def duplicates(keys: pa.Array, lines: pa.Array) -> tuple[list[tuple[int, str, in
     return found, distinct
 
 
-def unknown_references(store: Buckets, known: Keys | None) -> list[tuple[int, int, str]]:
-    """(line, place, value) of every reference in `store` that `known` lacks, in order."""
+def unknown_references(store: Buckets, keys: Keys | None) -> list[tuple[int, int, str]]:
+    """(line, place, value) of every reference in `store` that `keys` lacks, in order."""
     store.close()
     found: list[tuple[int, int, str]] = []
     for b in range(store.count):
@@ -46,12 +47,12 @@ def unknown_references(store: Buckets, known: Keys | None) -> list[tuple[int, in
         items = bucket.column("value").combine_chunks()
         if not len(items):
             continue
-        if known is None:
+        if keys is None:
             bad = pa.repeat(True, len(items))
-        elif isinstance(known, Buckets) and known.count == store.count:
-            bad = pc.invert(pc.is_in(items, value_set=known.set_of(b)))
+        elif isinstance(keys, Buckets) and keys.count == store.count:
+            bad = pc.invert(pc.is_in(items, value_set=keys.set_of(b)))
         else:
-            bad = pc.invert(known(known.contains(items)))
+            bad = pc.invert(known(keys.contains(items)))
         found += zip(
             pc.filter(bucket.column("line"), bad).to_pylist(),
             pc.filter(bucket.column("place"), bad).to_pylist(),
@@ -102,13 +103,16 @@ class KeyChecks(Checker):
     def duplicate_issue(self, line: int, key: str, first: int) -> None:
         """Report a primary key seen before on line `first`."""
         shown = key.replace("\x1f", ", ")
-        self._issue_at(
+        columns = "/".join(self.primary_key)
+        self.add_at(
             line,
             self.primary_key[-1],
             "GE601",
-            f"{'/'.join(self.primary_key)} {shown!r} already used on line {first}",
-            "a unique " + "/".join(self.primary_key),
+            "a unique " + columns,
             shown,
+            key_columns=columns,
+            key=shown,
+            first=first,
         )
 
     def reference_issue(self, line: int, column: str, table: str, target: str, value: str) -> None:
@@ -116,14 +120,18 @@ class KeyChecks(Checker):
         line of `table` that could not be read (that line's error says it already)."""
         if self.context.maybe_unread(table, value):
             return
-        self._issue_at(
+        unread = self.context.unread_lines(table)
+        self.add_at(
             line,
             column,
             "GE602",
-            f"{column} {value!r} is not a {target} of the {table} table"
-            + self.context.unread_note(table),
             f"an existing {table}.{target}",
             value,
+            "" if unread is None else "unread",
+            value=value,
+            target=target,
+            table=table,
+            unread=unread,
         )
 
     def references(self, batch: Batch, typed: dict[str, pa.Array]) -> None:
@@ -150,7 +158,7 @@ class KeyChecks(Checker):
     def finish_references(self) -> None:
         """Check every reference of this table, its own ids (refers_to) included."""
         for (column, table, target), (store, _) in self.ref_stores.items():
-            known = self.own_keys if table == self.table else self.context.keys.get((table, target))
-            for line, _, value in unknown_references(store, known):
+            keys = self.own_keys if table == self.table else self.context.keys.get((table, target))
+            for line, _, value in unknown_references(store, keys):
                 self.reference_issue(line, column, table, target, value)
         self.ref_stores.clear()

@@ -11,6 +11,7 @@ from grounded_events._core.errors import UsageError
 from grounded_events._core.files import (
     MAX_RESOURCE_BYTES,
     HashNotation,
+    Mismatch,
     UnsafeFile,
     check_handle,
     open_inside,
@@ -29,6 +30,7 @@ from grounded_events._validation.annotations import (
 from grounded_events._validation.batch import Batch
 from grounded_events._validation.cells import arrow_schema, dictionary_columns
 from grounded_events._validation.checker import Context
+from grounded_events._validation.codes import issue
 from grounded_events._validation.columnar import TableChecker, check_batches
 from grounded_events._validation.issues import Issue, IssueList, Report
 from grounded_events._validation.progress import Progress
@@ -92,8 +94,22 @@ class Options:
         return TableChecker(folder, table, display, context, report=report)
 
 
-def _issue(display: str, problem: ReadProblem) -> Issue:
-    return Issue(display, problem.line, problem.field, problem.code, problem.message)
+def _refused(
+    exc: UnsafeFile,
+    file: str,
+    line: int | None,
+    field: str | None,
+    expected: str | None = "a regular file",
+) -> Issue:
+    """The Issue of a file refused before it was read (GE114-GE116), in the check's words."""
+    return issue(
+        exc.code, file, line, field, expected=expected, variant="refused", reason=exc.reason
+    )
+
+
+def _mismatch(m: Mismatch, file: str, line: int | None, field: str | None) -> Issue:
+    """The Issue of a release check that failed (GE701-GE705), in the check's words."""
+    return issue(m.code, file, line, field, expected=m.expected, actual=m.actual, reason=m.message)
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -158,18 +174,7 @@ def check_tables(
             else:
                 checker.header_checked = True  # no line could be read: their errors say why
             if table == "evidence" and context.texts is None and reporting:
-                issues.append(
-                    Issue(
-                        display,
-                        None,
-                        None,
-                        "GE505",
-                        "cannot check quotes: no documents table (documents.csv or "
-                        "documents.parquet) next to this file or in its package",
-                        "a documents table",
-                        None,
-                    )
-                )
+                issues.append(issue("GE505", display, expected="a documents table"))
             progress = options.progress
             # past max_errors the rest of the table is not read, nor its keys compared
             stopped = tally.full(len(issues) + checker.issue_count)
@@ -184,7 +189,7 @@ def check_tables(
         except ReadProblem as problem:
             if reporting:
                 issues.extend_values(checker.sorted_values())
-                issues.append(_issue(display, problem))
+                issues.append(problem.issue(display))
             continue
         finally:
             if options.progress is not None:
@@ -248,9 +253,9 @@ def _checksums(base: Path, display: str) -> tuple[dict[str, tuple[str, int]], li
     except FileNotFoundError:
         return {}, []
     except UnsafeFile as exc:
-        return {}, [Issue(shown, None, None, exc.code, exc.reason, "a regular file", None)]
+        return {}, [_refused(exc, shown, None, None)]
     except (UnicodeDecodeError, HashNotation) as exc:
-        return {}, [Issue(shown, None, None, "GE705", str(exc), "<sha256>  <file>", None)]
+        return {}, [issue("GE705", shown, expected="<sha256>  <file>", reason=exc)]
 
 
 def _check_listed(
@@ -267,15 +272,13 @@ def _check_listed(
                 problems = check_handle(handle, name, listed=digest)
         except FileNotFoundError:
             issues.append(
-                Issue(shown, line, name, "GE705", f"{name} is listed but not there", digest, None)
+                issue("GE705", shown, line, name, expected=digest, variant="missing", name=name)
             )
             continue
         except UnsafeFile as exc:
-            issues.append(Issue(shown, line, name, exc.code, exc.reason, "a regular file", None))
+            issues.append(_refused(exc, shown, line, name))
             continue
-        issues += [
-            Issue(shown, line, name, m.code, m.message, m.expected, m.actual) for m in problems
-        ]
+        issues += [_mismatch(m, shown, line, name) for m in problems]
     return issues
 
 
@@ -292,7 +295,7 @@ def check_package(
         text = read_text(descriptor)
         data = parse_json(text)
     except ReadProblem as problem:
-        return [_issue(display, problem)]
+        return [problem.issue(display)]
     try:
         lines = loads(text).lines
     except YamlError:
@@ -307,17 +310,7 @@ def check_package(
 
     resources = data.get("resources") if isinstance(data, dict) else None
     if not isinstance(resources, list):
-        return [
-            Issue(
-                display,
-                1,
-                "resources",
-                "GE113",
-                "datapackage.json has no resources list",
-                "a list of resources",
-                None,
-            )
-        ]
+        return [issue("GE113", display, 1, "resources", expected="a list of resources")]
     base = descriptor.parent
     sums, found = _checksums(base, display)
     issues = IssueList(found)
@@ -330,14 +323,14 @@ def check_package(
         rpath = resource.get("path") if isinstance(resource, dict) else None
         if not isinstance(rpath, str) or not rpath:
             issues.append(
-                Issue(
+                issue(
+                    "GE113",
                     display,
                     line_of("resources", i),
                     f"resources[{i}].path",
-                    "GE113",
-                    "a resource needs a path: a non-empty string",
-                    "a relative path",
-                    repr(rpath),
+                    expected="a relative path",
+                    actual=repr(rpath),
+                    variant="path",
                 )
             )
             continue
@@ -356,47 +349,38 @@ def check_package(
                 )
         except FileNotFoundError:
             issues.append(
-                Issue(
+                issue(
+                    "GE703",
                     display,
                     line_of("resources", i, "path"),
                     f"resources[{i}].path",
-                    "GE703",
-                    f"resource {rpath} is listed but not there",
-                    rpath,
-                    None,
+                    expected=rpath,
+                    path=rpath,
                 )
             )
             continue
         except UnsafeFile as exc:
             issues.append(
-                Issue(
+                issue(
+                    exc.code,
                     display,
                     line_of("resources", i, "path"),
                     f"resources[{i}].path",
-                    exc.code,
-                    f"resource {exc}",
-                    "a regular file inside the package",
-                    rpath,
+                    expected="a regular file inside the package",
+                    actual=rpath,
+                    # GE114/GE115 are worded so by their template; GE116's is the reader's
+                    variant="resource" if exc.code == "GE116" else "",
+                    path=exc.path,
+                    reason=exc.reason,
                 )
             )
             continue
         for m in problems:
             if m.code == "GE705" and listed is not None:
-                issues.append(
-                    Issue(sums_shown, listed[1], rpath, m.code, m.message, m.expected, m.actual)
-                )
+                issues.append(_mismatch(m, sums_shown, listed[1], rpath))
             else:
-                issues.append(
-                    Issue(
-                        display,
-                        line_of("resources", i, m.field),
-                        f"resources[{i}].{m.field}",
-                        m.code,
-                        m.message,
-                        m.expected,
-                        m.actual,
-                    )
-                )
+                where = f"resources[{i}].{m.field}"
+                issues.append(_mismatch(m, display, line_of("resources", i, m.field), where))
         kind = sniff(path)
         name = table_name(path)
         if kind == "jsonl" and jsonl_holds_records(path):
@@ -448,11 +432,11 @@ def _expand(path: Path) -> tuple[list[Path], list[Issue]]:
     a file of a known kind that is a FIFO or device, or a symlink leading out of the folder, is
     refused (GE114/GE115) by the same open as a package's resources, never skipped unsaid."""
     if not path.exists():
-        return [], [Issue(str(path), None, None, "GE101", "no such file or directory")]
+        return [], [issue("GE101", str(path), variant="given")]
     if path.is_file():
         return [path], []
     if not path.is_dir():
-        return [], [Issue(str(path), None, None, "GE102", "neither a file nor a directory")]
+        return [], [issue("GE102", str(path), variant="given")]
     if (path / "datapackage.json").is_file():
         return [path / "datapackage.json"], []
     files: list[Path] = []
@@ -469,7 +453,7 @@ def _expand(path: Path) -> tuple[list[Path], list[Issue]]:
             with open_inside(path, relative.as_posix(), MAX_RESOURCE_BYTES):
                 files.append(p)
         except UnsafeFile as exc:
-            refused.append(Issue(str(p), None, None, exc.code, exc.reason))
+            refused.append(_refused(exc, str(p), None, None, expected=None))
         except OSError:
             continue  # a link to nothing, gone since the listing: nothing to read
     # a folder with a datapackage.json inside is that package: its descriptor, not its files
@@ -480,15 +464,7 @@ def _expand(path: Path) -> tuple[list[Path], list[Issue]]:
         if p.name == "datapackage.json" or not any(d in p.parents for d in packages)
     ]
     if not files and not refused:
-        refused.append(
-            Issue(
-                str(path),
-                None,
-                None,
-                "GE102",
-                "no YAML, JSON, JSONL, CSV or Parquet file in this folder",
-            )
-        )
+        refused.append(issue("GE102", str(path), variant="empty-folder"))
     return files, refused
 
 
@@ -551,7 +527,7 @@ def _check_one(
     try:
         check_file(path)
     except ReadProblem as problem:
-        return [_issue(display, problem)]
+        return [problem.issue(display)]
     kind = sniff(path)
     if kind == "datapackage":
         return check_package(path, display, folder, shared, seeds_dir, options)
@@ -565,20 +541,11 @@ def _check_one(
             try:
                 names = csv_header(path) if kind == "csv" else open_table(path, kind)[0]
             except ReadProblem as problem:
-                return [_issue(display, problem)]
+                return [problem.issue(display)]
             name = table_from_columns(names)
         if name is None:
-            return [
-                Issue(
-                    display,
-                    1,
-                    None,
-                    "GE112",
-                    "the columns match no table of the schema; name the file after its table (events.csv, evidence.parquet, ...)",
-                    "the columns of " + ", ".join(TABLES),
-                    None,
-                )
-            ]
+            expected = "the columns of " + ", ".join(TABLES)
+            return [issue("GE112", display, 1, expected=expected, variant="columns")]
         bucket = tables_by_dir.setdefault(path.parent, {})
         if name in bucket:
             # a second file of the same table in the same folder: check it on its own
@@ -587,17 +554,7 @@ def _check_one(
             )
         bucket[name] = path
         return []
-    return [
-        Issue(
-            display,
-            None,
-            None,
-            "GE112",
-            "cannot tell what this file is: expected .yaml/.json annotations, .jsonl records, .csv/.parquet tables or datapackage.json",
-            None,
-            path.suffix or None,
-        )
-    ]
+    return [issue("GE112", display, actual=path.suffix or None)]
 
 
 def jsonl_holds_records(path: Path) -> bool:
@@ -622,22 +579,12 @@ def _check_jsonl(
                 first = item[1]
                 break
     except ReadProblem as problem:
-        return [_issue(display, problem)]
+        return [problem.issue(display)]
     if first is None or is_record_file(first):
         group = _group_for([path])
         texts, why = _documents_texts(group, folder, shared, seeds_dir)
         return check_event_records(path, display, folder, texts, why)
     name = table_from_columns(list(first)) if isinstance(first, dict) else None
     if name is None:
-        return [
-            Issue(
-                display,
-                1,
-                None,
-                "GE112",
-                "the JSON lines are neither events.jsonl records nor rows of a table",
-                None,
-                None,
-            )
-        ]
+        return [issue("GE112", display, 1, variant="jsonl")]
     return check_tables({**_group_for([path]), name: path}, {name: display}, folder, None, options)

@@ -23,6 +23,8 @@ import pyarrow.parquet as pq
 from grounded_events._core.files import MAX_TEXT_BYTES
 from grounded_events._schema.tables import LIST_SEPARATOR, TABLES
 from grounded_events._validation.batch import Batch
+from grounded_events._validation.codes import issue, message
+from grounded_events._validation.issues import Issue
 
 # Rows per batch of rows read line by line: memory stays bounded by the batch, not the file.
 BATCH_ROWS = 65_536
@@ -51,17 +53,37 @@ KNOWN_EXTENSIONS = set(TABLE_EXTENSIONS) | YAML_EXTENSIONS | JSON_EXTENSIONS | J
 
 
 class ReadProblem(Exception):
-    """The input cannot be read: an input-layer code, the line and field if known, and why."""
+    """The input cannot be read: an input-layer code, the line and field if known, and why (the
+    code's template, or its `variant`, filled with `params`)."""
 
     def __init__(
-        self, code: str, message: str, line: int | None = None, field: str | None = None
+        self,
+        code: str,
+        line: int | None = None,
+        field: str | None = None,
+        *,
+        variant: str = "",
+        **params: Any,
     ) -> None:
-        super().__init__(message)
+        self.message = message(code, variant, field=field, **params)
+        super().__init__(self.message)
         self.code = code
-        self.message = message
         self.line = line
         self.field = field
+        self.variant = variant
+        self.params = params
         self.text: str | None = None  # the line that could not be read, when it is one
+
+    def issue(self, file: str, line: int | None = None) -> Issue:
+        """This problem as an Issue of `file`, at its own line unless `line` is given."""
+        return issue(
+            self.code,
+            file,
+            self.line if line is None else line,
+            self.field,
+            variant=self.variant,
+            **self.params,
+        )
 
 
 _BOMS = {
@@ -70,10 +92,6 @@ _BOMS = {
     codecs.BOM_UTF16_LE: "UTF-16",
     codecs.BOM_UTF16_BE: "UTF-16",
 }
-_HINT = (
-    "save the file as UTF-8 (for example `iconv -f {source} -t UTF-8 FILE > FILE.utf8`, or "
-    "'CSV UTF-8' in a spreadsheet's Save As)"
-)
 
 
 def _numbered(record_batch: pa.RecordBatch, rows_before: int, json: bool = False) -> Batch:
@@ -92,17 +110,17 @@ _BLANK = b" \t\r\n"
 def check_file(path: Path) -> None:
     """Refuse what is not a readable file with content (more than whitespace)."""
     if not path.exists():
-        raise ReadProblem("GE101", f"{path}: no such file")
+        raise ReadProblem("GE101", path=path)
     if not path.is_file():
-        raise ReadProblem("GE102", f"{path}: not a file")
+        raise ReadProblem("GE102", path=path)
     if path.stat().st_size == 0:
-        raise ReadProblem("GE103", "the file is empty")
+        raise ReadProblem("GE103")
     with path.open("rb") as handle:
         block = handle.read(4096).removeprefix(codecs.BOM_UTF8)  # almost always enough
         while block and not block.strip(_BLANK):
             block = handle.read(TEXT_BLOCK)
     if not block:
-        raise ReadProblem("GE103", "the file is empty (only whitespace)")
+        raise ReadProblem("GE103", variant="blank")
 
 
 def check_text_head(head: bytes) -> None:
@@ -116,28 +134,18 @@ def check_text_head(head: bytes) -> None:
     nul = head.find(b"\0")
     if nul != -1 and head.count(b"\0") * 8 >= len(head):
         source = "UTF-16" if head[nul + 1 : nul + 2] != b"\0" else "UTF-32"
-        raise ReadProblem(
-            "GE104",
-            f"not UTF-8: a NUL byte at offset {nul}, as in {source} without a byte-order mark; "
-            + _HINT.format(source=source),
-            head.count(b"\n", 0, nul) + 1,
-        )
+        line = head.count(b"\n", 0, nul) + 1
+        raise ReadProblem("GE104", line, variant="nul", offset=nul, source=source)
 
 
 def encoding_problem(data: bytes, start: int) -> ReadProblem:
     """A GE104 error at byte `start`, with the line and a hint."""
     for bom, name in _BOMS.items():
         if data.startswith(bom):
-            hint = _HINT.format(source=name)
-            return ReadProblem("GE104", f"the file is {name} (byte-order mark); {hint}", 1)
+            return ReadProblem("GE104", 1, variant="bom", source=name)
     line = data.count(b"\n", 0, start) + 1
     byte = data[start : start + 1].hex()
-    return ReadProblem(
-        "GE104",
-        f"not UTF-8: byte 0x{byte} at offset {start} cannot be decoded; "
-        + _HINT.format(source="LATIN1"),
-        line,
-    )
+    return ReadProblem("GE104", line, byte=byte, offset=start, source="LATIN1")
 
 
 def read_text(path: Path) -> str:
@@ -145,7 +153,7 @@ def read_text(path: Path) -> str:
     check_file(path)
     size = path.stat().st_size
     if size > MAX_TEXT_BYTES:  # read whole, so bounded
-        raise ReadProblem("GE116", f"{size} bytes; a file read whole may hold {MAX_TEXT_BYTES}")
+        raise ReadProblem("GE116", size=size, limit=MAX_TEXT_BYTES)
     data = path.read_bytes()
     check_text_head(data[:TEXT_BLOCK])
     try:
@@ -153,7 +161,7 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         raise encoding_problem(data, exc.start) from None
     if not text.strip():
-        raise ReadProblem("GE103", "the file is empty (only whitespace)")
+        raise ReadProblem("GE103", variant="blank")
     return text.replace("\r\n", "\n")
 
 
@@ -238,15 +246,15 @@ def parse_json(text: str, line_offset: int = 0) -> Any:
             raise ValueError("a \\uD800-\\uDFFF escape without its pair is no character")
         return value
     except _DuplicateKey as exc:
-        raise ReadProblem("GE106", f"duplicate key {exc.key!r}", line_offset + 1 or None) from None
+        raise ReadProblem("GE106", line_offset + 1 or None, key=exc.key) from None
     except json.JSONDecodeError as exc:
         raise ReadProblem(
-            "GE108", f"malformed JSON: {exc.msg} (column {exc.colno})", line_offset + exc.lineno
+            "GE108", line_offset + exc.lineno, reason=exc.msg, column=exc.colno
         ) from None
     except RecursionError:
-        raise ReadProblem("GE108", "malformed JSON: nested too deeply", line_offset + 1) from None
+        raise ReadProblem("GE108", line_offset + 1, variant="deep") from None
     except ValueError as exc:  # NaN, Infinity
-        raise ReadProblem("GE108", f"malformed JSON: {exc}", line_offset + 1) from None
+        raise ReadProblem("GE108", line_offset + 1, variant="value", reason=exc) from None
 
 
 # --- what a file is ---------------------------------------------------------------------------
@@ -319,11 +327,11 @@ def _csv_header(path: Path) -> list[str]:
                 raise encoding_problem(data, exc.start) from None
         text = data[: exc.start].decode("utf-8-sig")
     if not text.strip():
-        raise ReadProblem("GE103", "the file is empty (only whitespace)")
+        raise ReadProblem("GE103", variant="blank")
     try:
         return next(csv.reader(_lines(text)))
     except (csv.Error, StopIteration) as exc:
-        raise ReadProblem("GE109", f"malformed CSV header: {exc}", 1) from None
+        raise ReadProblem("GE109", 1, variant="header", reason=exc) from None
 
 
 def _csv_problem(path: Path) -> ReadProblem | None:
@@ -343,15 +351,17 @@ def _csv_problem(path: Path) -> ReadProblem | None:
                 elif len(record) != len(header):
                     return ReadProblem(
                         "GE109",
-                        f"row {row} has {len(record)} cells, the header has {len(header)}",
                         row,
+                        row=row,
+                        cells=len(record),
+                        header=len(header),
                     )
     except UnicodeDecodeError:
         return _first_undecodable(path)
     except csv.Error as exc:
         if "larger than field limit" in str(exc):
             return _huge_cell(path, row + 1, header)
-        return ReadProblem("GE109", f"malformed CSV: {exc}", row + 1)
+        return ReadProblem("GE109", row + 1, variant="parse", reason=exc)
     finally:
         csv.field_size_limit(limit)
     return None
@@ -372,14 +382,9 @@ def _first_undecodable(path: Path) -> ReadProblem:
                 offset = fed - len(pending) + exc.start
                 line = lines + window.count(b"\n", 0, exc.start) + 1
                 byte = window[exc.start : exc.start + 1].hex()
-                return ReadProblem(
-                    "GE104",
-                    f"not UTF-8: byte 0x{byte} at offset {offset} cannot be decoded; "
-                    + _HINT.format(source="LATIN1"),
-                    line,
-                )
+                return ReadProblem("GE104", line, byte=byte, offset=offset, source="LATIN1")
             if not block:
-                return ReadProblem("GE104", "not UTF-8")  # Python's reader said so
+                return ReadProblem("GE104", variant="unnamed")  # Python's reader said so
             fed += len(block)
             lines += block.count(b"\n")
 
@@ -396,9 +401,8 @@ def _huge_cell(path: Path, row: int, header: list[str] | None) -> ReadProblem:
     for i, cell in enumerate(record):
         if len(cell) > MAX_CELL:
             name = header[i] if header is not None and i < len(header) else None
-            message = f"cell of {len(cell)} characters; at most {MAX_CELL} are read"
-            return ReadProblem("GE110", message, row, name)
-    return ReadProblem("GE110", f"a cell is larger than {MAX_CELL} characters", row)
+            return ReadProblem("GE110", row, name, length=len(cell), limit=MAX_CELL)
+    return ReadProblem("GE110", row, variant="cell", limit=MAX_CELL)
 
 
 def _locate_csv_problem(path: Path, arrow_message: str) -> ReadProblem:
@@ -407,8 +411,8 @@ def _locate_csv_problem(path: Path, arrow_message: str) -> ReadProblem:
     if problem is not None:
         return problem
     if _too_long(arrow_message):
-        return ReadProblem("GE110", f"a row is longer than {LONG_ROW_BLOCK} bytes")
-    return ReadProblem("GE109", f"malformed CSV: {arrow_message.splitlines()[0]}")
+        return ReadProblem("GE110", variant="row", limit=LONG_ROW_BLOCK)
+    return ReadProblem("GE109", variant="parse", reason=arrow_message.splitlines()[0])
 
 
 def _too_long(arrow_message: str) -> bool:
@@ -464,12 +468,7 @@ def _check_cells(batch: Batch) -> None:
             longest = pc.max(lengths).as_py()
             if longest is not None and longest > MAX_CELL:
                 row = pc.index(lengths, longest).as_py()
-                raise ReadProblem(
-                    "GE110",
-                    f"cell of {longest} characters; at most {MAX_CELL} are read",
-                    batch.lines[row],
-                    name,
-                )
+                raise ReadProblem("GE110", batch.lines[row], name, length=longest, limit=MAX_CELL)
 
 
 def _check_arrays(record_batch: pa.RecordBatch, batch: Batch) -> None:
@@ -496,8 +495,9 @@ def _first_bad_text(batch: Batch, name: str, column: pa.Array, values: pa.Array)
             if values is not column:  # dictionary: the first row that uses this entry
                 index = pc.index(column.indices, index).as_py()
             byte = raw[exc.start : exc.start + 1].hex()
-            message = f"text that is not UTF-8 (byte 0x{byte} at offset {exc.start})"
-            raise ReadProblem("GE104", message, batch.lines[index], name) from None
+            raise ReadProblem(
+                "GE104", batch.lines[index], name, variant="cell", byte=byte, offset=exc.start
+            ) from None
 
 
 def csv_header(path: Path) -> list[str]:
@@ -613,9 +613,7 @@ def parquet_batches(
             handle = pq.ParquetFile(path, read_dictionary=wanted, **options)
         names = handle.schema_arrow.names
     except (pa.ArrowException, OSError) as exc:
-        raise ReadProblem(
-            "GE111", f"not a readable Parquet file: {str(exc).splitlines()[0]}"
-        ) from None
+        raise ReadProblem("GE111", reason=str(exc).splitlines()[0]) from None
 
     def batches() -> Iterator[Batch]:
         row = 0
@@ -628,7 +626,7 @@ def parquet_batches(
                 yield batch
         except (pa.ArrowException, OSError) as exc:
             raise ReadProblem(
-                "GE111", f"Parquet file is damaged after row {row}: {str(exc).splitlines()[0]}"
+                "GE111", variant="damaged", row=row, reason=str(exc).splitlines()[0]
             ) from None
 
     return names, batches()
@@ -653,7 +651,7 @@ def jsonl_records(path: Path) -> Iterator[tuple[int, Any] | ReadProblem]:
             if len(raw) > limit and not raw.endswith(b"\n"):
                 while (rest := handle.readline(TEXT_BLOCK)) and not rest.endswith(b"\n"):
                     pass  # the rest of an over-long line is skipped, never held
-                problem = ReadProblem("GE110", f"line of more than {limit} bytes", number)
+                problem = ReadProblem("GE110", number, variant="line", limit=limit)
                 problem.text = raw.decode("utf-8", "replace")
                 yield problem
                 continue
@@ -790,7 +788,7 @@ def line_batches(path: Path, kinds: dict[str, str] | None = None, skip: int = 0)
         if number <= skip:
             continue
         if not isinstance(value, dict):
-            problem = ReadProblem("GE108", "each line of a JSONL table is one JSON object", number)
+            problem = ReadProblem("GE108", number, variant="not-object")
             problem.text = json.dumps(value, default=str)
             problems.append(problem)
             continue

@@ -53,9 +53,9 @@ def _passes(check: ValueCheck, value: str) -> bool:
     if check.test == "enum":
         return value in check.arg
     if check.test == "min_length":
-        return len(value) >= check.arg
+        return bool(len(value) >= check.arg)
     if check.test == "max_length":
-        return len(value) <= check.arg
+        return bool(len(value) <= check.arg)
     if check.test == "pattern":
         return _regex(check.arg).search(value) is not None
     if check.test == "lookup":
@@ -91,12 +91,6 @@ class RowChecker(TableChecker):
     It reads through the same readers (encodings, CSV dialect, line numbers) and reports through
     the same methods as the columnar engine; what differs is only how the rules are evaluated.
     """
-
-    def broke(self, batch: Batch, index: int, col: Column, check: ValueCheck, actual: Any) -> None:
-        """Report that one cell (or list item) of row `index` broke `check`."""
-        self.add(
-            batch, index, col.name, check.code, "{field} " + check.what, check.expected, actual
-        )
 
     def __init__(
         self, folder: Path, table: str, display: str, context: Context, report: bool = True

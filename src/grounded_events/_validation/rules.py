@@ -90,7 +90,8 @@ class Column:
 
 def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in prop:
-        return defs[prop["$ref"].split("/")[-1]]
+        resolved: dict[str, Any] = defs[prop["$ref"].split("/")[-1]]
+        return resolved
     return prop
 
 
@@ -129,24 +130,26 @@ def table_columns(folder: Path, table: str) -> tuple[Column, ...]:
 
 @dataclass(frozen=True)
 class ValueCheck:
-    """One check of a single value, as data: both engines evaluate `test` with `arg` their way."""
+    """One check of a single value, as data: both engines evaluate `test` with `arg` their way;
+    an issue of it is worded by its code's template (or `variant`) filled with `params`."""
 
     code: str
     test: str  # required, enum, min_length, max_length, pattern, lookup, minimum, maximum, type
     arg: Any
     expected: str
-    what: str  # the message after the field name
+    params: tuple[tuple[str, str], ...] = ()
+    variant: str = ""
 
 
 # The checked reading of a text cell into each kind: the code, what was expected, the message.
 TYPE_CHECKS: dict[str, ValueCheck] = {
-    "integer": ValueCheck("GE204", "type", "integer", "an integer", "is not an integer"),
-    "number": ValueCheck("GE204", "type", "number", "a number", "is not a number"),
-    "boolean": ValueCheck("GE204", "type", "boolean", "true or false", "is not a boolean"),
-    "date": ValueCheck("GE205", "type", "date", "a date YYYY-MM-DD", "is not a calendar date"),
+    "integer": ValueCheck("GE204", "type", "integer", "an integer", (("kind", "an integer"),)),
+    "number": ValueCheck("GE204", "type", "number", "a number", (("kind", "a number"),)),
+    "boolean": ValueCheck("GE204", "type", "boolean", "true or false", (("kind", "a boolean"),)),
+    "date": ValueCheck("GE205", "type", "date", "a date YYYY-MM-DD"),
     # typed inputs (JSON lines, Parquet) only: text cells are text, and a list cell splits at |
-    "string": ValueCheck("GE204", "type", "string", "text", "is not text"),
-    "list": ValueCheck("GE204", "type", "list", "a list of text", "is not a list of text"),
+    "string": ValueCheck("GE204", "type", "string", "text", (("kind", "text"),)),
+    "list": ValueCheck("GE204", "type", "list", "a list of text", (("kind", "a list of text"),)),
 }
 
 # Integers are 64-bit (the tables' Parquet type): one of more digits is out of any range.
@@ -156,13 +159,13 @@ TOO_LARGE = ValueCheck(
     "digits",
     INTEGER_DIGITS,
     f"an integer of at most {INTEGER_DIGITS} digits",
-    "is out of range",
+    variant="digits",
 )
 
 
 def required_check(col: Column) -> ValueCheck:
     """The check that a required cell is not empty."""
-    return ValueCheck("GE201", "required", None, f"a {col.kind} value", "is required")
+    return ValueCheck("GE201", "required", None, f"a {col.kind} value")
 
 
 @cache
@@ -176,7 +179,6 @@ def string_checks(col: Column) -> tuple[ValueCheck, ...]:
                 "enum",
                 col.enum,
                 "one of " + ", ".join(col.enum),
-                "is not in the vocabulary",
             )
         )
     if col.min_length is not None:
@@ -186,7 +188,7 @@ def string_checks(col: Column) -> tuple[ValueCheck, ...]:
                 "min_length",
                 col.min_length,
                 f"at least {col.min_length} characters",
-                "is too short",
+                (("how", "short"),),
             )
         )
     if col.max_length is not None:
@@ -196,7 +198,7 @@ def string_checks(col: Column) -> tuple[ValueCheck, ...]:
                 "max_length",
                 col.max_length,
                 f"at most {col.max_length} characters",
-                "is too long",
+                (("how", "long"),),
             )
         )
     if col.pattern is not None:
@@ -206,7 +208,6 @@ def string_checks(col: Column) -> tuple[ValueCheck, ...]:
                 "pattern",
                 col.pattern,
                 f"text matching {col.pattern}",
-                "does not match its format",
             )
         )
         if col.pattern in LOOKUPS:
@@ -216,7 +217,6 @@ def string_checks(col: Column) -> tuple[ValueCheck, ...]:
                     "lookup",
                     col.pattern,
                     "a code known to ISO (pycountry)",
-                    "is not a known code",
                 )
             )
     return tuple(checks)
@@ -228,11 +228,11 @@ def range_checks(col: Column) -> tuple[ValueCheck, ...]:
     checks = []
     if col.minimum is not None:
         checks.append(
-            ValueCheck("GE207", "minimum", col.minimum, f">= {col.minimum}", "is too small")
+            ValueCheck("GE207", "minimum", col.minimum, f">= {col.minimum}", (("how", "small"),))
         )
     if col.maximum is not None:
         checks.append(
-            ValueCheck("GE207", "maximum", col.maximum, f"<= {col.maximum}", "is too large")
+            ValueCheck("GE207", "maximum", col.maximum, f"<= {col.maximum}", (("how", "large"),))
         )
     return tuple(checks)
 
