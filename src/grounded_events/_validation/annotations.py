@@ -23,16 +23,11 @@ from grounded_events._validation.checker import Context
 from grounded_events._validation.codes import issue
 from grounded_events._validation.columnar import TableChecker
 from grounded_events._validation.issues import Issue, IssueList
-from grounded_events._validation.readers import (
-    BATCH_ROWS,
-    LargeInteger,
-    ReadProblem,
-    find_in_json,
-    jsonl_records,
-    parse_json,
-    read_text,
-)
+from grounded_events._validation.json_values import LargeInteger, find_in_json, parse_json
+from grounded_events._validation.kinds import ReadProblem
+from grounded_events._validation.readers import BATCH_ROWS, jsonl_records
 from grounded_events._validation.rules import table_columns
+from grounded_events._validation.text import read_text
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)

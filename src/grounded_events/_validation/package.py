@@ -33,25 +33,27 @@ from grounded_events._validation.checker import Context
 from grounded_events._validation.codes import issue
 from grounded_events._validation.columnar import TableChecker, check_batches
 from grounded_events._validation.issues import Issue, IssueList, Report
-from grounded_events._validation.progress import Progress
-from grounded_events._validation.readers import (
+from grounded_events._validation.json_values import parse_json
+from grounded_events._validation.kinds import (
     KNOWN_EXTENSIONS,
     TABLE_EXTENSIONS,
     ReadProblem,
     check_file,
+    sniff,
+    table_from_columns,
+    table_name,
+)
+from grounded_events._validation.progress import Progress
+from grounded_events._validation.readers import (
     csv_batches,
     csv_header,
     json_table_batches,
     jsonl_records,
     jsonl_table,
     parquet_batches,
-    parse_json,
-    read_text,
-    sniff,
-    table_from_columns,
-    table_name,
 )
 from grounded_events._validation.rules import references, table_columns
+from grounded_events._validation.text import read_text
 
 # Tables in the order their keys are needed by the tables that reference them.
 TABLE_ORDER = ("documents", "actors", "events", "event_actors", "evidence")
