@@ -1,5 +1,4 @@
-"""The cells of a column: decoded from what the reader gave, typed, and checked against the
-column's rules (type, required, vocabulary, lengths, format, bounds)."""
+"""The cells of a column: decoded as read, typed, and checked against the column's rules."""
 
 from __future__ import annotations
 

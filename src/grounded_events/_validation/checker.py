@@ -1,5 +1,4 @@
-"""What every engine's check of one table shares: its columns, the context of the run, and
-how an issue is placed (line, field) and collected in order."""
+"""What every engine's check of one table shares: its columns, the run's context, how an issue is placed."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The registry of validation error codes: one stable code per rule, with its layer, its meaning
-and the templates its messages are worded from."""
+"""The registry of validation error codes: each with its layer, meaning and the templates of its messages."""
 
 from __future__ import annotations
 

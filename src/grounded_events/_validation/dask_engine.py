@@ -24,9 +24,9 @@ from grounded_events._validation.issues import Issue, Ordered, Report
 from grounded_events._validation.keys import duplicates
 from grounded_events._validation.keysets import BUCKETS, Buckets, Keys, ValueSet
 from grounded_events._validation.kinds import ReadProblem, table_from_columns, table_name
-from grounded_events._validation.package import sibling_context
 from grounded_events._validation.readers import parquet_batches
 from grounded_events._validation.rules import references
+from grounded_events._validation.table_files import sibling_context
 
 INSTALL = 'pip install "grounded-events[dask]"'
 

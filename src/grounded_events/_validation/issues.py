@@ -1,5 +1,4 @@
-"""Validation results: one error with its stable code and location, how every engine collects
-them in order with bounded memory, and the report that holds them."""
+"""Validation results: issues with their code and place, collected in order with bounded memory, and the report."""
 
 from __future__ import annotations
 

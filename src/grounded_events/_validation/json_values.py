@@ -1,5 +1,4 @@
-"""JSON read strictly: duplicate keys, NaN, Infinity and lone surrogates refused, errors at their
-line, integers too long for Python kept as their digits."""
+"""JSON read strictly: duplicate keys, NaN and lone surrogates refused, errors at their line."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Keys and references: repeated primary keys and references to ids that do not exist,
-checked bucket by bucket when a table ends so that memory does not grow with the rows."""
+"""Keys and references: repeated primary keys and unknown ids, checked bucket by bucket when a table ends."""
 
 from __future__ import annotations
 

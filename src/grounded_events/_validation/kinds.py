@@ -1,5 +1,4 @@
-"""What an input is and whether it can be read at all: ReadProblem (the error of an input that
-cannot be read), the kinds of file by name and content, the table a file holds."""
+"""What an input is and whether it can be read at all: ReadProblem, kinds of file, the table a file holds."""
 
 from __future__ import annotations
 
