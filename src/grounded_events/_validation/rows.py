@@ -23,7 +23,7 @@ from grounded_events._validation.cells import (
 )
 from grounded_events._validation.checker import Context
 from grounded_events._validation.columnar import TableChecker
-from grounded_events._validation.cross_rules import rules_for
+from grounded_events._validation.cross_rules import Row, rules_for
 from grounded_events._validation.keysets import ValueSet
 from grounded_events._validation.rules import (
     TOO_LARGE,
@@ -36,8 +36,6 @@ from grounded_events._validation.rules import (
     required_check,
     string_checks,
 )
-
-Row = dict[str, Any]
 
 
 @cache
