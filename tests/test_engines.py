@@ -309,8 +309,7 @@ def test_bytes_that_are_not_utf8(tmp_path: Path, data: bytes) -> None:
 
 @pytest.mark.parametrize("kind", ["value-set", "buckets", "none"])
 def test_unknown_references(kind: str) -> None:
-    """References are checked against a small key set (a sibling table's, as sent to dask
-    workers), against a bucketed key set, or against no key set (every reference unknown)."""
+    """Unknown references are found against a small key set, a bucketed one, or none at all."""
     from grounded_events._validation.keys import duplicates, unknown_references
     from grounded_events._validation.keysets import Buckets, ValueSet
 
