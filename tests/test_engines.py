@@ -227,12 +227,12 @@ def test_dictionary_columns_in_small_batches(
 
 def test_spilled_key_sets(generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keys and references spilled to disk in buckets give the same report as in memory."""
-    from grounded_events._validation import keys
+    from grounded_events._validation import keysets
 
     in_memory = validate(generated / "events.parquet").errors
-    monkeypatch.setattr(keys, "SPILL_ROWS", 50)
-    monkeypatch.setattr(keys, "GATHER_ROWS", 100)
-    monkeypatch.setattr(keys.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(keysets, "SPILL_ROWS", 50)
+    monkeypatch.setattr(keysets, "GATHER_ROWS", 100)
+    monkeypatch.setattr(keysets.tempfile, "tempdir", str(tmp_path))
     spilled = validate(generated / "events.parquet").errors
     assert spilled == in_memory
     assert any(e.code == "GE601" for e in spilled)
@@ -244,12 +244,12 @@ def test_spilled_key_sets(generated: Path, tmp_path: Path, monkeypatch: pytest.M
 def test_spilled_issues(generated: Path, monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
     """Issues written to disk in sorted runs come back in the order of an all-in-memory run:
     by line and column, issues at one place in the order found, end-of-table ones merged in."""
-    from grounded_events._validation import columnar
+    from grounded_events._validation import issues
 
     paths = [generated / "events.parquet", generated / "events.csv"]
     in_memory = validate(paths, engine=engine).errors
-    monkeypatch.setattr(columnar, "SPILL_ISSUES", 7)
-    monkeypatch.setattr(columnar, "RUN_CHUNK", 3)
+    monkeypatch.setattr(issues, "SPILL_ISSUES", 7)
+    monkeypatch.setattr(issues, "RUN_CHUNK", 3)
     spilled = validate(paths, engine=engine).errors
     assert spilled == in_memory
     assert len(in_memory) > 200 and {"GE601", "GE201"} <= {e.code for e in in_memory}
@@ -266,27 +266,26 @@ def test_spilled_runs_merge_in_order(
 ) -> None:
     """Issues kept in any order come back sorted by line and column, those at one place in
     the order kept, while the runs on disk are merged level by level: few are left to merge."""
-    from grounded_events._validation import columnar
+    from grounded_events._validation import issues
 
-    folder = ROOT / "schema" / "1.0.0"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(columnar, "SPILL_ISSUES", spill)
-        patch.setattr(columnar, "RUN_CHUNK", 2)
-        patch.setattr(columnar, "MERGE_RUNS", fan_in)
-        checker = columnar.TableChecker(folder, "events", "e.csv", columnar.Context())
+        patch.setattr(issues, "SPILL_ISSUES", spill)
+        patch.setattr(issues, "RUN_CHUNK", 2)
+        patch.setattr(issues, "MERGE_RUNS", fan_in)
+        collected = issues.OrderedIssues()
         kept = []
         for i, (line, order) in enumerate(places):
             kept.append((line, order, Issue("e.csv", line, None, "GE201", str(i))))
-            checker.keep(kept[-1])
-            runs, levels = len(checker._runs), max((r[2] for r in checker._runs), default=0)
+            collected.keep(kept[-1])
+            runs, levels = len(collected.runs), max((r[2] for r in collected.runs), default=0)
             assert runs <= (fan_in - 1) * (levels + 1)
-        assert list(checker.ordered_issues()) == sorted(kept, key=lambda k: (k[0], k[1]))
-        assert checker._runs == [] and checker.issues == []
+        assert list(collected.ordered_issues()) == sorted(kept, key=lambda k: (k[0], k[1]))
+        assert collected.runs == [] and collected.held == []
 
 
 def test_bucket_of_is_stable() -> None:
     """The bucket of an id depends only on its bytes (the same in every process), and spreads."""
-    from grounded_events._validation.keys import BUCKETS, bucket_of
+    from grounded_events._validation.keysets import BUCKETS, bucket_of
 
     ids = pa.array([f"ev-{i:09d}" for i in range(20_000)] + ["", None, "é"])
     first, again = bucket_of(ids), bucket_of(ids.slice(0))
@@ -308,3 +307,31 @@ def test_bytes_that_are_not_utf8(tmp_path: Path, data: bytes) -> None:
     columnar, rows = _both(path)
     assert columnar.errors == rows.errors
     assert "GE104" in columnar.codes
+
+
+@pytest.mark.parametrize("kind", ["value-set", "buckets", "none"])
+def test_unknown_references(kind: str) -> None:
+    """Unknown references are found against a small key set, a bucketed one, or none at all."""
+    from grounded_events._validation.keys import duplicates, unknown_references
+    from grounded_events._validation.keysets import Buckets, ValueSet
+
+    store = Buckets()
+    lines = pa.array([1, 2, 3], pa.int64())
+    store.add(pa.array(["a", "b", "c"]), lines, pa.array([0, 1, 2], pa.int64()))
+    keys: ValueSet | Buckets | None = None
+    if kind == "value-set":
+        keys = ValueSet(pa.array(["a", "c"]))
+    elif kind == "buckets":
+        keys = Buckets()
+        keys.add(pa.array(["c", "a"]), pa.array([1, 2], pa.int64()))
+        keys.close()
+        for b in range(keys.count):
+            bucket = keys.bucket(b)
+            keys.keep_unique(
+                b,
+                duplicates(
+                    bucket.column("value").combine_chunks(), bucket.column("line").combine_chunks()
+                )[1],
+            )
+    expected = [(1, 0, "a"), (2, 1, "b"), (3, 2, "c")] if keys is None else [(2, 1, "b")]
+    assert unknown_references(store, keys) == expected

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grounded_events._validation import columnar, validate
 from grounded_events._validation import issues as _report
+from grounded_events._validation import validate
 from grounded_events._validation.issues import Issue, IssueList, Report
 from helpers import ROOT
 
@@ -156,9 +156,9 @@ def test_many_errors_stay_bounded(
     before = _live_issues()
     with (
         held(5, 2),
-        mock.patch.object(columnar, "SPILL_ISSUES", 7),
-        mock.patch.object(columnar, "RUN_CHUNK", 3),
-        mock.patch.object(columnar, "MERGE_RUNS", 2),
+        mock.patch.object(_report, "SPILL_ISSUES", 7),
+        mock.patch.object(_report, "RUN_CHUNK", 3),
+        mock.patch.object(_report, "MERGE_RUNS", 2),
     ):
         spilled = validate(path, engine=engine)
     assert len(expected) >= 20

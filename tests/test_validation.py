@@ -18,9 +18,9 @@ from grounded_events._schema.models import AnnotationFile
 from grounded_events._schema.tables import rows_from_annotation
 from grounded_events._schema.versions import schema_dir
 from grounded_events._validation import UsageError, validate
+from grounded_events._validation.cells import arrow_schema
 from grounded_events._validation.cli import configure, run
 from grounded_events._validation.codes import CODES, markdown_table
-from grounded_events._validation.columnar import arrow_schema
 from grounded_events.cli import main
 from helpers import (
     DOC_ID,
@@ -452,6 +452,27 @@ def test_codes_documented(root: Path) -> None:
     readme = (root / "validators" / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme
     assert all(re.fullmatch(r"GE[1-7]\d\d", c) for c in CODES)
+
+
+def test_every_code_words_its_messages() -> None:
+    """Every code words its own messages: a template of its own, no default, no unknown variant."""
+    import dataclasses
+    import string
+
+    from grounded_events._validation.codes import Code, issue
+
+    template = next(f for f in dataclasses.fields(Code) if f.name == "template")
+    assert template.default is dataclasses.MISSING
+    for code in CODES.values():
+        for wording in (code.template, *code.variants.values()):
+            keywords = {name for _, name, _, _ in string.Formatter().parse(wording) if name}
+            assert keywords != {"message"}, code.code
+    found = issue("GE601", "events.csv", 7, "event_id", key_columns="event_id", key="e1", first=3)
+    assert found.message == "event_id 'e1' already used on line 3"
+    found = issue("GE201", "events.csv", 4, "date_start", expected="a date value")
+    assert (found.field, found.message) == ("date_start", "date_start is required")
+    with pytest.raises(KeyError):
+        issue("GE201", "events.csv", 4, "date_start", variant="no-such-situation")
 
 
 def _jsonl_rows(folder: Path) -> list[dict[str, Any]]:

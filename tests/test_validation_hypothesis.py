@@ -16,9 +16,10 @@ from grounded_events._schema.models import AnnotationFile
 from grounded_events._schema.versions import schema_dir
 from grounded_events._schema.vocab import ACLED_EVENT_TYPES, CROSSWALK, DatePrecision, EventType
 from grounded_events._validation import validate
+from grounded_events._validation.cells import ARROW_TYPES
 from grounded_events._validation.codes import CODES
-from grounded_events._validation.columnar import ARROW_TYPES, VECTOR
-from grounded_events._validation.rules import CROSS_RULES, table_columns
+from grounded_events._validation.cross_rules import CROSS_RULES
+from grounded_events._validation.rules import table_columns
 from helpers import annotation_data, set_cell, write_seeds, write_tables, write_yaml
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -215,8 +216,8 @@ def test_columnar_rules_equal_row_rules(rows: list[dict[str, Any]]) -> None:
     for rule in CROSS_RULES:
         if rule.table != "events":
             continue
-        vector = VECTOR[rule.name](arrays).fill_null(False).to_pylist()
-        rowwise = [not rule.holds(r) for r in rows]
+        vector = rule.vector(arrays).fill_null(False).to_pylist()
+        rowwise = [not rule.row(r) for r in rows]
         assert vector == rowwise, rule.name
 
 

@@ -171,7 +171,7 @@ def test_hostile_resource_paths_are_refused(package: Path, make: Any, code: str)
 
 def test_an_oversized_resource_is_refused(package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A resource over the size limit is GE116 (exit 2) before its content is read."""
-    monkeypatch.setattr("grounded_events._validation.package.MAX_RESOURCE_BYTES", 100)
+    monkeypatch.setattr("grounded_events._validation.datapackage.MAX_RESOURCE_BYTES", 100)
     code, errors = _errors(package)
     assert code == 2
     assert {c for _, c in errors} == {"GE116"}

@@ -287,7 +287,7 @@ def test_any_parquet_type_in_any_column(column: str, kind: pa.DataType, data: An
         report = both(path)
     assert all(e.code in CODES for e in report.errors)
     target = next(c for c in table_columns(schema_dir(None), "events") if c.name == column)
-    from grounded_events._validation.columnar import fits
+    from grounded_events._validation.cells import fits
 
     if not fits(kind, target):
         flagged = {e.line for e in report.errors if e.field == column}

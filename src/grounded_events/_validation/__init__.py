@@ -9,8 +9,9 @@ from pathlib import Path
 from grounded_events._core.errors import UsageError
 from grounded_events._schema.versions import schema_dir
 from grounded_events._validation.issues import Report
-from grounded_events._validation.package import ENGINES, Options, run
+from grounded_events._validation.package import run
 from grounded_events._validation.progress import Progress
+from grounded_events._validation.table_files import ENGINES, Options
 
 __all__ = ["UsageError", "validate"]
 

@@ -1,37 +1,70 @@
-"""The registry of validation error codes: one stable code per rule, with its layer and meaning."""
+"""The registry of validation error codes: each with its layer, meaning and the templates of its messages."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from grounded_events._validation.issues import Issue
 
 
 @dataclass(frozen=True)
 class Code:
-    """A stable error code: `layer` groups it, `meaning` says what broke, `example` shows one, and
-    `template` words one issue of it from the keywords `issue()` is given."""
+    """A stable error code: `layer` groups it, `meaning` says what broke, `example` shows one.
+    `template` words one issue of it from the keywords `issue()` is given (`{field}` is the
+    issue's field); `variants` word the other situations the same rule is broken in, by name.
+    A `{reason}` keyword is text written elsewhere: a parser's (pydantic, pyarrow, csv, YAML)
+    or a file check's (_core.files, _sources.seeds)."""
 
     code: str
     layer: str
     title: str
     meaning: str
     example: str
-    template: str = "{message}"
+    template: str
+    variants: Mapping[str, str] = field(default_factory=dict)
+
+    def wording(self, variant: str = "") -> str:
+        """The template of one situation: `variant` names one of `variants`, "" the template."""
+        return self.variants[variant] if variant else self.template
 
 
-# Layers in the order they are checked. Errors of the "input" layer make the exit code 2.
-LAYERS = ("input", "structure", "vocabulary", "cross-field", "grounding", "referential", "release")
+# How to fix a file that is not UTF-8, {source} the encoding it seems to be in.
+_SAVE_AS_UTF8 = (
+    "save the file as UTF-8 (for example `iconv -f {source} -t UTF-8 FILE > FILE.utf8`, or "
+    "'CSV UTF-8' in a spreadsheet's Save As)"
+)
+# The YAML reader's refusals (_core.safe_yaml), in its own words.
+_YAML = {"yaml": "{reason}"}
+# A file refused before it is read (_core.files.UnsafeFile, _sources.seeds.SeedError).
+_REFUSED = {"refused": "{reason}"}
+# pydantic's errors on annotation files and events.jsonl records, in its own words, at a field
+# path ("model") or at the top of the document ("model-top").
+_MODEL = {"model": "{field}: {reason}", "model-top": "{reason}"}
 
 _CODES = (
     # input: the file cannot be read as what it claims to be
-    Code("GE101", "input", "file-not-found", "The path does not exist.", "validate missing.yaml"),
+    Code(
+        "GE101",
+        "input",
+        "file-not-found",
+        "The path does not exist.",
+        "validate missing.yaml",
+        "{path}: no such file",
+        {"given": "no such file or directory"},
+    ),
     Code(
         "GE102",
         "input",
         "nothing-to-validate",
         "A directory holds no file the validator reads (YAML, JSON, JSONL, CSV, Parquet, datapackage.json), or a path is neither a file nor a directory.",
         "validate empty-folder/",
+        "{path}: not a file",
+        {
+            "given": "neither a file nor a directory",
+            "empty-folder": "no YAML, JSON, JSONL, CSV or Parquet file in this folder",
+        },
     ),
     Code(
         "GE103",
@@ -39,6 +72,8 @@ _CODES = (
         "empty-file",
         "The file has no content (zero bytes or only whitespace).",
         "an empty events.csv",
+        "the file is empty",
+        {"blank": "the file is empty (only whitespace)"},
     ),
     Code(
         "GE104",
@@ -46,6 +81,15 @@ _CODES = (
         "encoding",
         "The file is not UTF-8 (a UTF-8 byte-order mark is accepted and ignored).",
         "events.csv saved as Latin-1 or UTF-16",
+        "not UTF-8: byte 0x{byte} at offset {offset} cannot be decoded; " + _SAVE_AS_UTF8,
+        {
+            "nul": "not UTF-8: a NUL byte at offset {offset}, as in {source} without a byte-order mark; "
+            + _SAVE_AS_UTF8,
+            "bom": "the file is {source} (byte-order mark); " + _SAVE_AS_UTF8,
+            "cell": "text that is not UTF-8 (byte 0x{byte} at offset {offset})",
+            "unnamed": "not UTF-8",
+            **_YAML,
+        },
     ),
     Code(
         "GE105",
@@ -53,6 +97,8 @@ _CODES = (
         "malformed-yaml",
         "The YAML cannot be parsed.",
         "an unclosed quote on line 7",
+        "{reason}",
+        _YAML,
     ),
     Code(
         "GE106",
@@ -60,6 +106,8 @@ _CODES = (
         "duplicate-key",
         "A YAML or JSON mapping repeats a key.",
         "two `doc_id:` keys in one mapping",
+        "duplicate key {key!r}",
+        _YAML,
     ),
     Code(
         "GE107",
@@ -67,6 +115,8 @@ _CODES = (
         "yaml-tag",
         "A YAML tag that would build an object or a type JSON does not have (!!binary, !!set, !!python/...): only plain YAML is read.",
         "!!python/object:os.system",
+        "{reason}",
+        _YAML,
     ),
     Code(
         "GE108",
@@ -74,6 +124,12 @@ _CODES = (
         "malformed-json",
         "The JSON (or one JSONL line) cannot be parsed.",
         "a trailing comma on line 3",
+        "malformed JSON: {reason} (column {column})",
+        {
+            "deep": "malformed JSON: nested too deeply",
+            "value": "malformed JSON: {reason}",
+            "not-object": "each line of a JSONL table is one JSON object",
+        },
     ),
     Code(
         "GE109",
@@ -81,6 +137,8 @@ _CODES = (
         "malformed-csv",
         "The CSV cannot be parsed: a row has the wrong number of cells, or a quote is not closed.",
         "row 5 has 36 cells, the header 37",
+        "row {row} has {cells} cells, the header has {header}",
+        {"header": "malformed CSV header: {reason}", "parse": "malformed CSV: {reason}"},
     ),
     Code(
         "GE110",
@@ -88,6 +146,12 @@ _CODES = (
         "cell-too-large",
         "A single cell or JSON value is larger than 1 MiB.",
         "a 5 MB summary",
+        "cell of {length} characters; at most {limit} are read",
+        {
+            "cell": "a cell is larger than {limit} characters",
+            "row": "a row is longer than {limit} bytes",
+            "line": "line of more than {limit} bytes",
+        },
     ),
     Code(
         "GE111",
@@ -95,6 +159,8 @@ _CODES = (
         "bad-parquet",
         "A .parquet file is truncated or not Parquet.",
         "a CSV renamed to events.parquet",
+        "not a readable Parquet file: {reason}",
+        {"damaged": "Parquet file is damaged after row {row}: {reason}"},
     ),
     Code(
         "GE112",
@@ -102,6 +168,11 @@ _CODES = (
         "unknown-format",
         "The file's kind cannot be told from its name or content.",
         "notes.txt, or a CSV whose header matches no table",
+        "cannot tell what this file is: expected .yaml/.json annotations, .jsonl records, .csv/.parquet tables or datapackage.json",
+        {
+            "columns": "the columns match no table of the schema; name the file after its table (events.csv, evidence.parquet, ...)",
+            "jsonl": "the JSON lines are neither events.jsonl records nor rows of a table",
+        },
     ),
     Code(
         "GE113",
@@ -109,6 +180,8 @@ _CODES = (
         "bad-datapackage",
         "datapackage.json is not a data package descriptor (no resources list, a resource without path).",
         '{"resources": 3}',
+        "datapackage.json has no resources list",
+        {"path": "a resource needs a path: a non-empty string"},
     ),
     Code(
         "GE114",
@@ -116,6 +189,8 @@ _CODES = (
         "unsafe-path",
         "A path read from the data leaves its folder (absolute, `..`, a URL, a symlink out) or cannot name a file (a NUL character); it is not read.",
         "resource path ../../etc/passwd; a seed that is a symlink to /dev/zero",
+        "resource {path}: {reason}",
+        _REFUSED,
     ),
     Code(
         "GE115",
@@ -123,6 +198,8 @@ _CODES = (
         "not-a-regular-file",
         "A resource or seed is not a regular file (a FIFO, device, socket or directory); it is refused before it is read.",
         "events.csv is a FIFO",
+        "resource {path}: {reason}",
+        _REFUSED,
     ),
     Code(
         "GE116",
@@ -130,6 +207,8 @@ _CODES = (
         "file-too-large",
         "A file is larger than its limit: 64 MiB for what is read whole (seed texts, descriptors, YAML and JSON files), 16 GiB for tables.",
         "a 1 GB seed text",
+        "{size} bytes; a file read whole may hold {limit}",
+        {"resource": "resource {path}: {reason}", **_REFUSED},
     ),
     Code(
         "GE120",
@@ -137,6 +216,8 @@ _CODES = (
         "too-large-to-read",
         "A YAML or JSON file goes past a reading limit: nested deeper than 100 levels, aliases that expand to more than 1,000,000 values, or an integer of more than 4,300 digits.",
         "a 'billion laughs' of nested aliases",
+        "{where}: an integer too long to check",
+        {"deep": "too deeply nested to check", **_YAML},
     ),
     Code(
         "GE121",
@@ -144,6 +225,8 @@ _CODES = (
         "yaml-merge-key",
         "A YAML merge key (`<<: *anchor`): only plain YAML is read, so the keys are written out.",
         "<<: *defaults in an event",
+        "{reason}",
+        _YAML,
     ),
     # structure: types, required fields, formats
     Code(
@@ -152,6 +235,8 @@ _CODES = (
         "missing-value",
         "A required field or cell is missing or empty.",
         "events.csv row 4: date_start is empty",
+        "{field} is required",
+        _MODEL,
     ),
     Code(
         "GE202",
@@ -159,6 +244,8 @@ _CODES = (
         "unknown-field",
         "A field or column the schema does not define.",
         "a `severity:` key in an event",
+        "column {name!r} is not in the {table} table",
+        {"repeated": "column {name!r} appears {times} times", **_MODEL},
     ),
     Code(
         "GE203",
@@ -166,6 +253,7 @@ _CODES = (
         "missing-column",
         "A table lacks a column of its schema.",
         "events.csv without date_end",
+        "the {table} table has no {name!r} column",
     ),
     Code(
         "GE204",
@@ -173,6 +261,12 @@ _CODES = (
         "wrong-type",
         "A value is not of the field's type (integer, number, boolean, list, object).",
         "fatalities_best = 'three'",
+        "{field} is not {kind}",
+        {
+            "mapping": "an annotation file is a mapping with doc_id, sha256, annotators, actors, events",
+            "record": "each line of events.jsonl is one JSON object",
+            **_MODEL,
+        },
     ),
     Code(
         "GE205",
@@ -180,6 +274,8 @@ _CODES = (
         "bad-date",
         "A date is not a real calendar date in YYYY-MM-DD form.",
         "2023-02-30",
+        "{field} is not a calendar date",
+        _MODEL,
     ),
     Code(
         "GE206",
@@ -187,6 +283,8 @@ _CODES = (
         "pattern-mismatch",
         "A string does not match the field's format (slug ids, sha256, ISO code shapes, URL).",
         "event_id 'Rudaw_E1'",
+        "{field} does not match its format",
+        _MODEL,
     ),
     Code(
         "GE207",
@@ -194,6 +292,8 @@ _CODES = (
         "out-of-range",
         "A number is outside the field's bounds (counts >= 0, latitude -90..90, offsets >= 0).",
         "fatalities_best = -1",
+        "{field} is too {how}",
+        {"digits": "{field} is out of range", **_MODEL},
     ),
     Code(
         "GE208",
@@ -201,6 +301,8 @@ _CODES = (
         "bad-length",
         "A string or list is shorter or longer than allowed.",
         "an empty summary, an event without evidence",
+        "{field} is too {how}",
+        _MODEL,
     ),
     # vocabulary
     Code(
@@ -209,6 +311,8 @@ _CODES = (
         "unknown-value",
         "A value is not in the field's controlled vocabulary.",
         "event_type 'bombing'",
+        "{field} is not in the vocabulary",
+        _MODEL,
     ),
     Code(
         "GE302",
@@ -216,6 +320,8 @@ _CODES = (
         "unknown-country",
         "Not an ISO 3166-1 alpha-3 country code.",
         "country_iso3 'XXX'",
+        "{field} is not a known code",
+        _MODEL,
     ),
     Code(
         "GE303",
@@ -223,6 +329,8 @@ _CODES = (
         "unknown-subdivision",
         "Not an ISO 3166-2 subdivision code.",
         "admin1_code 'IQ-ZZ'",
+        "{field} is not a known code",
+        _MODEL,
     ),
     Code(
         "GE304",
@@ -230,6 +338,8 @@ _CODES = (
         "unknown-language",
         "Not an ISO 639-1 language code.",
         "language 'xx'",
+        "{field} is not a known code",
+        _MODEL,
     ),
     Code(
         "GE305",
@@ -237,6 +347,7 @@ _CODES = (
         "subtype-type-mismatch",
         "The event_subtype does not belong to the event_type.",
         "event_type statement with event_subtype drone_strike",
+        "{field}: the event_subtype does not belong to the event_type",
     ),
     Code(
         "GE306",
@@ -244,6 +355,7 @@ _CODES = (
         "acled-type-mismatch",
         "The ACLED sub-event type does not belong to the ACLED event type.",
         "Battles / Air/drone strike",
+        "{field}: the acled sub-event type does not belong to the acled event type",
     ),
     Code(
         "GE307",
@@ -251,6 +363,7 @@ _CODES = (
         "crosswalk-mismatch",
         "A crosswalk column differs from the crosswalk of the event_subtype.",
         "drone_strike with cameo_root '14'",
+        "{field}: a crosswalk column differs from the crosswalk of the event_subtype",
     ),
     # cross-field
     Code(
@@ -259,6 +372,7 @@ _CODES = (
         "date-order",
         "date_end is before date_start.",
         "2023-12-12 .. 2023-12-10",
+        "{field}: date_end is before date_start",
     ),
     Code(
         "GE402",
@@ -266,6 +380,7 @@ _CODES = (
         "date-precision",
         "The dates do not fit the date precision (non-aggregates: day = one day, days = 2-6 days, week = 7 days, month = one calendar month, year = one calendar year).",
         "precision day with a 3-day span",
+        "{field}: the dates do not fit the date precision",
     ),
     Code(
         "GE403",
@@ -273,6 +388,7 @@ _CODES = (
         "count-order",
         "A count's bounds are out of order: low <= best <= high.",
         "fatalities low 5, best 2",
+        "{field}: a count's bounds are out of order: low <= best <= high",
     ),
     Code(
         "GE404",
@@ -280,6 +396,7 @@ _CODES = (
         "outside-country",
         "The coordinates lie outside the country of country_iso3 / admin1_code (Natural Earth bounding boxes, 0.1 degree tolerance).",
         "Baghdad's coordinates with country_iso3 FRA",
+        "{field}: the coordinates lie outside the country of country_iso3 / admin1_code",
     ),
     Code(
         "GE405",
@@ -287,6 +404,7 @@ _CODES = (
         "admin1-country-mismatch",
         "admin1_code is a subdivision of another country than country_iso3.",
         "admin1_code IQ-BG with country_iso3 SYR",
+        "{field}: admin1_code is a subdivision of another country than country_iso3",
     ),
     Code(
         "GE406",
@@ -294,6 +412,7 @@ _CODES = (
         "half-coordinates",
         "Only one of latitude and longitude is given.",
         "latitude without longitude",
+        "{field}: only one of latitude and longitude is given",
     ),
     Code(
         "GE407",
@@ -301,6 +420,7 @@ _CODES = (
         "attribution-needs-attributor",
         "An alleged attribution names no actor in attributed_by.",
         "initiator_attribution alleged, attributed_by empty",
+        "{field}: an alleged attribution names no actor in attributed_by",
     ),
     Code(
         "GE408",
@@ -308,6 +428,7 @@ _CODES = (
         "attributor-without-attribution",
         "An unattributed event names actors in attributed_by.",
         "initiator_attribution unattributed, attributed_by usa",
+        "{field}: an unattributed event names actors in attributed_by",
     ),
     Code(
         "GE409",
@@ -315,6 +436,8 @@ _CODES = (
         "span-order",
         "An evidence span's end is not after its start.",
         "start 40, end 40",
+        "{field}: an evidence span's end is not after its start",
+        {"huge": "{field}: end {end} is not after start {start}"},
     ),
     # grounding
     Code(
@@ -323,6 +446,7 @@ _CODES = (
         "quote-mismatch",
         "An evidence quote is not exactly the document's text between its offsets.",
         "quote 'rockets' where the text has 'drones'",
+        "quote is not the text of {doc_id} at {start}-{end}",
     ),
     Code(
         "GE502",
@@ -330,6 +454,8 @@ _CODES = (
         "offset-outside-text",
         "An evidence span ends beyond the end of the document.",
         "end 99999 in a 4000-character text",
+        "end {end} is beyond the {length} characters of {doc_id}",
+        {"huge": "{field}: end {end} is beyond the end of any document"},
     ),
     Code(
         "GE503",
@@ -337,6 +463,11 @@ _CODES = (
         "document-hash-mismatch",
         "A document's sha256 does not match its text (or the annotation's pinned sha256).",
         "a seed edited after annotation",
+        "sha256 of the text of {doc_id} is {sha256}",
+        {
+            "seed": "the seed text of {doc_id} ({path}) is missing or no longer matches its sha256 in the index",
+            "pinned": "sha256 differs from the seed document's: the offsets were counted in another text",
+        },
     ),
     Code(
         "GE504",
@@ -344,6 +475,7 @@ _CODES = (
         "unknown-document",
         "A doc_id is not in the seeds index or the documents table.",
         "doc_id rudaw-20990101",
+        "doc_id {doc_id!r} is not in {seeds}/index.json",
     ),
     Code(
         "GE505",
@@ -351,6 +483,12 @@ _CODES = (
         "documents-unavailable",
         "The documents needed to check quotes cannot be found (no seeds index, no documents table).",
         "evidence.csv alone, without documents.csv next to it",
+        "cannot check quotes: no documents table (documents.csv or documents.parquet) next to this file or in its package",
+        {
+            "dataset": "cannot check quotes: no documents table next to this dataset",
+            "seeds": "cannot check quotes: {reason}; pass --seeds DIR",
+            "records": "cannot check quotes: {reason}",
+        },
     ),
     # referential
     Code(
@@ -359,6 +497,11 @@ _CODES = (
         "duplicate-id",
         "A primary key (or annotation id) occurs more than once.",
         "two rows with event_id rudaw-20231212-e01",
+        "{key_columns} {key!r} already used on line {first}",
+        {
+            "actor": "{field}: actor {actor!r} declared twice",
+            "other-file": "{field}: event_id {event_id!r} already used in {other} line {other_line}",
+        },
     ),
     Code(
         "GE602",
@@ -366,6 +509,14 @@ _CODES = (
         "unknown-reference",
         "A reference names an id that does not exist: a foreign key, an actor_id not declared in the file, a refers_to event.",
         "initiator 'kataib-hzb' with no such actor",
+        "{field} {value!r} is not a {target} of the {table} table",
+        {
+            "unread": "{field} {value!r} is not a {target} of the {table} table (the {table} table has lines that could not be read: {unread})",
+            "actor": "{field}: actor {actor!r} is not declared under actors",
+            "run": "{field}: no event {value!r} in the files validated",
+            "file": "{field}: no event {value!r} in this file",
+            "file-unread": "{field}: no event {value!r} in this file (the events table has lines that could not be read: {unread})",
+        },
     ),
     # release
     Code(
@@ -374,6 +525,7 @@ _CODES = (
         "hash-mismatch",
         "A resource's digest differs from the `hash` in datapackage.json (any hashlib algorithm, case-insensitive; a bare digest is md5).",
         "events.csv edited after the release was built",
+        "{reason}",
     ),
     Code(
         "GE702",
@@ -381,6 +533,7 @@ _CODES = (
         "bytes-mismatch",
         "A resource's size differs from the `bytes` in datapackage.json.",
         "bytes 1200, file has 1187",
+        "{reason}",
     ),
     Code(
         "GE703",
@@ -388,6 +541,7 @@ _CODES = (
         "resource-missing",
         "A resource listed in datapackage.json is not there.",
         "path events.parquet, no such file",
+        "resource {path} is listed but not there",
     ),
     Code(
         "GE704",
@@ -395,6 +549,7 @@ _CODES = (
         "unverifiable-hash",
         "A resource's `hash` or `bytes` cannot be checked (an unknown algorithm, a digest of the wrong length or not hex, bytes not a whole number); it is never taken as a pass.",
         "hash 'crc32:1234', or 'sha256:abc'",
+        "{reason}",
     ),
     Code(
         "GE705",
@@ -402,11 +557,17 @@ _CODES = (
         "checksums-mismatch",
         "A file's sha256 differs from its line in SHA256SUMS, the line is malformed, or the file it lists is not there.",
         "datapackage.json edited after SHA256SUMS was written",
+        "{reason}",
+        {"missing": "{name} is listed but not there"},
     ),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
-BY_TITLE: dict[str, str] = {c.title: c.code for c in _CODES}
+
+
+def message(code: str, variant: str = "", **params: Any) -> str:
+    """The message of an issue of `code`: the template of `variant` filled with `params`."""
+    return CODES[code].wording(variant).format(**params)
 
 
 def issue(
@@ -417,11 +578,14 @@ def issue(
     *,
     expected: str | None = None,
     actual: str | None = None,
-    **params: object,
+    variant: str = "",
+    **params: Any,
 ) -> Issue:
-    """An Issue of `code` at file, line and field, its message the code's template filled with
-    params: `issue("GE201", "events.csv", 1, "event_id", column="event_id")`."""
-    return Issue(file, line, field, code, CODES[code].template.format(**params), expected, actual)
+    """An Issue of `code` at file, line and field, its message the code's template (or the one
+    of `variant`) filled with `field` and `params`:
+    `issue("GE201", "events.csv", 4, "date_start", expected="a date value")`."""
+    text = message(code, variant, field=field, **params)
+    return Issue(file, line, field, code, text, expected, actual)
 
 
 def layer_of(code: str) -> str:

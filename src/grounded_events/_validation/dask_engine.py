@@ -16,23 +16,17 @@ import pyarrow.parquet as pq
 
 from grounded_events._core.errors import UsageError
 from grounded_events._schema.tables import TABLES
-from grounded_events._validation.columnar import (
-    Batch,
-    Context,
-    Ordered,
-    TableChecker,
-    check_batches,
-    duplicates,
-)
-from grounded_events._validation.issues import Issue, Report
-from grounded_events._validation.keys import BUCKETS, Buckets, Keys, ValueSet
-from grounded_events._validation.readers import (
-    ReadProblem,
-    parquet_batches,
-    table_from_columns,
-    table_name,
-)
+from grounded_events._validation.batch import Batch
+from grounded_events._validation.checker import Context
+from grounded_events._validation.codes import issue
+from grounded_events._validation.columnar import TableChecker
+from grounded_events._validation.issues import Issue, Ordered, Report
+from grounded_events._validation.keys import duplicates
+from grounded_events._validation.keysets import BUCKETS, Buckets, Keys, ValueSet
+from grounded_events._validation.kinds import ReadProblem, table_from_columns, table_name
+from grounded_events._validation.readers import parquet_batches
 from grounded_events._validation.rules import references
+from grounded_events._validation.table_files import sibling_context
 
 INSTALL = 'pip install "grounded-events[dask]"'
 
@@ -129,8 +123,7 @@ def check_partition(
             if max_errors is not None and checker.issue_count > max_errors:
                 return Partial(list(checker.ordered_issues()))
     except ReadProblem as problem:
-        issue = Issue(path, problem.line, problem.field, problem.code, problem.message)
-        return Partial([*checker.ordered_issues(), (0, -1, issue)])
+        return Partial([*checker.ordered_issues(), (0, -1, problem.issue(path))])
     partial = Partial([])
     if checker.keyed:
         store = checker.key_store
@@ -199,28 +192,6 @@ def check_bucket(
     return found, unknown
 
 
-def _siblings_context(base: Path, table: str, folder: Path) -> tuple[Context, list[Issue]]:
-    """Keys and document texts from the tables next to the dataset (they are not reported)."""
-    from grounded_events._validation.package import TABLE_ORDER, _group_for, open_table
-
-    needed = {t for _, t, _ in references(table) if t != table}
-    if table == "evidence":
-        needed.add("documents")
-    context = Context()
-    candidates = [p for p in sorted(base.iterdir()) if p.is_file()] if base.is_dir() else []
-    group = _group_for(candidates) if candidates else {}
-    for name in TABLE_ORDER:
-        if name in needed and name in group:
-            checker = TableChecker(folder, name, str(group[name]), context, report=False)
-            try:
-                _, batches = open_table(group[name], group[name].suffix.lstrip("."), name, folder)
-                for _ in check_batches(checker, batches):
-                    pass
-            except ReadProblem:
-                continue
-    return context, []
-
-
 def validate_dataset(
     path: str,
     folder: Path,
@@ -246,19 +217,11 @@ def validate_dataset(
     table = _dataset_table(path, files)
     display = path
     base = Path(path.split("*")[0]).parent if "*" in path else Path(path).parent
-    context, _ = _siblings_context(base, table, folder)
+    context = sibling_context(base, table, folder)
     report = Report(files=[display])
     if table == "evidence" and context.texts is None:
         report.errors.append(
-            Issue(
-                display,
-                None,
-                None,
-                "GE505",
-                "cannot check quotes: no documents table next to this dataset",
-                "a documents table",
-                None,
-            )
+            issue("GE505", display, expected="a documents table", variant="dataset")
         )
     offsets, start = [], 0
     for f in files:
@@ -269,12 +232,12 @@ def validate_dataset(
     own_cluster = None
     if client is None:
         if scheduler is not None:
-            client = Client(scheduler)
+            client = Client(scheduler)  # type: ignore[no-untyped-call]
         else:
-            own_cluster = LocalCluster(
+            own_cluster = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
             )
-            client = Client(own_cluster)
+            client = Client(own_cluster)  # type: ignore[no-untyped-call]
     try:
         # sibling tables' key sets travel to the workers as plain arrays
         foreign = {k: ValueSet(_all_keys(v)) for k, v in context.keys.items() if k[0] != table}

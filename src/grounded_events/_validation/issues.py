@@ -1,7 +1,8 @@
-"""Validation results: one error with its stable code and location, and the report that holds them."""
+"""Validation results: issues with their code and place, collected in order with bounded memory, and the report."""
 
 from __future__ import annotations
 
+import heapq
 import os
 import pickle
 import tempfile
@@ -199,6 +200,102 @@ class IssueList(Sequence[Issue]):
         """Drop every issue and remove the temporary file now, not when collected."""
         self._spill.close()
         self._held, self._chunks, self._codes = [], [], set()
+
+
+Ordered = tuple[int, int, Issue]  # (line, column order, issue): how issues are sorted
+Values = tuple[int, int, tuple[Any, ...]]  # (line, column order, Issue.as_tuple()): as held
+
+# Issues a table holds in memory before a sorted run of them is written to a temporary file
+# (an issue takes about 400 bytes), and issues per pickled chunk of a run (in a Spill).
+SPILL_ISSUES = 16_384
+RUN_CHUNK = 1_024
+# Runs on disk of one level merged into one run of the next when there are this many: the
+# final merge holds a chunk of fewer than this many per level (log base MERGE_RUNS of the runs).
+MERGE_RUNS = 32
+
+
+def _position(item: Ordered | Values) -> tuple[int, int]:
+    return item[0], item[1]
+
+
+class OrderedIssues:
+    """The issues of one table, given back sorted by line then column order: at most
+    SPILL_ISSUES are held in memory, the others wait on disk in sorted runs, merged as they
+    grow. What every engine (columnar, rows, dask) collects a table's issues in."""
+
+    def __init__(self) -> None:
+        # (line, column order, Issue.as_tuple()) of the issues held in memory; the others are
+        # in sorted runs on disk, so memory stays flat however many errors a table has
+        self.held: list[Values] = []
+        self.count = 0
+        self._spill = Spill()
+        # (start, end) offsets in _spill of each sorted run, and how many merges made it
+        self.runs: list[tuple[int, int, int]] = []
+
+    def keep(self, item: Ordered) -> None:
+        """Hold one issue to report; past SPILL_ISSUES held, they go to disk as a sorted run."""
+        line, order, issue = item
+        self.hold((line, order, issue.as_tuple()))
+
+    def hold(self, item: Values) -> None:
+        """Hold one issue given as (line, column order, Issue.as_tuple())."""
+        self.held.append(item)
+        self.count += 1
+        if len(self.held) >= SPILL_ISSUES:
+            self._spill_held()
+
+    def _spill_held(self) -> None:
+        """Write the issues held, sorted, as a run of pickled chunks to the spill file; past
+        MERGE_RUNS runs, merge them into one, so a merge holds a chunk of at most that many."""
+        self.held.sort(key=_position)
+        self._write_run(self.held, 0)
+        self.held = []
+        # as a binary counter's carries, in base MERGE_RUNS: each issue is rewritten once per
+        # level, and the levels are non-increasing along the runs, so the last MERGE_RUNS are
+        # of one level when the first of them is of the level of the last
+        level = 0
+        while len(self.runs) >= MERGE_RUNS and self.runs[-MERGE_RUNS][2] == level:
+            runs, self.runs = self.runs[-MERGE_RUNS:], self.runs[:-MERGE_RUNS]
+            level += 1
+            merged = heapq.merge(*(self._run(s, e) for s, e, _ in runs), key=_position)
+            self._write_run(merged, level)
+
+    def _write_run(self, items: Iterable[Values], level: int) -> None:
+        start = self._spill.end()
+        items = iter(items)
+        while chunk := list(islice(items, RUN_CHUNK)):
+            self._spill.write(chunk)
+        self.runs.append((start, self._spill.end(), level))
+
+    def _run(self, start: int, end: int) -> Iterator[Values]:
+        while start < end:
+            chunk, start = self._spill.read(start)
+            yield from chunk
+
+    def ordered_values(self) -> Iterator[Values]:
+        """Every issue as (line, column order, Issue.as_tuple()), sorted by line then column;
+        issues at the same place keep the order they were found in (runs merge in the order
+        written). Streamed from the runs on disk: none of them is kept afterwards."""
+        held = sorted(self.held, key=_position)
+        runs, self.held, self.runs = self.runs, [], []
+        try:
+            spilled = (self._run(s, e) for s, e, _ in runs)
+            yield from heapq.merge(*spilled, held, key=_position)
+        finally:
+            self._spill.close()
+
+    def ordered_issues(self) -> Iterator[Ordered]:
+        """Every issue as (line, column order, issue), as ordered_values."""
+        return ((line, order, Issue(*values)) for line, order, values in self.ordered_values())
+
+    def sorted_values(self) -> Iterator[tuple[Any, ...]]:
+        """Every issue's Issue.as_tuple(), sorted, streamed: what IssueList.extend_values
+        takes, without making an Issue of each of a table's millions."""
+        return (values for _, _, values in self.ordered_values())
+
+    def sorted_issues(self) -> Iterator[Issue]:
+        """Every issue, sorted, streamed."""
+        return starmap(Issue, self.sorted_values())
 
 
 @dataclass

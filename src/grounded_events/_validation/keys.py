@@ -1,191 +1,163 @@
-"""Key sets with bounded memory: ids split by a hash into buckets, spilled to disk when large."""
+"""Keys and references: repeated primary keys and unknown ids, checked bucket by bucket when a table ends."""
 
 from __future__ import annotations
-
-import shutil
-import tempfile
-import weakref
-from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.ipc as ipc
 
-# Buckets per key set: at the end of a table one bucket at a time is in memory, so a bucket's
-# share of the rows (about 80k rows at 10M, some 15 MB while it is checked) bounds the memory.
-BUCKETS = 128
-# Rows kept in memory before they are appended to the buckets' files (about 32 bytes a row).
-SPILL_ROWS = 1 << 18
-# Rows gathered before they are split into buckets.
-GATHER_ROWS = 1 << 16
-_SCHEMA = pa.schema([("value", pa.string()), ("line", pa.int64()), ("place", pa.int64())])
-_PRIME = np.uint64(0x100000001B3)
-_MIX = np.uint64(0x9E3779B97F4A7C15)
+from grounded_events._validation.arrays import known
+from grounded_events._validation.batch import Batch
+from grounded_events._validation.checker import Checker
+from grounded_events._validation.keysets import Buckets, Keys
+from grounded_events._validation.rules import references
 
 
-def bucket_of(values: pa.Array, buckets: int = BUCKETS) -> np.ndarray:
-    """A bucket per string, from a polynomial hash of its UTF-8 bytes (the same in any process).
-
-    Only how evenly ids spread depends on the hash: every comparison within a bucket is exact.
-    """
-    n = len(values)
-    if not n:
-        return np.zeros(0, np.int64)
-    binary = pc.fill_null(values.cast(pa.large_binary()), b"")
-    offsets = np.frombuffer(binary.buffers()[1], np.int64)[binary.offset : binary.offset + n + 1]
-    data_buffer = binary.buffers()[2]
-    data = (
-        np.frombuffer(data_buffer, np.uint8)[offsets[0] : offsets[-1]]
-        if data_buffer is not None
-        else np.zeros(0, np.uint8)
-    )
-    starts = offsets[:-1] - offsets[0]
-    lengths = np.diff(offsets)
-    hashes = lengths.astype(np.uint64) * _MIX
-    if len(data):
-        longest = int(lengths.max())
-        powers = np.cumprod(np.full(longest, _PRIME, np.uint64), dtype=np.uint64)
-        within = np.arange(len(data), dtype=np.int64) - np.repeat(starts, lengths)
-        products = data.astype(np.uint64) * powers[within]
-        nonempty = lengths > 0
-        with np.errstate(over="ignore"):
-            hashes[nonempty] += np.add.reduceat(products, starts[nonempty])
-    with np.errstate(over="ignore"):
-        mixed = hashes * _MIX
-    return ((mixed >> np.uint64(40)) % np.uint64(buckets)).astype(np.int64)
-
-
-class Keys(Protocol):
-    """A set of ids that references are checked against."""
-
-    def contains(self, values: pa.Array) -> pa.Array:
-        """A boolean per value: whether the set holds it (null for a null value)."""
-        ...
-
-
-class Buckets:
-    """(value, line, place) rows split into buckets by value; in memory up to SPILL_ROWS rows,
-    then appended to one temporary file per bucket (removed when this object goes). A file is
-    open only while it is written or read: the bucket count costs no file descriptors."""
-
-    def __init__(self, buckets: int = BUCKETS, spill_rows: int | None = None) -> None:
-        self.count = buckets
-        self.spill_rows = SPILL_ROWS if spill_rows is None else spill_rows
-        self.parts: list[list[pa.RecordBatch]] = [[] for _ in range(buckets)]
-        self.held = 0  # rows in self.parts
-        self.folder: Path | None = None  # once spilled: a file of Arrow IPC messages per bucket
-        self.unique: list[pa.Array] | None = None  # per bucket, once finished as a key set
-        self.pending: list[tuple[pa.Array, pa.Array, pa.Array]] = []
-        self.pending_rows = 0
-
-    def add(self, values: pa.Array, lines: pa.Array, places: pa.Array | None = None) -> None:
-        """Add rows (their order within a bucket is kept)."""
-        if not len(values):
-            return
-        if places is None:
-            places = pa.nulls(len(values), pa.int64())
-        # small batches (JSON lines) are gathered first: one split per GATHER_ROWS rows
-        self.pending.append((values, lines, places))
-        self.pending_rows += len(values)
-        if self.pending_rows >= GATHER_ROWS:
-            self._flush()
-
-    def _flush(self) -> None:
-        if not self.pending:
-            return
-        values, lines, places = (
-            pa.chunked_array([p[i] for p in self.pending]).combine_chunks() for i in range(3)
+def duplicates(keys: pa.Array, lines: pa.Array) -> tuple[list[tuple[int, str, int]], pa.Array]:
+    """(line, key, line of its first use) of every repeated key, and the distinct keys; `keys`
+    without nulls, `lines` ascending. One hash pass: the rest is integer work on the codes."""
+    encoded = pc.dictionary_encode(keys)
+    distinct = encoded.dictionary
+    if len(distinct) == len(keys):
+        return [], distinct
+    codes = encoded.indices.to_numpy()
+    order = np.argsort(codes, kind="stable")  # each key's uses together, in file order
+    grouped = codes[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    first_use = np.empty(len(distinct), np.int64)
+    first_use[grouped[starts]] = order[starts]
+    later = np.sort(order[1:][grouped[1:] == grouped[:-1]])
+    line_of = lines.to_numpy()
+    found = [
+        (int(line_of[p]), key, int(line_of[first_use[code]]))
+        for p, code, key in zip(
+            later, codes[later], distinct.take(pa.array(codes[later])).to_pylist(), strict=True
         )
-        self.pending, self.pending_rows = [], 0
-        which = bucket_of(values, self.count)
-        order = np.argsort(which, kind="stable")
-        bounds = np.searchsorted(which[order], np.arange(self.count + 1))
-        taken = pa.record_batch(
-            [values.take(order), lines.take(order), places.take(order)], schema=_SCHEMA
+    ]
+    return found, distinct
+
+
+def unknown_references(store: Buckets, keys: Keys | None) -> list[tuple[int, int, str]]:
+    """(line, place, value) of every reference in `store` that `keys` lacks, in order."""
+    store.close()
+    found: list[tuple[int, int, str]] = []
+    for b in range(store.count):
+        bucket = store.bucket(b)
+        items = bucket.column("value").combine_chunks()
+        if not len(items):
+            continue
+        if keys is None:
+            bad = pa.repeat(True, len(items))
+        elif isinstance(keys, Buckets) and keys.count == store.count:
+            bad = pc.invert(pc.is_in(items, value_set=keys.set_of(b)))
+        else:
+            bad = pc.invert(known(keys.contains(items)))
+        found += zip(
+            pc.filter(bucket.column("line"), bad).to_pylist(),
+            pc.filter(bucket.column("place"), bad).to_pylist(),
+            pc.filter(items, bad).to_pylist(),
+            strict=True,
         )
-        for b in range(self.count):
-            if bounds[b + 1] > bounds[b]:
-                self.parts[b].append(taken.slice(bounds[b], bounds[b + 1] - bounds[b]))
-        self.held += len(values)
-        if self.held > self.spill_rows:
-            self._spill()
+    found.sort()
+    return found
 
-    def _spill(self) -> None:
-        """Append the rows held in memory to the buckets' files."""
-        if self.folder is None:
-            self.folder = Path(tempfile.mkdtemp(prefix="grounded-events-keys-"))
-            weakref.finalize(self, shutil.rmtree, self.folder, True)
-        for b, parts in enumerate(self.parts):
-            if parts:
-                rows = pa.Table.from_batches(parts, schema=_SCHEMA).combine_chunks()
-                # one encapsulated IPC message per append: the file reads as a message stream
-                with open(self.folder / f"{b}.arrow", "ab") as sink:
-                    for batch in rows.to_batches():
-                        sink.write(batch.serialize())
-        self.parts = [[] for _ in range(self.count)]
-        self.held = 0
 
-    def close(self) -> None:
-        """No more rows: write what is held if the rows were spilled."""
-        self._flush()
-        if self.folder is not None and self.held:
-            self._spill()
+class KeyChecks(Checker):
+    """A table's primary keys and references, gathered batch by batch, checked at its end."""
 
-    def bucket(self, b: int) -> pa.Table:
-        """Every row of bucket `b`, in the order added (after close)."""
-        if self.folder is None:
-            return pa.Table.from_batches(self.parts[b], schema=_SCHEMA)
-        path = self.folder / f"{b}.arrow"
-        if not path.exists():
-            return _SCHEMA.empty_table()
-        with pa.OSFile(str(path)) as source:
-            messages = ipc.MessageReader.open_stream(source)
-            batches = [ipc.read_record_batch(m, _SCHEMA) for m in messages]
-        return pa.Table.from_batches(batches, schema=_SCHEMA)
-
-    # -- as a key set ------------------------------------------------------------------------
-    def keep_unique(self, b: int, values: pa.Array) -> None:
-        """Keep the distinct values of bucket `b` as its part of the key set (on disk if the
-        rows were spilled); called for each bucket in turn, after `bucket(b)`."""
-        self.parts[b] = []
-        if self.folder is None:
-            if self.unique is None:
-                self.unique = [pa.array([], pa.string())] * self.count
-            self.unique[b] = values
+    def keys(self, batch: Batch, typed: dict[str, pa.Array], invalid: dict[str, pa.Array]) -> None:
+        # Keys and their lines go into hash buckets (on disk beyond SPILL_ROWS rows) and are
+        # checked one bucket at a time when the table ends: memory does not grow with the rows.
+        if any(c in self.missing for c in self.primary_key):
             return
-        schema = pa.schema([("value", pa.string())])
-        with ipc.new_stream(self.folder / f"set-{b}.arrow", schema) as writer:
-            writer.write_batch(pa.record_batch([values], schema=schema))
-        (self.folder / f"{b}.arrow").unlink(missing_ok=True)
+        self.keyed = True
+        parts = [typed[c].cast(pa.string()) for c in self.primary_key]
+        joined = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "\x1f")
+        present = pc.is_valid(joined)  # an empty key is already a GE201 error
+        self.key_store.add(pc.filter(joined, present), pc.filter(batch.line_array(), present))
 
-    def set_of(self, b: int) -> pa.Array:
-        """The distinct keys of bucket `b` (after keep_unique)."""
-        if self.folder is None:
-            return self.unique[b] if self.unique is not None else pa.array([], pa.string())
-        with ipc.open_stream(self.folder / f"set-{b}.arrow") as reader:
-            return reader.read_all().column("value").combine_chunks()
+    def finish_keys(self) -> None:
+        """Report duplicate keys; publish the key set for the tables that reference this one."""
+        if not self.keyed:
+            return
+        store = self.key_store
+        store.close()
+        found: list[tuple[int, str, int]] = []
+        for b in range(store.count):  # one bucket in memory at a time
+            bucket = store.bucket(b)
+            repeated, distinct = duplicates(
+                bucket.column("value").combine_chunks(), bucket.column("line").combine_chunks()
+            )
+            del bucket
+            found += repeated
+            store.keep_unique(b, distinct)
+            del distinct
+        for line, key, first in sorted(found):
+            self.duplicate_issue(line, key, first)
+        self.own_keys = store
+        if len(self.primary_key) == 1:
+            self.context.keys[(self.table, self.primary_key[0])] = store
+            self.context.complete.add(self.table)
 
-    def contains(self, values: pa.Array) -> pa.Array:
-        """Whether each value is in the key set, checked bucket by bucket."""
-        result = np.zeros(len(values), np.bool_)
-        if len(values):
-            which = bucket_of(values, self.count)
-            for b in np.unique(which):
-                where = np.nonzero(which == b)[0]
-                found = pc.is_in(values.take(pa.array(where)), value_set=self.set_of(int(b)))
-                result[where] = found.to_numpy(zero_copy_only=False)
-        return pc.if_else(pc.is_valid(values), pa.array(result), pa.scalar(None, pa.bool_()))
+    def duplicate_issue(self, line: int, key: str, first: int) -> None:
+        """Report a primary key seen before on line `first`."""
+        shown = key.replace("\x1f", ", ")
+        columns = "/".join(self.primary_key)
+        self.add_at(
+            line,
+            self.primary_key[-1],
+            "GE601",
+            "a unique " + columns,
+            shown,
+            key_columns=columns,
+            key=shown,
+            first=first,
+        )
 
+    def reference_issue(self, line: int, column: str, table: str, target: str, value: str) -> None:
+        """Report a reference to an id that `table` does not hold, unless the id may be on a
+        line of `table` that could not be read (that line's error says it already)."""
+        if self.context.maybe_unread(table, value):
+            return
+        unread = self.context.unread_lines(table)
+        self.add_at(
+            line,
+            column,
+            "GE602",
+            f"an existing {table}.{target}",
+            value,
+            "" if unread is None else "unread",
+            value=value,
+            target=target,
+            table=table,
+            unread=unread,
+        )
 
-class ValueSet:
-    """A small key set held as one Arrow array (the row-wise engine's, sibling tables')."""
+    def references(self, batch: Batch, typed: dict[str, pa.Array]) -> None:
+        for column, table, target in references(self.table):
+            if column in self.missing:
+                continue
+            if table != self.table and table not in self.context.complete:
+                continue  # the referenced table is not there: nothing to check against
+            values = typed[column]
+            lines = batch.line_array()
+            if pa.types.is_list(values.type):
+                items = pc.list_flatten(values)
+                lines = pc.take(lines, pc.list_parent_indices(values))
+            else:
+                items = values
+            present = pc.is_valid(items)
+            items, lines = pc.filter(items, present), pc.filter(lines, present)
+            # checked when the table ends, bucket by bucket against the referenced key set
+            store, placed = self.ref_stores.get((column, table, target), (Buckets(), 0))
+            places = pa.array(np.arange(placed, placed + len(items), dtype=np.int64))
+            store.add(items, lines, places)
+            self.ref_stores[(column, table, target)] = (store, placed + len(items))
 
-    def __init__(self, values: pa.Array) -> None:
-        self.values = values
-
-    def contains(self, values: pa.Array) -> pa.Array:
-        """Whether each value is in the set (null for a null value)."""
-        found = pc.is_in(values, value_set=self.values)
-        return pc.if_else(pc.is_valid(values), found, pa.scalar(None, pa.bool_()))
+    def finish_references(self) -> None:
+        """Check every reference of this table, its own ids (refers_to) included."""
+        for (column, table, target), (store, _) in self.ref_stores.items():
+            keys = self.own_keys if table == self.table else self.context.keys.get((table, target))
+            for line, _, value in unknown_references(store, keys):
+                self.reference_issue(line, column, table, target, value)
+        self.ref_stores.clear()

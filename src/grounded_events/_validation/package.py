@@ -2,428 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from grounded_events._core.errors import UsageError
 from grounded_events._core.files import (
     MAX_RESOURCE_BYTES,
-    HashNotation,
     UnsafeFile,
-    check_handle,
     open_inside,
-    parse_sums,
-    read_bytes_inside,
 )
-from grounded_events._core.safe_yaml import YamlError, loads
 from grounded_events._schema.tables import TABLES
-from grounded_events._validation.annotations import (
-    Shared,
-    check_annotation,
-    check_event_records,
-    is_record_file,
-    load_seeds,
-)
-from grounded_events._validation.columnar import (
-    Batch,
-    Context,
-    TableChecker,
-    arrow_schema,
-    check_batches,
-    dictionary_columns,
-)
-from grounded_events._validation.issues import Issue, IssueList, Report
-from grounded_events._validation.progress import Progress
-from grounded_events._validation.readers import (
+from grounded_events._validation.annotations import Shared, check_annotation
+from grounded_events._validation.codes import issue
+from grounded_events._validation.datapackage import check_package, refused_issue
+from grounded_events._validation.issues import Issue, Report
+from grounded_events._validation.kinds import (
     KNOWN_EXTENSIONS,
-    TABLE_EXTENSIONS,
     ReadProblem,
     check_file,
-    csv_batches,
-    csv_header,
-    json_table_batches,
-    jsonl_records,
-    jsonl_table,
-    parquet_batches,
-    parse_json,
-    read_text,
     sniff,
     table_from_columns,
     table_name,
 )
-from grounded_events._validation.rules import references, table_columns
-
-# Tables in the order their keys are needed by the tables that reference them.
-TABLE_ORDER = ("documents", "actors", "events", "event_actors", "evidence")
-
-# How tables are checked: the engines that run in this process.
-ENGINES = ("columnar", "rows")
-
-
-@dataclass
-class Tally:
-    """The errors a run has found, against its max_errors: past it, the run stops working."""
-
-    limit: int | None = None
-    found: int = 0
-
-    def full(self, more: int = 0) -> bool:
-        """Whether `more` errors on top of those found are more than the run reports."""
-        return self.limit is not None and self.found + more > self.limit
-
-
-@dataclass(frozen=True)
-class Options:
-    """How a run checks tables: the engine, where progress goes (None: nowhere), and the
-    tally of errors that stops the reading of tables once max_errors is passed."""
-
-    engine: str = "columnar"
-    progress: Progress | None = None
-    tally: Tally = field(default_factory=Tally)
-
-    def checker(
-        self, folder: Path, table: str, display: str, context: Context, report: bool
-    ) -> TableChecker:
-        """A checker of this run's engine for one table."""
-        if self.engine == "rows":
-            from grounded_events._validation.rows import RowChecker
-
-            return RowChecker(folder, table, display, context, report=report)
-        if self.engine != "columnar":
-            raise UsageError(f"unknown engine {self.engine!r}; one of {', '.join(ENGINES)}")
-        return TableChecker(folder, table, display, context, report=report)
-
-
-def _issue(display: str, problem: ReadProblem) -> Issue:
-    return Issue(display, problem.line, problem.field, problem.code, problem.message)
-
-
-# --- tables -----------------------------------------------------------------------------------
-
-
-def open_table(
-    path: Path, kind: str, table: str | None = None, folder: Path | None = None
-) -> tuple[list[str], Iterator[Batch]]:
-    """Column names and batches of a table file of `kind` (csv, parquet, jsonl)."""
-    if kind == "csv":
-        columns = None if table is None else TABLES[table].columns
-        return csv_batches(path, dictionary_columns(folder, table), columns)
-    if kind == "parquet":
-        return parquet_batches(path, dictionary_columns(folder, table))
-    kinds = None
-    if table is not None and folder is not None:
-        kinds = {c.name: c.kind for c in table_columns(folder, table)}
-        fast = json_table_batches(path, arrow_schema(folder, table), kinds)
-        if fast is not None:
-            return fast
-    return jsonl_table(path, kinds)
-
-
-def _kind(path: Path) -> str:
-    kind = sniff(path)
-    return kind if kind in ("csv", "parquet", "jsonl") else "unknown"
-
-
-def check_tables(
-    group: dict[str, Path],
-    report: dict[str, str],
-    folder: Path,
-    texts_fallback: dict[str, Path] | None = None,
-    options: Options = Options(),
-) -> IssueList:
-    """Check the tables in `report` (table -> display name); the others in `group` lend keys."""
-    context = Context()
-    needed = set(report)
-    for table in report:
-        needed |= {t for _, t, _ in references(table)}
-        if table == "evidence":
-            needed.add("documents")
-    group = dict(group)
-    if "evidence" in report and "documents" not in group and texts_fallback:
-        group.update({k: v for k, v in texts_fallback.items() if k == "documents"})
-    issues = IssueList()  # a table's issues stream in from its checker's runs on disk
-    tally = options.tally
-    for table in TABLE_ORDER:
-        if table not in group or table not in needed or tally.full(len(issues)):
-            continue
-        path = group[table]
-        reporting = table in report
-        display = report.get(table, str(path))
-        checker = options.checker(folder, table, display, context, reporting)
-        if tally.limit is not None:
-            checker.limit = tally.limit - tally.found - len(issues) + 1
-        try:
-            kind = _kind(path)
-            names, batches = open_table(path, kind, table, folder)
-            if names or kind != "jsonl":
-                checker.check_header(Batch({}, []), names, 1 if kind == "csv" else None)
-            else:
-                checker.header_checked = True  # no line could be read: their errors say why
-            if table == "evidence" and context.texts is None and reporting:
-                issues.append(
-                    Issue(
-                        display,
-                        None,
-                        None,
-                        "GE505",
-                        "cannot check quotes: no documents table (documents.csv or "
-                        "documents.parquet) next to this file or in its package",
-                        "a documents table",
-                        None,
-                    )
-                )
-            progress = options.progress
-            # past max_errors the rest of the table is not read, nor its keys compared
-            stopped = tally.full(len(issues) + checker.issue_count)
-            while not stopped and (batch := next(batches, None)) is not None:
-                checker.check(batch)
-                if progress is not None:
-                    progress.batch(len(batch.lines), checker.issue_count)
-                stopped = tally.full(len(issues) + checker.issue_count)
-            if not stopped:
-                checker.finish_keys()
-                checker.finish_references()
-        except ReadProblem as problem:
-            if reporting:
-                issues.extend_values(checker.sorted_values())
-                issues.append(_issue(display, problem))
-            continue
-        finally:
-            if options.progress is not None:
-                options.progress.table_done(checker.issue_count)
-        if reporting:
-            issues.extend_values(checker.sorted_values())
-    tally.found += len(issues)
-    return issues
-
-
-def _siblings(directory: Path) -> dict[str, list[Path]]:
-    """Table files in a folder by table name."""
-    out: dict[str, list[Path]] = {}
-    for child in sorted(directory.iterdir()) if directory.is_dir() else []:
-        if child.suffix.lower() in (*TABLE_EXTENSIONS, ".jsonl") and table_name(child):
-            out.setdefault(table_name(child) or "", []).append(child)
-    return out
-
-
-def _group_for(paths: list[Path]) -> dict[str, Path]:
-    """The tables next to the given files, preferring the given files' own format."""
-    directory = paths[0].parent
-    suffix = paths[0].suffix.lower()
-    group: dict[str, Path] = {}
-    for table, candidates in _siblings(directory).items():
-        same = [c for c in candidates if c.suffix.lower() == suffix]
-        group[table] = (same or candidates)[0]
-    return group
-
-
-# --- data packages ----------------------------------------------------------------------------
-
-
-def _checksums(base: Path, display: str) -> tuple[dict[str, tuple[str, int]], list[Issue]]:
-    """SHA256SUMS next to the descriptor, by file name; an issue if it cannot be read."""
-    shown = str(Path(display).parent / "SHA256SUMS")
-    try:
-        text = read_bytes_inside(base, "SHA256SUMS").decode("utf-8")
-        return parse_sums(text), []
-    except FileNotFoundError:
-        return {}, []
-    except UnsafeFile as exc:
-        return {}, [Issue(shown, None, None, exc.code, exc.reason, "a regular file", None)]
-    except (UnicodeDecodeError, HashNotation) as exc:
-        return {}, [Issue(shown, None, None, "GE705", str(exc), "<sha256>  <file>", None)]
-
-
-def _check_listed(
-    base: Path, display: str, sums: dict[str, tuple[str, int]], covered: set[str]
-) -> list[Issue]:
-    """Files of SHA256SUMS that no resource covers (datapackage.json too), checked against it."""
-    shown = str(Path(display).parent / "SHA256SUMS")
-    issues: list[Issue] = []
-    for name, (digest, line) in sorted(sums.items()):
-        if name in covered:
-            continue
-        try:
-            with open_inside(base, name, MAX_RESOURCE_BYTES) as handle:
-                problems = check_handle(handle, name, listed=digest)
-        except FileNotFoundError:
-            issues.append(
-                Issue(shown, line, name, "GE705", f"{name} is listed but not there", digest, None)
-            )
-            continue
-        except UnsafeFile as exc:
-            issues.append(Issue(shown, line, name, exc.code, exc.reason, "a regular file", None))
-            continue
-        issues += [
-            Issue(shown, line, name, m.code, m.message, m.expected, m.actual) for m in problems
-        ]
-    return issues
-
-
-def check_package(
-    descriptor: Path,
-    display: str,
-    folder: Path,
-    shared: Shared,
-    seeds_dir: Path,
-    options: Options = Options(),
-) -> Sequence[Issue]:
-    """Release integrity of every resource, then every table and record file it lists."""
-    try:
-        text = read_text(descriptor)
-        data = parse_json(text)
-    except ReadProblem as problem:
-        return [_issue(display, problem)]
-    try:
-        lines = loads(text).lines
-    except YamlError:
-        lines = {}
-
-    def line_of(*loc: Any) -> int | None:
-        while loc:
-            if loc in lines:
-                return lines[loc]
-            loc = loc[:-1]
-        return 1
-
-    resources = data.get("resources") if isinstance(data, dict) else None
-    if not isinstance(resources, list):
-        return [
-            Issue(
-                display,
-                1,
-                "resources",
-                "GE113",
-                "datapackage.json has no resources list",
-                "a list of resources",
-                None,
-            )
-        ]
-    base = descriptor.parent
-    sums, found = _checksums(base, display)
-    issues = IssueList(found)
-    sums_shown = str(Path(display).parent / "SHA256SUMS")
-    covered: set[str] = set()
-    groups: dict[str, dict[str, Path]] = {}
-    displays: dict[Path, str] = {}
-    records: list[Path] = []
-    for i, resource in enumerate(resources):
-        rpath = resource.get("path") if isinstance(resource, dict) else None
-        if not isinstance(rpath, str) or not rpath:
-            issues.append(
-                Issue(
-                    display,
-                    line_of("resources", i),
-                    f"resources[{i}].path",
-                    "GE113",
-                    "a resource needs a path: a non-empty string",
-                    "a relative path",
-                    repr(rpath),
-                )
-            )
-            continue
-        path = base / rpath
-        shown = str(Path(display).parent / rpath)
-        listed = sums.get(rpath)
-        covered.add(rpath)
-        try:
-            with open_inside(base, rpath, MAX_RESOURCE_BYTES) as handle:
-                problems = check_handle(
-                    handle,
-                    rpath,
-                    resource.get("hash"),
-                    resource.get("bytes"),
-                    listed[0] if listed else None,
-                )
-        except FileNotFoundError:
-            issues.append(
-                Issue(
-                    display,
-                    line_of("resources", i, "path"),
-                    f"resources[{i}].path",
-                    "GE703",
-                    f"resource {rpath} is listed but not there",
-                    rpath,
-                    None,
-                )
-            )
-            continue
-        except UnsafeFile as exc:
-            issues.append(
-                Issue(
-                    display,
-                    line_of("resources", i, "path"),
-                    f"resources[{i}].path",
-                    exc.code,
-                    f"resource {exc}",
-                    "a regular file inside the package",
-                    rpath,
-                )
-            )
-            continue
-        for m in problems:
-            if m.code == "GE705" and listed is not None:
-                issues.append(
-                    Issue(sums_shown, listed[1], rpath, m.code, m.message, m.expected, m.actual)
-                )
-            else:
-                issues.append(
-                    Issue(
-                        display,
-                        line_of("resources", i, m.field),
-                        f"resources[{i}].{m.field}",
-                        m.code,
-                        m.message,
-                        m.expected,
-                        m.actual,
-                    )
-                )
-        kind = sniff(path)
-        name = table_name(path)
-        if kind == "jsonl" and jsonl_holds_records(path):
-            records.append(path)
-            displays[path] = shown
-        elif kind in ("csv", "parquet", "jsonl"):
-            if name is None and isinstance(resource.get("name"), str):
-                stem = resource["name"].replace("_", "-").split("-")[0]
-                name = stem if stem in TABLES else None
-            if name is not None:
-                groups.setdefault(kind, {}).setdefault(name, path)
-                displays[path] = shown
-    issues += _check_listed(base, display, sums, covered)
-    documents = next((g for g in groups.values() if "documents" in g), None)
-    for group in groups.values():
-        report = {t: displays[p] for t, p in group.items()}
-        issues += check_tables(group, report, folder, documents, options)
-    for path in records:
-        texts, why = _documents_texts(documents, folder, shared, seeds_dir)
-        issues += check_event_records(path, displays[path], folder, texts, why)
-    return issues
-
-
-def _documents_texts(
-    group: dict[str, Path] | None, folder: Path, shared: Shared, seeds_dir: Path
-) -> tuple[dict[str, str] | None, str | None]:
-    """doc_id -> text from a documents table, else from the seeds; or why there is none."""
-    if group and "documents" in group:
-        context = Context()
-        checker = TableChecker(folder, "documents", "", context, report=False)
-        try:
-            _, batches = open_table(group["documents"], _kind(group["documents"]))
-            for _ in check_batches(checker, batches):
-                pass
-            return context.texts or {}, None
-        except ReadProblem as problem:
-            return None, problem.message
-    load_seeds(shared, seeds_dir)
-    if shared.seeds is not None:
-        return {k: t for k, (_, t) in shared.seeds.items() if t is not None}, None
-    return None, f"no documents table next to the file and {shared.seeds_problem}"
-
-
-# --- the run ----------------------------------------------------------------------------------
+from grounded_events._validation.readers import (
+    csv_header,
+    jsonl_records,
+)
+from grounded_events._validation.records import (
+    check_event_records,
+    is_record_file,
+    jsonl_holds_records,
+)
+from grounded_events._validation.table_files import (
+    Options,
+    Tally,
+    check_tables,
+    documents_texts,
+    group_for,
+    open_table,
+)
 
 
 def _expand(path: Path) -> tuple[list[Path], list[Issue]]:
@@ -431,11 +48,11 @@ def _expand(path: Path) -> tuple[list[Path], list[Issue]]:
     a file of a known kind that is a FIFO or device, or a symlink leading out of the folder, is
     refused (GE114/GE115) by the same open as a package's resources, never skipped unsaid."""
     if not path.exists():
-        return [], [Issue(str(path), None, None, "GE101", "no such file or directory")]
+        return [], [issue("GE101", str(path), variant="given")]
     if path.is_file():
         return [path], []
     if not path.is_dir():
-        return [], [Issue(str(path), None, None, "GE102", "neither a file nor a directory")]
+        return [], [issue("GE102", str(path), variant="given")]
     if (path / "datapackage.json").is_file():
         return [path / "datapackage.json"], []
     files: list[Path] = []
@@ -452,7 +69,7 @@ def _expand(path: Path) -> tuple[list[Path], list[Issue]]:
             with open_inside(path, relative.as_posix(), MAX_RESOURCE_BYTES):
                 files.append(p)
         except UnsafeFile as exc:
-            refused.append(Issue(str(p), None, None, exc.code, exc.reason))
+            refused.append(refused_issue(exc, str(p), None, None, expected=None))
         except OSError:
             continue  # a link to nothing, gone since the listing: nothing to read
     # a folder with a datapackage.json inside is that package: its descriptor, not its files
@@ -463,15 +80,7 @@ def _expand(path: Path) -> tuple[list[Path], list[Issue]]:
         if p.name == "datapackage.json" or not any(d in p.parents for d in packages)
     ]
     if not files and not refused:
-        refused.append(
-            Issue(
-                str(path),
-                None,
-                None,
-                "GE102",
-                "no YAML, JSON, JSONL, CSV or Parquet file in this folder",
-            )
-        )
+        refused.append(issue("GE102", str(path), variant="empty-folder"))
     return files, refused
 
 
@@ -479,8 +88,8 @@ def run(
     paths: list[Path],
     folder: Path,
     seeds_dir: Path,
-    max_errors: int | None = None,
-    options: Options = Options(),
+    max_errors: int | None,
+    options: Options,
 ) -> Report:
     """Validate every path; the Report holds every error (or the first `max_errors`)."""
     report = Report()
@@ -509,7 +118,7 @@ def run(
     for _directory, tables in tables_by_dir.items():
         if tally.full():
             break
-        group = _group_for(list(tables.values()))
+        group = group_for(list(tables.values()))
         group.update(tables)
         report.errors += check_tables(
             group, {t: str(p) for t, p in tables.items()}, folder, None, options
@@ -534,7 +143,7 @@ def _check_one(
     try:
         check_file(path)
     except ReadProblem as problem:
-        return [_issue(display, problem)]
+        return [problem.issue(display)]
     kind = sniff(path)
     if kind == "datapackage":
         return check_package(path, display, folder, shared, seeds_dir, options)
@@ -548,51 +157,20 @@ def _check_one(
             try:
                 names = csv_header(path) if kind == "csv" else open_table(path, kind)[0]
             except ReadProblem as problem:
-                return [_issue(display, problem)]
+                return [problem.issue(display)]
             name = table_from_columns(names)
         if name is None:
-            return [
-                Issue(
-                    display,
-                    1,
-                    None,
-                    "GE112",
-                    "the columns match no table of the schema; name the file after its table (events.csv, evidence.parquet, ...)",
-                    "the columns of " + ", ".join(TABLES),
-                    None,
-                )
-            ]
+            expected = "the columns of " + ", ".join(TABLES)
+            return [issue("GE112", display, 1, expected=expected, variant="columns")]
         bucket = tables_by_dir.setdefault(path.parent, {})
         if name in bucket:
             # a second file of the same table in the same folder: check it on its own
             return check_tables(
-                {**_group_for([path]), name: path}, {name: display}, folder, None, options
+                {**group_for([path]), name: path}, {name: display}, folder, None, options
             )
         bucket[name] = path
         return []
-    return [
-        Issue(
-            display,
-            None,
-            None,
-            "GE112",
-            "cannot tell what this file is: expected .yaml/.json annotations, .jsonl records, .csv/.parquet tables or datapackage.json",
-            None,
-            path.suffix or None,
-        )
-    ]
-
-
-def jsonl_holds_records(path: Path) -> bool:
-    """Whether a JSONL file holds events.jsonl records (by its first value), not table rows."""
-    try:
-        for item in jsonl_records(path):
-            if isinstance(item, tuple):
-                return is_record_file(item[1])
-            return False
-    except ReadProblem:
-        return False
-    return True
+    return [issue("GE112", display, actual=path.suffix or None)]
 
 
 def _check_jsonl(
@@ -605,22 +183,12 @@ def _check_jsonl(
                 first = item[1]
                 break
     except ReadProblem as problem:
-        return [_issue(display, problem)]
+        return [problem.issue(display)]
     if first is None or is_record_file(first):
-        group = _group_for([path])
-        texts, why = _documents_texts(group, folder, shared, seeds_dir)
+        group = group_for([path])
+        texts, why = documents_texts(group, folder, shared, seeds_dir)
         return check_event_records(path, display, folder, texts, why)
     name = table_from_columns(list(first)) if isinstance(first, dict) else None
     if name is None:
-        return [
-            Issue(
-                display,
-                1,
-                None,
-                "GE112",
-                "the JSON lines are neither events.jsonl records nor rows of a table",
-                None,
-                None,
-            )
-        ]
-    return check_tables({**_group_for([path]), name: path}, {name: display}, folder, None, options)
+        return [issue("GE112", display, 1, variant="jsonl")]
+    return check_tables({**group_for([path]), name: path}, {name: display}, folder, None, options)

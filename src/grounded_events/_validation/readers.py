@@ -1,4 +1,4 @@
-"""Reading inputs safely: kinds of file, text with encoding checks, CSV/Parquet/JSONL as Arrow batches."""
+"""Tables read safely as Arrow batches: CSV, Parquet and JSON lines, with every line numbered."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import io
 import itertools
 import json
 import math
-import re
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,10 +18,12 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
-from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.files import MAX_TEXT_BYTES
-from grounded_events._schema.tables import LIST_SEPARATOR, TABLES
-from grounded_events._validation.columnar import Batch
+from grounded_events._schema.tables import LIST_SEPARATOR
+from grounded_events._validation.batch import Batch
+from grounded_events._validation.json_values import SURROGATE_BYTES, LargeInteger, parse_json
+from grounded_events._validation.kinds import TEXT_BLOCK, ReadProblem, check_file
+from grounded_events._validation.text import check_text_head, encoding_problem
 
 # Rows per batch of rows read line by line: memory stays bounded by the batch, not the file.
 BATCH_ROWS = 65_536
@@ -34,47 +34,13 @@ PROBLEM_LINES = 64
 ARROW_ROWS = 16_384
 # Bytes read at a time from each Parquet column chunk (instead of pre-buffering whole chunks).
 PARQUET_BUFFER = 1 << 20
-# Bytes per CSV or JSON block (~3k event rows; blocks are gathered into batches of ARROW_ROWS):
-# Arrow's text readers hold some 40 times the block size, so larger blocks cost memory, not time.
-TEXT_BLOCK = 1 << 20
+# Bytes per CSV or JSON block: see kinds.TEXT_BLOCK.
 CSV_BLOCK = TEXT_BLOCK
 # The largest cell or JSON value accepted; a news article is a few kB, a book about 1 MiB.
 MAX_CELL = 1 << 20
 # A CSV record longer than a block (a long document's text) is read again, from that record on,
 # in blocks of this size: a cell of MAX_CELL characters at 4 bytes each, and the rest of the row.
 LONG_ROW_BLOCK = 4 * MAX_CELL + (1 << 20)
-
-TABLE_EXTENSIONS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
-YAML_EXTENSIONS = {".yaml", ".yml"}
-JSON_EXTENSIONS = {".json"}
-JSONL_EXTENSIONS = {".jsonl", ".ndjson"}
-KNOWN_EXTENSIONS = set(TABLE_EXTENSIONS) | YAML_EXTENSIONS | JSON_EXTENSIONS | JSONL_EXTENSIONS
-
-
-class ReadProblem(GroundedEventsError):
-    """The input cannot be read: an input-layer code, the line and field if known, and why."""
-
-    def __init__(
-        self, code: str, message: str, line: int | None = None, field: str | None = None
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.line = line
-        self.field = field
-        self.text: str | None = None  # the line that could not be read, when it is one
-
-
-_BOMS = {
-    codecs.BOM_UTF32_LE: "UTF-32",
-    codecs.BOM_UTF32_BE: "UTF-32",
-    codecs.BOM_UTF16_LE: "UTF-16",
-    codecs.BOM_UTF16_BE: "UTF-16",
-}
-_HINT = (
-    "save the file as UTF-8 (for example `iconv -f {source} -t UTF-8 FILE > FILE.utf8`, or "
-    "'CSV UTF-8' in a spreadsheet's Save As)"
-)
 
 
 def _numbered(record_batch: pa.RecordBatch, rows_before: int, json: bool = False) -> Batch:
@@ -85,217 +51,6 @@ def _numbered(record_batch: pa.RecordBatch, rows_before: int, json: bool = False
     columns = dict(zip(record_batch.schema.names, record_batch.columns, strict=True))
     lines = range(rows_before + 1, rows_before + 1 + n)
     return Batch(columns, lines, typed=True, empty_is_null=not json)
-
-
-_BLANK = b" \t\r\n"
-
-
-def check_file(path: Path) -> None:
-    """Refuse what is not a readable file with content (more than whitespace)."""
-    if not path.exists():
-        raise ReadProblem("GE101", f"{path}: no such file")
-    if not path.is_file():
-        raise ReadProblem("GE102", f"{path}: not a file")
-    if path.stat().st_size == 0:
-        raise ReadProblem("GE103", "the file is empty")
-    with path.open("rb") as handle:
-        block = handle.read(4096).removeprefix(codecs.BOM_UTF8)  # almost always enough
-        while block and not block.strip(_BLANK):
-            block = handle.read(TEXT_BLOCK)
-    if not block:
-        raise ReadProblem("GE103", "the file is empty (only whitespace)")
-
-
-def check_text_head(head: bytes) -> None:
-    """Refuse text whose first bytes say it is not UTF-8: a UTF-16/32 byte-order mark, or many
-    NUL bytes (UTF-16 or UTF-32 without one: every ASCII character comes with NULs, which UTF-8
-    decodes without complaint). One stray NUL is left to the format's own parser, which names
-    it: calling it UTF-16 would mislead."""
-    for bom in _BOMS:
-        if head.startswith(bom):
-            raise encoding_problem(head, 0)
-    nul = head.find(b"\0")
-    if nul != -1 and head.count(b"\0") * 8 >= len(head):
-        source = "UTF-16" if head[nul + 1 : nul + 2] != b"\0" else "UTF-32"
-        raise ReadProblem(
-            "GE104",
-            f"not UTF-8: a NUL byte at offset {nul}, as in {source} without a byte-order mark; "
-            + _HINT.format(source=source),
-            head.count(b"\n", 0, nul) + 1,
-        )
-
-
-def encoding_problem(data: bytes, start: int) -> ReadProblem:
-    """A GE104 error at byte `start`, with the line and a hint."""
-    for bom, name in _BOMS.items():
-        if data.startswith(bom):
-            hint = _HINT.format(source=name)
-            return ReadProblem("GE104", f"the file is {name} (byte-order mark); {hint}", 1)
-    line = data.count(b"\n", 0, start) + 1
-    byte = data[start : start + 1].hex()
-    return ReadProblem(
-        "GE104",
-        f"not UTF-8: byte 0x{byte} at offset {start} cannot be decoded; "
-        + _HINT.format(source="LATIN1"),
-        line,
-    )
-
-
-def read_text(path: Path) -> str:
-    """The file as text: UTF-8, a UTF-8 byte-order mark dropped, CRLF read as LF."""
-    check_file(path)
-    size = path.stat().st_size
-    if size > MAX_TEXT_BYTES:  # read whole, so bounded
-        raise ReadProblem("GE116", f"{size} bytes; a file read whole may hold {MAX_TEXT_BYTES}")
-    data = path.read_bytes()
-    check_text_head(data[:TEXT_BLOCK])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise encoding_problem(data, exc.start) from None
-    if not text.strip():
-        raise ReadProblem("GE103", "the file is empty (only whitespace)")
-    return text.replace("\r\n", "\n")
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out
-
-
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-class LargeInteger:
-    """A JSON integer too long for Python to read (over 4,300 digits): kept as its digits."""
-
-    def __init__(self, digits: str) -> None:
-        self.digits = digits
-
-    def __str__(self) -> str:
-        return self.digits
-
-    def __repr__(self) -> str:
-        return self.digits
-
-
-def _integer(digits: str) -> int | LargeInteger:
-    limit = sys.get_int_max_str_digits()
-    return LargeInteger(digits) if limit and len(digits) > limit else int(digits)
-
-
-def _not_json(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-# A \uD800-\uDFFF escape: half of a surrogate pair, which alone is no character (no UTF-8).
-SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
-SURROGATE_BYTES = re.compile(SURROGATE.pattern.encode())
-
-
-def find_in_json(value: Any, hit: Callable[[Any], bool]) -> tuple[str | int, ...] | None:
-    """The path of the first value of parsed JSON (in document order) for which `hit` is true,
-    or None. A hit on a key gives the path of its mapping. Iterative: any depth json.loads
-    returns is walked."""
-    stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
-    while stack:
-        loc, item = stack.pop()
-        if hit(item):
-            return loc
-        if isinstance(item, dict):
-            stack += [((*loc, k), v) for k, v in reversed(item.items())]
-            stack += [(loc, k) for k in reversed(item)]
-        elif isinstance(item, list):
-            stack += [((*loc, i), v) for i, v in reversed(list(enumerate(item)))]
-    return None
-
-
-def _lone_surrogate(item: Any) -> bool:
-    """Whether a value is text holding half of a surrogate pair (no UTF-8 for it)."""
-    if not isinstance(item, str):
-        return False
-    try:
-        item.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def parse_json(text: str, line_offset: int = 0) -> Any:
-    """JSON with duplicate keys and NaN/Infinity refused; errors carry their line. An integer
-    too long for Python (over 4,300 digits) is a LargeInteger, not a ValueError."""
-    try:
-        value = json.loads(
-            text, object_pairs_hook=_no_duplicates, parse_int=_integer, parse_constant=_not_json
-        )
-        if SURROGATE.search(text) and find_in_json(value, _lone_surrogate) is not None:
-            raise ValueError("a \\uD800-\\uDFFF escape without its pair is no character")
-        return value
-    except _DuplicateKey as exc:
-        raise ReadProblem("GE106", f"duplicate key {exc.key!r}", line_offset + 1 or None) from None
-    except json.JSONDecodeError as exc:
-        raise ReadProblem(
-            "GE108", f"malformed JSON: {exc.msg} (column {exc.colno})", line_offset + exc.lineno
-        ) from None
-    except RecursionError:
-        raise ReadProblem("GE108", "malformed JSON: nested too deeply", line_offset + 1) from None
-    except ValueError as exc:  # NaN, Infinity
-        raise ReadProblem("GE108", f"malformed JSON: {exc}", line_offset + 1) from None
-
-
-# --- what a file is ---------------------------------------------------------------------------
-
-
-def table_from_columns(names: list[str]) -> str | None:
-    """The table whose columns best match a header; None when none shares its primary key."""
-    best, score = None, 0
-    for name, table in TABLES.items():
-        common = len(set(names) & set(table.columns))
-        if set(table.primary_key) <= set(names) and common > score:
-            best, score = name, common
-    return best
-
-
-def table_name(path: Path) -> str | None:
-    """The table a file holds, from its base name (events.csv, events.parquet)."""
-    stem = path.name.split(".")[0]
-    return stem if stem in TABLES else None
-
-
-def sniff(path: Path) -> str:
-    """What kind of input a file is: yaml, json, datapackage, jsonl, csv, parquet, or unknown."""
-    suffix = path.suffix.lower()
-    if path.name == "datapackage.json":
-        return "datapackage"
-    if suffix in YAML_EXTENSIONS:
-        return "yaml"
-    if suffix in JSONL_EXTENSIONS:
-        return "jsonl"
-    if suffix in TABLE_EXTENSIONS:
-        return TABLE_EXTENSIONS[suffix]
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return "unknown"
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if suffix in JSON_EXTENSIONS or stripped.startswith((b"{", b"[")):
-        if b'"resources"' in head and suffix in JSON_EXTENSIONS:
-            return "datapackage"
-        first_line = stripped.split(b"\n", 1)[0].strip()
-        if suffix not in JSON_EXTENSIONS and first_line.endswith(b"}") and b"\n{" in stripped:
-            return "jsonl"
-        return "json"
-    return "unknown"
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -320,11 +75,11 @@ def _csv_header(path: Path) -> list[str]:
                 raise encoding_problem(data, exc.start) from None
         text = data[: exc.start].decode("utf-8-sig")
     if not text.strip():
-        raise ReadProblem("GE103", "the file is empty (only whitespace)")
+        raise ReadProblem("GE103", variant="blank")
     try:
         return next(csv.reader(_lines(text)))
     except (csv.Error, StopIteration) as exc:
-        raise ReadProblem("GE109", f"malformed CSV header: {exc}", 1) from None
+        raise ReadProblem("GE109", 1, variant="header", reason=exc) from None
 
 
 def _csv_problem(path: Path) -> ReadProblem | None:
@@ -344,15 +99,17 @@ def _csv_problem(path: Path) -> ReadProblem | None:
                 elif len(record) != len(header):
                     return ReadProblem(
                         "GE109",
-                        f"row {row} has {len(record)} cells, the header has {len(header)}",
                         row,
+                        row=row,
+                        cells=len(record),
+                        header=len(header),
                     )
     except UnicodeDecodeError:
         return _first_undecodable(path)
     except csv.Error as exc:
         if "larger than field limit" in str(exc):
             return _huge_cell(path, row + 1, header)
-        return ReadProblem("GE109", f"malformed CSV: {exc}", row + 1)
+        return ReadProblem("GE109", row + 1, variant="parse", reason=exc)
     finally:
         csv.field_size_limit(limit)
     return None
@@ -373,14 +130,9 @@ def _first_undecodable(path: Path) -> ReadProblem:
                 offset = fed - len(pending) + exc.start
                 line = lines + window.count(b"\n", 0, exc.start) + 1
                 byte = window[exc.start : exc.start + 1].hex()
-                return ReadProblem(
-                    "GE104",
-                    f"not UTF-8: byte 0x{byte} at offset {offset} cannot be decoded; "
-                    + _HINT.format(source="LATIN1"),
-                    line,
-                )
+                return ReadProblem("GE104", line, byte=byte, offset=offset, source="LATIN1")
             if not block:
-                return ReadProblem("GE104", "not UTF-8")  # Python's reader said so
+                return ReadProblem("GE104", variant="unnamed")  # Python's reader said so
             fed += len(block)
             lines += block.count(b"\n")
 
@@ -397,9 +149,8 @@ def _huge_cell(path: Path, row: int, header: list[str] | None) -> ReadProblem:
     for i, cell in enumerate(record):
         if len(cell) > MAX_CELL:
             name = header[i] if header is not None and i < len(header) else None
-            message = f"cell of {len(cell)} characters; at most {MAX_CELL} are read"
-            return ReadProblem("GE110", message, row, name)
-    return ReadProblem("GE110", f"a cell is larger than {MAX_CELL} characters", row)
+            return ReadProblem("GE110", row, name, length=len(cell), limit=MAX_CELL)
+    return ReadProblem("GE110", row, variant="cell", limit=MAX_CELL)
 
 
 def _locate_csv_problem(path: Path, arrow_message: str) -> ReadProblem:
@@ -408,8 +159,8 @@ def _locate_csv_problem(path: Path, arrow_message: str) -> ReadProblem:
     if problem is not None:
         return problem
     if _too_long(arrow_message):
-        return ReadProblem("GE110", f"a row is longer than {LONG_ROW_BLOCK} bytes")
-    return ReadProblem("GE109", f"malformed CSV: {arrow_message.splitlines()[0]}")
+        return ReadProblem("GE110", variant="row", limit=LONG_ROW_BLOCK)
+    return ReadProblem("GE109", variant="parse", reason=arrow_message.splitlines()[0])
 
 
 def _too_long(arrow_message: str) -> bool:
@@ -465,12 +216,7 @@ def _check_cells(batch: Batch) -> None:
             longest = pc.max(lengths).as_py()
             if longest is not None and longest > MAX_CELL:
                 row = pc.index(lengths, longest).as_py()
-                raise ReadProblem(
-                    "GE110",
-                    f"cell of {longest} characters; at most {MAX_CELL} are read",
-                    batch.lines[row],
-                    name,
-                )
+                raise ReadProblem("GE110", batch.lines[row], name, length=longest, limit=MAX_CELL)
 
 
 def _check_arrays(record_batch: pa.RecordBatch, batch: Batch) -> None:
@@ -497,8 +243,9 @@ def _first_bad_text(batch: Batch, name: str, column: pa.Array, values: pa.Array)
             if values is not column:  # dictionary: the first row that uses this entry
                 index = pc.index(column.indices, index).as_py()
             byte = raw[exc.start : exc.start + 1].hex()
-            message = f"text that is not UTF-8 (byte 0x{byte} at offset {exc.start})"
-            raise ReadProblem("GE104", message, batch.lines[index], name) from None
+            raise ReadProblem(
+                "GE104", batch.lines[index], name, variant="cell", byte=byte, offset=exc.start
+            ) from None
 
 
 def csv_header(path: Path) -> list[str]:
@@ -614,9 +361,7 @@ def parquet_batches(
             handle = pq.ParquetFile(path, read_dictionary=wanted, **options)
         names = handle.schema_arrow.names
     except (pa.ArrowException, OSError) as exc:
-        raise ReadProblem(
-            "GE111", f"not a readable Parquet file: {str(exc).splitlines()[0]}"
-        ) from None
+        raise ReadProblem("GE111", reason=str(exc).splitlines()[0]) from None
 
     def batches() -> Iterator[Batch]:
         row = 0
@@ -629,7 +374,7 @@ def parquet_batches(
                 yield batch
         except (pa.ArrowException, OSError) as exc:
             raise ReadProblem(
-                "GE111", f"Parquet file is damaged after row {row}: {str(exc).splitlines()[0]}"
+                "GE111", variant="damaged", row=row, reason=str(exc).splitlines()[0]
             ) from None
 
     return names, batches()
@@ -654,7 +399,7 @@ def jsonl_records(path: Path) -> Iterator[tuple[int, Any] | ReadProblem]:
             if len(raw) > limit and not raw.endswith(b"\n"):
                 while (rest := handle.readline(TEXT_BLOCK)) and not rest.endswith(b"\n"):
                     pass  # the rest of an over-long line is skipped, never held
-                problem = ReadProblem("GE110", f"line of more than {limit} bytes", number)
+                problem = ReadProblem("GE110", number, variant="line", limit=limit)
                 problem.text = raw.decode("utf-8", "replace")
                 yield problem
                 continue
@@ -791,7 +536,7 @@ def line_batches(path: Path, kinds: dict[str, str] | None = None, skip: int = 0)
         if number <= skip:
             continue
         if not isinstance(value, dict):
-            problem = ReadProblem("GE108", "each line of a JSONL table is one JSON object", number)
+            problem = ReadProblem("GE108", number, variant="not-object")
             problem.text = json.dumps(value, default=str)
             problems.append(problem)
             continue

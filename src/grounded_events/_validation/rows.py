@@ -11,19 +11,20 @@ from typing import Any
 
 import pyarrow as pa
 
-from grounded_events._validation.columnar import (
+from grounded_events._validation.batch import Batch
+from grounded_events._validation.cells import (
     DATE,
     INTEGER,
     LARGE_INTEGER,
     NEUTRALISED,
     NUMBER,
-    Batch,
-    Context,
-    TableChecker,
     decode,
     split_escaped,
 )
-from grounded_events._validation.keys import ValueSet
+from grounded_events._validation.checker import Context
+from grounded_events._validation.columnar import TableChecker
+from grounded_events._validation.cross_rules import Row, rules_for
+from grounded_events._validation.keysets import ValueSet
 from grounded_events._validation.rules import (
     TOO_LARGE,
     TYPE_CHECKS,
@@ -33,11 +34,8 @@ from grounded_events._validation.rules import (
     range_checks,
     references,
     required_check,
-    rules_for,
     string_checks,
 )
-
-Row = dict[str, Any]
 
 
 @cache
@@ -53,9 +51,9 @@ def _passes(check: ValueCheck, value: str) -> bool:
     if check.test == "enum":
         return value in check.arg
     if check.test == "min_length":
-        return len(value) >= check.arg
+        return bool(len(value) >= check.arg)
     if check.test == "max_length":
-        return len(value) <= check.arg
+        return bool(len(value) <= check.arg)
     if check.test == "pattern":
         return _regex(check.arg).search(value) is not None
     if check.test == "lookup":
@@ -91,12 +89,6 @@ class RowChecker(TableChecker):
     It reads through the same readers (encodings, CSV dialect, line numbers) and reports through
     the same methods as the columnar engine; what differs is only how the rules are evaluated.
     """
-
-    def broke(self, batch: Batch, index: int, col: Column, check: ValueCheck, actual: Any) -> None:
-        """Report that one cell (or list item) of row `index` broke `check`."""
-        self.add(
-            batch, index, col.name, check.code, "{field} " + check.what, check.expected, actual
-        )
 
     def __init__(
         self, folder: Path, table: str, display: str, context: Context, report: bool = True
@@ -180,7 +172,7 @@ class RowChecker(TableChecker):
                 continue
             if any(c in invalid for c in rule.columns if c not in rule.lenient):
                 continue
-            if not rule.holds(typed):
+            if not rule.row(typed):
                 self.cross_issue(batch, index, rule, {c: typed[c] for c in rule.columns})
         line = batch.lines[index]
         self.row_keys(typed, line)

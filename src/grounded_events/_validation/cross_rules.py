@@ -1,0 +1,459 @@
+"""The cross-field rules: each one defined once, its row form and its vectorised form side by side."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from functools import cache
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pycountry
+
+from grounded_events._schema.vocab import ACLED_EVENT_TYPES, CROSSWALK
+from grounded_events._validation.arrays import false, known
+
+Row = dict[str, Any]  # one row's typed cells, for the row-wise engine
+Cols = dict[str, pa.Array]  # a batch's typed columns, for the columnar engine
+
+
+@dataclass(frozen=True)
+class CrossRule:
+    """A rule over several fields of one row. `row` says whether it holds on one row (the
+    row-wise engine); `vector` where it fails over whole columns (the columnar engine): two
+    readings of one rule, cross-checked by tests/test_validation_hypothesis.py."""
+
+    name: str
+    code: str
+    table: str
+    field: str  # the column an error points at
+    columns: tuple[str, ...]  # the columns it reads
+    expected: str
+    row: Callable[[Row], bool] = dataclass_field(repr=False)
+    vector: Callable[[Cols], pa.Array] = dataclass_field(repr=False)
+    # Columns whose broken cell is read as empty rather than skipping the rule (is_aggregate:
+    # an unknown flag is read as the model's default, false, so the stricter rule applies).
+    lenient: tuple[str, ...] = ()
+
+
+def _ordered(*values: Any) -> bool:
+    present = [v for v in values if v is not None]
+    return all(a <= b for a, b in itertools.pairwise(present))
+
+
+# --- vocabulary: the subtype decides the type and the crosswalks -----------------------------
+
+_SUBTYPES = pa.array([str(s) for s in CROSSWALK])
+
+
+def _v(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+@cache
+def _crosswalk_column(attribute: str) -> pa.Array:
+    return pa.array([_v(getattr(cw, attribute)) for cw in CROSSWALK.values()], pa.string())
+
+
+def _crosswalk(cols: Cols, attribute: str) -> pa.Array:
+    index = pc.index_in(cols["event_subtype"], value_set=_SUBTYPES)
+    return pc.take(_crosswalk_column(attribute), index)
+
+
+def _same(a: pa.Array, b: pa.Array) -> pa.Array:
+    both_null = pc.and_(pc.is_null(a), pc.is_null(b))
+    return pc.or_(known(pc.equal(a, b)), both_null)
+
+
+def _crosswalk_value(subtype: str | None, column: str) -> Any:
+    cw = CROSSWALK.get(subtype) if subtype else None  # type: ignore[call-overload]
+    return getattr(cw, column) if cw else None
+
+
+def _subtype_type(r: Row) -> bool:
+    cw = CROSSWALK.get(r["event_subtype"]) if r.get("event_subtype") else None
+    return cw is None or r.get("event_type") is None or cw.event_type == r["event_type"]
+
+
+def _subtype_type_fails(cols: Cols) -> pa.Array:
+    expected = _crosswalk(cols, "event_type")
+    return pc.not_equal(expected, cols["event_type"])
+
+
+def _acled_pair(r: Row) -> bool:
+    kind, sub = r.get("acled_event_type"), r.get("acled_sub_event_type")
+    if kind is None and sub is None:
+        return True
+    if kind not in ACLED_EVENT_TYPES:
+        return False
+    return sub is None or sub in ACLED_EVENT_TYPES[kind]
+
+
+def _acled_pair_fails(cols: Cols) -> pa.Array:
+    kind, sub = cols["acled_event_type"], cols["acled_sub_event_type"]
+    pairs = pa.array([f"{k}\x1f{s}" for k, subs in ACLED_EVENT_TYPES.items() for s in subs])
+    kind_ok = pc.is_in(kind, value_set=pa.array(list(ACLED_EVENT_TYPES)))
+    pair_ok = pc.is_in(pc.binary_join_element_wise(kind, sub, "\x1f"), value_set=pairs)
+    any_given = pc.or_(pc.is_valid(kind), pc.is_valid(sub))
+    pair_bad = pc.and_(pc.is_valid(sub), pc.invert(pair_ok))
+    return pc.and_(any_given, pc.or_(pc.invert(kind_ok), pair_bad))
+
+
+CROSSWALK_COLUMNS = (
+    "acled_event_type",
+    "acled_sub_event_type",
+    "plover_event_type",
+    "plover_mode",
+    "cameo_root",
+)
+
+
+def _crosswalk_rule(column: str) -> CrossRule:
+    def holds(r: Row) -> bool:
+        if r.get("event_subtype") not in CROSSWALK:
+            return True
+        return bool(r.get(column) == _crosswalk_value(r["event_subtype"], column))
+
+    def fails(cols: Cols) -> pa.Array:
+        is_known = pc.is_in(cols["event_subtype"], value_set=_SUBTYPES)
+        return pc.and_(is_known, pc.invert(_same(_crosswalk(cols, column), cols[column])))
+
+    return CrossRule(
+        f"crosswalk_{column}",
+        "GE307",
+        "events",
+        column,
+        ("event_subtype", column),
+        f"the {column} of the event_subtype in the crosswalk",
+        holds,
+        fails,
+    )
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+
+def _last_day(d: dt.date) -> int:
+    return calendar.monthrange(d.year, d.month)[1]
+
+
+def _precision_holds(r: Row) -> bool:
+    start, end, precision = r["date_start"], r["date_end"], r["date_precision"]
+    if r.get("is_aggregate") or start is None or end is None or end < start:
+        return True
+    span = (end - start).days
+    if precision == "day":
+        return bool(span == 0)
+    if precision == "days":
+        return bool(1 <= span <= 5)
+    if precision == "week":
+        return bool(span == 6)
+    if precision == "month":
+        return (
+            start.day == 1 and (end.year, end.month) == (start.year, start.month)
+        ) and end.day == _last_day(end)
+    if precision == "year":
+        return (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and (
+            start.year == end.year
+        )
+    return True
+
+
+def _as_int(dates: pa.Array) -> pa.Array:
+    return dates.cast(pa.int32())
+
+
+def _precision_fails(cols: Cols) -> pa.Array:
+    start, end, precision = cols["date_start"], cols["date_end"], cols["date_precision"]
+    span = pc.subtract(_as_int(end), _as_int(start))
+    day_after_end = pc.add(_as_int(end), 1).cast(pa.int32()).cast(pa.date32())
+    same_month = pc.and_(
+        pc.equal(pc.year(start), pc.year(end)), pc.equal(pc.month(start), pc.month(end))
+    )
+    fits = {
+        "day": pc.equal(span, 0),
+        "days": pc.and_(pc.greater_equal(span, 1), pc.less_equal(span, 5)),
+        "week": pc.equal(span, 6),
+        "month": pc.and_(
+            pc.and_(pc.equal(pc.day(start), 1), same_month), pc.equal(pc.day(day_after_end), 1)
+        ),
+        "year": pc.and_(
+            pc.and_(pc.equal(pc.year(start), pc.year(end)), pc.equal(pc.day_of_year(start), 1)),
+            pc.and_(pc.equal(pc.month(end), 12), pc.equal(pc.day(end), 31)),
+        ),
+    }
+    bad = false(len(start))
+    for name, ok in fits.items():
+        bad = pc.or_(bad, pc.and_(pc.equal(precision, name), pc.invert(ok)))
+    aggregate = known(cols["is_aggregate"])
+    ordered = pc.greater_equal(end, start)
+    return pc.and_(pc.and_(pc.invert(aggregate), ordered), bad)
+
+
+# --- counts ----------------------------------------------------------------------------------
+
+
+def _count_rules(prefix: str) -> list[CrossRule]:
+    low, best, high = f"{prefix}_low", f"{prefix}_best", f"{prefix}_high"
+    return [
+        CrossRule(
+            f"{prefix}_low_best",
+            "GE403",
+            "events",
+            low,
+            (low, best),
+            f"{low} <= {best}",
+            lambda r: _ordered(r.get(low), r.get(best)),
+            lambda cols: pc.greater(cols[low], cols[best]),
+        ),
+        CrossRule(
+            f"{prefix}_best_high",
+            "GE403",
+            "events",
+            high,
+            (best, high),
+            f"{best} <= {high}",
+            lambda r: _ordered(r.get(best), r.get(high)),
+            lambda cols: pc.greater(cols[best], cols[high]),
+        ),
+        CrossRule(
+            f"{prefix}_low_high",
+            "GE403",
+            "events",
+            high,
+            (low, best, high),
+            f"{low} <= {high}",
+            # reported only when best is missing; otherwise the two rules above say it
+            lambda r: r.get(best) is not None or _ordered(r.get(low), r.get(high)),
+            lambda cols: pc.and_(pc.is_null(cols[best]), pc.greater(cols[low], cols[high])),
+        ),
+    ]
+
+
+# --- places ----------------------------------------------------------------------------------
+
+# Bounding-box tolerance in degrees: coordinates on a border or a coastline stay inside.
+BBOX_TOLERANCE = 0.1
+
+
+@cache
+def country_boxes(alpha3: str) -> tuple[tuple[float, float, float, float], ...]:
+    """Natural Earth bounding boxes (min lon, min lat, max lon, max lat) of a country's subunits."""
+    import country_bounding_boxes as cbb
+
+    try:
+        return tuple(tuple(s.bbox) for s in cbb.country_subunits_by_iso_code(alpha3))
+    except Exception:  # the library raises on codes it does not know: no box, no check
+        return ()
+
+
+@cache
+def alpha2_to_alpha3() -> dict[str, str]:
+    """ISO alpha-2 -> alpha-3 for every country pycountry knows."""
+    return {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+
+
+@cache
+def alpha3_to_alpha2() -> dict[str, str]:
+    """ISO alpha-3 -> alpha-2 for every country pycountry knows."""
+    return {c.alpha_3: c.alpha_2 for c in pycountry.countries}
+
+
+def point_country(r: Row) -> str | None:
+    """The country whose boxes the point must fall in: country_iso3, else admin1_code's prefix."""
+    if r.get("country_iso3"):
+        return str(r["country_iso3"])
+    admin1 = r.get("admin1_code")
+    return alpha2_to_alpha3().get(admin1[:2]) if admin1 else None
+
+
+def _inside(r: Row) -> bool:
+    lat, lon = r.get("latitude"), r.get("longitude")
+    country = point_country(r)
+    if lat is None or lon is None or country is None:
+        return True
+    boxes = country_boxes(country)
+    if not boxes:
+        return True
+    t = BBOX_TOLERANCE
+    return any(x0 - t <= lon <= x1 + t and y0 - t <= lat <= y1 + t for x0, y0, x1, y1 in boxes)
+
+
+def _country_of_point(cols: Cols) -> pa.Array:
+    a2 = alpha2_to_alpha3()
+    from_admin1 = pc.take(
+        pa.array(list(a2.values())),
+        pc.index_in(
+            pc.utf8_slice_codeunits(cols["admin1_code"], 0, 2), value_set=pa.array(list(a2))
+        ),
+    )
+    return pc.coalesce(cols["country_iso3"], from_admin1)
+
+
+def _outside_fails(cols: Cols) -> pa.Array:
+    lat, lon = cols["latitude"], cols["longitude"]
+    country = _country_of_point(cols)
+    located = pc.and_(pc.and_(pc.is_valid(lat), pc.is_valid(lon)), pc.is_valid(country))
+    bad = false(len(lat))
+    t = BBOX_TOLERANCE
+    for code in pc.unique(pc.filter(country, located)).to_pylist():
+        boxes = country_boxes(code)
+        if not boxes:
+            continue
+        inside = false(len(lat))
+        for x0, y0, x1, y1 in boxes:
+            box = pc.and_(
+                pc.and_(pc.greater_equal(lon, x0 - t), pc.less_equal(lon, x1 + t)),
+                pc.and_(pc.greater_equal(lat, y0 - t), pc.less_equal(lat, y1 + t)),
+            )
+            inside = pc.or_(inside, known(box))
+        mine = pc.and_(located, known(pc.equal(country, code)))
+        bad = pc.or_(bad, pc.and_(mine, pc.invert(inside)))
+    return bad
+
+
+def _admin1_agrees(r: Row) -> bool:
+    admin1, country = r.get("admin1_code"), r.get("country_iso3")
+    if not admin1 or not country or country not in alpha3_to_alpha2():
+        return True
+    return bool(admin1[:2] == alpha3_to_alpha2()[country])
+
+
+def _admin1_fails(cols: Cols) -> pa.Array:
+    a3 = alpha3_to_alpha2()
+    expected = pc.take(
+        pa.array(list(a3.values())), pc.index_in(cols["country_iso3"], value_set=pa.array(list(a3)))
+    )
+    return pc.not_equal(pc.utf8_slice_codeunits(cols["admin1_code"], 0, 2), expected)
+
+
+# --- attribution -----------------------------------------------------------------------------
+
+
+def _attributors(cols: Cols) -> pa.Array:
+    return pc.fill_null(pc.list_value_length(cols["attributed_by"]), 0)
+
+
+CROSS_RULES: tuple[CrossRule, ...] = (
+    # The subtype decides the type and the crosswalks, so the error points at event_type.
+    CrossRule(
+        "subtype_type",
+        "GE305",
+        "events",
+        "event_type",
+        ("event_type", "event_subtype"),
+        "the event_type of this event_subtype",
+        _subtype_type,
+        _subtype_type_fails,
+    ),
+    CrossRule(
+        "acled_pair",
+        "GE306",
+        "events",
+        "acled_sub_event_type",
+        ("acled_event_type", "acled_sub_event_type"),
+        "an ACLED sub-event type of this ACLED event type",
+        _acled_pair,
+        _acled_pair_fails,
+    ),
+    *(_crosswalk_rule(c) for c in CROSSWALK_COLUMNS),
+    CrossRule(
+        "date_order",
+        "GE401",
+        "events",
+        "date_end",
+        ("date_start", "date_end"),
+        "date_end >= date_start",
+        lambda r: _ordered(r.get("date_start"), r.get("date_end")),
+        lambda cols: pc.less(cols["date_end"], cols["date_start"]),
+    ),
+    CrossRule(
+        "date_precision",
+        "GE402",
+        "events",
+        "date_precision",
+        ("date_start", "date_end", "date_precision", "is_aggregate"),
+        "dates that fit the precision (day: one day; days: 2-6 days; week: 7 days; "
+        "month: one calendar month; year: one calendar year)",
+        _precision_holds,
+        _precision_fails,
+        lenient=("is_aggregate",),
+    ),
+    *_count_rules("fatalities"),
+    *_count_rules("injuries"),
+    CrossRule(
+        "inside_country",
+        "GE404",
+        "events",
+        "latitude",
+        ("latitude", "longitude", "country_iso3", "admin1_code"),
+        "coordinates inside the country's bounding boxes",
+        _inside,
+        _outside_fails,
+    ),
+    CrossRule(
+        "admin1_country",
+        "GE405",
+        "events",
+        "admin1_code",
+        ("admin1_code", "country_iso3"),
+        "an admin1_code of the country_iso3",
+        _admin1_agrees,
+        _admin1_fails,
+    ),
+    CrossRule(
+        "both_coordinates",
+        "GE406",
+        "events",
+        "longitude",
+        ("latitude", "longitude"),
+        "latitude and longitude both given or both empty",
+        lambda r: (r.get("latitude") is None) == (r.get("longitude") is None),
+        lambda cols: pc.xor(pc.is_null(cols["latitude"]), pc.is_null(cols["longitude"])),
+    ),
+    CrossRule(
+        "alleged_attributor",
+        "GE407",
+        "events",
+        "attributed_by",
+        ("initiator_attribution", "attributed_by"),
+        "at least one actor in attributed_by for an alleged attribution",
+        lambda r: r.get("initiator_attribution") != "alleged" or bool(r.get("attributed_by")),
+        lambda cols: pc.and_(
+            pc.equal(cols["initiator_attribution"], "alleged"), pc.equal(_attributors(cols), 0)
+        ),
+    ),
+    CrossRule(
+        "unattributed_attributor",
+        "GE408",
+        "events",
+        "attributed_by",
+        ("initiator_attribution", "attributed_by"),
+        "no attributed_by for an unattributed event",
+        lambda r: r.get("initiator_attribution") != "unattributed" or not r.get("attributed_by"),
+        lambda cols: pc.and_(
+            pc.equal(cols["initiator_attribution"], "unattributed"),
+            pc.greater(_attributors(cols), 0),
+        ),
+    ),
+    CrossRule(
+        "span_order",
+        "GE409",
+        "evidence",
+        "end",
+        ("start", "end"),
+        "end > start",
+        lambda r: r.get("start") is None or r.get("end") is None or r["end"] > r["start"],
+        lambda cols: pc.less_equal(cols["end"], cols["start"]),
+    ),
+)
+
+
+def rules_for(table: str) -> tuple[CrossRule, ...]:
+    """The cross-field rules of one table."""
+    return tuple(r for r in CROSS_RULES if r.table == table)
