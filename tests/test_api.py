@@ -34,7 +34,7 @@ PUBLIC_ERRORS = (
 # caught there, and no other module names it (checked below), so it never reaches a caller.
 INSIDE_ONE_MODULE = {
     "_Refused": "_loaders/download.py",  # one failed attempt; download() raises DownloadError
-    "_DuplicateKey": "_validation/readers.py",  # a json hook's signal; becomes a ReadProblem
+    "_DuplicateKey": "_validation/json_values.py",  # a json hook's signal; becomes a ReadProblem
 }
 
 # The public functions and classes, each with a `>>>` example in its docstring.
