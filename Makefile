@@ -20,12 +20,15 @@ data: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/python -m grounded_events._schema.generate
 
+# ruff, then mypy --strict on src/ (configured in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q
 
 # The loop while working: lint, then every test not marked slow (`make test` still runs them all).
