@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from generate import COLUMNS, COUNT_COLUMNS, CROSSWALK_COLUMNS, LIST_COLUMNS, arrow_schema
+from generate import COLUMNS, COUNT_COLUMNS, COUNTS, CROSSWALK_COLUMNS, LIST_COLUMNS, arrow_schema
 from grounded_events._schema.models import SLUG
 from grounded_events._schema.vocab import (
     ACLED_EVENT_TYPES,
@@ -232,7 +232,7 @@ def check_batch(batch: pa.RecordBatch) -> Found:
     wrong = pc.and_(pc.invert(aggregate), _precision_wrong(col["date_precision"], start, end))
     out.append((_rows(wrong), "date_precision", "date_precision"))
 
-    for what in ("fatalities", "injuries"):
+    for what in COUNTS:
         low, best, high = (col[f"{what}_{e}"] for e in ("low", "best", "high"))
         out.append((_rows(pc.greater(low, best)), f"{what}_low", "count_order"))
         out.append((_rows(pc.greater(best, high)), f"{what}_high", "count_order"))

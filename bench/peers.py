@@ -6,7 +6,7 @@ import json
 from itertools import islice
 from pathlib import Path
 
-from generate import COUNT_COLUMNS, CROSSWALK_COLUMNS, SCHEMA_DIR
+from generate import COUNT_COLUMNS, COUNTS, CROSSWALK_COLUMNS, SCHEMA_DIR
 
 Errors = list[tuple[int, str | None, str]]  # (row 1-based, column or None, the tool's code)
 
@@ -194,7 +194,7 @@ def pandera_schema():
         pa.Check(admin1_ok, name="wide|admin1_country|admin1_code"),
         pa.Check(alleged_ok, name="wide|alleged_without_attributed_by|attributed_by"),
     ]
-    for what in ("fatalities", "injuries"):
+    for what in COUNTS:
         for which in ("low", "high"):
             wide.append(pa.Check(counts_ok(what, which), name=f"wide|count_order|{what}_{which}"))
     for name in ("event_type", *CROSSWALK_COLUMNS):

@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pycountry
 
-from grounded_events._schema.vocab import ACLED_EVENT_TYPES, CROSSWALK
+from grounded_events._schema.tables import COUNTS, count_columns
+from grounded_events._schema.vocab import ACLED_EVENT_TYPES, CROSSWALK, CROSSWALK_COLUMNS
 from grounded_events._validation.arrays import false, known
 
 Row = dict[str, Any]  # one row's typed cells, for the row-wise engine
@@ -104,15 +105,6 @@ def _acled_pair_fails(cols: Cols) -> pa.Array:
     return pc.and_(any_given, pc.or_(pc.invert(kind_ok), pair_bad))
 
 
-CROSSWALK_COLUMNS = (
-    "acled_event_type",
-    "acled_sub_event_type",
-    "plover_event_type",
-    "plover_mode",
-    "cameo_root",
-)
-
-
 def _crosswalk_rule(column: str) -> CrossRule:
     def holds(r: Row) -> bool:
         if r.get("event_subtype") not in CROSSWALK:
@@ -199,7 +191,7 @@ def _precision_fails(cols: Cols) -> pa.Array:
 
 
 def _count_rules(prefix: str) -> list[CrossRule]:
-    low, best, high = f"{prefix}_low", f"{prefix}_best", f"{prefix}_high"
+    best, low, high = count_columns(prefix)  # in the order of the models' Outcome fields
     return [
         CrossRule(
             f"{prefix}_low_best",
@@ -384,8 +376,7 @@ CROSS_RULES: tuple[CrossRule, ...] = (
         _precision_fails,
         lenient=("is_aggregate",),
     ),
-    *_count_rules("fatalities"),
-    *_count_rules("injuries"),
+    *(rule for count in COUNTS for rule in _count_rules(count)),
     CrossRule(
         "inside_country",
         "GE404",

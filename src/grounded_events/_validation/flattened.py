@@ -8,6 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 from grounded_events._core.safe_yaml import Loc
+from grounded_events._schema.tables import EVENT_COLUMNS
 from grounded_events._validation.batch import Batch
 from grounded_events._validation.cells import ARROW_TYPES
 from grounded_events._validation.checker import Context
@@ -19,37 +20,8 @@ from grounded_events._validation.rules import table_columns
 # The largest offset the flattened evidence table (int64) holds; the schema sets no bound.
 MAX_OFFSET = 2**63 - 1
 # Where each events-table column lives inside one annotated event (or an events.jsonl record).
-EVENT_LOCS: dict[str, Loc] = {
-    "event_id": ("event_id",),
-    "event_type": ("event_type",),
-    "event_subtype": ("event_subtype",),
-    "is_aggregate": ("is_aggregate",),
-    "date_start": ("date", "start"),
-    "date_end": ("date", "end"),
-    "date_precision": ("date", "precision"),
-    "country_iso3": ("location", "country_iso3"),
-    "admin1_code": ("location", "admin1_code"),
-    "latitude": ("location", "latitude"),
-    "longitude": ("location", "longitude"),
-    "initiator_attribution": ("attribution", "status"),
-    "attributed_by": ("attribution", "attributed_by"),
-    "refers_to": ("refers_to",),
-    **{
-        f"{kind}_{bound}": (kind, bound)
-        for kind in ("fatalities", "injuries")
-        for bound in ("best", "low", "high")
-    },
-    **{
-        c: ("crosswalks", c)
-        for c in (
-            "acled_event_type",
-            "acled_sub_event_type",
-            "plover_event_type",
-            "plover_mode",
-            "cameo_root",
-        )
-    },
-}
+# The flattening spec says it: a column's source path (a derived column points at its event).
+EVENT_LOCS: dict[str, Loc] = {c.name: c.path for c in EVENT_COLUMNS if c.derive is None}
 EVIDENCE_LOCS: dict[str, Loc] = {c: (c,) for c in ("field", "start", "end", "quote")}
 
 
