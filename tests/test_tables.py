@@ -1,22 +1,29 @@
-"""The exported tables: the events table follows its one mapping from the annotation model."""
+"""The exported tables: each flattened table follows its one mapping from a model."""
 
 from __future__ import annotations
 
 from types import NoneType, UnionType
 from typing import Any, Union, get_args, get_origin
 
+import pytest
 from pydantic import BaseModel
 
 from grounded_events._package.inputs import event_record
-from grounded_events._schema.models import Crosswalks, Event, EventRecord
+from grounded_events._schema.models import Actor, Crosswalks, Document, Event, EventRecord, Evidence
 from grounded_events._schema.tables import (
+    ACTOR_COLUMNS,
     COUNT_COLUMNS,
     COUNTS,
+    DOCUMENT_COLUMNS,
     EVENT_COLUMNS,
+    EVIDENCE_COLUMNS,
     TABLES,
+    Column,
     EventRow,
     count_columns,
+    document_row,
     event_row,
+    flatten,
 )
 from grounded_events._schema.vocab import CROSSWALK, CROSSWALK_COLUMNS, EventSubtype
 
@@ -77,6 +84,51 @@ def test_every_event_field_is_flattened_or_placed_elsewhere() -> None:
     assert unplaced == [], f"add a Column for {unplaced} to tables.EVENT_COLUMNS"
     record_fields = _leaves(EventRecord)
     assert all(".".join(c.path) in record_fields for c in EVENT_COLUMNS if c.derive is None)
+
+
+# The other flattened tables: their mapping, the model rows are made of, and the fields of that
+# model the rows leave out (with where they go instead).
+OTHER_TABLES: dict[str, tuple[tuple[Column, ...], type[BaseModel], dict[str, str]]] = {
+    "actors": (ACTOR_COLUMNS, Actor, {"note": "annotators' notes are not exported"}),
+    "documents": (DOCUMENT_COLUMNS, Document, {"file": "the text itself is the text column"}),
+    "evidence": (EVIDENCE_COLUMNS, Evidence, {}),
+}
+
+
+@pytest.mark.parametrize("table", OTHER_TABLES)
+def test_every_field_of_the_other_tables_models_is_a_column_or_placed_elsewhere(table: str) -> None:
+    """Adding a field to Actor, Document or Evidence without its Column fails here, naming it;
+    the row model is the mapping's columns, in order."""
+    columns, model, elsewhere = OTHER_TABLES[table]
+    sources = {".".join(c.path) for c in columns if c.derive is None}
+    unplaced = [leaf for leaf in _leaves(model) if leaf not in sources | elsewhere.keys()]
+    assert unplaced == [], f"add a Column for {unplaced} to the {table} columns"
+    assert TABLES[table].columns == tuple(c.name for c in columns)
+
+
+def test_a_document_and_its_evidence_flatten_by_their_mappings() -> None:
+    """A documents row is the index entry with its text; an evidence row names its event."""
+    document = Document.model_validate(
+        {
+            "doc_id": "doc",
+            "file": "doc.txt",
+            "sha256": "0" * 64,
+            "title": "T",
+            "publisher": "P",
+            "url": "https://example.org/a",
+            "published_date": "2023-12-08",
+            "published_date_basis": "byline",
+            "language": "en",
+        }
+    )
+    row = document_row(document, "Rockets hit.")
+    assert list(row) == [c.name for c in DOCUMENT_COLUMNS] and row["text"] == "Rockets hit."
+    assert row["dateline"] is None and "file" not in row
+    TABLES["documents"].row.model_validate(row)
+    evidence = Evidence(field="event", start=0, end=7, quote="Rockets")
+    row = flatten(EVIDENCE_COLUMNS, evidence, event_id="doc-e01", doc_id="doc")
+    assert row["evidence_id"] == "doc-e01:event:0-7" and row["doc_id"] == "doc"
+    TABLES["evidence"].row.model_validate(row)
 
 
 def test_column_types_follow_the_annotation_model() -> None:

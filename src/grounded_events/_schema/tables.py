@@ -1,14 +1,15 @@
 """The exported tables: their columns, row models and keys, and flattening annotations into rows.
 
-The `events` table is declared once, as `EVENT_COLUMNS`: each column names where its value
-comes from in the annotation model. Its row model, its flattening, the published Table Schema,
-the CSV and Parquet columns all follow; a new event field is one line there.
+Each table flattened from a model is declared once, as a tuple of `Column`s naming where each
+value comes from in that model (`EVENT_COLUMNS`, `ACTOR_COLUMNS`, `DOCUMENT_COLUMNS`,
+`EVIDENCE_COLUMNS`). Its row model, its flattening, the published Table Schema and the CSV and
+Parquet columns all follow: a new field of an event, actor, document or evidence span is one line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import NoneType, UnionType
 from typing import Annotated, Any, Optional, Union, get_args, get_origin
@@ -16,26 +17,22 @@ from typing import Annotated, Any, Optional, Union, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from grounded_events._schema.models import (
+    Actor,
     AnnotationFile,
-    CountryCode,
     Document,
     Event,
     EventRecord,
+    Evidence,
     LanguageCode,
     Outcome,
-    Sha256,
     Slug,
-    Text,
 )
 from grounded_events._schema.vocab import (
     CROSSWALK,
     CROSSWALK_COLUMNS,
     CROSSWALK_DESCRIPTIONS,
-    ActorType,
-    PublishedDateBasis,
     Role,
 )
-from grounded_events._schema.vocab import Field as EvidenceField
 
 
 class _Row(BaseModel):
@@ -44,29 +41,30 @@ class _Row(BaseModel):
 
 @dataclass(frozen=True)
 class Column:
-    """One column of the `events` table and where its value comes from in an annotated event.
+    """One column of a table and where its value comes from in the model a row is made of.
 
-    `source` is a dotted path into `EventRecord` (an event with its `doc_id` and `crosswalks`),
-    by default the column's own name. The column's type is the source field's, nullable when the
-    path passes an optional object (a list column is then empty). `derive` computes the value
-    from the whole event instead; `type` then gives the column's type.
+    `source` is a dotted path into that model (or into the context the flattening is given, such
+    as an event's `doc_id`), by default the column's own name. The column's type is the source
+    field's, nullable when the path passes an optional object (a list column is then empty).
+    `derive` computes the value from the whole item and the context instead; `type` then gives
+    the column's type.
     """
 
     name: str
     source: str = ""
     description: str | None = None
-    derive: Callable[[Event], Any] | None = None
+    derive: Callable[[Any, Mapping[str, Any]], Any] | None = None
     type: Any = None
 
     @property
     def path(self) -> tuple[str, ...]:
         return tuple((self.source or self.name).split("."))
 
-    def annotation(self) -> Any:
-        """The column's type in the row model."""
+    def annotation(self, root: type[BaseModel]) -> Any:
+        """The column's type in the row model, read from `root` (the model rows are made of)."""
         if self.type is not None:
             return self.type
-        model: Any = EventRecord
+        model: Any = root
         optional = False
         *hops, last = self.path
         for hop in hops:
@@ -95,7 +93,7 @@ def _is_list(kind: Any) -> bool:
     return get_origin(kind) is list
 
 
-def _initiator(event: Event) -> str | None:
+def _initiator(event: Event, _: Mapping[str, Any]) -> str | None:
     """The first initiator among the participants, else the first speaker."""
     for role in (Role.INITIATOR, Role.SPEAKER):
         for p in event.participants:
@@ -104,7 +102,7 @@ def _initiator(event: Event) -> str | None:
     return None
 
 
-def _targets(event: Event) -> list[str]:
+def _targets(event: Event, _: Mapping[str, Any]) -> list[str]:
     """The targets and addressees among the participants, in their order."""
     return [p.actor_id for p in event.participants if p.role in (Role.TARGET, Role.ADDRESSEE)]
 
@@ -175,52 +173,103 @@ COUNTS: tuple[str, ...] = tuple(
 COUNT_COLUMNS: tuple[str, ...] = tuple(c for count in COUNTS for c in count_columns(count))
 
 
-def _row_model(name: str, doc: str, columns: tuple[Column, ...]) -> type[_Row]:
+# The `actors` table: one row per actor, from `Actor` (its note stays in the annotation file).
+ACTOR_COLUMNS: tuple[Column, ...] = (
+    Column("actor_id"),
+    Column("name"),
+    Column("actor_type"),
+    Column("country_iso3"),
+    Column("parent_actor_id"),
+)
+
+# The `documents` table: a seed's index entry (`Document`, without its file name) and its text.
+DOCUMENT_COLUMNS: tuple[Column, ...] = (
+    Column("doc_id"),
+    Column("title"),
+    Column("publisher"),
+    # Schema 1.0.0 was published without the pattern that the index model checks.
+    Column("url", type=str),
+    Column("published_date", type=dt.date),
+    Column("published_date_basis"),
+    Column("dateline"),
+    # the type itself (not the field read from Document) carries its published description
+    Column("language", type=LanguageCode),
+    Column("sha256", description="SHA-256 of the UTF-8 text."),
+    Column("text", description="The full text, verbatim; evidence offsets count in it.", type=str),
+)
+
+
+def _evidence_id(evidence: Evidence, context: Mapping[str, Any]) -> str:
+    return f"{context['event_id']}:{evidence.field}:{evidence.start}-{evidence.end}"
+
+
+# The `evidence` table: one row per `Evidence` span, with the event and document it belongs to.
+EVIDENCE_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "evidence_id",
+        description="'<event_id>:<field>:<start>-<end>'.",
+        derive=_evidence_id,
+        type=str,
+    ),
+    Column("event_id", type=Slug),
+    Column("doc_id", type=Slug),
+    Column("field"),
+    Column("start", description="Code point offset into the text, inclusive."),
+    Column("end", description="Code point offset, exclusive."),
+    Column("quote", description="Exactly text[start:end]."),
+)
+
+
+def _row_model(
+    name: str, doc: str, root: type[BaseModel], columns: tuple[Column, ...]
+) -> type[_Row]:
     fields: dict[str, Any] = {
-        c.name: (c.annotation(), Field(description=c.description) if c.description else ...)
+        c.name: (c.annotation(root), Field(description=c.description) if c.description else ...)
         for c in columns
     }
     return create_model(name, __base__=_Row, __doc__=doc, __module__=__name__, **fields)
 
 
-EventRow = _row_model("EventRow", "One row of the `events` table: one event, flat.", EVENT_COLUMNS)
+def flatten(columns: tuple[Column, ...], item: BaseModel, **context: Any) -> dict[str, Any]:
+    """One row from `item` (and `context`, for values the item does not hold), by the columns."""
+    row: dict[str, Any] = {}
+    for column in columns:
+        if column.derive is not None:
+            row[column.name] = column.derive(item, context)
+            continue
+        head, *rest = column.path
+        value = context[head] if head in context else getattr(item, head)
+        for part in rest:
+            value = None if value is None else getattr(value, part)
+        if column.name in _LISTS:
+            value = [] if value is None else list(value)
+        row[column.name] = value
+    return row
 
 
-class EvidenceRow(_Row):
-    """One row of the `evidence` table: a span of a document supporting one coded field."""
-
-    evidence_id: str = Field(description="'<event_id>:<field>:<start>-<end>'.")
-    event_id: Slug
-    doc_id: Slug
-    field: EvidenceField
-    start: int = Field(ge=0, description="Code point offset into the text, inclusive.")
-    end: int = Field(ge=1, description="Code point offset, exclusive.")
-    quote: str = Field(min_length=1, description="Exactly text[start:end].")
-
-
-class DocumentRow(_Row):
-    """One row of the `documents` table: a source document, its metadata and its full text."""
-
-    doc_id: Slug
-    title: Text
-    publisher: Text
-    url: str
-    published_date: dt.date
-    published_date_basis: PublishedDateBasis
-    dateline: Text | None
-    language: LanguageCode
-    sha256: Sha256 = Field(description="SHA-256 of the UTF-8 text.")
-    text: str = Field(description="The full text, verbatim; evidence offsets count in it.")
-
-
-class ActorRow(_Row):
-    """One row of the `actors` table."""
-
-    actor_id: Slug
-    name: Text
-    actor_type: ActorType
-    country_iso3: CountryCode | None
-    parent_actor_id: Slug | None
+EventRow = _row_model(
+    "EventRow", "One row of the `events` table: one event, flat.", EventRecord, EVENT_COLUMNS
+)
+ActorRow = _row_model("ActorRow", "One row of the `actors` table.", Actor, ACTOR_COLUMNS)
+DocumentRow = _row_model(
+    "DocumentRow",
+    "One row of the `documents` table: a source document, its metadata and its full text.",
+    Document,
+    DOCUMENT_COLUMNS,
+)
+EvidenceRow = _row_model(
+    "EvidenceRow",
+    "One row of the `evidence` table: a span of a document supporting one coded field.",
+    Evidence,
+    EVIDENCE_COLUMNS,
+)
+# The list-valued columns of every flattened table (None becomes []).
+_LISTS = frozenset(
+    n
+    for model in (EventRow, ActorRow, DocumentRow, EvidenceRow)
+    for n, f in model.model_fields.items()
+    if _is_list(f.annotation)
+)
 
 
 class EventActorRow(_Row):
@@ -315,8 +364,7 @@ LIST_SEPARATOR = "|"
 
 def document_row(document: Document, text: str) -> dict[str, Any]:
     """The `documents` row of a seed document and its text."""
-    fields = document.model_dump(exclude={"file"})
-    return DocumentRow(**fields, text=text).model_dump()
+    return flatten(DOCUMENT_COLUMNS, document, text=text)
 
 
 def rows_from_annotation(annotation: AnnotationFile) -> dict[str, list[dict[str, Any]]]:
@@ -328,7 +376,7 @@ def rows_from_annotation(annotation: AnnotationFile) -> dict[str, list[dict[str,
         "evidence": [],
     }
     for actor in annotation.actors:
-        tables["actors"].append(actor.model_dump(exclude={"note"}))
+        tables["actors"].append(flatten(ACTOR_COLUMNS, actor))
     for event in annotation.events:
         tables["events"].append(event_row(event, annotation.doc_id))
         pairs = [(p.actor_id, p.role) for p in event.participants]
@@ -340,36 +388,12 @@ def rows_from_annotation(annotation: AnnotationFile) -> dict[str, list[dict[str,
             )
         for ev in event.evidence:
             tables["evidence"].append(
-                {
-                    "evidence_id": f"{event.event_id}:{ev.field}:{ev.start}-{ev.end}",
-                    "event_id": event.event_id,
-                    "doc_id": annotation.doc_id,
-                    "field": ev.field,
-                    "start": ev.start,
-                    "end": ev.end,
-                    "quote": ev.quote,
-                }
+                flatten(EVIDENCE_COLUMNS, ev, event_id=event.event_id, doc_id=annotation.doc_id)
             )
     return tables
-
-
-_LISTS = frozenset(TABLES["events"].list_columns)
 
 
 def event_row(event: Event, doc_id: str) -> dict[str, Any]:
     """The flat `events` row of one annotated event; crosswalks come from its subtype."""
     # the parts of an EventRecord that an annotated event lacks
-    record: dict[str, Any] = {"doc_id": doc_id, "crosswalks": CROSSWALK[event.event_subtype]}
-    row: dict[str, Any] = {}
-    for column in EVENT_COLUMNS:
-        if column.derive is not None:
-            row[column.name] = column.derive(event)
-            continue
-        head, *rest = column.path
-        value = record[head] if head in record else getattr(event, head)
-        for part in rest:
-            value = None if value is None else getattr(value, part)
-        if column.name in _LISTS:
-            value = [] if value is None else list(value)
-        row[column.name] = value
-    return row
+    return flatten(EVENT_COLUMNS, event, doc_id=doc_id, crosswalks=CROSSWALK[event.event_subtype])
