@@ -8,7 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 from grounded_events._core.safe_yaml import Loc
-from grounded_events._schema.tables import EVENT_COLUMNS
+from grounded_events._schema.tables import EVENT_COLUMNS, EVIDENCE_COLUMNS
 from grounded_events._validation.batch import Batch
 from grounded_events._validation.cells import ARROW_TYPES
 from grounded_events._validation.checker import Context
@@ -22,7 +22,7 @@ MAX_OFFSET = 2**63 - 1
 # Where each events-table column lives inside one annotated event (or an events.jsonl record).
 # The flattening spec says it: a column's source path (a derived column points at its event).
 EVENT_LOCS: dict[str, Loc] = {c.name: c.path for c in EVENT_COLUMNS if c.derive is None}
-EVIDENCE_LOCS: dict[str, Loc] = {c: (c,) for c in ("field", "start", "end", "quote")}
+EVIDENCE_LOCS: dict[str, Loc] = {c.name: c.path for c in EVIDENCE_COLUMNS if c.derive is None}
 
 
 def _typed_batch(table: str, folder: Path, rows: list[dict[str, Any]]) -> dict[str, pa.Array]:
