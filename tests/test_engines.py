@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grounded_events._validation import UsageError, validate
+from grounded_events._core.errors import UsageError
+from grounded_events._validation import validate
 from grounded_events._validation.cli import configure, run
 from grounded_events._validation.issues import Issue, Report
 from helpers import ROOT, set_cell, write_seeds, write_tables

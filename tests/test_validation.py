@@ -14,10 +14,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
+from grounded_events._core.errors import UsageError
 from grounded_events._schema.models import AnnotationFile
 from grounded_events._schema.tables import rows_from_annotation
 from grounded_events._schema.versions import schema_dir
-from grounded_events._validation import UsageError, validate
+from grounded_events._validation import validate
 from grounded_events._validation.cells import arrow_schema
 from grounded_events._validation.cli import configure, run
 from grounded_events._validation.codes import CODES, markdown_table

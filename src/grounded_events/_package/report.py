@@ -15,7 +15,7 @@ from string import Template
 from typing import Any
 
 from grounded_events._core.atomic import write_bytes_atomic
-from grounded_events._core.errors import GroundedEventsError
+from grounded_events._core.errors import GroundedEventsError, UsageError
 from grounded_events._package.inputs import (
     BuildError,
     add_input_arguments,
@@ -449,8 +449,6 @@ def run(args: argparse.Namespace) -> int:
     if missing is not None:
         print(missing, file=sys.stderr)
         return 2
-    from grounded_events._validation import UsageError
-
     try:
         written = write_site(args.out, args.annotations, args.seeds)
     except UsageError as exc:  # no published schema to validate against

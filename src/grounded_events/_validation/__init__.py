@@ -13,7 +13,7 @@ from grounded_events._validation.package import run
 from grounded_events._validation.progress import Progress
 from grounded_events._validation.table_files import ENGINES, Options
 
-__all__ = ["UsageError", "validate"]
+__all__ = ["validate"]
 
 StrPath = str | PathLike[str]
 

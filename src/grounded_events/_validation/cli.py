@@ -70,7 +70,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate; exit 0 valid, 1 invalid data, 2 usage error or unreadable input."""
-    from grounded_events._validation import UsageError, validate
+    from grounded_events._core.errors import UsageError
+    from grounded_events._validation import validate
     from grounded_events._validation.progress import Progress
 
     # progress goes to stderr, and only on a terminal outside CI: stdout stays the report
