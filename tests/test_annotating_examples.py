@@ -23,7 +23,7 @@ from grounded_events._schema.models import (
     Location,
     Outcome,
 )
-from grounded_events._schema.tables import TABLES
+from grounded_events._schema.tables import ACTOR_COLUMNS, TABLES
 from grounded_events._sources.seeds import read_seeds
 from grounded_events.cli import COMMANDS
 from helpers import ROOT, SEED_DOC_ID
@@ -204,8 +204,12 @@ def _check_snippet(data: dict[str, Any]) -> None:
         assert not alleged or attribution.attributed_by, "alleged names who alleges it"
     known = {a.actor_id: a for a in _seed_annotation().actors}
     for actor in value.get("actors", []):
-        if actor.actor_id in known:  # build accepts one definition per actor_id
-            assert actor == known[actor.actor_id], actor.actor_id
+        if actor.actor_id in known:  # build accepts one definition (its table row) per actor_id
+            row, seed_row = (
+                {c.name: getattr(a, c.name) for c in ACTOR_COLUMNS}
+                for a in (actor, known[actor.actor_id])
+            )
+            assert row == seed_row, actor.actor_id
 
 
 @pytest.mark.parametrize("snippet", _yaml_snippets(GUIDE), ids=lambda s: s.split("\n")[0][:40])
