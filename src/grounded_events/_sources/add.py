@@ -1,4 +1,4 @@
-"""`grounded-events add`: a new source text copied into seeds/, indexed, given an annotation skeleton."""
+"""`grounded-events add`: copy a source text into seeds/, index it, write its annotation skeleton."""
 
 from __future__ import annotations
 
@@ -95,9 +95,11 @@ def _is_date(text: str) -> bool:
 
 
 def publisher_slug(publisher: str) -> str:
-    """The publisher's name as a doc_id prefix: ASCII letters and digits joined by `-`."""
-    ascii_name = unicodedata.normalize("NFKD", publisher).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    """The publisher's name as a doc_id prefix: ASCII letters and digits joined by `-`
+    (accents dropped, any other character a separator: "L’Orient–Le Jour" is l-orient-le-jour)."""
+    decomposed = unicodedata.normalize("NFKD", publisher)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", kept.lower()).strip("-")
 
 
 def known_actors(annotations: Path) -> tuple[list[KnownActor], list[str]]:
@@ -151,12 +153,17 @@ def actors_in_text(text: str, known: list[KnownActor]) -> list[Listed]:
 
 
 def _yaml_block(data: Any) -> str:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.width = 96
-    yaml.allow_unicode = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
+    """`data` as block YAML that reads back as `data`: non-ASCII written as itself where that
+    holds, escaped where it would not (ruamel writes a raw U+0085 as a line break)."""
+    for allow_unicode in (True, False):
+        yaml = YAML(typ="rt", pure=True)
+        yaml.width = 96
+        yaml.allow_unicode = allow_unicode
+        yaml.indent(mapping=2, sequence=4, offset=2)
+        buffer = io.StringIO()
+        yaml.dump(data, buffer)
+        if loads(buffer.getvalue()).data == data:
+            break
     return buffer.getvalue()
 
 
@@ -485,19 +492,27 @@ def run(args: argparse.Namespace) -> int:
         print(f"add: {exc}", file=sys.stderr)
         return 2
     document, annotation = added.document, added.annotation.as_posix()
-    names = ", ".join(listed.actor.actor_id for listed in added.actors) or "none"
-    title_note = " (its first line; --title to change)" if added.title_from_text else ""
+    named = [a.actor.actor_id for a in added.actors if a.phrase is not None]
+    parents = [a.actor.actor_id for a in added.actors if a.phrase is None]
+    actors = ", ".join(named) or "none"
+    if parents:
+        actors += f" (and the parents {', '.join(parents)})"
+    source = " (the first line; --title to change)" if added.title_from_text else ""
     print(
-        f"added {document.doc_id}: {json.dumps(document.title, ensure_ascii=False)}{title_note}\n"
-        f"  {added.seed.as_posix()}  the text, byte for byte (sha256 {document.sha256})\n"
-        f"  {added.index.as_posix()}  its entry (published {document.published_date}, "
-        f"basis {document.published_date_basis})\n"
-        f"  {annotation}  the annotation skeleton; known actors in the text: {names}\n"
-        "next:\n"
-        f"  1. code the events in {annotation} (ANNOTATING.md): for each evidence item write "
-        "its field and quote\n"
-        f"  2. grounded-events locate --fill {annotation}   # fills in start and end\n"
+        f"added {document.doc_id}\n"
+        f"  title: {document.title}{source}\n"
+        f"  published: {document.published_date} ({document.published_date_basis})\n"
+        f"  sha256: {document.sha256}\n"
+        f"wrote\n"
+        f"  {added.seed.as_posix()}: the text, byte for byte\n"
+        f"  {added.index.as_posix()}: its entry\n"
+        f"  {annotation}: the annotation skeleton\n"
+        f"known actors named in the text: {actors}\n"
+        "next\n"
+        f"  1. code the events in {annotation} (ANNOTATING.md);\n"
+        "     for each evidence item write its field and quote\n"
+        f"  2. grounded-events locate --fill {annotation}\n"
         f"  3. grounded-events validate {annotation}\n"
-        "  4. make data   # validates every annotation and rebuilds the package"
+        "  4. make data"
     )
     return 0
