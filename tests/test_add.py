@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from grounded_events._core.safe_yaml import loads
 from grounded_events._core.text import json_text
-from grounded_events._schema.models import SLUG, AnnotationFile, Event
+from grounded_events._schema.models import SLUG, Actor, AnnotationFile, Event
 from grounded_events._sources import add as _add
 from grounded_events._sources.add import (
     HEADER,
@@ -157,7 +157,10 @@ def test_skeleton_pins_the_document(repo: Path, capsys: pytest.CaptureFixture[st
     """The skeleton starts with the schema line and pins doc_id, sha256, date and annotators."""
     assert _add_cli(capsys, str(FIXTURE), *ARGS)[0] == 0
     path = repo / "datasets" / "annotations" / f"{DOC_ID}.yaml"
-    assert path.read_text(encoding="utf-8").splitlines()[0] == HEADER
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == HEADER
+    assert f"#   grounded-events locate --fill datasets/annotations/{DOC_ID}.yaml" in lines
+    assert "# Publication date 2024-02-02 (Friday; basis: byline)." in " ".join(lines)
     data = _skeleton(repo)
     assert data["doc_id"] == DOC_ID
     assert data["sha256"] == hashlib.sha256(FIXTURE.read_bytes()).hexdigest()
@@ -188,12 +191,13 @@ def test_skeleton_lists_the_known_actors_the_text_names(
 def test_actor_names_match_whole_words_in_any_case() -> None:
     """A name matches case-insensitively on word boundaries, across a line break, not inside words."""
 
-    def actor(actor_id: str, name: str, parent: str | None = None) -> KnownActor:
-        return KnownActor(actor_id, parent, name, {"actor_id": actor_id}, "x.yaml")
+    def actor(actor_id: str, name: str) -> KnownActor:
+        definition = {"actor_id": actor_id, "name": name, "actor_type": "government"}
+        return KnownActor(Actor.model_validate(definition), definition, "x.yaml")
 
     known = [actor("isis", "Islamic State (ISIS)"), actor("un", "UN"), actor("iraq", "Iraq")]
     found = actors_in_text("the islamic state (isis)\nand the UNHCR in\nIraq", known)
-    assert [(f.actor.actor_id, f.phrase) for f in found] == [
+    assert [(f.known.actor.actor_id, f.phrase) for f in found] == [
         ("isis", "islamic state (isis)"),
         ("iraq", "Iraq"),
     ]
@@ -213,7 +217,7 @@ def test_known_actors_skip_unreadable_files_with_a_warning(tmp_path: Path) -> No
     )
     (tmp_path / "c.yaml").write_text("actors: [unclosed\n", encoding="utf-8")
     known, warnings = known_actors(tmp_path)
-    assert [(a.actor_id, a.name) for a in known] == [("x", "X one")]
+    assert [(k.actor.actor_id, k.actor.name) for k in known] == [("x", "X one")]
     assert len(warnings) == 2
     assert "actors[1]" in warnings[0] and "c.yaml" in warnings[1]
 

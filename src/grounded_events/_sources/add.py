@@ -59,9 +59,7 @@ class AddError(GroundedEventsError):
 class KnownActor:
     """An actor as declared in an existing annotation file, with the file that declares it."""
 
-    actor_id: str
-    parent_actor_id: str | None
-    name: str
+    actor: Actor
     definition: dict[str, Any]
     declared_in: str
 
@@ -70,7 +68,7 @@ class KnownActor:
 class Listed:
     """A known actor listed in a skeleton: where its name occurs, or whose parent it is."""
 
-    actor: KnownActor
+    known: KnownActor
     phrase: str | None
     parent_of: str | None = None
 
@@ -85,13 +83,18 @@ class Added:
     annotation: Path
     actors: list[Listed]
     title_from_text: bool
+    warnings: list[str]
 
 
 def _is_date(text: str) -> bool:
+    """A real date written YYYY-MM-DD (fromisoformat alone also reads 20240202)."""
+    if not _ISO_DATE.fullmatch(text):
+        return False
     try:
-        return bool(_ISO_DATE.fullmatch(text)) and bool(dt.date.fromisoformat(text))
+        dt.date.fromisoformat(text)
     except ValueError:
         return False
+    return True
 
 
 def publisher_slug(publisher: str) -> str:
@@ -122,9 +125,7 @@ def known_actors(annotations: Path) -> tuple[list[KnownActor], list[str]]:
                 warnings.append(f"{path}: actors[{number}] skipped, not a valid actor")
                 continue
             if actor.actor_id not in actors:
-                actors[actor.actor_id] = KnownActor(
-                    actor.actor_id, actor.parent_actor_id, actor.name, definition, path.name
-                )
+                actors[actor.actor_id] = KnownActor(actor, definition, path.name)
     return list(actors.values()), warnings
 
 
@@ -137,19 +138,18 @@ def _name_pattern(name: str) -> re.Pattern[str]:
 def actors_in_text(text: str, known: list[KnownActor]) -> list[Listed]:
     """The known actors whose canonical name occurs in `text`, with their parents (declared too,
     so the copied `parent_actor_id` resolves), in the order they are declared."""
-    by_id = {a.actor_id: a for a in known}
+    by_id = {k.actor.actor_id: k for k in known}
     found: dict[str, Listed] = {}
-    for actor in known:
-        match = _name_pattern(actor.name).search(text)
+    for k in known:
+        match = _name_pattern(k.actor.name).search(text)
         if match:
-            found[actor.actor_id] = Listed(actor, match[0])
+            found[k.actor.actor_id] = Listed(k, match[0])
     for listed in list(found.values()):
-        child = listed.actor
-        while child.parent_actor_id in by_id and child.parent_actor_id not in found:
-            parent = by_id[child.parent_actor_id]
-            found[parent.actor_id] = Listed(parent, None, child.actor_id)
-            child = parent
-    return [found[a.actor_id] for a in known if a.actor_id in found]
+        child = listed.known.actor
+        while (parent_id := child.parent_actor_id) in by_id and parent_id not in found:
+            found[parent_id] = Listed(by_id[parent_id], None, child.actor_id)
+            child = by_id[parent_id].actor
+    return [found[k.actor.actor_id] for k in known if k.actor.actor_id in found]
 
 
 def _yaml_block(data: Any) -> str:
@@ -230,12 +230,12 @@ def skeleton(
     else:
         parts.append("actors:\n")
         for listed in actors:
-            where = f"declared in {listed.actor.declared_in}"
+            where = f"declared in {listed.known.declared_in}"
             if listed.phrase is not None:
                 parts.append(f"  # {json.dumps(listed.phrase, ensure_ascii=False)} ({where})\n")
             else:
                 parts.append(f"  # parent of {listed.parent_of} ({where})\n")
-            parts.append(_yaml_block([listed.actor.definition]))
+            parts.append(_yaml_block([listed.known.definition]))
     parts.append("\nevents: []\n\n# An example (constructed, not from this text) to copy above:\n")
     parts.append(_example_event(document.doc_id))
     return "".join(parts)
@@ -380,10 +380,10 @@ def add(
                 "or list it in the index"
             )
         known, warnings = known_actors(annotations)
-        for warning in warnings:
-            print(f"add: warning: {warning}", file=sys.stderr)
         listed = actors_in_text(text, known)
-        annotation_text = skeleton(document, annotated, annotators, listed, annotations.as_posix())
+        annotation_text = skeleton(
+            document, annotated, annotators, listed, annotation_path.as_posix()
+        )
         try:
             AnnotationFile.model_validate(loads(annotation_text).data)
         except ValidationError as exc:
@@ -397,7 +397,9 @@ def add(
                 (seeds / "index.json", json_text(index).encode("utf-8")),
             ]
         )
-    return Added(document, seed_path, seeds / "index.json", annotation_path, listed, title is None)
+    return Added(
+        document, seed_path, seeds / "index.json", annotation_path, listed, title is None, warnings
+    )
 
 
 def _write_all(writes: list[tuple[Path, bytes]]) -> None:
@@ -491,9 +493,11 @@ def run(args: argparse.Namespace) -> int:
     except AddError as exc:
         print(f"add: {exc}", file=sys.stderr)
         return 2
+    for warning in added.warnings:
+        print(f"add: warning: {warning}", file=sys.stderr)
     document, annotation = added.document, added.annotation.as_posix()
-    named = [a.actor.actor_id for a in added.actors if a.phrase is not None]
-    parents = [a.actor.actor_id for a in added.actors if a.phrase is None]
+    named = [a.known.actor.actor_id for a in added.actors if a.phrase is not None]
+    parents = [a.known.actor.actor_id for a in added.actors if a.phrase is None]
     actors = ", ".join(named) or "none"
     if parents:
         actors += f" (and the parents {', '.join(parents)})"
