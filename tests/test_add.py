@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from grounded_events import load
 from grounded_events._core.safe_yaml import loads
 from grounded_events._core.text import json_text
 from grounded_events._schema.models import SLUG, Actor, AnnotationFile, Event
@@ -283,6 +284,12 @@ def test_coding_one_event_into_the_skeleton_gives_a_valid_file(
     path.write_text(HEADER + "\n" + json.dumps(data, ensure_ascii=False), encoding="utf-8")
     report = validate(path, seeds=repo / "seeds")
     assert report.ok, list(report.errors)
+    out = repo / "package"  # not the default --out, which would also write the checkout's registry
+    argv = ["build", "--annotations", "datasets/annotations", "--seeds", "seeds", "--out", str(out)]
+    assert main(argv) == 0, capsys.readouterr().err
+    documents = load("documents", path=out)
+    assert sorted(documents["doc_id"]) == sorted([SEED_DOC_ID, DOC_ID])
+    assert f"{DOC_ID}-e01" in set(load("events", path=out)["event_id"])
 
 
 def test_the_commented_example_is_an_event_but_for_offsets(
