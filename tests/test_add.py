@@ -169,6 +169,19 @@ def test_skeleton_pins_the_document(repo: Path, capsys: pytest.CaptureFixture[st
     AnnotationFile.model_validate(data)
 
 
+def test_skeleton_comments_hold_any_title_on_one_line(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A title or publisher with line breaks YAML knows (U+2028, U+0085) or controls stays a comment."""
+    title = "Drones\u2028over Baghdad\x85: a \x9b report\nof \u2029 Thursday"
+    args = [*ARGS, "--title", title, "--publisher", "Example\u2028News"]
+    assert _add_cli(capsys, str(FIXTURE), *args)[0] == 0
+    text = (repo / "datasets" / "annotations" / f"{DOC_ID}.yaml").read_text(encoding="utf-8")
+    assert '# Example News, 2024-02-02: "Drones over Baghdad : a report of Thursday".' in text
+    AnnotationFile.model_validate(loads(text).data)
+    assert read_seeds(repo / "seeds")[DOC_ID].document.title == title
+
+
 def test_skeleton_lists_the_known_actors_the_text_names(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

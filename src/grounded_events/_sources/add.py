@@ -194,17 +194,27 @@ events:
     return "".join(f"# {line}\n" for line in lines.splitlines())
 
 
+def _one_line(text: str) -> str:
+    """`text` fit for a YAML comment: every line break (YAML reads U+0085, U+2028, U+2029 as
+    ones too) and control character a space, runs of spaces one."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(_one_line(text), ensure_ascii=False)
+
+
 def skeleton(
     document: Document, annotated: str, annotators: list[str], actors: list[Listed], path: str
 ) -> str:
     """The annotation file (to be written at `path`) a new document starts from: header, pins,
     known actors, no events."""
     weekday = document.published_date.strftime("%A")
-    publisher = " ".join(document.publisher.split())  # a line break would end the comment
+    publisher, title = _one_line(document.publisher), _quoted(document.title)
     parts = [
         f"""{HEADER}
 #
-# {publisher}, {document.published_date}: {json.dumps(document.title, ensure_ascii=False)}.
+# {publisher}, {document.published_date}: {title}.
 # Coded by the rules of ANNOTATING.md. Offsets are Unicode code points into the verbatim text
 # seeds/{document.file} (sha256 pinned below), end exclusive. Write each evidence
 # item's field and quote; then this fills in start and end:
@@ -232,7 +242,7 @@ def skeleton(
         for listed in actors:
             where = f"declared in {listed.known.declared_in}"
             if listed.phrase is not None:
-                parts.append(f"  # {json.dumps(listed.phrase, ensure_ascii=False)} ({where})\n")
+                parts.append(f"  # {_quoted(listed.phrase)} ({where})\n")
             else:
                 parts.append(f"  # parent of {listed.parent_of} ({where})\n")
             parts.append(_yaml_block([listed.known.definition]))
