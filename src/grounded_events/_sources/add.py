@@ -440,8 +440,10 @@ def _write_all(writes: list[tuple[Path, bytes]]) -> None:
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of `grounded-events add`."""
     parser.add_argument("text", metavar="TEXT_FILE", help="the document's text, UTF-8")
-    parser.add_argument("--publisher", required=True, metavar="NAME")
-    parser.add_argument("--url", required=True, metavar="URL")
+    parser.add_argument(
+        "--publisher", required=True, metavar="NAME", help="its slug starts the doc_id"
+    )
+    parser.add_argument("--url", required=True, metavar="URL", help="where the text was published")
     parser.add_argument(
         "--published-date",
         required=True,
