@@ -14,6 +14,7 @@ from grounded_events import __version__
 # run(args) -> exit code.
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("grounded_events._validation.cli", "check event files against the schema"),
+    "add": ("grounded_events._sources.add", "add a source document and its annotation skeleton"),
     "locate": ("grounded_events._sources.locate", "print the offsets of a quote in a document"),
     "build": (
         "grounded_events._package.build",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from grounded_events._core.files import UnsafeFile, read_bytes_inside
 from grounded_events._schema.models import Document
 
 _INDEX = TypeAdapter(list[Document])
+_NUMBERED = re.compile(r"([0-9]+)_")
 
 
 class SeedError(GroundedEventsError):
@@ -35,6 +37,17 @@ def read_seed_bytes(seeds_dir: Path, name: str) -> bytes:
         raise SeedError(f"{seeds_dir / name}: no such file", "GE101") from None
     except UnsafeFile as exc:
         raise SeedError(f"{seeds_dir / exc.path}: refused: {exc.reason}", exc.code) from None
+
+
+def seed_file_name(documents: list[Document], sha256: str) -> str:
+    """The file name of a new seed: `<NNN>_<first 16 hex digits of its sha256>.txt`.
+
+    NNN is one more than the highest number that starts a file name of the index (000 for the
+    first), three digits or more. The number keeps the order documents were added in; the hash
+    makes the name unique and says which text it holds.
+    """
+    numbers = [int(m[1]) for d in documents if (m := _NUMBERED.match(d.file))]
+    return f"{max(numbers, default=-1) + 1:03d}_{sha256[:16]}.txt"
 
 
 @dataclass(frozen=True)
