@@ -1,7 +1,9 @@
-"""`grounded-events locate`: code point offsets, every occurrence, helpful misses, clean errors."""
+"""`grounded-events locate`: code point offsets, every occurrence, helpful misses, clean errors;
+`--fill` writes every evidence item's offsets from its quote."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -178,3 +180,129 @@ def test_nul_in_document_name_is_a_usage_error(
     code, _, err = _run(capsys, "--seeds", str(tmp_path), doc, "quote")
     assert code == 2 and "internal error" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+# --- --fill: annotation files filled in place ----------------------------------------------------
+
+ANNOTATION = Path("datasets") / "annotations" / "rudaw-20231212.yaml"
+
+
+def _quote_only(root: Path, path: Path, *items: str) -> Path:
+    """A small annotation file of the seed, its one event's evidence these flow items."""
+    text = (root / "seeds" / "000_d3a59bc8da211749.txt").read_bytes()
+    lines = "".join(f"      - {item}\n" for item in items)
+    path.write_text(
+        f"doc_id: {DOC}\nsha256: {hashlib.sha256(text).hexdigest()}\nevents:\n"
+        f"  - event_id: {DOC}-e01\n    evidence:\n{lines}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_fill_writes_offsets_in_place_then_changes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path
+) -> None:
+    """--fill writes start and end into the file (exit 0); a second run finds nothing to do and
+    leaves the bytes as they are."""
+    path = _quote_only(root, tmp_path / "a.yaml", '{field: date, quote: "on Monday"}')
+    seeds = str(root / "seeds")
+    code, out, err = _run(capsys, "--fill", str(path), "--seeds", seeds)
+    assert (code, err) == (0, "")
+    assert out == f"{path}: changed: 1 filled, 0 repaired, 0 kept\n"
+    filled = path.read_bytes()
+    assert b'{field: date, start: 275, end: 284, quote: "on Monday"}' in filled
+    code, out, _ = _run(capsys, "--fill", str(path), "--seeds", seeds)
+    assert code == 0 and out == f"{path}: unchanged: 0 filled, 0 repaired, 1 kept\n"
+    assert path.read_bytes() == filled
+
+
+def test_fill_dry_run_prints_the_diff_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path
+) -> None:
+    """--dry-run shows what would change as a unified diff; the file is not touched."""
+    path = _quote_only(root, tmp_path / "a.yaml", '{field: date, quote: "on Monday"}')
+    before = path.read_bytes()
+    code, out, _ = _run(capsys, "--fill", str(path), "--dry-run", "--seeds", str(root / "seeds"))
+    assert code == 0 and path.read_bytes() == before
+    assert '-      - {field: date, quote: "on Monday"}\n' in out
+    assert '+      - {field: date, start: 275, end: 284, quote: "on Monday"}\n' in out
+    assert out.endswith(f"{path}: would change: 1 filled, 0 repaired, 0 kept\n")
+
+
+def test_fill_lists_ambiguous_and_absent_quotes_and_exits_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path
+) -> None:
+    """Quotes it cannot place are listed on stderr as file:line with candidates or the nearest
+    passage (exit 1); the items it can place are written."""
+    path = _quote_only(
+        root,
+        tmp_path / "a.yaml",
+        '{field: date, quote: "on Monday"}',
+        '{field: speaker, quote: "Washington"}',
+        '{field: location, quote: "the US embasy in Bagdad"}',
+    )
+    code, out, err = _run(capsys, "--fill", str(path), "--seeds", str(root / "seeds"))
+    assert code == 1
+    assert out == f"{path}: changed: 1 filled, 0 repaired, 0 kept, 2 left as they were (below)\n"
+    lines = err.splitlines()
+    assert lines[0].startswith(f"{path}:7: quote 'Washington' occurs 3 times")
+    assert lines[1].startswith("    occurrence: 1  301-311: ")
+    assert lines[4].startswith(f"{path}:8: quote 'the US embasy in Bagdad' does not occur")
+    assert lines[5].startswith("    411-436: ")
+    assert "start: 275, end: 284" in path.read_text(encoding="utf-8")
+
+
+def test_fill_refuses_an_unreadable_file_and_goes_on(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path
+) -> None:
+    """A file with bad YAML is not written (one line, exit 2); the next file is still filled."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("doc_id: [\n", encoding="utf-8")
+    good = _quote_only(root, tmp_path / "good.yaml", '{field: date, quote: "on Monday"}')
+    code, out, err = _run(capsys, "--fill", str(bad), str(good), "--seeds", str(root / "seeds"))
+    assert code == 2
+    assert bad.read_text(encoding="utf-8") == "doc_id: [\n"
+    assert err.startswith(f"locate: {bad}:2: not readable YAML") and len(err.splitlines()) == 1
+    assert out == f"{good}: changed: 1 filled, 0 repaired, 0 kept\n"
+
+
+def test_fill_warns_when_other_lines_may_change(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path
+) -> None:
+    """When the YAML writer cannot reproduce the file's layout, the fill says so."""
+    path = _quote_only(root, tmp_path / "a.yaml", '{field: date, quote: "on Monday"}')
+    path.write_text(path.read_text(encoding="utf-8").replace("doc_id: ", "doc_id:   "))
+    code, _, err = _run(capsys, "--fill", str(path), "--seeds", str(root / "seeds"))
+    assert code == 0 and "cannot reproduce this file's layout" in err
+
+
+def test_fill_restores_the_committed_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path
+) -> None:
+    """Run on the committed file itself, --fill changes nothing (its offsets are all right)."""
+    path = tmp_path / "rudaw-20231212.yaml"
+    shutil.copyfile(root / ANNOTATION, path)
+    code, out, err = _run(capsys, "--fill", str(path), "--seeds", str(root / "seeds"))
+    assert (code, err) == (0, "")
+    assert out.startswith(f"{path}: unchanged: 0 filled, 0 repaired, ")
+    assert path.read_bytes() == (root / ANNOTATION).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        ([DOC, "x", "--fill", "a.yaml"], "takes no DOC"),
+        (["--fill", "a.yaml", "--field", "date"], "takes no DOC, QUOTE or --field"),
+        ([], "give DOC and QUOTE, or --fill"),
+        ([DOC], "give DOC and QUOTE, or --fill"),
+        ([DOC, "x", "--dry-run"], "--dry-run goes with --fill"),
+    ],
+    ids=["fill-and-doc", "fill-and-field", "nothing", "no-quote", "dry-run-alone"],
+)
+def test_fill_and_quote_modes_do_not_mix(
+    capsys: pytest.CaptureFixture[str], argv: list[str], says: str
+) -> None:
+    """DOC QUOTE and --fill FILE... are two uses: mixing them, or giving neither, is exit 2."""
+    code, out, err = _run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert says in err and len(err.splitlines()) == 1
