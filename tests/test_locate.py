@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 
 from grounded_events._core.safe_yaml import loads
 from grounded_events._schema.models import Evidence
+from grounded_events._sources.fill import fill_file
 from grounded_events.cli import main
 
 DOC = "rudaw-20231212"
@@ -306,3 +308,22 @@ def test_fill_and_quote_modes_do_not_mix(
     code, out, err = _run(capsys, *argv)
     assert code == 2 and out == ""
     assert says in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("doc", "section"), [("README.md", "## Annotating"), ("ANNOTATING.md", "## 11.")]
+)
+def test_documented_fill_example_is_what_the_fill_does(
+    tmp_path: Path, root: Path, doc: str, section: str
+) -> None:
+    """The quote-only items the docs show become exactly the filled items they show."""
+    text = (root / doc).read_text(encoding="utf-8")
+    part = text[text.index(section) :]
+    before, after = (
+        [line.strip() for line in block.splitlines() if line.strip().startswith("- {")]
+        for block in re.findall(r"```yaml\n(.*?)```", part, re.S)[:2]
+    )
+    path = _quote_only(root, tmp_path / "a.yaml", *(line[2:] for line in before))
+    assert fill_file(path, root / "seeds").text == _quote_only(
+        root, tmp_path / "b.yaml", *(line[2:] for line in after)
+    ).read_text(encoding="utf-8")
