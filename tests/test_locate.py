@@ -327,3 +327,27 @@ def test_documented_fill_example_is_what_the_fill_does(
     assert fill_file(path, root / "seeds").text == _quote_only(
         root, tmp_path / "b.yaml", *(line[2:] for line in after)
     ).read_text(encoding="utf-8")
+
+
+def test_fill_that_cannot_write_is_exit_2_and_leaves_the_file(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A write that fails (a full disk, a read-only folder) is one line and exit 2, and the
+    file keeps its old bytes: the write is atomic."""
+    import os
+
+    path = _quote_only(root, tmp_path / "a.yaml", '{field: date, quote: "on Monday"}')
+    before = path.read_bytes()
+
+    def refuse(src: object, dst: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    code, out, err = _run(capsys, "--fill", str(path), "--seeds", str(root / "seeds"))
+    assert code == 2 and out == ""
+    assert err == f"locate: {path}: cannot write: Permission denied\n"
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]  # no temporary file left

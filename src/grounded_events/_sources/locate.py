@@ -188,7 +188,12 @@ def _fill(files: list[str], seeds_dir: Path, dry_run: bool) -> int:
                     )
                 )
             else:
-                write_text_atomic(path, filled.text)
+                try:
+                    write_text_atomic(path, filled.text)
+                except OSError as exc:
+                    print(f"locate: {name}: cannot write: {exc.strerror}", file=sys.stderr)
+                    status = 2
+                    continue
             if not filled.layout_kept:
                 print(
                     f"locate: {name}: the YAML writer cannot reproduce this file's layout "
