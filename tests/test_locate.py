@@ -1,22 +1,20 @@
-"""`grounded-events locate`: code point offsets, every occurrence, helpful misses, clean errors."""
+"""`grounded-events locate`: code point offsets, every occurrence, helpful misses, clean errors;
+`--fill` writes every evidence item's offsets from its quote."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from grounded_events._core.safe_yaml import loads
 from grounded_events._schema.models import Evidence
-from grounded_events._sources import locate as _locate
-from grounded_events._sources.locate import MAX_NEAR, locate, locate_folded, near_match
+from grounded_events._sources.fill import fill_file
 from grounded_events.cli import main
 
 DOC = "rudaw-20231212"
@@ -26,44 +24,6 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     code = main(["locate", *argv])
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def test_offsets_are_code_points_not_bytes() -> None:
-    """A curly apostrophe before the quote counts as one character, not three UTF-8 bytes."""
-    text = "Rudaw’s Diyar Kurda"
-    assert locate(text, "Diyar") == [(8, 13)]
-    assert text.encode("utf-8").index(b"Diyar") == 10
-
-
-def test_every_occurrence_is_found_including_overlaps() -> None:
-    """All occurrences are returned in order, overlapping ones too."""
-    assert locate("aaaa", "aa") == [(0, 2), (1, 3), (2, 4)]
-    assert locate("a Baghdad b Baghdad", "Baghdad") == [(2, 9), (12, 19)]
-    assert locate("abc", "x") == []
-
-
-def test_empty_quote_is_refused() -> None:
-    """An empty quote would match everywhere, so it is an error."""
-    with pytest.raises(ValueError, match="empty"):
-        locate("abc", "")
-
-
-def test_straight_quotes_match_curly_only_when_folded() -> None:
-    """A straight apostrophe does not match a curly one exactly, but does once folded."""
-    text = "PM Sudani’s government"
-    assert locate(text, "Sudani's") == []
-    assert locate_folded(text, "Sudani's") == [(3, 11)]
-    assert locate_folded("“unacceptable”", '"unacceptable"') == [(0, 14)]
-
-
-def test_near_match_finds_the_closest_passage() -> None:
-    """A misspelt quote leads to the passage it was meant to be."""
-    text = "A spate of rockets targeted the US embassy in Baghdad in the early hours of Friday."
-    near = near_match(text, "the US embasy in Bagdad")
-    assert near is not None
-    assert near.text == "the US embassy in Baghdad"
-    assert text[near.start : near.end] == near.text
-    assert near_match(text, "zqxjwvkz") is None
 
 
 def test_cli_prints_each_occurrence_of_a_seed_quote(
@@ -202,39 +162,6 @@ def test_cli_refuses_a_text_file_over_the_limit(
 # --- hostile quotes and documents (issue 12) -----------------------------------------------------
 
 
-@settings(max_examples=30, deadline=None)
-@given(
-    unit=st.text(alphabet="ab ", min_size=1, max_size=3),
-    repeat=st.integers(1_000, 50_000),
-    quote=st.text(alphabet="abc ", min_size=1, max_size=MAX_NEAR + 50),
-)
-def test_near_match_work_is_bounded(unit: str, repeat: int, quote: str) -> None:
-    """On repetitive text each of the quote's grams is looked up at most _MAX_HITS + 1 times and
-    at most _CANDIDATES passages are aligned; quotes over MAX_NEAR are not searched at all."""
-    found = []
-    real = _locate._occurrences
-
-    def counted(text: str, gram: str) -> Iterator[int]:
-        for at in real(text, gram):
-            found.append(at)
-            yield at
-
-    aligned = []
-    real_matcher = _locate.difflib.SequenceMatcher
-
-    def matcher(*args: Any, **kwargs: Any) -> Any:
-        aligned.append(1)
-        return real_matcher(*args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_locate, "_occurrences", counted)
-        patch.setattr(_locate.difflib, "SequenceMatcher", matcher)
-        near_match(unit * repeat, quote)
-    grams = len(quote) - min(4, len(quote)) + 1 if len(quote) <= MAX_NEAR else 0
-    assert len(found) <= grams * (_locate._MAX_HITS + 1)
-    assert len(aligned) <= 2 * _locate._CANDIDATES
-
-
 def test_long_quote_miss_is_one_short_message(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -255,3 +182,172 @@ def test_nul_in_document_name_is_a_usage_error(
     code, _, err = _run(capsys, "--seeds", str(tmp_path), doc, "quote")
     assert code == 2 and "internal error" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+# --- --fill: annotation files filled in place ----------------------------------------------------
+
+ANNOTATION = Path("datasets") / "annotations" / "rudaw-20231212.yaml"
+
+
+def _quote_only(root: Path, path: Path, *items: str) -> Path:
+    """A small annotation file of the seed, its one event's evidence these flow items."""
+    text = (root / "seeds" / "000_d3a59bc8da211749.txt").read_bytes()
+    lines = "".join(f"      - {item}\n" for item in items)
+    path.write_text(
+        f"doc_id: {DOC}\nsha256: {hashlib.sha256(text).hexdigest()}\nevents:\n"
+        f"  - event_id: {DOC}-e01\n    evidence:\n{lines}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_fill_writes_offsets_in_place_then_changes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path
+) -> None:
+    """--fill writes start and end into the file (exit 0); a second run finds nothing to do and
+    leaves the bytes as they are."""
+    path = _quote_only(root, tmp_path / "a.yaml", '{field: date, quote: "on Monday"}')
+    seeds = str(root / "seeds")
+    code, out, err = _run(capsys, "--fill", str(path), "--seeds", seeds)
+    assert (code, err) == (0, "")
+    assert out == f"{path}: changed: 1 filled, 0 repaired, 0 kept\n"
+    filled = path.read_bytes()
+    assert b'{field: date, start: 275, end: 284, quote: "on Monday"}' in filled
+    code, out, _ = _run(capsys, "--fill", str(path), "--seeds", seeds)
+    assert code == 0 and out == f"{path}: unchanged: 0 filled, 0 repaired, 1 kept\n"
+    assert path.read_bytes() == filled
+
+
+def test_fill_dry_run_prints_the_diff_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path
+) -> None:
+    """--dry-run shows what would change as a unified diff; the file is not touched."""
+    path = _quote_only(root, tmp_path / "a.yaml", '{field: date, quote: "on Monday"}')
+    before = path.read_bytes()
+    code, out, _ = _run(capsys, "--fill", str(path), "--dry-run", "--seeds", str(root / "seeds"))
+    assert code == 0 and path.read_bytes() == before
+    assert '-      - {field: date, quote: "on Monday"}\n' in out
+    assert '+      - {field: date, start: 275, end: 284, quote: "on Monday"}\n' in out
+    assert out.endswith(f"{path}: would change: 1 filled, 0 repaired, 0 kept\n")
+
+
+def test_fill_lists_ambiguous_and_absent_quotes_and_exits_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path
+) -> None:
+    """Quotes it cannot place are listed on stderr as file:line with candidates or the nearest
+    passage (exit 1); the items it can place are written."""
+    path = _quote_only(
+        root,
+        tmp_path / "a.yaml",
+        '{field: date, quote: "on Monday"}',
+        '{field: speaker, quote: "Washington"}',
+        '{field: location, quote: "the US embasy in Bagdad"}',
+    )
+    code, out, err = _run(capsys, "--fill", str(path), "--seeds", str(root / "seeds"))
+    assert code == 1
+    assert out == f"{path}: changed: 1 filled, 0 repaired, 0 kept, 2 left as they were (below)\n"
+    lines = err.splitlines()
+    assert lines[0].startswith(f"{path}:7: quote 'Washington' occurs 3 times")
+    assert lines[1].startswith("    occurrence: 1  301-311: ")
+    assert lines[4].startswith(f"{path}:8: quote 'the US embasy in Bagdad' does not occur")
+    assert lines[5].startswith("    411-436: ")
+    assert "start: 275, end: 284" in path.read_text(encoding="utf-8")
+
+
+def test_fill_refuses_an_unreadable_file_and_goes_on(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path
+) -> None:
+    """A file with bad YAML is not written (one line, exit 2); the next file is still filled."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("doc_id: [\n", encoding="utf-8")
+    good = _quote_only(root, tmp_path / "good.yaml", '{field: date, quote: "on Monday"}')
+    code, out, err = _run(capsys, "--fill", str(bad), str(good), "--seeds", str(root / "seeds"))
+    assert code == 2
+    assert bad.read_text(encoding="utf-8") == "doc_id: [\n"
+    assert err.startswith(f"locate: {bad}:2: not readable YAML") and len(err.splitlines()) == 1
+    assert out == f"{good}: changed: 1 filled, 0 repaired, 0 kept\n"
+
+
+def test_fill_warns_when_other_lines_may_change(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path
+) -> None:
+    """When the YAML writer cannot reproduce the file's layout, the fill says so."""
+    path = _quote_only(root, tmp_path / "a.yaml", '{field: date, quote: "on Monday"}')
+    path.write_text(path.read_text(encoding="utf-8").replace("doc_id: ", "doc_id:   "))
+    code, _, err = _run(capsys, "--fill", str(path), "--seeds", str(root / "seeds"))
+    assert code == 0 and "cannot reproduce this file's layout" in err
+
+
+def test_fill_restores_the_committed_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, root: Path
+) -> None:
+    """Run on the committed file itself, --fill changes nothing (its offsets are all right)."""
+    path = tmp_path / "rudaw-20231212.yaml"
+    shutil.copyfile(root / ANNOTATION, path)
+    code, out, err = _run(capsys, "--fill", str(path), "--seeds", str(root / "seeds"))
+    assert (code, err) == (0, "")
+    assert out.startswith(f"{path}: unchanged: 0 filled, 0 repaired, ")
+    assert path.read_bytes() == (root / ANNOTATION).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        ([DOC, "x", "--fill", "a.yaml"], "takes no DOC"),
+        (["--fill", "a.yaml", "--field", "date"], "takes no DOC, QUOTE or --field"),
+        ([], "give DOC and QUOTE, or --fill"),
+        ([DOC], "give DOC and QUOTE, or --fill"),
+        ([DOC, "x", "--dry-run"], "--dry-run goes with --fill"),
+    ],
+    ids=["fill-and-doc", "fill-and-field", "nothing", "no-quote", "dry-run-alone"],
+)
+def test_fill_and_quote_modes_do_not_mix(
+    capsys: pytest.CaptureFixture[str], argv: list[str], says: str
+) -> None:
+    """DOC QUOTE and --fill FILE... are two uses: mixing them, or giving neither, is exit 2."""
+    code, out, err = _run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert says in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("doc", "section"), [("README.md", "## Annotating"), ("ANNOTATING.md", "## 11.")]
+)
+def test_documented_fill_example_is_what_the_fill_does(
+    tmp_path: Path, root: Path, doc: str, section: str
+) -> None:
+    """The quote-only items the docs show become exactly the filled items they show."""
+    text = (root / doc).read_text(encoding="utf-8")
+    part = text[text.index(section) :]
+    before, after = (
+        [line.strip() for line in block.splitlines() if line.strip().startswith("- {")]
+        for block in re.findall(r"```yaml\n(.*?)```", part, re.S)[:2]
+    )
+    path = _quote_only(root, tmp_path / "a.yaml", *(line[2:] for line in before))
+    assert fill_file(path, root / "seeds").text == _quote_only(
+        root, tmp_path / "b.yaml", *(line[2:] for line in after)
+    ).read_text(encoding="utf-8")
+
+
+def test_fill_that_cannot_write_is_exit_2_and_leaves_the_file(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A write that fails (a full disk, a read-only folder) is one line and exit 2, and the
+    file keeps its old bytes: the write is atomic."""
+    import os
+
+    path = _quote_only(root, tmp_path / "a.yaml", '{field: date, quote: "on Monday"}')
+    before = path.read_bytes()
+
+    def refuse(src: object, dst: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    code, out, err = _run(capsys, "--fill", str(path), "--seeds", str(root / "seeds"))
+    assert code == 2 and out == ""
+    assert err == f"locate: {path}: cannot write: Permission denied\n"
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]  # no temporary file left

@@ -278,7 +278,7 @@ def test_rename_onto_existing_key_refuses() -> None:
     step = Step("1.0.0", "1.1.0", "x", (rename_field("", "a", "b"),))
     text = "schema_version: 1.0.0\na: 1\nb: 2\n"
     with pytest.raises(MigrationRefused, match="b is already set"):
-        tree = migrate_yaml._round_trip(text)[1]
+        tree = migrate_yaml.round_trip(text)[1]
         for operation in step.operations:
             operation(tree)
 
@@ -348,10 +348,10 @@ def test_find_path_takes_the_shortest_chain() -> None:
 
 def test_rename_value_keeps_quotes() -> None:
     """A recoded vocabulary value keeps the quoting the annotator used."""
-    yaml, tree = migrate_yaml._round_trip("events:\n- weapons: ['rocket', drone]\n  kind: \"a\"\n")
+    yaml, tree = migrate_yaml.round_trip("events:\n- weapons: ['rocket', drone]\n  kind: \"a\"\n")
     rename_value("events[]", "weapons", {"rocket": "rockets"})(tree)
     rename_value("events[]", "kind", {"a": "b"})(tree)
-    out = migrate_yaml._dumps(yaml, tree, explicit_start=False)
+    out = migrate_yaml.dumps(yaml, tree, explicit_start=False)
     assert out == "events:\n- weapons: ['rockets', drone]\n  kind: \"b\"\n"
 
 
@@ -370,10 +370,10 @@ def test_declared_steps_join_published_versions(root: Path) -> None:
 def test_real_annotation_files_survive_a_rename(path: Path) -> None:
     """The dataset's own files round-trip byte for byte, and a rename touches only its lines."""
     text = path.read_text(encoding="utf-8")
-    yaml, tree = migrate_yaml._round_trip(text)
-    assert migrate_yaml._dumps(yaml, tree, explicit_start=False) == text
+    yaml, tree = migrate_yaml.round_trip(text)
+    assert migrate_yaml.dumps(yaml, tree, explicit_start=False) == text
     rename_field("events[]", "summary", "summary_text")(tree)
-    changed = _changed_lines(text, migrate_yaml._dumps(yaml, tree, explicit_start=False))
+    changed = _changed_lines(text, migrate_yaml.dumps(yaml, tree, explicit_start=False))
     removed = [line for line in changed if line.startswith("-")]
     added = [line for line in changed if line.startswith("+")]
     assert len(removed) == len(added) == len(tree["events"])

@@ -543,3 +543,80 @@ def test_json_output_is_json_dumps_indent_2() -> None:
     expected = json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2) + "\n"
     assert render(report, "json") == expected
     assert render(Report(), "json") == "[]\n"
+
+
+# --- GE501 says where the quote does occur ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("quote", "start", "end", "says"),
+    [
+        ("Rockets hit the US embassy", "10", "47", "; it occurs at 10-36"),
+        ("US embassy in Baghdad", "10", "47", "; it occurs at 26-47"),
+        (
+            "Rockets hit the US embasy",
+            "10",
+            "47",
+            " and occurs nowhere in it; the nearest passage is 'Rockets hit the US embassy' "
+            "at 10-36",
+        ),
+        ("zzzz qqqq xxxx", "10", "47", " and occurs nowhere in it; no passage is close to it"),
+        ("Rockets hit the US embassy in Baghdad", "11", "48", "; it occurs at 10-47"),
+    ],
+    ids=["quote-changed", "elsewhere", "nearest", "nowhere", "offsets-shifted"],
+)
+def test_quote_mismatch_says_where_the_quote_occurs(
+    tmp_path: Path, quote: str, start: str, end: str, says: str
+) -> None:
+    """GE501 names the offsets where the quote does occur, or the nearest passage, or that
+    nothing is close; both engines word it alike."""
+    paths = write_tables(tmp_path / "t")
+    for column, value in (("quote", quote), ("start", start), ("end", end)):
+        set_cell(paths["evidence"], 2, column, value)
+    reports = [validate(tmp_path / "t", engine=engine) for engine in ("columnar", "rows")]
+    assert reports[0].errors == reports[1].errors
+    (found,) = [e for e in reports[0].errors if e.code == "GE501"]
+    assert found.message == f"quote is not the text of {DOC_ID} at {start}-{end}{says}"
+
+
+def test_quote_mismatch_with_straight_marks_points_at_curly_ones(
+    tmp_path: Path, root: Path
+) -> None:
+    """A quote typed with ' where the seed has ’ is shown where it occurs with the seed's marks."""
+    source = (root / "datasets/annotations/rudaw-20231212.yaml").read_text(encoding="utf-8")
+    curly = '"Rudaw’s Diyar Kurda via email"'
+    assert source.count(curly) == 1
+    path = tmp_path / "rudaw-20231212.yaml"
+    path.write_text(source.replace(curly, '"Rudaw\'s Diyar Kurda via email"'), encoding="utf-8")
+    (found,) = validate(path, seeds=root / "seeds").errors
+    assert found.code == "GE501"
+    assert found.message.endswith(
+        "; it occurs at 887-916 if straight and curly quotation marks are read as the same "
+        "(copy the text's own)"
+    )
+
+
+def test_quote_mismatch_lists_a_few_occurrences() -> None:
+    """A quote that occurs many times lists the first three offsets and how many more."""
+    from grounded_events._validation.grounding import where_it_occurs
+
+    assert where_it_occurs("a b a b a b a b a", "a") == (
+        "elsewhere",
+        (("spans", "0-1, 4-5, 8-9 (and 2 more)"),),
+    )
+
+
+def test_quote_mismatch_search_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past HINTED distinct wrong quotes, GE501 says only that the quote is not the text: a
+    broken table with millions of them is not searched a million times."""
+    from grounded_events._validation import grounding
+
+    monkeypatch.setattr(grounding, "HINTED", 1)
+    paths = write_tables(tmp_path / "t")
+    set_cell(paths["evidence"], 2, "quote", "Rockets hit the US embassy")
+    set_cell(paths["evidence"], 3, "quote", "the State Department")
+    messages = [e.message for e in validate(tmp_path / "t").errors if e.code == "GE501"]
+    assert messages == [
+        f"quote is not the text of {DOC_ID} at 10-47; it occurs at 10-36",
+        f"quote is not the text of {DOC_ID} at 94-135",
+    ]

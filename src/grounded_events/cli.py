@@ -15,7 +15,10 @@ from grounded_events import __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("grounded_events._validation.cli", "check event files against the schema"),
     "add": ("grounded_events._sources.add", "add a source document and its annotation skeleton"),
-    "locate": ("grounded_events._sources.locate", "print the offsets of a quote in a document"),
+    "locate": (
+        "grounded_events._sources.locate",
+        "print the offsets of a quote, or fill an annotation file's offsets (--fill)",
+    ),
     "build": (
         "grounded_events._package.build",
         "validate the annotations and build the data package",

@@ -169,21 +169,21 @@ def _yaml(mapping: int, sequence: int, offset: int) -> YAML:
 _STYLES = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (2, 4, 0))
 
 
-def _dumps(yaml: YAML, tree: Any, explicit_start: bool) -> str:
+def dumps(yaml: YAML, tree: Any, explicit_start: bool) -> str:
     yaml.explicit_start = explicit_start
     buffer = io.StringIO()
     yaml.dump(tree, buffer)
     return buffer.getvalue()
 
 
-def _round_trip(text: str) -> tuple[YAML, Any]:
+def round_trip(text: str) -> tuple[YAML, Any]:
     """The YAML settings that write text back unchanged (else the first style), and its tree."""
     explicit = text.lstrip().startswith("---")
     fallback: tuple[YAML, Any] | None = None
     for style in _STYLES:
         yaml = _yaml(*style)
         tree = yaml.load(text)
-        if _dumps(yaml, tree, explicit) == text:
+        if dumps(yaml, tree, explicit) == text:
             return yaml, tree
         fallback = fallback or (yaml, tree)
     assert fallback is not None
@@ -262,7 +262,7 @@ def migrate_text(
         result.problems += [f"{e} (not valid under {version}; fix it first)" for e in before[:5]]
         return result
     try:
-        yaml, tree = _round_trip(text)
+        yaml, tree = round_trip(text)
     except (YAMLError, ValueError) as exc:  # ValueError: a text like 0000-01-01 read as a date
         result.problems.append(f"{name}: not readable YAML: {str(exc).splitlines()[0]}")
         return result
@@ -281,7 +281,7 @@ def migrate_text(
             tree[VERSION_KEY] = _same_style(tree[VERSION_KEY], step.target)
         else:
             tree.insert(0, VERSION_KEY, step.target)
-    migrated = _dumps(yaml, tree, explicit)
+    migrated = dumps(yaml, tree, explicit)
     after = _errors(name, loads(migrated), _plain(tree), _validator(root, target))
     if after:
         chain = " -> ".join([version, *(s.target for s in result.steps)])

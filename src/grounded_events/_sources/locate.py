@@ -1,101 +1,25 @@
-"""`grounded-events locate`: the code point offsets of a quote in a document."""
+"""`grounded-events locate`: the code point offsets of a quote in a document, or of every quote of
+annotation files, filled in place (--fill)."""
 
 from __future__ import annotations
 
 import argparse
 import difflib
 import sys
-from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 
+from grounded_events._core.atomic import write_text_atomic
 from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.files import UnsafeFile, read_regular
-from grounded_events._core.text import quoted
+from grounded_events._core.text import quoted, writable
 from grounded_events._schema.vocab import Field
+from grounded_events._sources.fill import Filled, FillError, Outcome, fill_file
+from grounded_events._sources.quotes import MAX_NEAR, find
 from grounded_events._sources.seeds import SeedError, read_index, read_text
-
-# Straight and curly quotation marks read as one another; each maps one code point to one code
-# point, so offsets found in the folded text are offsets in the original.
-_FOLD = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "‟": '"'})
-
-# Near-match search: the quote's character n-grams vote for where a similar passage starts.
-_GRAM = 4
-_CANDIDATES = 20
-_MIN_RATIO = 0.5
-# difflib's alignment is quadratic in the quote's length: longer quotes get no near-match search.
-MAX_NEAR = 500
-# A gram found more often than this says little about where the quote is (and costs a scan).
-_MAX_HITS = 50
 
 
 class LocateError(GroundedEventsError):
     """The document cannot be read; the message is one line naming it and saying why."""
-
-
-@dataclass(frozen=True)
-class NearMatch:
-    """The passage of the text most similar to a quote that does not occur in it."""
-
-    start: int
-    end: int
-    text: str
-    ratio: float
-
-
-def _occurrences(text: str, quote: str) -> Iterator[int]:
-    at = text.find(quote)
-    while at != -1:
-        yield at
-        at = text.find(quote, at + 1)  # +1, not +len: overlapping occurrences count too
-
-
-def locate(text: str, quote: str) -> list[tuple[int, int]]:
-    """Every occurrence of `quote` in `text` as (start, end) code point offsets, end exclusive."""
-    if not quote:
-        raise ValueError("the quote is empty")
-    return [(at, at + len(quote)) for at in _occurrences(text, quote)]
-
-
-def locate_folded(text: str, quote: str) -> list[tuple[int, int]]:
-    """Occurrences once straight and curly quotation marks are treated as equal."""
-    return locate(text.translate(_FOLD), quote.translate(_FOLD))
-
-
-def near_match(text: str, quote: str) -> NearMatch | None:
-    """The passage of `text` most like `quote` (difflib ratio), or None if nothing is close."""
-    if not quote or not text or len(quote) > MAX_NEAR:
-        return None
-    n = min(_GRAM, len(quote))
-    votes: Counter[int] = Counter()
-    for offset in range(len(quote) - n + 1):
-        hits = list(islice(_occurrences(text, quote[offset : offset + n]), _MAX_HITS + 1))
-        if len(hits) <= _MAX_HITS:
-            votes.update(start - offset for start in hits)
-    best: NearMatch | None = None
-    slack = max(2, len(quote) // 4)
-    for anchor, _ in votes.most_common(_CANDIDATES):
-        lo = max(0, anchor - slack)
-        window = text[lo : min(len(text), anchor + len(quote) + slack)]
-        blocks = [
-            b
-            for b in difflib.SequenceMatcher(
-                None, window, quote, autojunk=False
-            ).get_matching_blocks()
-            if b.size
-        ]
-        if not blocks:
-            continue
-        # Trim the window to the stretch that aligns with the quote, then score that stretch.
-        start, end = lo + blocks[0].a, lo + blocks[-1].a + blocks[-1].size
-        score = difflib.SequenceMatcher(None, text[start:end], quote, autojunk=False).ratio()
-        if best is None or score > best.ratio:
-            best = NearMatch(start, end, text[start:end], score)
-    if best is None or best.ratio < _MIN_RATIO:
-        return None
-    return best
 
 
 def read_document(doc: str, seeds_dir: Path) -> tuple[str, str]:
@@ -144,9 +68,14 @@ def _yaml_string(quote: str) -> str:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of `grounded-events locate`."""
-    parser.add_argument("doc", metavar="DOC", help="a doc_id of the seeds index, or a text file")
     parser.add_argument(
-        "quote", metavar="QUOTE", help="the exact words (after --, if they start with a dash)"
+        "doc", metavar="DOC", nargs="?", help="a doc_id of the seeds index, or a text file"
+    )
+    parser.add_argument(
+        "quote",
+        metavar="QUOTE",
+        nargs="?",
+        help="the exact words (after --, if they start with a dash)",
     )
     parser.add_argument(
         "--seeds",
@@ -161,10 +90,35 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="print each occurrence as an evidence item with this field (event, date, "
         "location, speaker, ...) to paste into an annotation file",
     )
+    parser.add_argument(
+        "--fill",
+        nargs="+",
+        metavar="FILE",
+        help="instead of DOC QUOTE: write start and end of every evidence item of these "
+        "annotation files from its quote, in place (an item may say `occurrence: N` to pick "
+        "the Nth of several occurrences); exit 1 lists the quotes that are ambiguous or absent",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --fill: print what would change (a diff) and write nothing",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print `start<TAB>end<TAB>quote` per occurrence (0), near-match help (1), or an error (2)."""
+    """Print `start<TAB>end<TAB>quote` per occurrence (0), near-match help (1), or an error (2);
+    with --fill, fill files (0), list the quotes left unfilled (1), or refuse a file (2)."""
+    if args.fill:
+        if args.doc is not None or args.field:
+            print("locate: --fill FILE... takes no DOC, QUOTE or --field", file=sys.stderr)
+            return 2
+        return _fill(args.fill, Path(args.seeds), args.dry_run)
+    if args.dry_run:
+        print("locate: --dry-run goes with --fill", file=sys.stderr)
+        return 2
+    if args.doc is None or args.quote is None:
+        print("locate: give DOC and QUOTE, or --fill FILE...", file=sys.stderr)
+        return 2
     if not args.quote:
         print("locate: the quote is empty", file=sys.stderr)
         return 2
@@ -173,8 +127,8 @@ def run(args: argparse.Namespace) -> int:
     except LocateError as exc:
         print(f"locate: {exc}", file=sys.stderr)
         return 2
-    spans = locate(text, args.quote)
-    for start, end in spans:
+    found = find(text, args.quote)
+    for start, end in found.exact:
         if args.field:
             print(
                 f"- {{field: {args.field}, start: {start}, end: {end}, "
@@ -182,24 +136,75 @@ def run(args: argparse.Namespace) -> int:
             )
         else:
             print(f"{start}\t{end}\t{_show(text[start:end])}")
-    if spans:
+    if found.exact:
         return 0
     message = [f"locate: {quoted(args.quote)} does not occur in {name}."]
-    folded = locate_folded(text, args.quote)
-    if folded:
+    if found.folded:
         message.append(
             "It occurs if straight and curly quotation marks are read as the same; the text has:"
         )
-        message += [f"  {s}\t{e}\t{_show(text[s:e])}" for s, e in folded]
+        message += [f"  {s}\t{e}\t{_show(text[s:e])}" for s, e in found.folded]
         message.append("Copy the marks as the text has them (’ “ ” are one code point each).")
+    elif len(args.quote) > MAX_NEAR:
+        message.append(f"Quotes over {MAX_NEAR} characters are not searched for near matches.")
+    elif found.near is None:
+        message.append("No passage of the text is close to it.")
     else:
-        near = near_match(text, args.quote)
-        if len(args.quote) > MAX_NEAR:
-            message.append(f"Quotes over {MAX_NEAR} characters are not searched for near matches.")
-        elif near is None:
-            message.append("No passage of the text is close to it.")
-        else:
-            message.append(f"Nearest match ({near.ratio:.0%} similar):")
-            message.append(f"  {near.start}\t{near.end}\t{_show(near.text)}")
+        near = found.near
+        message.append(f"Nearest match ({near.ratio:.0%} similar):")
+        message.append(f"  {near.start}\t{near.end}\t{_show(near.text)}")
     print("\n".join(message), file=sys.stderr)
     return 1
+
+
+def _summary(filled: Filled, dry_run: bool) -> str:
+    counts = [f"{filled.outcomes[o]} {o.value}" for o in Outcome]
+    if filled.problems:
+        counts.append(f"{len(filled.problems)} left as they were (below)")
+    done = "would change" if dry_run else "changed"
+    return f"{done if filled.text is not None else 'unchanged'}: {', '.join(counts)}"
+
+
+def _fill(files: list[str], seeds_dir: Path, dry_run: bool) -> int:
+    """Fill each file in turn; a file that cannot be filled is not written and does not stop
+    the others."""
+    status = 0
+    for name in files:
+        path = Path(name)
+        try:
+            filled = fill_file(path, seeds_dir)
+        except FillError as exc:
+            print(f"locate: {writable(str(exc))}", file=sys.stderr)
+            status = 2
+            continue
+        if filled.text is not None:
+            if dry_run:
+                sys.stdout.writelines(
+                    difflib.unified_diff(
+                        filled.source.splitlines(keepends=True),
+                        filled.text.splitlines(keepends=True),
+                        name,
+                        name,
+                    )
+                )
+            else:
+                try:
+                    write_text_atomic(path, filled.text)
+                except OSError as exc:
+                    print(f"locate: {name}: cannot write: {exc.strerror}", file=sys.stderr)
+                    status = 2
+                    continue
+            if not filled.layout_kept:
+                print(
+                    f"locate: {name}: the YAML writer cannot reproduce this file's layout "
+                    "exactly, so lines it did not fill may have changed too; check the diff",
+                    file=sys.stderr,
+                )
+        print(f"{name}: {_summary(filled, dry_run)}")
+        for problem in filled.problems:
+            print(f"{name}:{problem.line or 1}: {writable(problem.message)}", file=sys.stderr)
+            for detail in problem.details:
+                print(f"    {writable(detail)}", file=sys.stderr)
+        if filled.problems:
+            status = max(status, 1)
+    return status

@@ -447,6 +447,15 @@ _CODES = (
         "An evidence quote is not exactly the document's text between its offsets.",
         "quote 'rockets' where the text has 'drones'",
         "quote is not the text of {doc_id} at {start}-{end}",
+        {
+            "elsewhere": "quote is not the text of {doc_id} at {start}-{end}; it occurs at {spans}",
+            "folded": "quote is not the text of {doc_id} at {start}-{end}; it occurs at {spans} "
+            "if straight and curly quotation marks are read as the same (copy the text's own)",
+            "near": "quote is not the text of {doc_id} at {start}-{end} and occurs nowhere in "
+            "it; the nearest passage is {near} at {near_start}-{near_end}",
+            "nowhere": "quote is not the text of {doc_id} at {start}-{end} and occurs nowhere "
+            "in it; no passage is close to it",
+        },
     ),
     Code(
         "GE502",

@@ -3,15 +3,54 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pyarrow as pa
 
+from grounded_events._core.text import quoted
+from grounded_events._sources.quotes import MAX_NEAR, Span, find
 from grounded_events._validation.batch import Batch
 from grounded_events._validation.checker import Checker
+
+# GE501 says where a quote does occur. The search costs up to about 0.1 s for a long quote that
+# occurs nowhere, and a broken table may hold millions, so it runs for the first HINTED distinct
+# (document, quote) pairs of a table; later messages say only that the quote is not the text.
+HINTED = 1000
+# Occurrences whose offsets a GE501 message lists.
+SHOWN_SPANS = 3
+
+Hint = tuple[str, tuple[tuple[str, Any], ...]]  # GE501's variant and its keywords
+
+
+def _spans(spans: list[Span]) -> str:
+    shown = ", ".join(f"{s}-{e}" for s, e in spans[:SHOWN_SPANS])
+    more = len(spans) - SHOWN_SPANS
+    return f"{shown} (and {more} more)" if more > 0 else shown
+
+
+def where_it_occurs(text: str, quote: str) -> Hint:
+    """GE501's variant and keywords for `quote`: where it occurs in `text`, exactly or with
+    quotation marks folded, else the nearest passage, else that it occurs nowhere."""
+    found = find(text, quote)
+    if found.exact:
+        return "elsewhere", (("spans", _spans(found.exact)),)
+    if found.folded:
+        return "folded", (("spans", _spans(found.folded)),)
+    near = found.near
+    if near is not None:
+        return "near", (
+            ("near", quoted(near.text)),
+            ("near_start", near.start),
+            ("near_end", near.end),
+        )
+    return ("", ()) if len(quote) > MAX_NEAR else ("nowhere", ())
 
 
 class GroundingChecks(Checker):
     """Documents keep their texts for the evidence of the same run; evidence spans are checked."""
+
+    # (doc_id, quote) -> where that quote occurs, for GE501 (the first HINTED pairs)
+    hints: dict[tuple[str, str], Hint] | None = None
 
     def documents(self, batch: Batch, typed: dict[str, pa.Array]) -> None:
         if self.context.texts is None:
@@ -75,6 +114,7 @@ class GroundingChecks(Checker):
                     params=(("end", end), ("length", len(text)), ("doc_id", doc_id)),
                 )
             elif text[start:end] != quote:
+                variant, where = self.hint(doc_id, text, quote)
                 self.add(
                     batch,
                     row,
@@ -82,5 +122,17 @@ class GroundingChecks(Checker):
                     "GE501",
                     text[start:end],
                     quote,
-                    params=(("doc_id", doc_id), ("start", start), ("end", end)),
+                    variant,
+                    params=(("doc_id", doc_id), ("start", start), ("end", end), *where),
                 )
+
+    def hint(self, doc_id: str, text: str, quote: str) -> Hint:
+        """Where `quote` occurs in the text of `doc_id`, searched once per pair (HINTED pairs)."""
+        if self.hints is None:
+            self.hints = {}
+        known = self.hints.get((doc_id, quote))
+        if known is None:
+            if len(self.hints) >= HINTED:
+                return "", ()
+            known = self.hints[(doc_id, quote)] = where_it_occurs(text, quote)
+        return known
