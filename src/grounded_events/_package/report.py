@@ -8,6 +8,7 @@ import html
 import itertools
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from grounded_events._core.atomic import write_bytes_atomic
 from grounded_events._core.errors import GroundedEventsError, UsageError
 from grounded_events._package.inputs import (
+    ANNOTATION_SUFFIXES,
     BuildError,
     add_input_arguments,
     annotation_paths,
@@ -33,7 +35,8 @@ from grounded_events._schema.vocab import (
     Field,
     GeoPrecision,
 )
-from grounded_events._sources.seeds import Seed, SeedError, read_seeds
+from grounded_events._sources.seeds import Seed, SeedError, read_index, read_seeds, read_text
+from grounded_events._validation import validate
 from grounded_events._validation.output import text_line
 
 # The pages load nothing: scripts, styles and geometry are inlined, and the policy makes the
@@ -50,6 +53,10 @@ class ReportInputError(GroundedEventsError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+class UnknownDocumentError(GroundedEventsError):
+    """`--doc` names a document the seeds index lacks, or one with no annotation file of its name."""
 
 
 @dataclass
@@ -100,6 +107,45 @@ def load_documents(annotations_dir: Path, seeds_dir: Path) -> list[_Doc]:
     except BuildError as exc:  # changed since it was validated
         raise ReportInputError([str(exc)]) from None
     return _documents(seeds, annotations)
+
+
+def _named_annotation(annotations_dir: Path, doc_id: str) -> Path:
+    """The annotation file named after doc_id (ANNOTATING.md: one `<doc_id>.yaml` per document)."""
+    for suffix in ANNOTATION_SUFFIXES:
+        path = annotations_dir / f"{doc_id}{suffix}"
+        if path.is_file():
+            return path
+    raise UnknownDocumentError(
+        f"{doc_id}: no annotation file {annotations_dir / doc_id}.yaml; --doc renders the file "
+        "named after the document"
+    )
+
+
+def load_document(annotations_dir: Path, seeds_dir: Path, doc_id: str) -> _Doc:
+    """One seed document with the rows of its annotation file, validated alone against the
+    seeds: checks across files (an event_id used in two files) are the full run's."""
+    try:
+        documents = {d.doc_id: d for d in read_index(seeds_dir)}
+    except SeedError as exc:
+        raise ReportInputError([str(exc)]) from None
+    if doc_id not in documents:
+        raise UnknownDocumentError(f"{doc_id}: no such document in {seeds_dir / 'index.json'}")
+    path = _named_annotation(annotations_dir, doc_id)
+    report = validate([path], seeds=seeds_dir)
+    if not report.ok:
+        raise ReportInputError([text_line(issue) for issue in report.errors])
+    try:
+        seed = Seed(documents[doc_id], read_text(seeds_dir, documents[doc_id]))
+        annotation = read_annotation(path)
+    except (SeedError, BuildError) as exc:  # changed since it was validated
+        raise ReportInputError([str(exc)]) from None
+    if annotation.doc_id != doc_id:
+        raise UnknownDocumentError(
+            f"{path}: doc_id is {annotation.doc_id!r}, not {doc_id!r}; --doc renders the file "
+            "named after the document"
+        )
+    (doc,) = _documents({doc_id: seed}, [(str(path), annotation)])
+    return doc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,6 +251,8 @@ def _count(row: dict[str, Any], name: str) -> tuple[str, str]:
 
 
 def _actors(docs: list[_Doc]) -> dict[str, dict[str, Any]]:
+    """The actors of every document by actor_id (the first file's definition: `build` refuses
+    two definitions of one id)."""
     actors: dict[str, dict[str, Any]] = {}
     for doc in docs:
         for actor in doc.tables["actors"]:
@@ -212,7 +260,10 @@ def _actors(docs: list[_Doc]) -> dict[str, dict[str, Any]]:
     return actors
 
 
-def _event_cards(doc: _Doc, actors: dict[str, dict[str, Any]]) -> str:
+def _event_cards(doc: _Doc) -> str:
+    # the file's own actors: every actor_id an event names is declared there (GE602), and
+    # the page then does not depend on the other files, so `--doc` writes the same bytes
+    actors = _actors([doc])
     counts: dict[str, int] = {}
     for ev in doc.tables["evidence"]:
         counts[ev["event_id"]] = counts.get(ev["event_id"], 0) + 1
@@ -246,7 +297,7 @@ def _vocab() -> dict[str, dict[str, str]]:
     return {name: {m.value: m.definition for m in enum} for name, enum in vocabularies.items()}
 
 
-def document_page(doc: _Doc, actors: dict[str, dict[str, Any]]) -> str:
+def document_page(doc: _Doc) -> str:
     """The HTML of one document: its text with every evidence span, and its events."""
     d = doc.document
     evidence = doc.tables["evidence"]
@@ -275,7 +326,7 @@ def document_page(doc: _Doc, actors: dict[str, dict[str, Any]]) -> str:
         doc_id=_e(d.doc_id),
         meta=" · ".join(meta),
         text=_text_html(doc.seed.text, evidence),
-        events=_event_cards(doc, actors),
+        events=_event_cards(doc),
         event_count=str(len(doc.tables["events"])),
         span_count=str(len(evidence)),
         footer=f"{_e(d.doc_id)} · sha256 {_e(d.sha256)} · {source}",
@@ -397,12 +448,16 @@ def index_page(docs: list[_Doc], actors: dict[str, dict[str, Any]]) -> str:
     )
 
 
+def _page_name(doc: _Doc) -> str:
+    return f"documents/{doc.document.doc_id}.html"
+
+
 def render(docs: list[_Doc]) -> dict[str, bytes]:
     """The report's files by "/"-separated relative path: index.html, documents/<doc_id>.html."""
     actors = _actors(docs)
     files = {"index.html": index_page(docs, actors)}
     for doc in docs:
-        files[f"documents/{doc.document.doc_id}.html"] = document_page(doc, actors)
+        files[_page_name(doc)] = document_page(doc)
     return {name: text.encode("utf-8") for name, text in sorted(files.items())}
 
 
@@ -424,9 +479,26 @@ def report_step(inputs: Any, files: dict[str, bytes]) -> dict[str, bytes]:
     return {f"report/{name}": data for name, data in render(docs).items()}
 
 
-def write_site(out_dir: Path, annotations_dir: Path, seeds_dir: Path) -> list[Path]:
-    """Write the report under out_dir, each file atomically; return the files written."""
-    files = site_files(annotations_dir, seeds_dir)
+def document_files(
+    annotations_dir: Path, seeds_dir: Path, doc_ids: Sequence[str]
+) -> dict[str, bytes]:
+    """The pages of these documents only, by relative path, byte for byte what the full run
+    writes for them; the index is left to the full run (it draws on every file)."""
+    docs = [
+        load_document(Path(annotations_dir), Path(seeds_dir), d) for d in dict.fromkeys(doc_ids)
+    ]
+    return {_page_name(doc): document_page(doc).encode("utf-8") for doc in docs}
+
+
+def write_site(
+    out_dir: Path, annotations_dir: Path, seeds_dir: Path, doc_ids: Sequence[str] = ()
+) -> list[Path]:
+    """Write the report under out_dir, each file atomically; return the files written. With
+    doc_ids, only those documents' pages, each validated alone (nothing is written if one fails)."""
+    if doc_ids:
+        files = document_files(annotations_dir, seeds_dir, doc_ids)
+    else:
+        files = site_files(annotations_dir, seeds_dir)
     written = []
     for name, data in files.items():
         path = Path(out_dir, *name.split("/"))
@@ -440,6 +512,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", type=Path, default=Path("report"), help="folder to write (default: report/)"
     )
+    parser.add_argument(
+        "--doc",
+        dest="docs",
+        action="append",
+        default=[],
+        metavar="DOC_ID",
+        help="rebuild only this document's page from its file <doc_id>.yaml, validated alone "
+        "(repeatable; the index is rebuilt by a run without --doc)",
+    )
     add_input_arguments(parser)
 
 
@@ -450,7 +531,10 @@ def run(args: argparse.Namespace) -> int:
         print(missing, file=sys.stderr)
         return 2
     try:
-        written = write_site(args.out, args.annotations, args.seeds)
+        written = write_site(args.out, args.annotations, args.seeds, args.docs)
+    except UnknownDocumentError as exc:
+        print(f"error: {exc}; report not written", file=sys.stderr)
+        return 2
     except UsageError as exc:  # no published schema to validate against
         print(f"error: {exc}; report not written", file=sys.stderr)
         return 2
@@ -462,5 +546,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"{args.out}: cannot write the report: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {len(written)} pages; open {args.out / 'index.html'}")
+    if args.docs:
+        pages = ", ".join(str(path) for path in written)
+        print(f"wrote {pages} (the index is rebuilt by a run without --doc)")
+    else:
+        print(f"wrote {len(written)} pages; open {args.out / 'index.html'}")
     return 0
