@@ -8,7 +8,8 @@ import html
 import itertools
 import json
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -521,21 +522,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="rebuild only this document's page from its file <doc_id>.yaml, validated alone "
         "(repeatable; the index is rebuilt by a run without --doc)",
     )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="with --doc: rebuild the page whenever its annotation file or the seeds index "
+        "changes (checked every 0.5 s) until Ctrl-C",
+    )
     add_input_arguments(parser)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Write the report; 0 when written, 1 when the data is invalid, 2 when it is unreadable."""
-    missing = missing_input_folder(args)
-    if missing is not None:
-        print(missing, file=sys.stderr)
-        return 2
+def _write(args: argparse.Namespace) -> int:
+    """Write the report once, saying what was written or why not; the command's exit code."""
     try:
         written = write_site(args.out, args.annotations, args.seeds, args.docs)
-    except UnknownDocumentError as exc:
-        print(f"error: {exc}; report not written", file=sys.stderr)
-        return 2
-    except UsageError as exc:  # no published schema to validate against
+    except (UnknownDocumentError, UsageError) as exc:  # UsageError: no published schema
         print(f"error: {exc}; report not written", file=sys.stderr)
         return 2
     except ReportInputError as exc:
@@ -552,3 +552,50 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"wrote {len(written)} pages; open {args.out / 'index.html'}")
     return 0
+
+
+WATCH_INTERVAL = 0.5  # seconds between looks at the watched files
+
+
+def _stamps(args: argparse.Namespace) -> list[tuple[int, int] | None]:
+    """(mtime, size) of each file a --doc page is made of; None for one that is missing."""
+    paths = [args.annotations / f"{d}{s}" for d in args.docs for s in ANNOTATION_SUFFIXES]
+    stamps: list[tuple[int, int] | None] = []
+    for path in [*paths, args.seeds / "index.json"]:
+        try:
+            stat = path.stat()
+        except OSError:
+            stamps.append(None)
+        else:
+            stamps.append((stat.st_mtime_ns, stat.st_size))
+    return stamps
+
+
+def watch(args: argparse.Namespace, sleep: Callable[[float], None] = time.sleep) -> int:
+    """Rebuild the --doc pages whenever their files change, until interrupted (exit 0); exit 2
+    at once if the first build cannot start (an unknown doc_id)."""
+    seen = _stamps(args)
+    if _write(args) == 2:
+        return 2
+    try:
+        while True:
+            sleep(WATCH_INTERVAL)
+            now = _stamps(args)
+            if now != seen:
+                seen = now
+                _write(args)
+    except KeyboardInterrupt:
+        print("stopped watching", file=sys.stderr)
+        return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the report; 0 when written, 1 when the data is invalid, 2 when it is unreadable."""
+    missing = missing_input_folder(args)
+    if missing is not None:
+        print(missing, file=sys.stderr)
+        return 2
+    if args.watch and not args.docs:
+        print("error: --watch rebuilds the pages of --doc DOC_ID; name a document", file=sys.stderr)
+        return 2
+    return watch(args) if args.watch else _write(args)
