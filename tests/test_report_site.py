@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from grounded_events import cli
 from grounded_events._core.safe_yaml import loads
 from grounded_events._package import report
+from grounded_events._package.inputs import ReportInputError
 from grounded_events._package.report import (
-    ReportInputError,
     document_files,
     embed_json,
     report_step,

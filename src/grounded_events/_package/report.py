@@ -10,25 +10,25 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from string import Template
 from typing import Any
 
 from grounded_events._core.atomic import write_bytes_atomic
-from grounded_events._core.errors import GroundedEventsError, UsageError
+from grounded_events._core.errors import UsageError
 from grounded_events._package.inputs import (
     ANNOTATION_SUFFIXES,
-    BuildError,
+    ReportDocument,
+    ReportInputError,
+    UnknownDocumentError,
     add_input_arguments,
-    annotation_paths,
+    load_document,
+    load_documents,
     missing_input_folder,
-    read_annotation,
-    validate_inputs,
+    report_documents,
 )
-from grounded_events._schema.models import AnnotationFile, Document
-from grounded_events._schema.tables import count_columns, rows_from_annotation
+from grounded_events._schema.tables import count_columns
 from grounded_events._schema.vocab import (
     DatePrecision,
     EventSubtype,
@@ -36,9 +36,6 @@ from grounded_events._schema.vocab import (
     Field,
     GeoPrecision,
 )
-from grounded_events._sources.seeds import Seed, SeedError, read_index, read_seeds, read_text
-from grounded_events._validation import validate
-from grounded_events._validation.output import text_line
 
 # The pages load nothing: scripts, styles and geometry are inlined, and the policy makes the
 # browser refuse any request a future edit might add.
@@ -46,107 +43,6 @@ CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src data:; base-uri 'none'; form-action 'none'"
 )
-
-
-class ReportInputError(GroundedEventsError):
-    """The annotations or seeds cannot be rendered; `problems` name file, line and field."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-class UnknownDocumentError(GroundedEventsError):
-    """`--doc` names a document the seeds index lacks, or one with no annotation file of its name."""
-
-
-@dataclass
-class _Doc:
-    """One seed document with its annotations (if any) flattened into table rows."""
-
-    seed: Seed
-    source: str | None = None  # the annotation file's name, for the page footer
-    tables: dict[str, list[dict[str, Any]]] = field(
-        default_factory=lambda: {"actors": [], "events": [], "event_actors": [], "evidence": []}
-    )
-
-    @property
-    def document(self) -> Document:
-        return self.seed.document
-
-
-def _documents(
-    seeds: dict[str, Seed],
-    annotations: list[tuple[str, AnnotationFile]],
-    only_annotated: bool = False,
-) -> list[_Doc]:
-    """The documents to render, sorted by doc_id, each with its annotation's rows. The
-    annotations are valid (the validator passed them: doc_ids, hashes, offsets, quotes)."""
-    docs = {doc_id: _Doc(seed) for doc_id, seed in seeds.items()}
-    for file, annotation in annotations:
-        target = docs[annotation.doc_id]
-        if target.source is not None:
-            message = f"{annotation.doc_id!r} is already annotated in {target.source}"
-            raise ReportInputError([f"{file}: doc_id: {message}"])
-        target.source = Path(file).name
-        target.tables = rows_from_annotation(annotation)
-    return [docs[k] for k in sorted(docs) if docs[k].source or not only_annotated]
-
-
-def load_documents(annotations_dir: Path, seeds_dir: Path) -> list[_Doc]:
-    """Every seed document with the rows of its annotation file, if it has one. The files are
-    validated first, as `build` does: a page shows only what the validator accepts."""
-    try:
-        seeds = read_seeds(seeds_dir)
-    except SeedError as exc:
-        raise ReportInputError([str(exc)]) from None
-    report = validate_inputs(annotations_dir, seeds_dir)
-    if not report.ok:
-        raise ReportInputError([text_line(issue) for issue in report.errors])
-    try:
-        annotations = [(str(p), read_annotation(p)) for p in annotation_paths(annotations_dir)]
-    except BuildError as exc:  # changed since it was validated
-        raise ReportInputError([str(exc)]) from None
-    return _documents(seeds, annotations)
-
-
-def _named_annotation(annotations_dir: Path, doc_id: str) -> Path:
-    """The annotation file named after doc_id (ANNOTATING.md: one `<doc_id>.yaml` per document)."""
-    for suffix in ANNOTATION_SUFFIXES:
-        path = annotations_dir / f"{doc_id}{suffix}"
-        if path.is_file():
-            return path
-    raise UnknownDocumentError(
-        f"{doc_id}: no annotation file {annotations_dir / doc_id}.yaml; --doc renders the file "
-        "named after the document"
-    )
-
-
-def load_document(annotations_dir: Path, seeds_dir: Path, doc_id: str) -> _Doc:
-    """One seed document with the rows of its annotation file, validated alone against the
-    seeds: checks across files (an event_id used in two files) are the full run's."""
-    try:
-        documents = {d.doc_id: d for d in read_index(seeds_dir)}
-    except SeedError as exc:
-        raise ReportInputError([str(exc)]) from None
-    if doc_id not in documents:
-        raise UnknownDocumentError(f"{doc_id}: no such document in {seeds_dir / 'index.json'}")
-    path = _named_annotation(annotations_dir, doc_id)
-    report = validate([path], seeds=seeds_dir)
-    if not report.ok:
-        raise ReportInputError([text_line(issue) for issue in report.errors])
-    try:
-        seed = Seed(documents[doc_id], read_text(seeds_dir, documents[doc_id]))
-        annotation = read_annotation(path)
-    except (SeedError, BuildError) as exc:  # changed since it was validated
-        raise ReportInputError([str(exc)]) from None
-    if annotation.doc_id != doc_id:
-        raise UnknownDocumentError(
-            f"{path}: doc_id is {annotation.doc_id!r}, not {doc_id!r}; --doc renders the file "
-            "named after the document"
-        )
-    (doc,) = _documents({doc_id: seed}, [(str(path), annotation)])
-    return doc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,7 +147,7 @@ def _count(row: dict[str, Any], name: str) -> tuple[str, str]:
     return shown, str(key)
 
 
-def _actors(docs: list[_Doc]) -> dict[str, dict[str, Any]]:
+def _actors(docs: list[ReportDocument]) -> dict[str, dict[str, Any]]:
     """The actors of every document by actor_id (the first file's definition: `build` refuses
     two definitions of one id)."""
     actors: dict[str, dict[str, Any]] = {}
@@ -261,7 +157,7 @@ def _actors(docs: list[_Doc]) -> dict[str, dict[str, Any]]:
     return actors
 
 
-def _event_cards(doc: _Doc) -> str:
+def _event_cards(doc: ReportDocument) -> str:
     # the file's own actors: every actor_id an event names is declared there (GE602), and
     # the page then does not depend on the other files, so `--doc` writes the same bytes
     actors = _actors([doc])
@@ -298,7 +194,7 @@ def _vocab() -> dict[str, dict[str, str]]:
     return {name: {m.value: m.definition for m in enum} for name, enum in vocabularies.items()}
 
 
-def document_page(doc: _Doc) -> str:
+def document_page(doc: ReportDocument) -> str:
     """The HTML of one document: its text with every evidence span, and its events."""
     d = doc.document
     evidence = doc.tables["evidence"]
@@ -350,7 +246,7 @@ _COLUMNS = [
 ]
 
 
-def _events_table(docs: list[_Doc], actors: dict[str, dict[str, Any]]) -> str:
+def _events_table(docs: list[ReportDocument], actors: dict[str, dict[str, Any]]) -> str:
     head = "".join(
         f'<th scope="col" data-key="{key}" data-type="{kind}" aria-sort="none">'
         f'<button type="button">{_e(title)}</button></th>'
@@ -400,7 +296,7 @@ def _events_table(docs: list[_Doc], actors: dict[str, dict[str, Any]]) -> str:
     )
 
 
-def _documents_table(docs: list[_Doc]) -> str:
+def _documents_table(docs: list[ReportDocument]) -> str:
     rows = []
     for doc in docs:
         d = doc.document
@@ -416,7 +312,7 @@ def _documents_table(docs: list[_Doc]) -> str:
     )
 
 
-def index_page(docs: list[_Doc], actors: dict[str, dict[str, Any]]) -> str:
+def index_page(docs: list[ReportDocument], actors: dict[str, dict[str, Any]]) -> str:
     """The HTML of the index: documents, events table, timeline and map."""
     events = []
     for doc in docs:
@@ -449,11 +345,11 @@ def index_page(docs: list[_Doc], actors: dict[str, dict[str, Any]]) -> str:
     )
 
 
-def _page_name(doc: _Doc) -> str:
+def _page_name(doc: ReportDocument) -> str:
     return f"documents/{doc.document.doc_id}.html"
 
 
-def render(docs: list[_Doc]) -> dict[str, bytes]:
+def render(docs: list[ReportDocument]) -> dict[str, bytes]:
     """The report's files by "/"-separated relative path: index.html, documents/<doc_id>.html."""
     actors = _actors(docs)
     files = {"index.html": index_page(docs, actors)}
@@ -476,7 +372,7 @@ def report_step(inputs: Any, files: dict[str, bytes]) -> dict[str, bytes]:
 
     It renders the annotated documents only, like the package's `documents` table.
     """
-    docs = _documents(inputs.seeds, inputs.annotations, only_annotated=True)
+    docs = report_documents(inputs.seeds, inputs.annotations, only_annotated=True)
     return {f"report/{name}": data for name, data in render(docs).items()}
 
 
