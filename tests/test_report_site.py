@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -16,8 +17,10 @@ from hypothesis import strategies as st
 
 from grounded_events import cli
 from grounded_events._core.safe_yaml import loads
+from grounded_events._package import report
+from grounded_events._package.inputs import ReportInputError
 from grounded_events._package.report import (
-    ReportInputError,
+    document_files,
     embed_json,
     report_step,
     segments,
@@ -233,6 +236,171 @@ def test_unknown_document_is_refused(tmp_path: Path, root: Path) -> None:
     path.write_text(json.dumps(data, indent=1), encoding="utf-8")
     with pytest.raises(ReportInputError, match=r"GE504 doc_id 'nowhere-20240101' is not in"):
         write_site(base / "out", base / "annotations", base / "seeds")
+
+
+OTHER_DOC = "testwire-20240102"  # a document written for these tests, without annotations
+
+
+def _add_seed(base: Path) -> None:
+    """Index a short invented text beside the seed, so the report has a second page."""
+    data = b"Constructed for the tests: nothing happened in the town on Tuesday.\n"
+    (base / "seeds" / "900_testwire.txt").write_bytes(data)
+    index = json.loads((base / "seeds" / "index.json").read_text(encoding="utf-8"))
+    index.append(
+        index[0]
+        | {
+            "doc_id": OTHER_DOC,
+            "file": "900_testwire.txt",
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "title": "A constructed test report",
+            "publisher": "Testwire",
+            "published_date": "2024-01-02",
+        }
+    )
+    (base / "seeds" / "index.json").write_text(json.dumps(index), encoding="utf-8")
+
+
+def _report(base: Path, out: str, *options: str) -> int:
+    inputs = ["--annotations", str(base / "annotations"), "--seeds", str(base / "seeds")]
+    return cli.main(["report", *inputs, "--out", str(base / out), *options])
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.html")}
+
+
+def test_doc_writes_exactly_the_page_the_full_run_writes(
+    tmp_path: Path, root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`report --doc DOC_ID` writes that document's page only, byte-identical to the full run's."""
+    base = make_inputs(tmp_path, root)
+    _add_seed(base)
+    assert _report(base, "full") == 0
+    assert sorted(_files(base / "full")) == [
+        f"documents/{DOC_ID}.html",
+        f"documents/{OTHER_DOC}.html",
+        "index.html",
+    ]
+    assert _report(base, "one", "--doc", DOC_ID) == 0
+    assert _files(base / "one") == {
+        f"documents/{DOC_ID}.html": _files(base / "full")[f"documents/{DOC_ID}.html"]
+    }
+    out = capsys.readouterr().out
+    assert f"wrote {base / 'one' / 'documents' / DOC_ID}.html" in out
+    assert "the index is rebuilt by a run without --doc" in out
+
+
+def test_doc_page_of_the_dataset_is_the_published_one(root: Path) -> None:
+    """The page --doc renders for the committed file is the package's report page, byte for byte."""
+    files = document_files(root / "datasets" / "annotations", root / "seeds", [DOC_ID])
+    published = root / "datasets" / "grounded-events" / "report" / "documents" / f"{DOC_ID}.html"
+    assert files == {f"documents/{DOC_ID}.html": published.read_bytes()}
+
+
+def test_doc_leaves_the_other_pages_untouched(tmp_path: Path, root: Path) -> None:
+    """After an edit, --doc rewrites that page as a full run would and no other file."""
+    base = make_inputs(tmp_path, root)
+    _add_seed(base)
+    assert _report(base, "out") == 0
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (base / "out").rglob("*.html")}
+    path = base / "annotations" / f"{DOC_ID}.yaml"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["events"][0]["summary"] = "An edited summary."
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert _report(base, "out", "--doc", DOC_ID) == 0
+    assert _report(base, "fresh") == 0
+    page = base / "out" / "documents" / f"{DOC_ID}.html"
+    assert page.read_bytes() == _files(base / "fresh")[f"documents/{DOC_ID}.html"]
+    assert "An edited summary." in page.read_text(encoding="utf-8")
+    for other, (data_before, mtime) in before.items():
+        if other != page:
+            assert (other.read_bytes(), other.stat().st_mtime_ns) == (data_before, mtime), other
+    assert sorted(p for p in (base / "out").rglob("*") if p.is_file()) == sorted(before)
+
+
+def test_doc_refuses_an_unknown_doc_id(
+    tmp_path: Path, root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A --doc not in the seeds index exits 2, naming it, and writes nothing."""
+    base = make_inputs(tmp_path, root)
+    assert _report(base, "out", "--doc", DOC_ID, "--doc", "nowhere-20240101") == 2
+    err = capsys.readouterr().err
+    assert "nowhere-20240101: no such document in" in err and "index.json" in err
+    assert not (base / "out").exists()
+
+
+def test_doc_needs_the_file_named_after_it(
+    tmp_path: Path, root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--doc reads <doc_id>.yaml: without it, or when it holds another doc_id, exit 2, named."""
+    base = make_inputs(tmp_path, root)
+    _add_seed(base)
+    assert _report(base, "out", "--doc", OTHER_DOC) == 2
+    assert f"no annotation file {base / 'annotations' / OTHER_DOC}.yaml" in capsys.readouterr().err
+    shutil.move(base / "annotations" / f"{DOC_ID}.yaml", base / "annotations" / f"{OTHER_DOC}.yml")
+    assert _report(base, "out", "--doc", OTHER_DOC) == 2
+    err = capsys.readouterr().err
+    assert f"{OTHER_DOC}.yml: doc_id is {DOC_ID!r}, not {OTHER_DOC!r}" in err
+    assert not (base / "out").exists()
+
+
+def test_doc_validates_its_file_alone(
+    tmp_path: Path, root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An invalid --doc file exits 1 with its errors and no page; another file's errors do not
+    stop it (the full run still refuses them)."""
+    base = make_inputs(tmp_path, root)
+    (base / "annotations" / "other.yaml").write_text("doc_id: [unclosed\n", encoding="utf-8")
+    assert _report(base, "full") == 1
+    capsys.readouterr()
+    assert _report(base, "one", "--doc", DOC_ID) == 0
+    assert sorted(_files(base / "one")) == [f"documents/{DOC_ID}.html"]
+    path = base / "annotations" / f"{DOC_ID}.yaml"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["events"][1]["evidence"][0]["quote"] = "something else"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert _report(base, "two", "--doc", DOC_ID) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:" in err and "GE501" in err and "other.yaml" not in err
+    assert not (base / "two").exists()
+
+
+def test_watch_rebuilds_when_the_file_changes(
+    tmp_path: Path, root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--watch writes the page, rewrites it after each edit of the file, and stops on Ctrl-C."""
+    base = make_inputs(tmp_path, root)
+    path = base / "annotations" / f"{DOC_ID}.yaml"
+    page = base / "out" / "documents" / f"{DOC_ID}.html"
+    summaries = ["First edit.", "Second edit."]
+    seen: list[bool] = []
+
+    def sleep(seconds: float) -> None:
+        assert seconds == report.WATCH_INTERVAL
+        seen.append(page.is_file() and "First edit." in page.read_text(encoding="utf-8"))
+        if not summaries:
+            raise KeyboardInterrupt
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["events"][0]["summary"] = summaries.pop(0)
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    inputs = ["--annotations", str(base / "annotations"), "--seeds", str(base / "seeds")]
+    args = ["report", *inputs, "--out", str(base / "out"), "--doc", DOC_ID, "--watch"]
+    parser = cli._parser("report")
+    assert report.watch(parser.parse_args(args), sleep=sleep) == 0
+    assert seen == [False, True, False]  # the edits were picked up on the next look
+    assert "Second edit." in page.read_text(encoding="utf-8")
+    captured = capsys.readouterr()
+    assert captured.out.count("wrote ") == 3 and "stopped watching" in captured.err
+
+
+def test_watch_needs_a_doc(tmp_path: Path, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--watch without --doc is a usage error (exit 2); with an unknown doc_id it stops at once."""
+    base = make_inputs(tmp_path, root)
+    assert _report(base, "out", "--watch") == 2
+    assert "--watch rebuilds the pages of --doc DOC_ID" in capsys.readouterr().err
+    assert _report(base, "out", "--watch", "--doc", "nowhere-20240101") == 2
+    assert not (base / "out").exists()
 
 
 def test_shipped_outlines_cover_the_data(root: Path) -> None:

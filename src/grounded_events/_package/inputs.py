@@ -1,4 +1,4 @@
-"""What a package is built from: annotation files and seeds, read and checked once."""
+"""What a package and its report are built from: annotation files and seeds, read and checked once."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from pydantic import ValidationError
 
 from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.safe_yaml import YamlError, loads
-from grounded_events._schema.models import AnnotationFile, Event, EventRecord
+from grounded_events._schema.models import AnnotationFile, Document, Event, EventRecord
 from grounded_events._schema.tables import TABLES, document_row, rows_from_annotation
 from grounded_events._schema.vocab import CROSSWALK
-from grounded_events._sources.seeds import Seed, SeedError, read_seeds
+from grounded_events._sources.seeds import Seed, SeedError, read_index, read_seeds, read_text
+from grounded_events._validation import validate
 from grounded_events._validation.issues import Report
+from grounded_events._validation.output import text_line
 
 ANNOTATION_SUFFIXES = (".yaml", ".yml")
 
@@ -149,10 +151,109 @@ class InvalidInputs(BuildError):
 
 def validate_inputs(annotations_dir: Path, seeds_dir: Path) -> Report:
     """Run the project's validator over the annotation files, against the seeds they cite."""
-    from grounded_events._validation import validate
-
     paths = annotation_paths(annotations_dir)
     return validate(paths, seeds=seeds_dir) if paths else Report()
+
+
+class ReportInputError(GroundedEventsError):
+    """The annotations or seeds cannot be rendered; `problems` name file, line and field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class UnknownDocumentError(GroundedEventsError):
+    """`--doc` names a document the seeds index lacks, or one with no annotation file of its name."""
+
+
+@dataclass
+class ReportDocument:
+    """One seed document with its annotations (if any) flattened into table rows."""
+
+    seed: Seed
+    source: str | None = None  # the annotation file's name, for the page footer
+    tables: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {"actors": [], "events": [], "event_actors": [], "evidence": []}
+    )
+
+    @property
+    def document(self) -> Document:
+        return self.seed.document
+
+
+def report_documents(
+    seeds: dict[str, Seed],
+    annotations: list[tuple[str, AnnotationFile]],
+    only_annotated: bool = False,
+) -> list[ReportDocument]:
+    """The documents to render, sorted by doc_id, each with its annotation's rows. The
+    annotations are valid (the validator passed them: doc_ids, hashes, offsets, quotes)."""
+    docs = {doc_id: ReportDocument(seed) for doc_id, seed in seeds.items()}
+    for file, annotation in annotations:
+        target = docs[annotation.doc_id]
+        if target.source is not None:
+            message = f"{annotation.doc_id!r} is already annotated in {target.source}"
+            raise ReportInputError([f"{file}: doc_id: {message}"])
+        target.source = Path(file).name
+        target.tables = rows_from_annotation(annotation)
+    return [docs[k] for k in sorted(docs) if docs[k].source or not only_annotated]
+
+
+def load_documents(annotations_dir: Path, seeds_dir: Path) -> list[ReportDocument]:
+    """Every seed document with the rows of its annotation file, if it has one. The files are
+    validated first, as `build` does: a page shows only what the validator accepts."""
+    try:
+        seeds = read_seeds(seeds_dir)
+    except SeedError as exc:
+        raise ReportInputError([str(exc)]) from None
+    report = validate_inputs(annotations_dir, seeds_dir)
+    if not report.ok:
+        raise ReportInputError([text_line(issue) for issue in report.errors])
+    try:
+        annotations = [(str(p), read_annotation(p)) for p in annotation_paths(annotations_dir)]
+    except BuildError as exc:  # changed since it was validated
+        raise ReportInputError([str(exc)]) from None
+    return report_documents(seeds, annotations)
+
+
+def _named_annotation(annotations_dir: Path, doc_id: str) -> Path:
+    """The annotation file named after doc_id (ANNOTATING.md: one `<doc_id>.yaml` per document)."""
+    for suffix in ANNOTATION_SUFFIXES:
+        path = annotations_dir / f"{doc_id}{suffix}"
+        if path.is_file():
+            return path
+    raise UnknownDocumentError(
+        f"{doc_id}: no annotation file {annotations_dir / doc_id}.yaml; --doc renders the file "
+        "named after the document"
+    )
+
+
+def load_document(annotations_dir: Path, seeds_dir: Path, doc_id: str) -> ReportDocument:
+    """One seed document with the rows of its annotation file, validated alone against the
+    seeds: checks across files (an event_id used in two files) are the full run's."""
+    try:
+        documents = {d.doc_id: d for d in read_index(seeds_dir)}
+    except SeedError as exc:
+        raise ReportInputError([str(exc)]) from None
+    if doc_id not in documents:
+        raise UnknownDocumentError(f"{doc_id}: no such document in {seeds_dir / 'index.json'}")
+    path = _named_annotation(annotations_dir, doc_id)
+    report = validate([path], seeds=seeds_dir)
+    if not report.ok:
+        raise ReportInputError([text_line(issue) for issue in report.errors])
+    try:
+        seed = Seed(documents[doc_id], read_text(seeds_dir, documents[doc_id]))
+        annotation = read_annotation(path)
+    except (SeedError, BuildError) as exc:  # changed since it was validated
+        raise ReportInputError([str(exc)]) from None
+    if annotation.doc_id != doc_id:
+        raise UnknownDocumentError(
+            f"{path}: doc_id is {annotation.doc_id!r}, not {doc_id!r}; --doc renders the file "
+            "named after the document"
+        )
+    (doc,) = report_documents({doc_id: seed}, [(str(path), annotation)])
+    return doc
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,24 +8,27 @@ import html
 import itertools
 import json
 import sys
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from string import Template
 from typing import Any
 
 from grounded_events._core.atomic import write_bytes_atomic
-from grounded_events._core.errors import GroundedEventsError, UsageError
+from grounded_events._core.errors import UsageError
 from grounded_events._package.inputs import (
-    BuildError,
+    ANNOTATION_SUFFIXES,
+    ReportDocument,
+    ReportInputError,
+    UnknownDocumentError,
     add_input_arguments,
-    annotation_paths,
+    load_document,
+    load_documents,
     missing_input_folder,
-    read_annotation,
-    validate_inputs,
+    report_documents,
 )
-from grounded_events._schema.models import AnnotationFile, Document
-from grounded_events._schema.tables import count_columns, rows_from_annotation
+from grounded_events._schema.tables import count_columns
 from grounded_events._schema.vocab import (
     DatePrecision,
     EventSubtype,
@@ -33,8 +36,6 @@ from grounded_events._schema.vocab import (
     Field,
     GeoPrecision,
 )
-from grounded_events._sources.seeds import Seed, SeedError, read_seeds
-from grounded_events._validation.output import text_line
 
 # The pages load nothing: scripts, styles and geometry are inlined, and the policy makes the
 # browser refuse any request a future edit might add.
@@ -42,64 +43,6 @@ CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src data:; base-uri 'none'; form-action 'none'"
 )
-
-
-class ReportInputError(GroundedEventsError):
-    """The annotations or seeds cannot be rendered; `problems` name file, line and field."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-@dataclass
-class _Doc:
-    """One seed document with its annotations (if any) flattened into table rows."""
-
-    seed: Seed
-    source: str | None = None  # the annotation file's name, for the page footer
-    tables: dict[str, list[dict[str, Any]]] = field(
-        default_factory=lambda: {"actors": [], "events": [], "event_actors": [], "evidence": []}
-    )
-
-    @property
-    def document(self) -> Document:
-        return self.seed.document
-
-
-def _documents(
-    seeds: dict[str, Seed],
-    annotations: list[tuple[str, AnnotationFile]],
-    only_annotated: bool = False,
-) -> list[_Doc]:
-    """The documents to render, sorted by doc_id, each with its annotation's rows. The
-    annotations are valid (the validator passed them: doc_ids, hashes, offsets, quotes)."""
-    docs = {doc_id: _Doc(seed) for doc_id, seed in seeds.items()}
-    for file, annotation in annotations:
-        target = docs[annotation.doc_id]
-        if target.source is not None:
-            message = f"{annotation.doc_id!r} is already annotated in {target.source}"
-            raise ReportInputError([f"{file}: doc_id: {message}"])
-        target.source = Path(file).name
-        target.tables = rows_from_annotation(annotation)
-    return [docs[k] for k in sorted(docs) if docs[k].source or not only_annotated]
-
-
-def load_documents(annotations_dir: Path, seeds_dir: Path) -> list[_Doc]:
-    """Every seed document with the rows of its annotation file, if it has one. The files are
-    validated first, as `build` does: a page shows only what the validator accepts."""
-    try:
-        seeds = read_seeds(seeds_dir)
-    except SeedError as exc:
-        raise ReportInputError([str(exc)]) from None
-    report = validate_inputs(annotations_dir, seeds_dir)
-    if not report.ok:
-        raise ReportInputError([text_line(issue) for issue in report.errors])
-    try:
-        annotations = [(str(p), read_annotation(p)) for p in annotation_paths(annotations_dir)]
-    except BuildError as exc:  # changed since it was validated
-        raise ReportInputError([str(exc)]) from None
-    return _documents(seeds, annotations)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -204,7 +147,9 @@ def _count(row: dict[str, Any], name: str) -> tuple[str, str]:
     return shown, str(key)
 
 
-def _actors(docs: list[_Doc]) -> dict[str, dict[str, Any]]:
+def _actors(docs: list[ReportDocument]) -> dict[str, dict[str, Any]]:
+    """The actors of every document by actor_id (the first file's definition: `build` refuses
+    two definitions of one id)."""
     actors: dict[str, dict[str, Any]] = {}
     for doc in docs:
         for actor in doc.tables["actors"]:
@@ -212,7 +157,10 @@ def _actors(docs: list[_Doc]) -> dict[str, dict[str, Any]]:
     return actors
 
 
-def _event_cards(doc: _Doc, actors: dict[str, dict[str, Any]]) -> str:
+def _event_cards(doc: ReportDocument) -> str:
+    # the file's own actors: every actor_id an event names is declared there (GE602), and
+    # the page then does not depend on the other files, so `--doc` writes the same bytes
+    actors = _actors([doc])
     counts: dict[str, int] = {}
     for ev in doc.tables["evidence"]:
         counts[ev["event_id"]] = counts.get(ev["event_id"], 0) + 1
@@ -246,7 +194,7 @@ def _vocab() -> dict[str, dict[str, str]]:
     return {name: {m.value: m.definition for m in enum} for name, enum in vocabularies.items()}
 
 
-def document_page(doc: _Doc, actors: dict[str, dict[str, Any]]) -> str:
+def document_page(doc: ReportDocument) -> str:
     """The HTML of one document: its text with every evidence span, and its events."""
     d = doc.document
     evidence = doc.tables["evidence"]
@@ -275,7 +223,7 @@ def document_page(doc: _Doc, actors: dict[str, dict[str, Any]]) -> str:
         doc_id=_e(d.doc_id),
         meta=" · ".join(meta),
         text=_text_html(doc.seed.text, evidence),
-        events=_event_cards(doc, actors),
+        events=_event_cards(doc),
         event_count=str(len(doc.tables["events"])),
         span_count=str(len(evidence)),
         footer=f"{_e(d.doc_id)} · sha256 {_e(d.sha256)} · {source}",
@@ -298,7 +246,7 @@ _COLUMNS = [
 ]
 
 
-def _events_table(docs: list[_Doc], actors: dict[str, dict[str, Any]]) -> str:
+def _events_table(docs: list[ReportDocument], actors: dict[str, dict[str, Any]]) -> str:
     head = "".join(
         f'<th scope="col" data-key="{key}" data-type="{kind}" aria-sort="none">'
         f'<button type="button">{_e(title)}</button></th>'
@@ -348,7 +296,7 @@ def _events_table(docs: list[_Doc], actors: dict[str, dict[str, Any]]) -> str:
     )
 
 
-def _documents_table(docs: list[_Doc]) -> str:
+def _documents_table(docs: list[ReportDocument]) -> str:
     rows = []
     for doc in docs:
         d = doc.document
@@ -364,7 +312,7 @@ def _documents_table(docs: list[_Doc]) -> str:
     )
 
 
-def index_page(docs: list[_Doc], actors: dict[str, dict[str, Any]]) -> str:
+def index_page(docs: list[ReportDocument], actors: dict[str, dict[str, Any]]) -> str:
     """The HTML of the index: documents, events table, timeline and map."""
     events = []
     for doc in docs:
@@ -397,12 +345,16 @@ def index_page(docs: list[_Doc], actors: dict[str, dict[str, Any]]) -> str:
     )
 
 
-def render(docs: list[_Doc]) -> dict[str, bytes]:
+def _page_name(doc: ReportDocument) -> str:
+    return f"documents/{doc.document.doc_id}.html"
+
+
+def render(docs: list[ReportDocument]) -> dict[str, bytes]:
     """The report's files by "/"-separated relative path: index.html, documents/<doc_id>.html."""
     actors = _actors(docs)
     files = {"index.html": index_page(docs, actors)}
     for doc in docs:
-        files[f"documents/{doc.document.doc_id}.html"] = document_page(doc, actors)
+        files[_page_name(doc)] = document_page(doc)
     return {name: text.encode("utf-8") for name, text in sorted(files.items())}
 
 
@@ -420,13 +372,30 @@ def report_step(inputs: Any, files: dict[str, bytes]) -> dict[str, bytes]:
 
     It renders the annotated documents only, like the package's `documents` table.
     """
-    docs = _documents(inputs.seeds, inputs.annotations, only_annotated=True)
+    docs = report_documents(inputs.seeds, inputs.annotations, only_annotated=True)
     return {f"report/{name}": data for name, data in render(docs).items()}
 
 
-def write_site(out_dir: Path, annotations_dir: Path, seeds_dir: Path) -> list[Path]:
-    """Write the report under out_dir, each file atomically; return the files written."""
-    files = site_files(annotations_dir, seeds_dir)
+def document_files(
+    annotations_dir: Path, seeds_dir: Path, doc_ids: Sequence[str]
+) -> dict[str, bytes]:
+    """The pages of these documents only, by relative path, byte for byte what the full run
+    writes for them; the index is left to the full run (it draws on every file)."""
+    docs = [
+        load_document(Path(annotations_dir), Path(seeds_dir), d) for d in dict.fromkeys(doc_ids)
+    ]
+    return {_page_name(doc): document_page(doc).encode("utf-8") for doc in docs}
+
+
+def write_site(
+    out_dir: Path, annotations_dir: Path, seeds_dir: Path, doc_ids: Sequence[str] = ()
+) -> list[Path]:
+    """Write the report under out_dir, each file atomically; return the files written. With
+    doc_ids, only those documents' pages, each validated alone (nothing is written if one fails)."""
+    if doc_ids:
+        files = document_files(annotations_dir, seeds_dir, doc_ids)
+    else:
+        files = site_files(annotations_dir, seeds_dir)
     written = []
     for name, data in files.items():
         path = Path(out_dir, *name.split("/"))
@@ -440,18 +409,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", type=Path, default=Path("report"), help="folder to write (default: report/)"
     )
+    parser.add_argument(
+        "--doc",
+        dest="docs",
+        action="append",
+        default=[],
+        metavar="DOC_ID",
+        help="rebuild only this document's page from its file <doc_id>.yaml, validated alone "
+        "(repeatable; the index is rebuilt by a run without --doc)",
+    )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="with --doc: rebuild the page whenever its annotation file or the seeds index "
+        "changes (checked every 0.5 s) until Ctrl-C",
+    )
     add_input_arguments(parser)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Write the report; 0 when written, 1 when the data is invalid, 2 when it is unreadable."""
-    missing = missing_input_folder(args)
-    if missing is not None:
-        print(missing, file=sys.stderr)
-        return 2
+def _write(args: argparse.Namespace) -> int:
+    """Write the report once, saying what was written or why not; the command's exit code."""
     try:
-        written = write_site(args.out, args.annotations, args.seeds)
-    except UsageError as exc:  # no published schema to validate against
+        written = write_site(args.out, args.annotations, args.seeds, args.docs)
+    except (UnknownDocumentError, UsageError) as exc:  # UsageError: no published schema
         print(f"error: {exc}; report not written", file=sys.stderr)
         return 2
     except ReportInputError as exc:
@@ -462,5 +442,56 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"{args.out}: cannot write the report: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {len(written)} pages; open {args.out / 'index.html'}")
+    if args.docs:
+        pages = ", ".join(str(path) for path in written)
+        print(f"wrote {pages} (the index is rebuilt by a run without --doc)")
+    else:
+        print(f"wrote {len(written)} pages; open {args.out / 'index.html'}")
     return 0
+
+
+WATCH_INTERVAL = 0.5  # seconds between looks at the watched files
+
+
+def _stamps(args: argparse.Namespace) -> list[tuple[int, int] | None]:
+    """(mtime, size) of each file a --doc page is made of; None for one that is missing."""
+    paths = [args.annotations / f"{d}{s}" for d in args.docs for s in ANNOTATION_SUFFIXES]
+    stamps: list[tuple[int, int] | None] = []
+    for path in [*paths, args.seeds / "index.json"]:
+        try:
+            stat = path.stat()
+        except OSError:
+            stamps.append(None)
+        else:
+            stamps.append((stat.st_mtime_ns, stat.st_size))
+    return stamps
+
+
+def watch(args: argparse.Namespace, sleep: Callable[[float], None] = time.sleep) -> int:
+    """Rebuild the --doc pages whenever their files change, until interrupted (exit 0); exit 2
+    at once if the first build cannot start (an unknown doc_id)."""
+    seen = _stamps(args)
+    if _write(args) == 2:
+        return 2
+    try:
+        while True:
+            sleep(WATCH_INTERVAL)
+            now = _stamps(args)
+            if now != seen:
+                seen = now
+                _write(args)
+    except KeyboardInterrupt:
+        print("stopped watching", file=sys.stderr)
+        return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the report; 0 when written, 1 when the data is invalid, 2 when it is unreadable."""
+    missing = missing_input_folder(args)
+    if missing is not None:
+        print(missing, file=sys.stderr)
+        return 2
+    if args.watch and not args.docs:
+        print("error: --watch rebuilds the pages of --doc DOC_ID; name a document", file=sys.stderr)
+        return 2
+    return watch(args) if args.watch else _write(args)
