@@ -249,7 +249,8 @@ def test_coding_one_event_into_the_skeleton_gives_a_valid_file(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """End to end, as a contributor works: add the text, code one event writing only quotes,
-    `locate --fill` the offsets, drop unused actors: the file validates and builds."""
+    `locate --fill` the offsets, drop unused actors: the file validates, its report page is
+    written, and it builds into a package that loads."""
     assert _add_cli(capsys, str(FIXTURE), *ARGS)[0] == 0
     path = repo / "datasets" / "annotations" / f"{DOC_ID}.yaml"
     data = _skeleton(repo)
@@ -299,6 +300,9 @@ def test_coding_one_event_into_the_skeleton_gives_a_valid_file(
         assert text[item["start"] : item["end"]] == item["quote"]
     report = validate(path, seeds=repo / "seeds")
     assert report.ok, list(report.errors)
+    # the page to look at while coding, rebuilt for this one document
+    assert main(["report", "--doc", DOC_ID, "--out", "report"]) == 0, capsys.readouterr().err
+    assert (repo / "report" / "documents" / f"{DOC_ID}.html").is_file()
     out = repo / "package"  # not the default --out, which would also write the checkout's registry
     argv = ["build", "--annotations", "datasets/annotations", "--seeds", "seeds", "--out", str(out)]
     assert main(argv) == 0, capsys.readouterr().err
