@@ -21,6 +21,12 @@ from grounded_events._validation.flattened import (
     huge_offset,
     run_cross,
 )
+from grounded_events._validation.guidelines import (
+    Placed,
+    event_issues,
+    id_order_issues,
+    unused_actor_issues,
+)
 from grounded_events._validation.issues import Issue
 from grounded_events._validation.json_values import parse_json
 from grounded_events._validation.kinds import ReadProblem
@@ -233,6 +239,18 @@ def check_annotation(
 
     # grounding: the document, its pinned hash, and each quote
     texts = grounding_texts(display, doc, doc_id, data, seeds_dir, shared, issues)
+
+    # the coding guidelines (ANNOTATING.md), on the events that are well-formed
+    placed = [Placed(("events", i), event) for i, event in events]
+    known = shared.seeds.get(doc_id) if shared.seeds is not None and doc_id else None
+    published = known[0].published_date if known is not None else None
+    for p in placed:
+        issues += event_issues(display, p, at, published)
+    if doc_id is not None:
+        complete = len(events) == len(raw_events)
+        issues += id_order_issues(display, doc_id, placed, at, complete)
+    used = [actor_id for _, actor_id in uses]
+    issues += unused_actor_issues(display, declared, used, at)
 
     # cross-field rules on the flattened rows, each error at the line of the event's field
     event_rows = [event_row(event, doc_id or "") for _, event in events]
