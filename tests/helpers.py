@@ -32,7 +32,7 @@ SEED_DOC_ID = "rudaw-20231212"
 
 TEXT = (
     "BAGHDAD - Rockets hit the US embassy in Baghdad early on Friday. No one was killed. "
-    "On Monday the State Department condemned the attack.\n"
+    "On Monday the State Department condemned the attack. Unidentified attackers fired them.\n"
 )
 DOC_ID = "test-20231212"
 SHA = hashlib.sha256(TEXT.encode()).hexdigest()
@@ -88,6 +88,7 @@ def annotation_data() -> dict[str, Any]:
                     "latitude": 33.2985,
                     "longitude": 44.3957,
                     "geo_precision": "site",
+                    "note": "The embassy's coordinates; no gazetteer id verified.",
                 },
                 "participants": [
                     {"actor_id": "attackers", "role": "initiator"},
@@ -96,7 +97,15 @@ def annotation_data() -> dict[str, Any]:
                 "attribution": {"status": "unattributed"},
                 "weapons": ["rocket"],
                 "fatalities": {"best": 0},
-                "evidence": [{"field": "event", **_span("Rockets hit the US embassy in Baghdad")}],
+                "evidence": [
+                    {"field": "event", **_span("Rockets hit the US embassy in Baghdad")},
+                    {"field": "date", **_span("early on Friday")},
+                    {"field": "location", **_span("the US embassy in Baghdad")},
+                    {"field": "weapons", **_span("Rockets")},
+                    {"field": "target", **_span("the US embassy")},
+                    {"field": "initiator", **_span("Unidentified attackers")},
+                    {"field": "fatalities", **_span("No one was killed")},
+                ],
             },
             {
                 "event_id": f"{DOC_ID}-e02",
@@ -112,7 +121,10 @@ def annotation_data() -> dict[str, Any]:
                 "participants": [{"actor_id": "usa-state-department", "role": "speaker"}],
                 "refers_to": [f"{DOC_ID}-e01"],
                 "evidence": [
-                    {"field": "statement", **_span("the State Department condemned the attack")}
+                    {"field": "event", **_span("On Monday the State Department condemned")},
+                    {"field": "date", **_span("On Monday")},
+                    {"field": "speaker", **_span("the State Department")},
+                    {"field": "statement", **_span("the State Department condemned the attack")},
                 ],
             },
         ],

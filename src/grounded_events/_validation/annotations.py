@@ -259,9 +259,12 @@ def check_annotation(
     placed = [Placed(("events", i), event) for i, event in events]
     known = shared.seeds.get(doc_id) if shared.seeds is not None and doc_id else None
     published = known[0].published_date if known is not None else None
+    ids = [p.event.event_id for p in placed]
+    repeated = frozenset(i for i in ids if ids.count(i) > 1)
     for p in placed:
-        issues += event_issues(display, p, at, published)
-    if doc_id is not None:
+        issues += event_issues(display, p, at, published, repeated)
+    # ids are judged against a doc_id of the seeds: an unknown one (GE504) may be the mistake
+    if doc_id is not None and (shared.seeds is None or doc_id in shared.seeds):
         complete = len(events) == len(raw_events)
         issues += id_order_issues(display, doc_id, placed, at, complete)
     used = [actor_id for _, actor_id in uses]

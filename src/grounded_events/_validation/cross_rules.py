@@ -400,13 +400,15 @@ GUIDELINE_RULES: tuple[CrossRule, ...] = (
         "latitude",
         ("geo_precision", "latitude", "longitude"),
         "latitude and longitude for a site, near_site, place or near_place",
+        # only one of the two given is GE406's
         lambda r: (
             r.get("geo_precision") not in _POINTS
-            or (r.get("latitude") is not None and r.get("longitude") is not None)
+            or r.get("latitude") is not None
+            or r.get("longitude") is not None
         ),
         lambda cols: pc.and_(
             known(pc.is_in(cols["geo_precision"], value_set=pa.array(_POINTS))),
-            pc.or_(pc.is_null(cols["latitude"]), pc.is_null(cols["longitude"])),
+            pc.and_(pc.is_null(cols["latitude"]), pc.is_null(cols["longitude"])),
         ),
     ),
     CrossRule(

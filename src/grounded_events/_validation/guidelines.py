@@ -43,7 +43,8 @@ class Placed:
 
 def coded_fields(event: Event) -> dict[str, bool]:
     """Each evidence field an event can have, and whether the event codes a value the text
-    states for it (ANNOTATING.md section 11): True needs a span, False forbids one."""
+    states for it (ANNOTATING.md section 11): True needs a span, False forbids one; a field
+    left out is not judged."""
     roles = {p.role for p in event.participants}
     att = event.attribution
     fields = {
@@ -59,6 +60,11 @@ def coded_fields(event: Event) -> dict[str, bool]:
         "statement": event.event_type == EventType.STATEMENT,
     }
     fields |= {field: role in roles for role, field in ROLE_FIELDS.items()}
+    if event.event_type == EventType.STATEMENT:
+        # a statement coding these is GE413's error; its spans are not judged again here
+        for field in ("weapons", "attribution", "fatalities", "injuries"):
+            if fields[field] or (field == "attribution" and event.attribution is not None):
+                del fields[field]
     return fields
 
 
@@ -99,9 +105,14 @@ def _date_fits(event: Event, resolved: tuple[dt.date, dt.date], weekday: bool) -
 
 
 def event_issues(
-    display: str, placed: Placed, locate: Locate, published: dt.date | None
+    display: str,
+    placed: Placed,
+    locate: Locate,
+    published: dt.date | None,
+    repeated: frozenset[str] = frozenset(),
 ) -> list[Issue]:
-    """The guideline errors of one well-formed event."""
+    """The guideline errors of one well-formed event; `repeated` are the event ids used twice
+    (GE601), whose references to themselves are not reported again."""
     event, base = placed.event, placed.loc
     out: list[Issue] = []
 
@@ -171,7 +182,7 @@ def event_issues(
                 )
             )
     for j, ref in enumerate(event.refers_to):
-        if ref == event.event_id:
+        if ref == event.event_id and ref not in repeated:
             line, where = at("refers_to", j)
             out.append(
                 issue(
@@ -188,7 +199,7 @@ def _date_issues(
     at: Callable[..., tuple[int | None, str]],
     published: dt.date | None,
 ) -> list[Issue]:
-    if published is None:
+    if published is None or event.date.end < event.date.start:  # the order is GE401's
         return []
     for ev in event.evidence:
         if ev.field != "date" or (resolved := resolve_date(ev.quote, published)) is None:
@@ -299,8 +310,12 @@ def id_order_issues(
 def unused_actor_issues(
     display: str, declared: dict[str, int], used: Iterable[str], locate: Locate
 ) -> list[Issue]:
-    """Actors declared but used by no event and parent of no actor."""
-    unused = set(declared) - set(used)
+    """Actors declared but used by no event and parent of no actor; none while some use names
+    an undeclared actor (GE602), most likely the declared one mistyped."""
+    uses = set(used)
+    if uses - set(declared):
+        return []
+    unused = set(declared) - uses
     out = []
     for actor_id, i in sorted(declared.items(), key=lambda item: item[1]):
         if actor_id in unused:
