@@ -242,6 +242,10 @@ events:
     refers_to: [rudaw-20231212-e01]
     evidence:
       - {field: statement, start: 203, end: 238, quote: "are “unacceptable” and need to stop"}
+      - {field: event, start: 203, end: 238, quote: "are “unacceptable” and need to stop"}
+      - {field: date, start: 275, end: 284, quote: on Monday}
+      - {field: speaker, start: 301, end: 311, quote: Washington}
+      - {field: subject, start: 121, end: 140, quote: Iran-aligned groups}
   - event_id: rudaw-20231212-e01
     event_type: remote_violence
     event_subtype: rocket_attack
@@ -255,6 +259,7 @@ events:
       longitude: 44.3956
       geo_precision: site
       gazetteer: none
+      note: The embassy's coordinates; it has no verified gazetteer id.
     participants:
       - {actor_id: iran-aligned-militias, role: initiator}
       - {actor_id: usa-embassy-baghdad, role: target}
@@ -267,6 +272,12 @@ events:
       - {field: location, start: 415, end: 436, quote: US embassy in Baghdad}
       - {field: fatalities, start: 687, end: 731, quote: The attacks did not result in any casualties}
       - {field: initiator, start: 94, end: 117, quote: "- The continued attacks"}
+      - {field: event, start: 8, end: 27, quote: Iran-backed attacks}
+      - {field: date, start: 437, end: 465, quote: in the early hours of Friday}
+      - {field: time_of_day, start: 444, end: 455, quote: early hours}
+      - {field: target, start: 411, end: 436, quote: the US embassy in Baghdad}
+      - {field: attribution, start: 96, end: 140, quote: The continued attacks by Iran-aligned groups}
+      - {field: injuries, start: 687, end: 731, quote: The attacks did not result in any casualties}
 """
 
 

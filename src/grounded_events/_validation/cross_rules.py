@@ -338,6 +338,8 @@ def _attributors(cols: Cols) -> pa.Array:
 _NO_COUNTRY = ("multi_country", "international")
 # Precisions coded to one point, which therefore has coordinates.
 _POINTS = ("site", "near_site", "place", "near_place")
+# The event types of violence, which carry an attribution.
+_VIOLENT = ("remote_violence", "armed_clash", "violence_against_civilians")
 # What a statement does not carry: the fields of violence.
 _VIOLENCE_COLUMNS = (
     "initiator_attribution",
@@ -363,12 +365,18 @@ def _country_fails(cols: Cols) -> pa.Array:
     return pc.or_(pc.and_(several, coded), pc.and_(one, pc.is_null(cols["country_iso3"])))
 
 
+# The guidelines judge an event by the type of its subtype: a wrong event_type is GE305's alone.
+def _type_of(r: Row) -> str | None:
+    cw = CROSSWALK.get(r["event_subtype"]) if r.get("event_subtype") else None
+    return None if cw is None else str(cw.event_type)
+
+
 def _is_statement(cols: Cols) -> pa.Array:
-    return known(pc.equal(cols["event_type"], "statement"))
+    return known(pc.equal(_crosswalk(cols, "event_type"), "statement"))
 
 
 def _statement_clean(r: Row) -> bool:
-    if r.get("event_type") != "statement":
+    if _type_of(r) != "statement":
         return True
     return all(not r.get(c) and r.get(c) != 0 for c in _VIOLENCE_COLUMNS)
 
@@ -417,16 +425,19 @@ GUIDELINE_RULES: tuple[CrossRule, ...] = (
         "events",
         "gazetteer_id",
         ("gazetteer", "gazetteer_id"),
-        "gazetteer and gazetteer_id both given or both empty",
-        lambda r: (r.get("gazetteer") is None) == (r.get("gazetteer_id") is None),
-        lambda cols: pc.xor(pc.is_null(cols["gazetteer"]), pc.is_null(cols["gazetteer_id"])),
+        "a gazetteer_id exactly when a gazetteer other than none is given",
+        lambda r: (r.get("gazetteer") in (None, "none")) == (r.get("gazetteer_id") is None),
+        lambda cols: pc.xor(
+            pc.or_(pc.is_null(cols["gazetteer"]), known(pc.equal(cols["gazetteer"], "none"))),
+            pc.is_null(cols["gazetteer_id"]),
+        ),
     ),
     CrossRule(
         "statement_without_violence",
         "GE413",
         "events",
         "event_type",
-        ("event_type", *_VIOLENCE_COLUMNS),
+        ("event_subtype", *_VIOLENCE_COLUMNS),
         "no attribution, weapons, fatalities or injuries on a statement",
         _statement_clean,
         _statement_fails,
@@ -436,13 +447,11 @@ GUIDELINE_RULES: tuple[CrossRule, ...] = (
         "GE414",
         "events",
         "initiator_attribution",
-        ("event_type", "initiator_attribution"),
-        "an attribution on an event that is not a statement",
-        lambda r: (
-            r.get("event_type") in (None, "statement") or r.get("initiator_attribution") is not None
-        ),
+        ("event_subtype", "initiator_attribution"),
+        "an attribution on an act of violence",
+        lambda r: _type_of(r) not in _VIOLENT or r.get("initiator_attribution") is not None,
         lambda cols: pc.and_(
-            known(pc.not_equal(cols["event_type"], "statement")),
+            known(pc.is_in(_crosswalk(cols, "event_type"), value_set=pa.array(_VIOLENT))),
             pc.is_null(cols["initiator_attribution"]),
         ),
     ),
