@@ -374,6 +374,7 @@ def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
                     "latitude": 33.2985,
                     "longitude": 44.3955,
                     "geo_precision": "site",
+                    "note": "The embassy's coordinates; no verified gazetteer id.",
                 },
                 "participants": [
                     {"actor_id": "iran-aligned-militias", "role": "initiator"},
@@ -394,6 +395,9 @@ def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
                     _evidence(text, "weapons", "A spate of rockets targeted"),
                     _evidence(text, "time_of_day", "early hours"),
                     _evidence(text, "fatalities", "The attacks did not result in any casualties"),
+                    _evidence(text, "date", "in the early hours of Friday"),
+                    _evidence(text, "initiator", "Iran-aligned groups"),
+                    _evidence(text, "attribution", "The continued attacks by Iran-aligned groups"),
                 ],
             },
             {
@@ -413,15 +417,19 @@ def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
                     "latitude": 36.19,
                     "longitude": 44.01,
                     "geo_precision": "place",
+                    "note": "The city's centre, rounded; no gazetteer id.",
                 },
                 "attribution": {"status": "unattributed"},
                 "weapons": ["drone"],
+                "fatalities": {"best": 0, "low": 0, "high": 0},
                 "evidence": [
                     _evidence(
                         text, "event", "one hitting a residential building under-construction"
                     ),
                     _evidence(text, "location", "the city of Erbil"),
                     _evidence(text, "fatalities", "The attacks did not result in any casualties"),
+                    _evidence(text, "date", "Later in the day"),
+                    _evidence(text, "weapons", "a series of drones"),
                 ],
             },
             {
@@ -436,8 +444,13 @@ def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
                     "precision": "range",
                     "basis": "relative_to_publication",
                 },
-                "location": {"name": "Iraq and Syria", "geo_precision": "multi_country"},
+                "location": {
+                    "name": "Iraq and Syria",
+                    "geo_precision": "multi_country",
+                    "note": "Two countries: no country code, no point.",
+                },
                 "participants": [{"actor_id": "iran-aligned-militias", "role": "initiator"}],
+                "attribution": {"status": "alleged", "attributed_by": ["usa-state-department"]},
                 "weapons": ["rocket", "drone", "missile"],
                 "evidence": [
                     _evidence(
@@ -447,6 +460,11 @@ def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
                         "of rocket, drone, and missile attacks since October 17",
                     ),
                     _evidence(text, "date", "since October 17"),
+                    _evidence(text, "aggregate", "a series of rocket, drone, and missile attacks"),
+                    _evidence(text, "location", "Iraq and Syria"),
+                    _evidence(text, "weapons", "rocket, drone, and missile"),
+                    _evidence(text, "initiator", "Iran-backed militia groups"),
+                    _evidence(text, "attribution", "The continued attacks by Iran-aligned groups"),
                 ],
             },
             {
@@ -465,6 +483,8 @@ def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
                     _evidence(text, "statement", "“unacceptable” and need to stop"),
                     _evidence(text, "speaker", "the US State Department"),
                     _evidence(text, "date", "on Monday"),
+                    # a later report of the condemnation, so that the ids follow the text
+                    _evidence(text, "event", "Washington has repeatedly condemned the strikes"),
                 ],
             },
             {
@@ -478,10 +498,15 @@ def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
                     "precision": "year",
                     "basis": "explicit",
                 },
-                "location": {"name": "Iraq and Syria", "geo_precision": "multi_country"},
+                "location": {
+                    "name": "Iraq and Syria",
+                    "geo_precision": "multi_country",
+                    "note": "Two countries: no country code, no point.",
+                },
                 "evidence": [
                     _evidence(text, "event", "was declared territorially defeated in 2019"),
                     _evidence(text, "date", "2019"),
+                    _evidence(text, "location", "Iraq and Syria", after=2000),
                 ],
             },
         ],

@@ -365,14 +365,23 @@ def _country_fails(cols: Cols) -> pa.Array:
     return pc.or_(pc.and_(several, coded), pc.and_(one, pc.is_null(cols["country_iso3"])))
 
 
-# The guidelines judge an event by the type of its subtype: a wrong event_type is GE305's alone.
+# The guidelines judge an event by its type only when its subtype agrees (else GE305 alone).
 def _type_of(r: Row) -> str | None:
     cw = CROSSWALK.get(r["event_subtype"]) if r.get("event_subtype") else None
-    return None if cw is None else str(cw.event_type)
+    agreed = cw is not None and str(cw.event_type) == r.get("event_type")
+    return str(r["event_type"]) if agreed else None
+
+
+def _agreed_type(cols: Cols) -> pa.Array:
+    return pc.if_else(
+        known(pc.equal(_crosswalk(cols, "event_type"), cols["event_type"])),
+        cols["event_type"],
+        pa.scalar(None, pa.string()),
+    )
 
 
 def _is_statement(cols: Cols) -> pa.Array:
-    return known(pc.equal(_crosswalk(cols, "event_type"), "statement"))
+    return known(pc.equal(_agreed_type(cols), "statement"))
 
 
 def _statement_clean(r: Row) -> bool:
@@ -437,7 +446,7 @@ GUIDELINE_RULES: tuple[CrossRule, ...] = (
         "GE413",
         "events",
         "event_type",
-        ("event_subtype", *_VIOLENCE_COLUMNS),
+        ("event_type", "event_subtype", *_VIOLENCE_COLUMNS),
         "no attribution, weapons, fatalities or injuries on a statement",
         _statement_clean,
         _statement_fails,
@@ -447,11 +456,11 @@ GUIDELINE_RULES: tuple[CrossRule, ...] = (
         "GE414",
         "events",
         "initiator_attribution",
-        ("event_subtype", "initiator_attribution"),
+        ("event_type", "event_subtype", "initiator_attribution"),
         "an attribution on an act of violence",
         lambda r: _type_of(r) not in _VIOLENT or r.get("initiator_attribution") is not None,
         lambda cols: pc.and_(
-            known(pc.is_in(_crosswalk(cols, "event_type"), value_set=pa.array(_VIOLENT))),
+            known(pc.is_in(_agreed_type(cols), value_set=pa.array(_VIOLENT))),
             pc.is_null(cols["initiator_attribution"]),
         ),
     ),
