@@ -37,9 +37,6 @@ class CrossRule:
     expected: str
     row: Callable[[Row], bool] = dataclass_field(repr=False)
     vector: Callable[[Cols], pa.Array] = dataclass_field(repr=False)
-    # Columns whose broken cell is read as empty rather than skipping the rule (is_aggregate:
-    # an unknown flag is read as the model's default, false, so the stricter rule applies).
-    lenient: tuple[str, ...] = ()
 
 
 def _ordered(*values: Any) -> bool:
