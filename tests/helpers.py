@@ -32,7 +32,7 @@ SEED_DOC_ID = "rudaw-20231212"
 
 TEXT = (
     "BAGHDAD - Rockets hit the US embassy in Baghdad early on Friday. No one was killed. "
-    "On Monday the State Department condemned the attack.\n"
+    "On Monday the State Department condemned the attack. Unidentified attackers fired them.\n"
 )
 DOC_ID = "test-20231212"
 SHA = hashlib.sha256(TEXT.encode()).hexdigest()
@@ -88,6 +88,7 @@ def annotation_data() -> dict[str, Any]:
                     "latitude": 33.2985,
                     "longitude": 44.3957,
                     "geo_precision": "site",
+                    "note": "The embassy's coordinates; no gazetteer id verified.",
                 },
                 "participants": [
                     {"actor_id": "attackers", "role": "initiator"},
@@ -96,7 +97,15 @@ def annotation_data() -> dict[str, Any]:
                 "attribution": {"status": "unattributed"},
                 "weapons": ["rocket"],
                 "fatalities": {"best": 0},
-                "evidence": [{"field": "event", **_span("Rockets hit the US embassy in Baghdad")}],
+                "evidence": [
+                    {"field": "event", **_span("Rockets hit the US embassy in Baghdad")},
+                    {"field": "date", **_span("early on Friday")},
+                    {"field": "location", **_span("the US embassy in Baghdad")},
+                    {"field": "weapons", **_span("Rockets")},
+                    {"field": "target", **_span("the US embassy")},
+                    {"field": "initiator", **_span("Unidentified attackers")},
+                    {"field": "fatalities", **_span("No one was killed")},
+                ],
             },
             {
                 "event_id": f"{DOC_ID}-e02",
@@ -112,7 +121,10 @@ def annotation_data() -> dict[str, Any]:
                 "participants": [{"actor_id": "usa-state-department", "role": "speaker"}],
                 "refers_to": [f"{DOC_ID}-e01"],
                 "evidence": [
-                    {"field": "statement", **_span("the State Department condemned the attack")}
+                    {"field": "event", **_span("On Monday the State Department condemned")},
+                    {"field": "date", **_span("On Monday")},
+                    {"field": "speaker", **_span("the State Department")},
+                    {"field": "statement", **_span("the State Department condemned the attack")},
                 ],
             },
         ],
@@ -230,6 +242,10 @@ events:
     refers_to: [rudaw-20231212-e01]
     evidence:
       - {field: statement, start: 203, end: 238, quote: "are “unacceptable” and need to stop"}
+      - {field: event, start: 203, end: 238, quote: "are “unacceptable” and need to stop"}
+      - {field: date, start: 275, end: 284, quote: on Monday}
+      - {field: speaker, start: 301, end: 311, quote: Washington}
+      - {field: subject, start: 121, end: 140, quote: Iran-aligned groups}
   - event_id: rudaw-20231212-e01
     event_type: remote_violence
     event_subtype: rocket_attack
@@ -243,6 +259,7 @@ events:
       longitude: 44.3956
       geo_precision: site
       gazetteer: none
+      note: The embassy's coordinates; it has no verified gazetteer id.
     participants:
       - {actor_id: iran-aligned-militias, role: initiator}
       - {actor_id: usa-embassy-baghdad, role: target}
@@ -255,6 +272,12 @@ events:
       - {field: location, start: 415, end: 436, quote: US embassy in Baghdad}
       - {field: fatalities, start: 687, end: 731, quote: The attacks did not result in any casualties}
       - {field: initiator, start: 94, end: 117, quote: "- The continued attacks"}
+      - {field: event, start: 8, end: 27, quote: Iran-backed attacks}
+      - {field: date, start: 437, end: 465, quote: in the early hours of Friday}
+      - {field: time_of_day, start: 444, end: 455, quote: early hours}
+      - {field: target, start: 411, end: 436, quote: the US embassy in Baghdad}
+      - {field: attribution, start: 96, end: 140, quote: The continued attacks by Iran-aligned groups}
+      - {field: injuries, start: 687, end: 731, quote: The attacks did not result in any casualties}
 """
 
 
@@ -351,6 +374,7 @@ def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
                     "latitude": 33.2985,
                     "longitude": 44.3955,
                     "geo_precision": "site",
+                    "note": "The embassy's coordinates; no verified gazetteer id.",
                 },
                 "participants": [
                     {"actor_id": "iran-aligned-militias", "role": "initiator"},
@@ -371,6 +395,9 @@ def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
                     _evidence(text, "weapons", "A spate of rockets targeted"),
                     _evidence(text, "time_of_day", "early hours"),
                     _evidence(text, "fatalities", "The attacks did not result in any casualties"),
+                    _evidence(text, "date", "in the early hours of Friday"),
+                    _evidence(text, "initiator", "Iran-aligned groups"),
+                    _evidence(text, "attribution", "The continued attacks by Iran-aligned groups"),
                 ],
             },
             {
@@ -390,15 +417,19 @@ def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
                     "latitude": 36.19,
                     "longitude": 44.01,
                     "geo_precision": "place",
+                    "note": "The city's centre, rounded; no gazetteer id.",
                 },
                 "attribution": {"status": "unattributed"},
                 "weapons": ["drone"],
+                "fatalities": {"best": 0, "low": 0, "high": 0},
                 "evidence": [
                     _evidence(
                         text, "event", "one hitting a residential building under-construction"
                     ),
                     _evidence(text, "location", "the city of Erbil"),
                     _evidence(text, "fatalities", "The attacks did not result in any casualties"),
+                    _evidence(text, "date", "Later in the day"),
+                    _evidence(text, "weapons", "a series of drones"),
                 ],
             },
             {
@@ -413,8 +444,13 @@ def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
                     "precision": "range",
                     "basis": "relative_to_publication",
                 },
-                "location": {"name": "Iraq and Syria", "geo_precision": "multi_country"},
+                "location": {
+                    "name": "Iraq and Syria",
+                    "geo_precision": "multi_country",
+                    "note": "Two countries: no country code, no point.",
+                },
                 "participants": [{"actor_id": "iran-aligned-militias", "role": "initiator"}],
+                "attribution": {"status": "alleged", "attributed_by": ["usa-state-department"]},
                 "weapons": ["rocket", "drone", "missile"],
                 "evidence": [
                     _evidence(
@@ -424,6 +460,11 @@ def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
                         "of rocket, drone, and missile attacks since October 17",
                     ),
                     _evidence(text, "date", "since October 17"),
+                    _evidence(text, "aggregate", "a series of rocket, drone, and missile attacks"),
+                    _evidence(text, "location", "Iraq and Syria"),
+                    _evidence(text, "weapons", "rocket, drone, and missile"),
+                    _evidence(text, "initiator", "Iran-backed militia groups"),
+                    _evidence(text, "attribution", "The continued attacks by Iran-aligned groups"),
                 ],
             },
             {
@@ -442,6 +483,8 @@ def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
                     _evidence(text, "statement", "“unacceptable” and need to stop"),
                     _evidence(text, "speaker", "the US State Department"),
                     _evidence(text, "date", "on Monday"),
+                    # a later report of the condemnation, so that the ids follow the text
+                    _evidence(text, "event", "Washington has repeatedly condemned the strikes"),
                 ],
             },
             {
@@ -455,10 +498,15 @@ def sample_annotation(text: str, sha256: str) -> dict[str, Any]:
                     "precision": "year",
                     "basis": "explicit",
                 },
-                "location": {"name": "Iraq and Syria", "geo_precision": "multi_country"},
+                "location": {
+                    "name": "Iraq and Syria",
+                    "geo_precision": "multi_country",
+                    "note": "Two countries: no country code, no point.",
+                },
                 "evidence": [
                     _evidence(text, "event", "was declared territorially defeated in 2019"),
                     _evidence(text, "date", "2019"),
+                    _evidence(text, "location", "Iraq and Syria", after=2000),
                 ],
             },
         ],

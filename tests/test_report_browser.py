@@ -151,7 +151,7 @@ def test_clicking_an_event_highlights_all_its_spans(sample: Site) -> None:
         assert seg["on"] == (f"{DOC_ID}-e02" in seg["events"])
     assert sum(s["on"] for s in state) >= 3
     spans = page.locator("#detail .spans button")
-    assert spans.count() == 3
+    assert spans.count() == 5
     assert page.locator("#detail h3").first.inner_text() == f"{DOC_ID}-e02"
 
 

@@ -124,7 +124,7 @@ def test_report_highlights_every_span(tmp_path: Path, root: Path) -> None:
     ]
     text = read_seeds(base / "seeds")[DOC_ID].text
     page = (base / "out" / "documents" / f"{DOC_ID}.html").read_text(encoding="utf-8")
-    assert _check_every_span(page, text) == 16
+    assert _check_every_span(page, text) == 28
 
 
 def test_report_of_the_dataset_highlights_every_span(tmp_path: Path, root: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -25,6 +26,7 @@ from grounded_events._validation.codes import CODES, markdown_table
 from grounded_events.cli import main
 from helpers import (
     DOC_ID,
+    TEXT,
     annotation_data,
     set_cell,
     write_seeds,
@@ -81,12 +83,13 @@ def test_valid_annotation_passes(tmp_path: Path, capsys: pytest.CaptureFixture[s
     """A valid annotation file passes with its seeds, in YAML and in JSON."""
     seeds = write_seeds(tmp_path / "seeds")
     (tmp_path / "a").mkdir()
-    write_yaml(tmp_path / "a" / "x.yaml", annotation_data())
-    (tmp_path / "a" / "y.json").write_text(
-        json.dumps(annotation_data()).replace("e01", "e11").replace("e02", "e12"), encoding="utf-8"
-    )
-    code, out, _ = cli(capsys, str(tmp_path / "a"), "--seeds", str(seeds))
-    assert code == 0, out
+    # one file per document: the same annotation in two files would repeat its event ids
+    yaml_file = write_yaml(tmp_path / "a" / "x.yaml", annotation_data())
+    json_file = tmp_path / "a" / "y.json"
+    json_file.write_text(json.dumps(annotation_data()), encoding="utf-8")
+    for path in (yaml_file, json_file):
+        code, out, _ = cli(capsys, str(path), "--seeds", str(seeds))
+        assert code == 0, out
 
 
 def test_package_passes(tmp_path: Path) -> None:
@@ -615,8 +618,75 @@ def test_quote_mismatch_search_is_bounded(tmp_path: Path, monkeypatch: pytest.Mo
     paths = write_tables(tmp_path / "t")
     set_cell(paths["evidence"], 2, "quote", "Rockets hit the US embassy")
     set_cell(paths["evidence"], 3, "quote", "the State Department")
+    row3 = list(csv.DictReader(paths["evidence"].open(encoding="utf-8", newline="")))[1]
     messages = [e.message for e in validate(tmp_path / "t").errors if e.code == "GE501"]
     assert messages == [
         f"quote is not the text of {DOC_ID} at 10-47; it occurs at 10-36",
-        f"quote is not the text of {DOC_ID} at 94-135",
+        f"quote is not the text of {DOC_ID} at {row3['start']}-{row3['end']}",
     ]
+
+
+# --- the coding guidelines on events.jsonl records and on tables -------------------------------
+
+
+def _record_lines(edit: Any) -> str:
+    from grounded_events._package.inputs import event_record
+    from grounded_events._schema.models import Event
+
+    lines = []
+    for data in annotation_data()["events"]:
+        record = event_record(Event.model_validate(data), DOC_ID).model_dump(mode="json")
+        edit(record)
+        lines.append(json.dumps(record))
+    return "\n".join(lines) + "\n"
+
+
+def _morning_for_early(record: dict[str, Any]) -> None:
+    start = TEXT.index("early")
+    span = {"field": "time_of_day", "start": start, "end": start + 5, "quote": "early"}
+    record["evidence"].append(span)
+    record["date"]["time_of_day"] = "morning"
+
+
+@pytest.mark.parametrize(
+    ("edit", "code", "field"),
+    [
+        (_morning_for_early, "GE512", "date.time_of_day"),
+        (lambda r: r.update(evidence=r["evidence"][1:]), "GE510", "evidence"),
+        (lambda r: r.update(refers_to=[r["event_id"]]), "GE604", "refers_to[0]"),
+    ],
+)
+def test_records_follow_the_guidelines(tmp_path: Path, edit: Any, code: str, field: str) -> None:
+    """An events.jsonl record breaking a coding guideline is reported with its code and field."""
+
+    def first_only(record: dict[str, Any]) -> None:
+        if record["event_id"].endswith("e01"):
+            edit(record)
+
+    path = tmp_path / "events.jsonl"
+    path.write_text(_record_lines(first_only), encoding="utf-8")
+    report = validate(path)
+    assert (1, field, code) in {(e.line, e.field, e.code) for e in report.errors}
+    assert {e.code for e in report.errors} == {code}
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "value", "code"),
+    [
+        (2, "geo_precision", "multi_country", "GE410"),
+        (2, "latitude", "", "GE406"),
+        (2, "gazetteer", "geonames", "GE412"),
+        (3, "weapons", "rocket", "GE413"),
+        (2, "initiator_attribution", "", "GE414"),
+        (2, "date_precision", "range", "GE402"),
+    ],
+)
+@pytest.mark.parametrize("engine", ["columnar", "rows"])
+def test_table_guidelines_in_both_engines(
+    tmp_path: Path, row: int, column: str, value: str, code: str, engine: str
+) -> None:
+    """The guidelines an events row shows by itself are table rules of both engines."""
+    events = write_tables(tmp_path / "t")["events"]
+    set_cell(events, row, column, value)
+    report = validate(events, engine=engine)
+    assert {e.code for e in report.errors} == {code}

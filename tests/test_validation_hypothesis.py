@@ -181,6 +181,13 @@ def event_rows(draw: st.DrawFn) -> dict[str, Any]:
         "date_precision": str(draw(st.sampled_from(list(DatePrecision)))),
         "country_iso3": draw(st.sampled_from([None, "IRQ", "USA", "FJI", "SYR"])),
         "admin1_code": draw(st.sampled_from([None, "IQ-BG", "SY-DI", "US-CA"])),
+        "geo_precision": draw(
+            st.sampled_from([None, "site", "place", "admin1", "multi_country", "international"])
+        ),
+        "gazetteer": draw(st.sampled_from([None, "geonames", "none"])),
+        "gazetteer_id": draw(st.sampled_from([None, "98182"])),
+        "initiator": draw(st.sampled_from([None, "a"])),
+        "weapons": draw(st.lists(st.sampled_from(["rocket", "drone"]), max_size=2)),
         "latitude": draw(st.one_of(st.none(), st.floats(-90, 90))),
         "longitude": draw(st.one_of(st.none(), st.floats(-180, 180))),
         "initiator_attribution": draw(
@@ -196,7 +203,7 @@ def event_rows(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()) and row["date_start"] is not None:
         # spans that hit the precision boundaries exactly
         row["date_end"] = row["date_start"] + dt.timedelta(
-            days=draw(st.sampled_from([0, 1, 5, 6, 7, 30, 364]))
+            days=draw(st.sampled_from([0, 1, 5, 6, 7, 8, 30, 364]))
         )
     for kind in ("fatalities", "injuries"):
         for bound in ("best", "low", "high"):

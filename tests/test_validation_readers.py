@@ -395,9 +395,11 @@ def test_lost_line_is_no_cascade(tmp_path: Path) -> None:
     assert found(report) == {(1, None, "GE108"), (2, "summary", "GE208")}  # "" is too short
     # an id that is on no lost line is still reported, and says which lines were lost
     evidence = folder / "evidence.jsonl"
-    evidence.write_text(
-        evidence.read_text(encoding="utf-8").replace(first_id, "no-such-event"), encoding="utf-8"
-    )
+    spans = evidence.read_text(encoding="utf-8").splitlines(keepends=True)
+    first_span = json.loads(spans[0])
+    assert first_span["event_id"] == first_id
+    first_span["event_id"] = "no-such-event"  # one span names an id no line holds
+    evidence.write_text(json.dumps(first_span) + "\n" + "".join(spans[1:]), encoding="utf-8")
     missing = [e for e in both(folder).errors if e.code == "GE602"]
     assert [e.field for e in missing] == ["event_id"]
     assert "the events table has lines that could not be read: line 1" in missing[0].message

@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 TEXT = (
     "ERBIL, Kurdistan Region - Rockets hit the US embassy in Baghdad early on Friday, the US "
     "State Department said on Monday. No one was killed. The State Department condemned the "
-    "attack.\n"
+    "attack. Unidentified attackers fired them.\n"
 )
 DOC_ID = "conformance-20231212"
 SHA = hashlib.sha256(TEXT.encode("utf-8")).hexdigest()
@@ -86,6 +86,7 @@ def base_annotation() -> dict[str, Any]:
                     "latitude": 33.2985,
                     "longitude": 44.3957,
                     "geo_precision": "site",
+                    "note": "The embassy's coordinates; no gazetteer id verified.",
                 },
                 "participants": [
                     {"actor_id": "unidentified-attackers", "role": "initiator"},
@@ -96,6 +97,12 @@ def base_annotation() -> dict[str, Any]:
                 "fatalities": {"best": 0},
                 "evidence": [
                     {"field": "event", **span("Rockets hit the US embassy in Baghdad")},
+                    {"field": "date", **span("early on Friday")},
+                    {"field": "time_of_day", **span("early")},
+                    {"field": "location", **span("the US embassy in Baghdad")},
+                    {"field": "weapons", **span("Rockets")},
+                    {"field": "target", **span("the US embassy")},
+                    {"field": "initiator", **span("Unidentified attackers")},
                     {"field": "fatalities", **span("No one was killed")},
                 ],
             },
@@ -113,7 +120,10 @@ def base_annotation() -> dict[str, Any]:
                 "participants": [{"actor_id": "usa-state-department", "role": "speaker"}],
                 "refers_to": [f"{DOC_ID}-e01"],
                 "evidence": [
-                    {"field": "statement", **span("The State Department condemned the attack")}
+                    {"field": "event", **span("The State Department condemned the attack")},
+                    {"field": "date", **span("on Monday")},
+                    {"field": "speaker", **span("The State Department")},
+                    {"field": "statement", **span("condemned the attack")},
                 ],
             },
         ],
@@ -301,7 +311,10 @@ def _bad_counts(d: dict[str, Any]) -> None:
 
 
 def _month_precision(d: dict[str, Any]) -> None:
-    d["events"][0]["date"].update(start="2023-12-01", end="2023-12-30", precision="month")
+    # basis explicit: a December date relative to a publication on the 12th would also be GE513
+    d["events"][0]["date"].update(
+        start="2023-12-01", end="2023-12-30", precision="month", basis="explicit"
+    )
 
 
 def _days_precision(d: dict[str, Any]) -> None:
@@ -767,7 +780,14 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
     "cross-alleged-needs-attributor": (
         "an alleged attribution with no attributed_by",
         ["GE407"],
-        ann(_set((*E0, "attribution", "status"), "alleged")),
+        ann(
+            _both(
+                _set((*E0, "attribution", "status"), "alleged"),
+                lambda d: d["events"][0]["evidence"].append(
+                    {"field": "attribution", **span("attackers fired")}
+                ),
+            )
+        ),
         None,
     ),
     "cross-unattributed-with-attributor": (
@@ -780,6 +800,141 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         "an evidence span ends where it starts",
         ["GE409"],
         ann(_set((*E0, "evidence", 0, "end"), TEXT.index("Rockets"))),
+        None,
+    ),
+    "cross-precision-range": (
+        "precision range on a single day",
+        ["GE402"],
+        ann(_set((*E0, "date", "precision"), "range")),
+        None,
+    ),
+    # the coding guidelines of ANNOTATING.md
+    "cross-multi-country-with-country": (
+        "a place in several countries keeps a country_iso3",
+        ["GE410"],
+        ann(_set((*E0, "location", "geo_precision"), "multi_country")),
+        None,
+    ),
+    "cross-multi-country-with-country-csv": (
+        "events.csv: a place in several countries keeps a country_iso3",
+        ["GE410"],
+        events_csv("geo_precision", "multi_country"),
+        None,
+    ),
+    "cross-point-without-coordinates": (
+        "a site without latitude and longitude",
+        ["GE411"],
+        ann(_both(_del((*E0, "location", "latitude")), _del((*E0, "location", "longitude")))),
+        None,
+    ),
+    "cross-half-gazetteer": (
+        "a gazetteer without a gazetteer_id",
+        ["GE412"],
+        ann(_set((*E0, "location", "gazetteer"), "geonames")),
+        None,
+    ),
+    "cross-statement-with-weapons": (
+        "a condemnation that codes weapons",
+        ["GE413"],
+        ann(_set((*E1, "weapons"), ["rocket"])),
+        None,
+    ),
+    "cross-statement-with-weapons-csv": (
+        "events.csv: a condemnation that codes weapons",
+        ["GE413"],
+        events_csv("weapons", "rocket", row=3),
+        None,
+    ),
+    "cross-violence-without-attribution": (
+        "a rocket attack without attribution",
+        ["GE414"],
+        ann(_del((*E0, "attribution"))),
+        None,
+    ),
+    "cross-attribution-without-initiator-csv": (
+        "events.csv: a claimed attack with no initiator",
+        ["GE415"],
+        {
+            "events.csv": edit_csv(
+                edit_csv(table_files()["events.csv"], 2, "initiator_attribution", "claimed"),
+                2,
+                "initiator",
+                "",
+            )
+        },
+        None,
+    ),
+    "cross-location-without-note": (
+        "a location without the note on its gazetteer and precision",
+        ["GE416"],
+        ann(_del((*E0, "location", "note"))),
+        None,
+    ),
+    "cross-attributor-by-hand": (
+        "a participant written with the derived role attributor",
+        ["GE417"],
+        ann(
+            lambda d: d["events"][0]["participants"].append(
+                {"actor_id": "usa-state-department", "role": "attributor"}
+            )
+        ),
+        None,
+    ),
+    "grounding-evidence-missing": (
+        "weapons coded without a weapons span",
+        ["GE510"],
+        ann(_del((*E0, "evidence", 4))),
+        None,
+    ),
+    "grounding-evidence-without-value": (
+        "a location span on a statement without location",
+        ["GE511"],
+        ann(
+            lambda d: d["events"][1]["evidence"].append({"field": "location", **span("in Baghdad")})
+        ),
+        None,
+    ),
+    "grounding-time-of-day-not-quoted": (
+        "time_of_day 'morning' where the span says 'early'",
+        ["GE512"],
+        ann(_set((*E0, "date", "time_of_day"), "morning")),
+        None,
+    ),
+    "grounding-weekday-mismatch": (
+        "'early on Friday' coded on Thursday 2023-12-07",
+        ["GE513"],
+        ann(
+            _both(
+                _set((*E0, "date", "start"), "2023-12-07"),
+                _set((*E0, "date", "end"), "2023-12-07"),
+            )
+        ),
+        None,
+    ),
+    "referential-unused-actor": (
+        "an actor declared and used nowhere",
+        ["GE603"],
+        ann(
+            lambda d: d["actors"].append(
+                {
+                    "actor_id": "iraq-government",
+                    "name": "Iraqi government",
+                    "actor_type": "government",
+                }
+            )
+        ),
+        None,
+    ),
+    "referential-refers-to-itself": (
+        "a statement refers to itself",
+        ["GE604"],
+        ann(_set((*E1, "refers_to"), [f"{DOC_ID}-e02"])),
+        None,
+    ),
+    "referential-event-id-order": (
+        "the second event is numbered e03",
+        ["GE605"],
+        ann(_set((*E1, "event_id"), f"{DOC_ID}-e03")),
         None,
     ),
     # grounding
@@ -1082,6 +1237,7 @@ INVALID.update(
 def _aggregate(d: dict[str, Any]) -> None:
     d["events"][0]["is_aggregate"] = True
     d["events"][0]["date"].update(start="2023-10-17", end="2023-12-12", precision="range")
+    d["events"][0]["evidence"].append({"field": "aggregate", **span("Rockets")})
 
 
 def _bom_crlf() -> Files:

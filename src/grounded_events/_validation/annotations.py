@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from grounded_events._core.safe_yaml import Loc, YamlDocument, YamlError, loads, path_text
-from grounded_events._schema.models import AnnotationFile, Event
+from grounded_events._schema.models import AnnotationFile, Event, Evidence
 from grounded_events._schema.tables import event_row
 from grounded_events._sources.seeds import SeedError, read_index, read_seed_bytes
 from grounded_events._validation.codes import issue
@@ -20,6 +20,12 @@ from grounded_events._validation.flattened import (
     EVIDENCE_LOCS,
     huge_offset,
     run_cross,
+)
+from grounded_events._validation.guidelines import (
+    Placed,
+    event_issues,
+    id_order_issues,
+    unused_actor_issues,
 )
 from grounded_events._validation.issues import Issue
 from grounded_events._validation.json_values import parse_json
@@ -53,21 +59,36 @@ class Shared:
     seeds_refused: dict[str, SeedError] = field(default_factory=dict)  # unsafe seed files
 
     def finish(self) -> list[Issue]:
-        """refers_to must name an event of some file of this run."""
-        return [
-            issue(
-                "GE602",
-                display,
-                line,
-                where,
-                expected="an event_id of the validated files",
-                actual=value,
-                variant="run",
-                value=value,
-            )
-            for display, line, where, value in self.refers_to
-            if value not in self.event_ids
-        ]
+        """refers_to must name an event of some file of this run, and of its own file."""
+        out = []
+        for display, line, where, value in self.refers_to:
+            if value not in self.event_ids:
+                out.append(
+                    issue(
+                        "GE602",
+                        display,
+                        line,
+                        where,
+                        expected="an event_id of the validated files",
+                        actual=value,
+                        variant="run",
+                        value=value,
+                    )
+                )
+            elif self.event_ids[value][0] != display:
+                out.append(
+                    issue(
+                        "GE604",
+                        display,
+                        line,
+                        where,
+                        expected="an event of this document",
+                        actual=value,
+                        variant="other-document",
+                        value=value,
+                    )
+                )
+        return out
 
 
 def load_seeds(shared: Shared, seeds_dir: Path) -> None:
@@ -234,25 +255,39 @@ def check_annotation(
     # grounding: the document, its pinned hash, and each quote
     texts = grounding_texts(display, doc, doc_id, data, seeds_dir, shared, issues)
 
+    # the coding guidelines (ANNOTATING.md), on the events that are well-formed
+    placed = [Placed(("events", i), event) for i, event in events]
+    known = shared.seeds.get(doc_id) if shared.seeds is not None and doc_id else None
+    published = known[0].published_date if known is not None else None
+    ids = [p.event.event_id for p in placed]
+    repeated = frozenset(i for i in ids if ids.count(i) > 1)
+    for p in placed:
+        issues += event_issues(display, p, at, published, repeated)
+    # ids are judged against a doc_id of the seeds: an unknown one (GE504) may be the mistake
+    if doc_id is not None and (shared.seeds is None or doc_id in shared.seeds):
+        complete = len(events) == len(raw_events)
+        issues += id_order_issues(display, doc_id, placed, at, complete)
+    used = [actor_id for _, actor_id in uses]
+    issues += unused_actor_issues(display, declared, used, at)
+
     # cross-field rules on the flattened rows, each error at the line of the event's field
     event_rows = [event_row(event, doc_id or "") for _, event in events]
     evidence_rows, evidence_locs = [], []
-    for i, event in events:
-        for j, ev in enumerate(event.evidence):
-            line, where = at(("events", i, "evidence", j, "end"))
-            if (huge := huge_offset(display, line, where, ev)) is not None:
-                issues.append(huge)
-                continue
-            evidence_rows.append(
-                {
-                    "doc_id": doc_id,
-                    "start": ev.start,
-                    "end": ev.end,
-                    "quote": ev.quote,
-                    "field": str(ev.field),
-                }
-            )
-            evidence_locs.append(("events", i, "evidence", j))
+    for i, j, ev in _spans(raw_events, dict(events)):
+        line, where = at(("events", i, "evidence", j, "end"))
+        if (huge := huge_offset(display, line, where, ev)) is not None:
+            issues.append(huge)
+            continue
+        evidence_rows.append(
+            {
+                "doc_id": doc_id,
+                "start": ev.start,
+                "end": ev.end,
+                "quote": ev.quote,
+                "field": str(ev.field),
+            }
+        )
+        evidence_locs.append(("events", i, "evidence", j))
 
     def locate_event(row: int, column: str) -> tuple[int | None, str]:
         return at(("events", events[row][0], *EVENT_LOCS.get(column, (column,))))
@@ -263,6 +298,21 @@ def check_annotation(
     issues += run_cross(folder, "events", display, event_rows, locate_event, None)
     issues += run_cross(folder, "evidence", display, evidence_rows, locate_evidence, texts)
     return issues
+
+
+def _spans(raw_events: list[Any], events: dict[int, Event]) -> list[tuple[int, int, Evidence]]:
+    """(event index, span index, span) of every well-formed span, also of an event that is not
+    well-formed elsewhere: its quotes are checked in the same run as its structure errors."""
+    out = []
+    for i, raw in enumerate(raw_events):
+        if i in events:
+            out += [(i, j, ev) for j, ev in enumerate(events[i].evidence)]
+        elif isinstance(raw, dict):
+            for j, item in enumerate(_list(raw.get("evidence"))):
+                # a malformed span was already reported by the whole-file validation
+                with contextlib.suppress(ValidationError):
+                    out.append((i, j, strict(Evidence, item)))
+    return out
 
 
 def grounding_texts(

@@ -75,8 +75,7 @@ class TableChecker(HeaderChecks, CellChecks, KeyChecks, GroundingChecks):
         if not pc.any(fails).as_py():
             return
         for c in rule.columns:
-            if c not in rule.lenient:
-                fails = pc.and_(fails, pc.invert(invalid[c]))
+            fails = pc.and_(fails, pc.invert(invalid[c]))
         rows = mask_rows(fails, self.limit)
         if not rows:
             return

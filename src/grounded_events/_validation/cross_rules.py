@@ -37,9 +37,6 @@ class CrossRule:
     expected: str
     row: Callable[[Row], bool] = dataclass_field(repr=False)
     vector: Callable[[Cols], pa.Array] = dataclass_field(repr=False)
-    # Columns whose broken cell is read as empty rather than skipping the rule (is_aggregate:
-    # an unknown flag is read as the model's default, false, so the stricter rule applies).
-    lenient: tuple[str, ...] = ()
 
 
 def _ordered(*values: Any) -> bool:
@@ -136,7 +133,7 @@ def _last_day(d: dt.date) -> int:
 
 def _precision_holds(r: Row) -> bool:
     start, end, precision = r["date_start"], r["date_end"], r["date_precision"]
-    if r.get("is_aggregate") or start is None or end is None or end < start:
+    if start is None or end is None or end < start:
         return True
     span = (end - start).days
     if precision == "day":
@@ -153,6 +150,8 @@ def _precision_holds(r: Row) -> bool:
         return (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and (
             start.year == end.year
         )
+    if precision == "range":
+        return bool(span >= 7)
     return True
 
 
@@ -178,13 +177,12 @@ def _precision_fails(cols: Cols) -> pa.Array:
             pc.and_(pc.equal(pc.year(start), pc.year(end)), pc.equal(pc.day_of_year(start), 1)),
             pc.and_(pc.equal(pc.month(end), 12), pc.equal(pc.day(end), 31)),
         ),
+        "range": pc.greater_equal(span, 7),
     }
     bad = false(len(start))
     for name, ok in fits.items():
         bad = pc.or_(bad, pc.and_(pc.equal(precision, name), pc.invert(ok)))
-    aggregate = known(cols["is_aggregate"])
-    ordered = pc.greater_equal(end, start)
-    return pc.and_(pc.and_(pc.invert(aggregate), ordered), bad)
+    return pc.and_(pc.greater_equal(end, start), bad)
 
 
 # --- counts ----------------------------------------------------------------------------------
@@ -331,6 +329,157 @@ def _attributors(cols: Cols) -> pa.Array:
     return pc.fill_null(pc.list_value_length(cols["attributed_by"]), 0)
 
 
+# --- the coding guidelines (ANNOTATING.md sections 6, 8, 9) on one events row ----------------
+
+# Precisions of a place in several countries: no single country to code.
+_NO_COUNTRY = ("multi_country", "international")
+# Precisions coded to one point, which therefore has coordinates.
+_POINTS = ("site", "near_site", "place", "near_place")
+# The event types of violence, which carry an attribution.
+_VIOLENT = ("remote_violence", "armed_clash", "violence_against_civilians")
+# What a statement does not carry: the fields of violence.
+_VIOLENCE_COLUMNS = (
+    "initiator_attribution",
+    "weapons",
+    *(c for n in COUNTS for c in count_columns(n)),
+)
+
+
+def _country_fits(r: Row) -> bool:
+    precision = r.get("geo_precision")
+    if precision is None:
+        return True
+    if precision in _NO_COUNTRY:
+        return r.get("country_iso3") is None and r.get("admin1_code") is None
+    return r.get("country_iso3") is not None
+
+
+def _country_fails(cols: Cols) -> pa.Array:
+    precision = cols["geo_precision"]
+    several = known(pc.is_in(precision, value_set=pa.array(_NO_COUNTRY)))
+    coded = pc.or_(pc.is_valid(cols["country_iso3"]), pc.is_valid(cols["admin1_code"]))
+    one = pc.and_(pc.is_valid(precision), pc.invert(several))
+    return pc.or_(pc.and_(several, coded), pc.and_(one, pc.is_null(cols["country_iso3"])))
+
+
+# The guidelines judge an event by its type only when its subtype agrees (else GE305 alone).
+def _type_of(r: Row) -> str | None:
+    cw = CROSSWALK.get(r["event_subtype"]) if r.get("event_subtype") else None
+    agreed = cw is not None and str(cw.event_type) == r.get("event_type")
+    return str(r["event_type"]) if agreed else None
+
+
+def _agreed_type(cols: Cols) -> pa.Array:
+    return pc.if_else(
+        known(pc.equal(_crosswalk(cols, "event_type"), cols["event_type"])),
+        cols["event_type"],
+        pa.scalar(None, pa.string()),
+    )
+
+
+def _is_statement(cols: Cols) -> pa.Array:
+    return known(pc.equal(_agreed_type(cols), "statement"))
+
+
+def _statement_clean(r: Row) -> bool:
+    if _type_of(r) != "statement":
+        return True
+    return all(not r.get(c) and r.get(c) != 0 for c in _VIOLENCE_COLUMNS)
+
+
+def _statement_fails(cols: Cols) -> pa.Array:
+    carried = pc.greater(pc.fill_null(pc.list_value_length(cols["weapons"]), 0), 0)
+    for column in _VIOLENCE_COLUMNS:
+        if column != "weapons":
+            carried = pc.or_(carried, pc.is_valid(cols[column]))
+    return pc.and_(_is_statement(cols), carried)
+
+
+GUIDELINE_RULES: tuple[CrossRule, ...] = (
+    CrossRule(
+        "country_precision",
+        "GE410",
+        "events",
+        "country_iso3",
+        ("geo_precision", "country_iso3", "admin1_code"),
+        "no country_iso3 or admin1_code for multi_country and international; "
+        "a country_iso3 otherwise",
+        _country_fits,
+        _country_fails,
+    ),
+    CrossRule(
+        "point_coordinates",
+        "GE411",
+        "events",
+        "latitude",
+        ("geo_precision", "latitude", "longitude"),
+        "latitude and longitude for a site, near_site, place or near_place",
+        # only one of the two given is GE406's
+        lambda r: (
+            r.get("geo_precision") not in _POINTS
+            or r.get("latitude") is not None
+            or r.get("longitude") is not None
+        ),
+        lambda cols: pc.and_(
+            known(pc.is_in(cols["geo_precision"], value_set=pa.array(_POINTS))),
+            pc.and_(pc.is_null(cols["latitude"]), pc.is_null(cols["longitude"])),
+        ),
+    ),
+    CrossRule(
+        "gazetteer_pair",
+        "GE412",
+        "events",
+        "gazetteer_id",
+        ("gazetteer", "gazetteer_id"),
+        "a gazetteer_id exactly when a gazetteer other than none is given",
+        lambda r: (r.get("gazetteer") in (None, "none")) == (r.get("gazetteer_id") is None),
+        lambda cols: pc.xor(
+            pc.or_(pc.is_null(cols["gazetteer"]), known(pc.equal(cols["gazetteer"], "none"))),
+            pc.is_null(cols["gazetteer_id"]),
+        ),
+    ),
+    CrossRule(
+        "statement_without_violence",
+        "GE413",
+        "events",
+        "event_type",
+        ("event_type", "event_subtype", *_VIOLENCE_COLUMNS),
+        "no attribution, weapons, fatalities or injuries on a statement",
+        _statement_clean,
+        _statement_fails,
+    ),
+    CrossRule(
+        "violence_attribution",
+        "GE414",
+        "events",
+        "initiator_attribution",
+        ("event_type", "event_subtype", "initiator_attribution"),
+        "an attribution on an act of violence",
+        lambda r: _type_of(r) not in _VIOLENT or r.get("initiator_attribution") is not None,
+        lambda cols: pc.and_(
+            known(pc.is_in(_agreed_type(cols), value_set=pa.array(_VIOLENT))),
+            pc.is_null(cols["initiator_attribution"]),
+        ),
+    ),
+    CrossRule(
+        "attribution_initiator",
+        "GE415",
+        "events",
+        "initiator",
+        ("initiator_attribution", "initiator"),
+        "an initiator for a claimed, alleged or confirmed attribution",
+        lambda r: (
+            r.get("initiator_attribution") in (None, "unattributed")
+            or r.get("initiator") is not None
+        ),
+        lambda cols: pc.and_(
+            known(pc.not_equal(cols["initiator_attribution"], "unattributed")),
+            pc.is_null(cols["initiator"]),
+        ),
+    ),
+)
+
+
 CROSS_RULES: tuple[CrossRule, ...] = (
     # The subtype decides the type and the crosswalks, so the error points at event_type.
     CrossRule(
@@ -369,12 +518,11 @@ CROSS_RULES: tuple[CrossRule, ...] = (
         "GE402",
         "events",
         "date_precision",
-        ("date_start", "date_end", "date_precision", "is_aggregate"),
+        ("date_start", "date_end", "date_precision"),
         "dates that fit the precision (day: one day; days: 2-6 days; week: 7 days; "
-        "month: one calendar month; year: one calendar year)",
+        "month: one calendar month; year: one calendar year; range: more than 7 days)",
         _precision_holds,
         _precision_fails,
-        lenient=("is_aggregate",),
     ),
     *(rule for count in COUNTS for rule in _count_rules(count)),
     CrossRule(
@@ -442,6 +590,7 @@ CROSS_RULES: tuple[CrossRule, ...] = (
         lambda r: r.get("start") is None or r.get("end") is None or r["end"] > r["start"],
         lambda cols: pc.less_equal(cols["end"], cols["start"]),
     ),
+    *GUIDELINE_RULES,
 )
 
 

@@ -19,6 +19,7 @@ from grounded_events._validation.flattened import (
     huge_offset,
     run_cross,
 )
+from grounded_events._validation.guidelines import Placed, event_issues
 from grounded_events._validation.issues import Issue, IssueList
 from grounded_events._validation.kinds import ReadProblem
 from grounded_events._validation.model_issues import pydantic_issues, strict
@@ -95,6 +96,13 @@ def check_event_records(
 
             issues += run_cross(folder, "events", display, rows, locate, None)
             issues += run_cross(folder, "evidence", display, evidence_rows, locate_ev, texts)
+            # the coding guidelines a record shows by itself (no publication date: no GE513)
+            for number, record in valid:
+
+                def at(loc: Loc, number: int = number) -> tuple[int | None, str]:
+                    return number, path_text(loc)
+
+                issues += event_issues(display, Placed((), record), at, None)
     except ReadProblem as problem:
         issues.append(problem.issue(display))
         return issues

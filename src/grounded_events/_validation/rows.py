@@ -170,7 +170,7 @@ class RowChecker(TableChecker):
         for rule in rules_for(self.table):
             if any(c in self.missing for c in rule.columns):
                 continue
-            if any(c in invalid for c in rule.columns if c not in rule.lenient):
+            if any(c in invalid for c in rule.columns):
                 continue
             if not rule.row(typed):
                 self.cross_issue(batch, index, rule, {c: typed[c] for c in rule.columns})

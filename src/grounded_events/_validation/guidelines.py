@@ -1,0 +1,334 @@
+"""The coding rules of ANNOTATING.md that need a whole event with its evidence (annotations, records)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from grounded_events._core.safe_yaml import Loc
+from grounded_events._schema.models import Event
+from grounded_events._schema.vocab import AttributionStatus, DateBasis, EventType, Role
+from grounded_events._validation.codes import issue
+from grounded_events._validation.issues import Issue
+
+# Where an issue of an event goes: a path inside the event -> (line, field text).
+Locate = Callable[[Loc], tuple[int | None, str]]
+
+# The participant roles written by hand; each needs an evidence span of the field of its name.
+ROLE_FIELDS = {
+    Role.INITIATOR: "initiator",
+    Role.TARGET: "target",
+    Role.SPEAKER: "speaker",
+    Role.ADDRESSEE: "addressee",
+    Role.SUBJECT: "subject",
+    Role.MEDIUM: "medium",
+}
+WEEKDAYS = {name: number for number, name in enumerate(calendar.day_name)}
+MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
+_SINCE = re.compile(r"\bsince (" + "|".join(MONTHS) + r") (\d{1,2})\b")
+_YEAR = re.compile(r"\bin (\d{4})\b")
+_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One well-formed event and where it lives: its path in the file, and the file's doc_id."""
+
+    loc: Loc  # ("events", i) in an annotation file, () for an events.jsonl record
+    event: Event
+
+
+def coded_fields(event: Event) -> dict[str, bool]:
+    """Each evidence field an event can have, and whether the event codes a value the text
+    states for it (ANNOTATING.md section 11): True needs a span, False forbids one; a field
+    left out is not judged."""
+    roles = {p.role for p in event.participants}
+    att = event.attribution
+    fields = {
+        "event": True,
+        "date": event.date.basis != DateBasis.EXTERNAL,  # an external date is sourced in a note
+        "time_of_day": event.date.time_of_day is not None,
+        "location": event.location is not None,
+        "weapons": bool(event.weapons),
+        "attribution": att is not None and att.status != AttributionStatus.UNATTRIBUTED,
+        "fatalities": event.fatalities is not None,
+        "injuries": event.injuries is not None,
+        "aggregate": event.is_aggregate,
+        "statement": event.event_type == EventType.STATEMENT,
+    }
+    fields |= {field: role in roles for role, field in ROLE_FIELDS.items()}
+    if event.event_type == EventType.STATEMENT:
+        # a statement coding these is GE413's error; its spans are not judged again here
+        for field in ("weapons", "attribution", "fatalities", "injuries"):
+            if fields[field] or (field == "attribution" and event.attribution is not None):
+                del fields[field]
+    return fields
+
+
+def _optional(event: Event, field: str) -> bool:
+    """Spans allowed although not required: an unattributed event may quote the words saying
+    nobody is named; a date may quote its words even when its basis is external."""
+    if field == "attribution":
+        return event.attribution is not None
+    return field == "date"
+
+
+def resolve_date(quote: str, published: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The dates a date expression resolves to by ANNOTATING.md section 5, None if not one of
+    the recognised shapes: "since Month D" (to publication), "in YYYY", a bare weekday."""
+    if m := _SINCE.search(quote):
+        try:
+            start = dt.date(published.year, MONTHS[m[1]], int(m[2]))
+        except ValueError:
+            return None
+        if start > published:  # "since December 20" read in January means last year
+            start = start.replace(year=published.year - 1)
+        return start, published
+    if m := _YEAR.search(quote):
+        year = int(m[1])
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if m := _WEEKDAY.search(quote):
+        # A bare weekday in news is the most recent such day on or before publication.
+        day = published - dt.timedelta(days=(published.weekday() - WEEKDAYS[m[1]]) % 7)
+        return day, day
+    return None
+
+
+def _date_fits(event: Event, resolved: tuple[dt.date, dt.date], weekday: bool) -> bool:
+    start, end = event.date.start, event.date.end
+    if weekday:  # "between Friday and Sunday" holds Friday: the day lies inside the span
+        return start <= resolved[0] <= end
+    return (start, end) == resolved
+
+
+def event_issues(
+    display: str,
+    placed: Placed,
+    locate: Locate,
+    published: dt.date | None,
+    repeated: frozenset[str] = frozenset(),
+) -> list[Issue]:
+    """The guideline errors of one well-formed event; `repeated` are the event ids used twice
+    (GE601), whose references to themselves are not reported again."""
+    event, base = placed.event, placed.loc
+    out: list[Issue] = []
+
+    def at(*path: str | int) -> tuple[int | None, str]:
+        return locate((*base, *path))
+
+    spans = {str(e.field) for e in event.evidence}
+    for field, coded in coded_fields(event).items():
+        if coded and field not in spans:
+            line, where = at("evidence")
+            out.append(
+                issue(
+                    "GE510",
+                    display,
+                    line,
+                    where,
+                    expected=f"a span of field {field}",
+                    actual=", ".join(sorted(spans)),
+                    needed=field,
+                )
+            )
+    for j, ev in enumerate(event.evidence):
+        field = str(ev.field)
+        allowed = coded_fields(event).get(field, True) or _optional(event, field)
+        if not allowed:
+            line, where = at("evidence", j, "field")
+            out.append(
+                issue(
+                    "GE511",
+                    display,
+                    line,
+                    where,
+                    expected=f"a coded {field}",
+                    actual=field,
+                    span_field=field,
+                )
+            )
+    tod = event.date.time_of_day
+    if tod is not None and "time_of_day" in spans:
+        quotes = [e.quote for e in event.evidence if e.field == "time_of_day"]
+        if not any(tod in q for q in quotes):
+            line, where = at("date", "time_of_day")
+            out.append(
+                issue(
+                    "GE512",
+                    display,
+                    line,
+                    where,
+                    expected="words of a time_of_day span",
+                    actual=tod,
+                    value=tod,
+                )
+            )
+    out += _date_issues(display, event, at, published)
+    for j, p in enumerate(event.participants):
+        if p.role == Role.ATTRIBUTOR:
+            line, where = at("participants", j, "role")
+            out.append(
+                issue(
+                    "GE417",
+                    display,
+                    line,
+                    where,
+                    expected="a role written by hand",
+                    actual="attributor",
+                    actor=p.actor_id,
+                )
+            )
+    for j, ref in enumerate(event.refers_to):
+        if ref == event.event_id and ref not in repeated:
+            line, where = at("refers_to", j)
+            out.append(
+                issue(
+                    "GE604", display, line, where, expected="another event", actual=ref, value=ref
+                )
+            )
+    out += _note_issues(display, event, at)
+    return out
+
+
+def _date_issues(
+    display: str,
+    event: Event,
+    at: Callable[..., tuple[int | None, str]],
+    published: dt.date | None,
+) -> list[Issue]:
+    if published is None or event.date.end < event.date.start:  # the order is GE401's
+        return []
+    for ev in event.evidence:
+        if ev.field != "date" or (resolved := resolve_date(ev.quote, published)) is None:
+            continue
+        weekday = not _SINCE.search(ev.quote) and not _YEAR.search(ev.quote)
+        if not _date_fits(event, resolved, weekday):
+            line, where = at("date", "start")
+            shown = str(resolved[0]) if weekday else f"{resolved[0]} .. {resolved[1]}"
+            return [
+                issue(
+                    "GE513",
+                    display,
+                    line,
+                    where,
+                    expected=shown,
+                    actual=f"{event.date.start} .. {event.date.end}",
+                    quote=ev.quote,
+                    resolved=shown,
+                    published=published,
+                )
+            ]
+    if event.date.basis == DateBasis.RELATIVE_TO_PUBLICATION and event.date.end > published:
+        line, where = at("date", "end")
+        return [
+            issue(
+                "GE513",
+                display,
+                line,
+                where,
+                expected=f"on or before {published}",
+                actual=str(event.date.end),
+                variant="after",
+                published=published,
+            )
+        ]
+    return []
+
+
+def _note_issues(
+    display: str, event: Event, at: Callable[..., tuple[int | None, str]]
+) -> list[Issue]:
+    out = []
+    if event.location is not None and not event.location.note:
+        line, where = at("location")
+        out.append(
+            issue(
+                "GE416",
+                display,
+                line,
+                f"{where}.note",
+                expected="a note",
+                why="which gazetteer and why this precision",
+            )
+        )
+    if event.date.basis == DateBasis.EXTERNAL and not event.date.note:
+        line, where = at("date")
+        out.append(
+            issue(
+                "GE416",
+                display,
+                line,
+                f"{where}.note",
+                expected="a note",
+                why="where the external date comes from",
+            )
+        )
+    return out
+
+
+def first_event_span(event: Event) -> int | None:
+    """Where the event's main report starts: its first listed span of field event."""
+    return next((e.start for e in event.evidence if e.field == "event"), None)
+
+
+def id_order_issues(
+    display: str, doc_id: str, placed: list[Placed], locate: Locate, complete: bool
+) -> list[Issue]:
+    """Event ids '<doc_id>-eNN' numbered from e01 in the order of each first event span; the
+    order is judged only when `complete` (every event well-formed) and every event has a span."""
+    ids = [p.event.event_id for p in placed]
+    starts = [first_event_span(p.event) for p in placed]
+    if complete and None not in starts:
+        ranked = sorted(range(len(placed)), key=lambda i: (starts[i], i))
+        wanted = {i: f"{doc_id}-e{rank + 1:02d}" for rank, i in enumerate(ranked)}
+    else:
+        pattern = re.compile(re.escape(doc_id) + r"-e\d{2,}")
+        wanted = {
+            i: ids[i] if pattern.fullmatch(ids[i]) else f"{doc_id}-eNN" for i in range(len(ids))
+        }
+    out = []
+    for i, p in enumerate(placed):
+        if ids[i] != wanted[i] and ids.count(ids[i]) == 1:  # a repeated id is GE601's
+            line, where = locate((*p.loc, "event_id"))
+            out.append(
+                issue(
+                    "GE605",
+                    display,
+                    line,
+                    where,
+                    expected=wanted[i],
+                    actual=ids[i],
+                    wanted=wanted[i],
+                )
+            )
+    return out
+
+
+def unused_actor_issues(
+    display: str, declared: dict[str, int], used: Iterable[str], locate: Locate
+) -> list[Issue]:
+    """Actors declared but used by no event and parent of no actor; none while some use names
+    an undeclared actor (GE602), most likely the declared one mistyped."""
+    uses = set(used)
+    if uses - set(declared):
+        return []
+    unused = set(declared) - uses
+    out = []
+    for actor_id, i in sorted(declared.items(), key=lambda item: item[1]):
+        if actor_id in unused:
+            line, where = locate(("actors", i, "actor_id"))
+            out.append(
+                issue(
+                    "GE603",
+                    display,
+                    line,
+                    where,
+                    expected="an actor some event uses",
+                    actual=actor_id,
+                    actor=actor_id,
+                )
+            )
+    return out
