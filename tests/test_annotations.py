@@ -252,6 +252,9 @@ def test_dates_resolve_as_the_guidelines_say() -> None:
     assert resolve_date("since December 20", jan) == (dt.date(2023, 12, 20), jan)
     assert resolve_date("in 2019", published) == (dt.date(2019, 1, 1), dt.date(2019, 12, 31))
     assert resolve_date("Later in the day", published) is None
+    # a weekday that anchors a relative phrase is not the event's day: not checked as one
+    assert resolve_date("two days after Friday's strike", published) is None
+    assert resolve_date("the day before Monday's talks", published) is None
 
 
 def test_rows_validate_against_the_table_models(path: Path) -> None:

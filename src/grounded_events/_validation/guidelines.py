@@ -31,6 +31,9 @@ MONTHS = {name: number for number, name in enumerate(calendar.month_name) if nam
 _SINCE = re.compile(r"\bsince (" + "|".join(MONTHS) + r") (\d{1,2})\b")
 _YEAR = re.compile(r"\bin (\d{4})\b")
 _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
+_ANCHORED = re.compile(
+    r"\b(after|before|following|prior|ago|later|earlier|next|until|till)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,8 @@ def _optional(event: Event, field: str) -> bool:
 
 def resolve_date(quote: str, published: dt.date) -> tuple[dt.date, dt.date] | None:
     """The dates a date expression resolves to by ANNOTATING.md section 5, None if not one of
-    the recognised shapes: "since Month D" (to publication), "in YYYY", a bare weekday."""
+    the recognised shapes: "since Month D" (to publication), "in YYYY", a bare weekday (not one
+    that anchors "after", "before", ... : "two days after Friday's strike" is not Friday)."""
     if m := _SINCE.search(quote):
         try:
             start = dt.date(published.year, MONTHS[m[1]], int(m[2]))
@@ -90,8 +94,9 @@ def resolve_date(quote: str, published: dt.date) -> tuple[dt.date, dt.date] | No
     if m := _YEAR.search(quote):
         year = int(m[1])
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if m := _WEEKDAY.search(quote):
-        # A bare weekday in news is the most recent such day on or before publication.
+    if (m := _WEEKDAY.search(quote)) and not _ANCHORED.search(quote):
+        # A bare weekday in news is the most recent such day on or before publication; one
+        # that anchors a relative phrase ("days after Friday's strike") is not the event's day.
         day = published - dt.timedelta(days=(published.weekday() - WEEKDAYS[m[1]]) % 7)
         return day, day
     return None
