@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 
 from grounded_events._core.atomic import exclusive_lock, write_bytes_atomic
@@ -24,7 +24,7 @@ from grounded_events._core.files import UnsafeFile, read_regular
 from grounded_events._core.safe_yaml import YamlError, loads
 from grounded_events._core.text import json_text
 from grounded_events._core.version import SCHEMA_VERSION
-from grounded_events._schema.models import Actor, AnnotationFile, Document
+from grounded_events._schema.models import Actor, AnnotationFile, Document, IsoDate
 from grounded_events._schema.vocab import PublishedDateBasis
 from grounded_events._sources.seeds import SeedError, read_index, read_seed_bytes, seed_file_name
 
@@ -45,7 +45,8 @@ _OPTIONS = {
 }
 
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The schema's own date rule: a real date written YYYY-MM-DD.
+_DATE = TypeAdapter(IsoDate)
 
 
 class AddError(GroundedEventsError):
@@ -86,15 +87,12 @@ class Added:
     warnings: list[str]
 
 
-def _is_date(text: str) -> bool:
-    """A real date written YYYY-MM-DD (fromisoformat alone also reads 20240202)."""
-    if not _ISO_DATE.fullmatch(text):
-        return False
+def _date(option: str, text: str) -> dt.date:
+    """The date an option gives, by the schema's rule; an AddError naming the option if not."""
     try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+        return _DATE.validate_python(text)
+    except ValidationError:
+        raise AddError(f"{option} {text!r}: expected a real date written YYYY-MM-DD") from None
 
 
 def publisher_slug(publisher: str) -> str:
@@ -327,11 +325,7 @@ def add(
     data, text = _read_text(text_path)
     sha256 = hashlib.sha256(data).hexdigest()
     first_line = next(line.strip() for line in text.splitlines() if line.strip())
-    if not _is_date(published_date):
-        raise AddError(
-            f"--published-date {published_date!r}: expected a real date written YYYY-MM-DD"
-        )
-    date = dt.date.fromisoformat(published_date)
+    date = _date("--published-date", published_date)
     if not seeds.is_dir():
         raise AddError(f"{seeds}: no such folder; create it or pass --seeds DIR")
     if doc_id is None:
@@ -343,8 +337,7 @@ def add(
             )
         doc_id = f"{slug}-{date:%Y%m%d}"
     annotated = annotated or dt.date.today().isoformat()
-    if not _is_date(annotated):
-        raise AddError(f"--annotated {annotated!r}: expected a real date written YYYY-MM-DD")
+    _date("--annotated", annotated)
     # Two adds at once would both take the same next number and each drop the other's entry.
     with exclusive_lock(seeds / ".add.lock"):
         documents, entries = _read_index(seeds)
