@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from grounded_events import load
 from grounded_events._core.safe_yaml import loads
 from grounded_events._core.text import json_text
+from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema.models import SLUG, Actor, AnnotationFile, Event
 from grounded_events._sources import add as _add
 from grounded_events._sources.add import (
-    HEADER,
     KnownActor,
     actors_in_text,
     known_actors,
@@ -34,6 +34,7 @@ from grounded_events.cli import main
 from helpers import ROOT, SEED_DOC_ID
 
 FIXTURE = ROOT / "tests" / "fixtures" / "add" / "report.txt"
+HEADER = f"# yaml-language-server: $schema=../../schema/{SCHEMA_VERSION}/annotation.schema.json"
 DOC_ID = "example-news-20240202"
 ARGS = [
     "--publisher",

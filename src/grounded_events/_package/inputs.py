@@ -16,13 +16,11 @@ from grounded_events._core.safe_yaml import YamlError, loads
 from grounded_events._schema.models import AnnotationFile, Document, Event, EventRecord
 from grounded_events._schema.tables import TABLES, document_row, rows_from_annotation
 from grounded_events._schema.vocab import CROSSWALK
+from grounded_events._sources.layout import ANNOTATION_SUFFIXES, ANNOTATIONS_DIR
 from grounded_events._sources.seeds import Seed, SeedError, read_index, read_seeds, read_text
 from grounded_events._validation import validate
 from grounded_events._validation.issues import Report
 from grounded_events._validation.output import text_line
-
-ANNOTATION_SUFFIXES = (".yaml", ".yml")
-
 
 Files = dict[str, bytes]
 
@@ -261,8 +259,8 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--annotations",
         type=Path,
-        default=Path("datasets/annotations"),
-        help="folder of annotation YAML files (default: datasets/annotations)",
+        default=ANNOTATIONS_DIR,
+        help=f"folder of annotation YAML files (default: {ANNOTATIONS_DIR})",
     )
     parser.add_argument(
         "--seeds", type=Path, default=Path("seeds"), help="seeds folder (default: seeds)"

@@ -18,7 +18,6 @@ from typing import Any
 from grounded_events._core.atomic import write_bytes_atomic
 from grounded_events._core.errors import UsageError
 from grounded_events._package.inputs import (
-    ANNOTATION_SUFFIXES,
     ReportDocument,
     ReportInputError,
     UnknownDocumentError,
@@ -36,6 +35,7 @@ from grounded_events._schema.vocab import (
     Field,
     GeoPrecision,
 )
+from grounded_events._sources.layout import ANNOTATION_SUFFIXES
 
 # The pages load nothing: scripts, styles and geometry are inlined, and the policy makes the
 # browser refuse any request a future edit might add.

@@ -26,9 +26,8 @@ from grounded_events._core.text import json_text
 from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema.models import Actor, AnnotationFile, Document, IsoDate
 from grounded_events._schema.vocab import PublishedDateBasis
+from grounded_events._sources.layout import ANNOTATION_SUFFIXES, ANNOTATIONS_DIR, schema_line
 from grounded_events._sources.seeds import SeedError, read_index, read_seed_bytes, seed_file_name
-
-HEADER = f"# yaml-language-server: $schema=../../schema/{SCHEMA_VERSION}/annotation.schema.json"
 
 # The command-line option behind each field of the index entry and the annotation file, so an
 # error names what the user typed.
@@ -108,7 +107,7 @@ def known_actors(annotations: Path) -> tuple[list[KnownActor], list[str]]:
     each id, files in name order), and a warning for each file or actor that could not be read."""
     actors: dict[str, KnownActor] = {}
     warnings: list[str] = []
-    paths = sorted(p for p in annotations.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+    paths = sorted(p for p in annotations.glob("*.y*ml") if p.suffix in ANNOTATION_SUFFIXES)
     for path in paths:
         try:
             data = loads(read_regular(path).decode("utf-8")).data
@@ -210,7 +209,7 @@ def skeleton(
     weekday = document.published_date.strftime("%A")
     publisher, title = _one_line(document.publisher), _quoted(document.title)
     parts = [
-        f"""{HEADER}
+        f"""{schema_line(SCHEMA_VERSION)}
 #
 # {publisher}, {document.published_date}: {title}.
 # Coded by the rules of ANNOTATING.md. Offsets are Unicode code points into the verbatim text
@@ -308,7 +307,7 @@ def add(
     language: str = "en",
     doc_id: str | None = None,
     seeds: Path = Path("seeds"),
-    annotations: Path = Path("datasets/annotations"),
+    annotations: Path = ANNOTATIONS_DIR,
     annotated: str | None = None,
 ) -> Added:
     """Copy `text_path` into `seeds`, add its index entry and write its annotation skeleton.
@@ -468,9 +467,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--annotations",
-        default="datasets/annotations",
+        default=str(ANNOTATIONS_DIR),
         metavar="DIR",
-        help="the annotation files' folder (default: datasets/annotations)",
+        help=f"the annotation files' folder (default: {ANNOTATIONS_DIR})",
     )
     parser.add_argument(
         "--annotated", metavar="YYYY-MM-DD", help="the skeleton's `annotated` date (default: today)"

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from grounded_events._core.safe_yaml import Loc, YamlDocument, YamlError, loads, path_text
 from grounded_events._schema.models import AnnotationFile, Event, Evidence
 from grounded_events._schema.tables import event_row
+from grounded_events._sources.layout import in_dataset
 from grounded_events._sources.seeds import SeedError, read_index, read_seed_bytes
 from grounded_events._validation.codes import issue
 from grounded_events._validation.flattened import (
@@ -30,6 +31,7 @@ from grounded_events._validation.guidelines import (
 from grounded_events._validation.issues import Issue
 from grounded_events._validation.json_values import parse_json
 from grounded_events._validation.kinds import ReadProblem
+from grounded_events._validation.layout import layout_issues
 from grounded_events._validation.model_issues import pydantic_issues, strict
 from grounded_events._validation.text import read_text
 
@@ -119,13 +121,13 @@ def _yaml_problem(exc: YamlError) -> ReadProblem:
     return ReadProblem(code, exc.line, exc.field, variant="yaml", reason=exc.problem)
 
 
-def load_annotation(path: Path) -> YamlDocument:
-    """An annotation file (YAML, or JSON read as the YAML it also is) as JSON data with lines;
-    ReadProblem (an input-layer code) when it cannot be read."""
+def load_annotation(path: Path) -> tuple[str, YamlDocument]:
+    """An annotation file (YAML, or JSON read as the YAML it also is): its text, and its JSON
+    data with lines; ReadProblem (an input-layer code) when it cannot be read."""
     text = read_text(path)
     if path.suffix.lower() != ".json":
         try:
-            return loads(text)
+            return text, loads(text)
         except YamlError as exc:
             raise _yaml_problem(exc) from None
     try:
@@ -135,7 +137,7 @@ def load_annotation(path: Path) -> YamlDocument:
             raise _yaml_problem(exc) from None
         doc = None
     data = parse_json(text)  # a .json file is judged by the JSON reader: its errors are reported
-    return doc if doc is not None else YamlDocument(data, {(): 1})
+    return text, doc if doc is not None else YamlDocument(data, {(): 1})
 
 
 def check_annotation(
@@ -143,7 +145,7 @@ def check_annotation(
 ) -> list[Issue]:
     """Every error of one annotation file (YAML or JSON)."""
     try:
-        doc = load_annotation(path)
+        text, doc = load_annotation(path)
     except ReadProblem as problem:
         return [problem.issue(display)]
     data = doc.data
@@ -170,6 +172,9 @@ def check_annotation(
     doc_id = data.get("doc_id") if isinstance(data.get("doc_id"), str) else None
     raw_actors = _list(data.get("actors"))
     raw_events = _list(data.get("events"))
+    if in_dataset(path, seeds_dir):
+        line = doc.line_of(("doc_id",))
+        issues += layout_issues(path, display, text, doc_id, line, folder.name)
 
     # referential: actors declared once, and every actor_id used is declared
     declared: dict[str, int] = {}

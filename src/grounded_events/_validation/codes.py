@@ -651,6 +651,28 @@ _CODES = (
         "e02 reported before e01 in the text",
         "{field}: expected {wanted!r} here ('<doc_id>-eNN' from e01, in the order of each first event span)",
     ),
+    Code(
+        "GE606",
+        "referential",
+        "annotation-file-name",
+        "An annotation file in the dataset's annotations folder (datasets/annotations/ next to the seeds folder) is not named `<doc_id>.yaml`: `add`, `build` and `report --doc` find a document's file by that name.",
+        "doc_id rudaw-20231212 in datasets/annotations/rudaw.yaml",
+        "{field}: the file is named {name}, its doc_id is {doc_id!r}; rename it to {doc_id}.yaml",
+        {
+            "json": "{field}: {name} is JSON, which `build` does not read; save it as {doc_id}.yaml",
+        },
+    ),
+    Code(
+        "GE607",
+        "referential",
+        "schema-line",
+        "An annotation file in the dataset's annotations folder does not start with the line `# yaml-language-server: $schema=../../schema/<version>/annotation.schema.json` naming the schema version it is validated against (editors check the file as you type with it).",
+        "a first line `schema_version: 1.0.0`",
+        "the first line is not the schema line; make it `{header}` so that editors check the file against schema {version} as you type",
+        {
+            "address": "the first line names the schema {address}, not schema {version}'s annotation schema; make it `{header}`",
+        },
+    ),
     # release
     Code(
         "GE701",

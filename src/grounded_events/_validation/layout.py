@@ -1,0 +1,71 @@
+"""The dataset's layout rules: an annotation file of its folder is named `<doc_id>.yaml` and starts with the schema line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grounded_events._sources.layout import (
+    ANNOTATION_SUFFIXES,
+    SCHEMA_LINE,
+    schema_address,
+    schema_line,
+)
+from grounded_events._validation.codes import issue
+from grounded_events._validation.issues import Issue
+
+# A first line longer than this is shown cut: it is not the schema line anyway.
+_SHOWN = 120
+
+
+def layout_issues(
+    path: Path, display: str, text: str, doc_id: str | None, doc_id_line: int | None, version: str
+) -> list[Issue]:
+    """GE606 and GE607 for a file of the dataset's annotations folder (in_dataset): `add`,
+    `build` and `report --doc` find a document's file by its name, and editors check a file
+    against the schema its first line names."""
+    issues = []
+    if path.suffix.lower() != ".json":  # JSON has no comments: the line comes with the rename
+        issues += _schema_line_issues(path, display, text, version)
+    if doc_id is not None and path.name not in [doc_id + s for s in ANNOTATION_SUFFIXES]:
+        issues.append(
+            issue(
+                "GE606",
+                display,
+                doc_id_line,
+                "doc_id",
+                expected=f"{doc_id}.yaml",
+                actual=path.name,
+                variant="json" if path.suffix.lower() == ".json" else "",
+                name=path.name,
+                doc_id=doc_id,
+            )
+        )
+    return issues
+
+
+def _schema_line_issues(path: Path, display: str, text: str, version: str) -> list[Issue]:
+    """GE607 when the first line is not the schema line naming `version`'s annotation schema
+    (any address that resolves to it, from the file's folder, will do)."""
+    first = text.split("\n", 1)[0]
+    shown = first if len(first) <= _SHOWN else first[:_SHOWN] + "…"
+    header = schema_line(version)
+    found = SCHEMA_LINE.fullmatch(first)
+    if found is None:
+        variant, address = "", None
+    elif (path.parent / found[1]).resolve() != (path.parent / schema_address(version)).resolve():
+        variant, address = "address", found[1]
+    else:
+        return []
+    return [
+        issue(
+            "GE607",
+            display,
+            1,
+            expected="the schema line",
+            actual=shown,
+            variant=variant,
+            address=address,
+            header=header,
+            version=version,
+        )
+    ]
