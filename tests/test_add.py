@@ -239,11 +239,13 @@ def test_known_actors_skip_unreadable_files_with_a_warning(tmp_path: Path) -> No
 def test_skeleton_validates_without_structure_or_grounding_errors(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`validate` finds nothing wrong with the skeleton's structure, vocabulary or grounding."""
+    """`validate` finds nothing wrong with the skeleton's structure, vocabulary, grounding or
+    place in the dataset (its name and schema line, GE606 and GE607)."""
     assert _add_cli(capsys, str(FIXTURE), *ARGS)[0] == 0
     report = validate(repo / "datasets" / "annotations" / f"{DOC_ID}.yaml", seeds=repo / "seeds")
     layers = {layer_of(e.code) for e in report.errors}
     assert not layers & {"input", "structure", "vocabulary", "grounding"}, list(report.errors)
+    assert not report.codes & {"GE606", "GE607"}, list(report.errors)
 
 
 def test_coding_one_event_into_the_skeleton_gives_a_valid_file(
