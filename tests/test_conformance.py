@@ -20,7 +20,8 @@ NOT_COMMITTABLE = {"GE116"}
 def _run(case: Path) -> set[str]:
     meta = json.loads((case / "case.json").read_text(encoding="utf-8"))
     paths = [case / p for p in meta.get("paths", ["input"])]
-    return validate(paths, seeds=SUITE / "seeds").codes
+    seeds = case / meta["seeds"] if "seeds" in meta else SUITE / "seeds"
+    return validate(paths, seeds=seeds).codes
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])

@@ -296,6 +296,18 @@ def _both(*edits: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]]
 E0 = ("events", 0)
 E1 = ("events", 1)
 VALID_YAML = yaml_text(base_annotation())
+# The first line of an annotation file in the dataset's folder (GE607).
+SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/1.0.0/annotation.schema.json\n"
+
+
+def project(name: str, text: str) -> Files:
+    """A case that is a project of its own: its seeds/ and, next to it, the dataset's folder
+    datasets/annotations/ holding `name`, where the layout rules (GE606, GE607) apply."""
+    return {
+        f"seeds/{SEED_FILE}": TEXT,
+        "seeds/index.json": json.dumps([document()], indent=2) + "\n",
+        f"datasets/annotations/{name}": text,
+    }
 _START = base_annotation()["events"][0]["evidence"][0]["start"]
 
 
@@ -937,6 +949,18 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         ann(_set((*E1, "event_id"), f"{DOC_ID}-e03")),
         None,
     ),
+    "referential-annotation-file-name": (
+        "an annotation file in the dataset's folder is not named after its doc_id",
+        ["GE606"],
+        project("conformance.yaml", SCHEMA_LINE + VALID_YAML),
+        ["input/datasets/annotations"],
+    ),
+    "referential-schema-line": (
+        "an annotation file in the dataset's folder does not start with the schema line",
+        ["GE607"],
+        project(f"{DOC_ID}.yaml", VALID_YAML),
+        ["input/datasets/annotations"],
+    ),
     # grounding
     "grounding-quote": (
         "the quote says drones where the text says rockets",
@@ -1247,6 +1271,11 @@ def _bom_crlf() -> Files:
 
 VALID: dict[str, tuple[str, Files, list[str] | None]] = {
     "annotation-yaml": ("a complete annotation file", {"annotation.yaml": VALID_YAML}, None),
+    "dataset-layout": (
+        "the dataset's folder holds <doc_id>.yaml starting with the schema line",
+        project(f"{DOC_ID}.yaml", SCHEMA_LINE + VALID_YAML),
+        ["input/datasets/annotations"],
+    ),
     "annotation-json": (
         "the same annotation as JSON",
         {"annotation.json": json.dumps(base_annotation(), indent=2) + "\n"},
@@ -1270,6 +1299,8 @@ VALID: dict[str, tuple[str, Files, list[str] | None]] = {
 
 
 def write_case(folder: Path, meta: dict[str, Any], files: Files) -> None:
+    if "seeds/index.json" in files:  # a project of its own: validated against its own seeds
+        meta["seeds"] = "input/seeds"
     inputs = folder / "input"
     inputs.mkdir(parents=True)
     for name, data in files.items():
