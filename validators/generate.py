@@ -308,6 +308,8 @@ def project(name: str, text: str) -> Files:
         "seeds/index.json": json.dumps([document()], indent=2) + "\n",
         f"datasets/annotations/{name}": text,
     }
+
+
 _START = base_annotation()["events"][0]["evidence"][0]["start"]
 
 
