@@ -137,6 +137,26 @@ def test_an_equivalent_schema_address_is_accepted(project: Path) -> None:
     assert _messages(path, project / "seeds") == []
 
 
+def test_a_hostile_first_line_is_shown_cut(project: Path) -> None:
+    """A very long schema address on the first line is GE607 with the line and the address cut to
+    120 characters."""
+    address = "../" * 5000
+    text = f"# yaml-language-server: $schema={address}\n" + WITHOUT_LINE
+    path = _write(project / ANNOTATIONS_DIR, "rudaw-20231212.yaml", text)
+    (error,) = validate(path, seeds=project / "seeds").errors
+    assert (error.code, error.line) == ("GE607", 1)
+    assert error.actual is not None and len(error.actual) == 121 and error.actual.endswith("…")
+    assert f"names the schema {address[:120]}…, not" in error.message
+
+
+def test_a_doc_id_that_is_no_id_suggests_no_name(project: Path) -> None:
+    """A doc_id the schema refuses is its structure error alone: no file name is suggested."""
+    text = SEED_TEXT.replace("doc_id: rudaw-20231212", "doc_id: ../Rudaw")
+    path = _write(project / ANNOTATIONS_DIR, "rudaw-20231212.yaml", text)
+    codes = validate(path, seeds=project / "seeds").codes
+    assert codes and not codes & LAYOUT
+
+
 @pytest.mark.parametrize("where", ["elsewhere", "other/datasets/annotations", "seeds/.."])
 def test_the_rules_bind_only_the_dataset_folder(project: Path, where: str) -> None:
     """A misnamed file without the schema line outside the dataset's folder (a user's own file, a

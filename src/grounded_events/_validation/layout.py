@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 from pathlib import Path
 
+from grounded_events._schema.models import SLUG
 from grounded_events._sources.layout import (
     ANNOTATION_SUFFIXES,
     SCHEMA_LINE,
@@ -17,6 +20,10 @@ from grounded_events._validation.issues import Issue
 _SHOWN = 120
 
 
+def _cut(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+
+
 def layout_issues(
     path: Path, display: str, text: str, doc_id: str | None, doc_id_line: int | None, version: str
 ) -> list[Issue]:
@@ -25,8 +32,11 @@ def layout_issues(
     against the schema its first line names."""
     issues = []
     if path.suffix.lower() != ".json":  # JSON has no comments: the line comes with the rename
-        issues += _schema_line_issues(path, display, text, version)
-    if doc_id is not None and path.name not in [doc_id + s for s in ANNOTATION_SUFFIXES]:
+        issues += _schema_line_issues(display, text, version)
+    # a doc_id that is not an id is the schema's error: no file name to suggest from it
+    if doc_id is None or not re.fullmatch(SLUG, doc_id):
+        return issues
+    if path.name not in [doc_id + s for s in ANNOTATION_SUFFIXES]:
         issues.append(
             issue(
                 "GE606",
@@ -43,17 +53,17 @@ def layout_issues(
     return issues
 
 
-def _schema_line_issues(path: Path, display: str, text: str, version: str) -> list[Issue]:
+def _schema_line_issues(display: str, text: str, version: str) -> list[Issue]:
     """GE607 when the first line is not the schema line naming `version`'s annotation schema
-    (any address that resolves to it, from the file's folder, will do)."""
+    (any address that resolves to it from the file's folder will do)."""
     first = text.split("\n", 1)[0]
-    shown = first if len(first) <= _SHOWN else first[:_SHOWN] + "…"
     header = schema_line(version)
     found = SCHEMA_LINE.fullmatch(first)
     if found is None:
         variant, address = "", None
-    elif (path.parent / found[1]).resolve() != (path.parent / schema_address(version)).resolve():
-        variant, address = "address", found[1]
+    # resolved as an editor resolves a relative URI: by its text, in the file's folder
+    elif posixpath.normpath(found[1]) != posixpath.normpath(schema_address(version)):
+        variant, address = "address", _cut(found[1])
     else:
         return []
     return [
@@ -62,7 +72,7 @@ def _schema_line_issues(path: Path, display: str, text: str, version: str) -> li
             display,
             1,
             expected="the schema line",
-            actual=shown,
+            actual=_cut(first),
             variant=variant,
             address=address,
             header=header,
