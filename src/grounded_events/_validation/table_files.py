@@ -103,7 +103,6 @@ def check_tables(
 ) -> IssueList:
     """Check the tables in `report` (table -> display name); the others in `group` lend keys,
     and the rows that the coding guidelines across tables read (table_guidelines.READS)."""
-    context = Context(guides=TableGuides())
     needed = set(report)
     for table in report:
         needed |= {t for _, t, _ in references(table)}
@@ -113,6 +112,7 @@ def check_tables(
     group = dict(group)
     if "evidence" in report and "documents" not in group and texts_fallback:
         group.update({k: v for k, v in texts_fallback.items() if k == "documents"})
+    context = Context(guides=TableGuides(set(report), set(group) & needed))
     tally = options.tally
     checked: list[tuple[TableChecker, Issue | None]] = []  # each table read, and why it stopped
     readable: set[str] = set()  # the tables read whole: the rules across tables may judge them
@@ -157,7 +157,7 @@ def check_tables(
         found += checker.issue_count + (problem is not None)
     if context.guides is not None and not tally.full(found):
         by_table = {checker.table: checker for checker, _ in checked}
-        for item in context.guides.finish(set(report), readable):
+        for item in context.guides.finish(readable):
             checker = by_table[item.table]
             checker.add_at(
                 item.line,

@@ -36,7 +36,7 @@ from grounded_events._validation.guidelines import (
     resolve_pattern,
     wanted_ids,
 )
-from grounded_events._validation.keysets import Buckets
+from grounded_events._validation.keysets import BUCKETS, Buckets
 
 Cols = dict[str, pa.Array]
 
@@ -113,6 +113,7 @@ _REFS = pa.schema(
         ("doc_id", pa.string()),
     ]
 )
+_OWNERS = pa.schema([("event_id", pa.string()), ("doc_id", pa.string())])
 _ACTORS = pa.schema([("actor_id", pa.string()), ("line", pa.int64())])
 _USES = pa.schema([("actor_id", pa.string()), ("participant", pa.bool_())])
 # each event's first event span, bucketed by document for the order of its ids
@@ -237,9 +238,29 @@ def row_needs_and_forbids(
 class TableGuides:
     """What the multi-table rules keep of each table while it is read, and the join at the end."""
 
+    reported: set[str] = field(default_factory=set)  # the tables whose issues are reported
+    present: set[str] = field(default_factory=set)  # the tables there are to read
     stores: dict[str, Buckets] = field(default_factory=dict)
     published: dict[str, dt.date] = field(default_factory=dict)  # doc_id -> publication date
     fed: set[str] = field(default_factory=set)  # the tables that were read
+
+    def __post_init__(self) -> None:
+        # which joins this run can make: nothing is kept for a join whose tables are not there
+        self.spans = {"events", "evidence"} <= self.present and bool(
+            self.reported & {"events", "evidence"}
+        )
+        self.refs = "events" in self.reported
+        self.actors = {"actors", "event_actors"} <= self.present and "actors" in self.reported
+
+    def keeps(self, table: str) -> bool:
+        """Whether some rule this run can judge reads `table`."""
+        return {
+            "events": self.spans or self.refs,
+            "evidence": self.spans,
+            "documents": self.spans,
+            "event_actors": self.spans or self.actors,
+            "actors": self.actors,
+        }.get(table, False)
 
     def _store(self, name: str, schema: pa.Schema) -> Buckets:
         if name not in self.stores:
@@ -257,12 +278,17 @@ class TableGuides:
         """Keep what the rules need of one batch of `table`: its typed columns (bad cells null)
         and either `invalid` (the columnar engine: which cells broke a rule) or `coded` (the
         row-wise engine: each events row's needs and forbids, read row by row)."""
+        if not self.keeps(table):
+            return
         self.fed.add(table)
         if table == "events":
-            if coded is None:
-                assert invalid is not None
-                coded = needs_and_forbids(typed, invalid)
-            self._events(lines, typed, *coded)
+            if self.refs:
+                self._refs(lines, typed)
+            if self.spans:
+                if coded is None:
+                    assert invalid is not None
+                    coded = needs_and_forbids(typed, invalid)
+                self._events(lines, typed, *coded)
         elif table == "event_actors":
             self._event_actors(typed)
         elif table == "evidence":
@@ -283,12 +309,12 @@ class TableGuides:
         types: Mapping[str, pa.DataType],
     ) -> None:
         """`add` for the row-wise engine: (line, typed cells, unreadable columns) per row."""
-        if table not in NEEDED:
+        if table not in NEEDED or not self.keeps(table):
             return
         lines = pa.array([line for line, _, _ in rows], pa.int64())
         typed = {c: pa.array([row[c] for _, row, _ in rows], types[c]) for c in NEEDED[table]}
         coded = None
-        if table == "events":
+        if table == "events" and self.spans:
             pairs = [row_needs_and_forbids(row, bad) for _, row, bad in rows]
             coded = (
                 pa.array([p[0] for p in pairs], _FIELDS),
@@ -313,6 +339,11 @@ class TableGuides:
             [c.cast(t) for c, t in zip(columns, _EVENTS.types, strict=True)], schema=_EVENTS
         )
         self._store("events", _EVENTS).add_rows(rows.filter(keep))
+
+    def _refs(self, lines: pa.Array, typed: Cols) -> None:
+        ids = typed["event_id"]
+        owners = pa.record_batch([ids, typed["doc_id"]], schema=_OWNERS)
+        self._store("owners", _OWNERS).add_rows(owners.filter(pc.is_valid(ids)))
         refs = typed["refers_to"]
         parents = pc.list_parent_indices(refs)
         items = pc.list_flatten(refs)
@@ -358,9 +389,10 @@ class TableGuides:
         self._store("uses", _USES).add_rows(uses.filter(pc.is_valid(parent)))
 
     # -- the join ----------------------------------------------------------------------------
-    def finish(self, reported: set[str], readable: set[str]) -> Iterator[Found]:
-        """Every guideline issue of the `reported` tables, judged only with tables that were
+    def finish(self, readable: set[str]) -> Iterator[Found]:
+        """Every guideline issue of the reported tables, judged only with tables that were
         read whole (`readable`): a rule whose tables are not all there is not judged."""
+        reported = self.reported
         have = readable & self.fed
         for store in self.stores.values():
             store.close()
@@ -379,7 +411,7 @@ class TableGuides:
 
     def _spans(self, reported: set[str], roles: bool, dates: bool) -> Iterator[Found]:
         order = Buckets(schema=_ORDER)
-        count = self.stores["events"].count
+        count = BUCKETS
         for b in range(count):
             events = self._bucket("events", _EVENTS, b)
             spans = self._bucket("spans", _SPANS, b)
@@ -400,8 +432,8 @@ class TableGuides:
                 yield from _id_order(order.bucket(b))
 
     def _references(self) -> Iterator[Found]:
-        for b in range(self.stores["events"].count):
-            events = self._bucket("events", _EVENTS, b)
+        for b in range(BUCKETS):
+            events = self._bucket("owners", _OWNERS, b)
             refs = self._bucket("refs", _REFS, b)
             if not refs.num_rows:
                 continue
@@ -441,7 +473,7 @@ class TableGuides:
 
     def _unused_actors(self) -> Iterator[Found]:
         unused: list[Found] = []
-        for b in range(self.stores["actors"].count):
+        for b in range(BUCKETS):
             actors = self._bucket("actors", _ACTORS, b)
             uses = self._bucket("uses", _USES, b)
             declared = actors.column("actor_id").combine_chunks()
