@@ -15,6 +15,7 @@ from grounded_events._validation.cross_rules import CrossRule
 from grounded_events._validation.issues import Issue, Ordered, OrderedIssues
 from grounded_events._validation.keysets import Buckets, Keys
 from grounded_events._validation.rules import Column, ValueCheck, table_columns
+from grounded_events._validation.table_guidelines import TableGuides
 
 # Characters of unreadable lines kept per table to tell which missing ids they may hold.
 UNREADABLE_CHARS = 1 << 24
@@ -32,6 +33,8 @@ class Context:
     unreadable: dict[str, list[str] | None] = field(default_factory=dict)
     unreadable_chars: dict[str, int] = field(default_factory=dict)
     unreadable_lines: dict[str, list[int | None]] = field(default_factory=dict)
+    # what the rules across tables keep of each table read (None: they are not run)
+    guides: TableGuides | None = None
 
     def unread(self, table: str, text: str | None, line: int | None) -> None:
         """Keep the text of a line of `table` that could not be read."""

@@ -56,6 +56,8 @@ class TableChecker(HeaderChecks, CellChecks, KeyChecks, GroundingChecks):
             self.cross(batch, rule, typed, invalid)
         self.keys(batch, typed, invalid)
         self.references(batch, typed)
+        if self.context.guides is not None:
+            self.context.guides.add(self.table, batch.line_array(), typed, invalid)
         if self.table == "documents":
             self.documents(batch, typed)
         if self.table == "evidence":

@@ -5,11 +5,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from grounded_events._core.safe_yaml import Loc
 from grounded_events._schema.models import Event
+from grounded_events._schema.tables import count_columns, event_row
 from grounded_events._schema.vocab import AttributionStatus, DateBasis, EventType, Role
 from grounded_events._validation.codes import issue
 from grounded_events._validation.issues import Issue
@@ -26,6 +28,7 @@ ROLE_FIELDS = {
     Role.SUBJECT: "subject",
     Role.MEDIUM: "medium",
 }
+ATTRIBUTION = "initiator_attribution"  # the column of attribution.status
 WEEKDAYS = {name: number for number, name in enumerate(calendar.day_name)}
 MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
 _SINCE = re.compile(r"\bsince (" + "|".join(MONTHS) + r") (\d{1,2})\b")
@@ -44,39 +47,70 @@ class Placed:
     event: Event
 
 
-def coded_fields(event: Event) -> dict[str, bool]:
-    """Each evidence field an event can have, and whether the event codes a value the text
-    states for it (ANNOTATING.md section 11): True needs a span, False forbids one; a field
-    left out is not judged."""
-    roles = {p.role for p in event.participants}
-    att = event.attribution
+# The columns of an `events` row that say whether the event codes each evidence field; a field
+# whose column could not be read is not judged (its cell error says why).
+DECIDED_BY: dict[str, tuple[str, ...]] = {
+    "event": (),
+    "date": ("date_basis",),
+    "time_of_day": ("time_of_day",),
+    "location": ("location_name", "geo_precision"),
+    "weapons": ("event_type", "weapons"),
+    "attribution": ("event_type", "initiator_attribution"),
+    "fatalities": ("event_type", *count_columns("fatalities")),
+    "injuries": ("event_type", *count_columns("injuries")),
+    "aggregate": ("is_aggregate",),
+    "statement": ("event_type",),
+}
+# Evidence fields a statement must not code: coding them is GE413's error, not judged again here.
+NOT_FOR_STATEMENTS = ("weapons", "attribution", "fatalities", "injuries")
+
+
+def coded_row(row: Mapping[str, Any], roles: Iterable[str] = ()) -> dict[str, bool]:
+    """Each evidence field an event can have, and whether its flat `events` row (and its
+    participants' `roles`) codes a value the text states for it (ANNOTATING.md section 11): True
+    needs a span, False forbids one (unless `optional_span`); a field left out is not judged.
+
+    The one reading of the rule for annotation files, records and the row-wise engine; the
+    columnar engine's reading (`_validation/table_guidelines.py`) is cross-checked against it."""
+    statement = row["event_type"] == EventType.STATEMENT
     fields = {
         "event": True,
-        "date": event.date.basis != DateBasis.EXTERNAL,  # an external date is sourced in a note
-        "time_of_day": event.date.time_of_day is not None,
-        "location": event.location is not None,
-        "weapons": bool(event.weapons),
-        "attribution": att is not None and att.status != AttributionStatus.UNATTRIBUTED,
-        "fatalities": event.fatalities is not None,
-        "injuries": event.injuries is not None,
-        "aggregate": event.is_aggregate,
-        "statement": event.event_type == EventType.STATEMENT,
+        "date": row["date_basis"] != DateBasis.EXTERNAL,  # an external date is sourced in a note
+        "time_of_day": row["time_of_day"] is not None,
+        "location": row["location_name"] is not None or row["geo_precision"] is not None,
+        "weapons": bool(row["weapons"]),
+        "attribution": row["initiator_attribution"] not in (None, AttributionStatus.UNATTRIBUTED),
+        "fatalities": any(row[c] is not None for c in count_columns("fatalities")),
+        "injuries": any(row[c] is not None for c in count_columns("injuries")),
+        "aggregate": bool(row["is_aggregate"]),
+        "statement": statement,
     }
-    fields |= {field: role in roles for role, field in ROLE_FIELDS.items()}
-    if event.event_type == EventType.STATEMENT:
-        # a statement coding these is GE413's error; its spans are not judged again here
-        for field in ("weapons", "attribution", "fatalities", "injuries"):
-            if fields[field] or (field == "attribution" and event.attribution is not None):
+    if statement:
+        for field in NOT_FOR_STATEMENTS:
+            if fields[field] or (field == "attribution" and row[ATTRIBUTION] is not None):
                 del fields[field]
+    written = {str(role) for role in roles}
+    fields |= {field: str(role) in written for role, field in ROLE_FIELDS.items()}
     return fields
 
 
-def _optional(event: Event, field: str) -> bool:
+def optional_span(row: Mapping[str, Any], field: str) -> bool:
     """Spans allowed although not required: an unattributed event may quote the words saying
     nobody is named; a date may quote its words even when its basis is external."""
     if field == "attribution":
-        return event.attribution is not None
+        return row[ATTRIBUTION] is not None
     return field == "date"
+
+
+def coded_fields(event: Event) -> dict[str, bool]:
+    """`coded_row` of an annotated event: its flat row and its participants' roles."""
+    return coded_row(event_row(event, ""), (p.role for p in event.participants))
+
+
+def resolve_pattern() -> str:
+    """A pattern (RE2, for pyarrow) that every quote `resolve_date` resolves matches: a filter
+    that may let more through, never fewer."""
+    return "|".join(["since ", "in ", *WEEKDAYS])
 
 
 def resolve_date(quote: str, published: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -102,8 +136,9 @@ def resolve_date(quote: str, published: dt.date) -> tuple[dt.date, dt.date] | No
     return None
 
 
-def _date_fits(event: Event, resolved: tuple[dt.date, dt.date], weekday: bool) -> bool:
-    start, end = event.date.start, event.date.end
+def _date_fits(
+    start: dt.date, end: dt.date, resolved: tuple[dt.date, dt.date], weekday: bool
+) -> bool:
     if weekday:  # "between Friday and Sunday" holds Friday: the day lies inside the span
         return start <= resolved[0] <= end
     return (start, end) == resolved
@@ -124,9 +159,11 @@ def event_issues(
     def at(*path: str | int) -> tuple[int | None, str]:
         return locate((*base, *path))
 
+    coded = coded_fields(event)
+    row = event_row(event, "")
     spans = {str(e.field) for e in event.evidence}
-    for field, coded in coded_fields(event).items():
-        if coded and field not in spans:
+    for field, needed in coded.items():
+        if needed and field not in spans:
             line, where = at("evidence")
             out.append(
                 issue(
@@ -141,7 +178,7 @@ def event_issues(
             )
     for j, ev in enumerate(event.evidence):
         field = str(ev.field)
-        allowed = coded_fields(event).get(field, True) or _optional(event, field)
+        allowed = coded.get(field, True) or optional_span(row, field)
         if not allowed:
             line, where = at("evidence", j, "field")
             out.append(
@@ -198,49 +235,56 @@ def event_issues(
     return out
 
 
+def date_problem(
+    start: dt.date,
+    end: dt.date,
+    basis: str | None,
+    quotes: Iterable[str],
+    published: dt.date,
+) -> tuple[str, str, str, str, dict[str, Any]] | None:
+    """GE513 for one event's date and the quotes of its date spans, in order: (the date column it
+    points at, expected, actual, variant, params), or None when the date fits its words."""
+    if end < start:  # the order is GE401's
+        return None
+    for quote in quotes:
+        if (resolved := resolve_date(quote, published)) is None:
+            continue
+        weekday = not _SINCE.search(quote) and not _YEAR.search(quote)
+        if not _date_fits(start, end, resolved, weekday):
+            shown = str(resolved[0]) if weekday else f"{resolved[0]} .. {resolved[1]}"
+            params = {"quote": quote, "resolved": shown, "published": published}
+            return "date_start", shown, f"{start} .. {end}", "", params
+    if basis == DateBasis.RELATIVE_TO_PUBLICATION and end > published:
+        return "date_end", f"on or before {published}", str(end), "after", {"published": published}
+    return None
+
+
 def _date_issues(
     display: str,
     event: Event,
     at: Callable[..., tuple[int | None, str]],
     published: dt.date | None,
 ) -> list[Issue]:
-    if published is None or event.date.end < event.date.start:  # the order is GE401's
+    if published is None:
         return []
-    for ev in event.evidence:
-        if ev.field != "date" or (resolved := resolve_date(ev.quote, published)) is None:
-            continue
-        weekday = not _SINCE.search(ev.quote) and not _YEAR.search(ev.quote)
-        if not _date_fits(event, resolved, weekday):
-            line, where = at("date", "start")
-            shown = str(resolved[0]) if weekday else f"{resolved[0]} .. {resolved[1]}"
-            return [
-                issue(
-                    "GE513",
-                    display,
-                    line,
-                    where,
-                    expected=shown,
-                    actual=f"{event.date.start} .. {event.date.end}",
-                    quote=ev.quote,
-                    resolved=shown,
-                    published=published,
-                )
-            ]
-    if event.date.basis == DateBasis.RELATIVE_TO_PUBLICATION and event.date.end > published:
-        line, where = at("date", "end")
-        return [
-            issue(
-                "GE513",
-                display,
-                line,
-                where,
-                expected=f"on or before {published}",
-                actual=str(event.date.end),
-                variant="after",
-                published=published,
-            )
-        ]
-    return []
+    quotes = [ev.quote for ev in event.evidence if ev.field == "date"]
+    found = date_problem(event.date.start, event.date.end, event.date.basis, quotes, published)
+    if found is None:
+        return []
+    column, expected, actual, variant, params = found
+    line, where = at("date", "start" if column == "date_start" else "end")
+    return [
+        issue(
+            "GE513",
+            display,
+            line,
+            where,
+            expected=expected,
+            actual=actual,
+            variant=variant,
+            **params,
+        )
+    ]
 
 
 def _note_issues(
@@ -275,25 +319,30 @@ def _note_issues(
 
 
 def first_event_span(event: Event) -> int | None:
-    """Where the event's main report starts: its first listed span of field event."""
-    return next((e.start for e in event.evidence if e.field == "event"), None)
+    """Where the event is first reported in the text: the earliest start of its event spans."""
+    return min((e.start for e in event.evidence if e.field == "event"), default=None)
+
+
+def wanted_ids(doc_id: str, ids: list[str], starts: list[int | None]) -> list[str]:
+    """The id each event of a document should have, given its id and where its first event span
+    starts (None: it has none): '<doc_id>-eNN' numbered from e01 in the order of those starts
+    (ties in listed order); while some event has no span, only the shape of each id is judged."""
+    if None not in starts:
+        ranked = sorted(range(len(ids)), key=lambda i: (starts[i], i))
+        wanted = {i: f"{doc_id}-e{rank + 1:02d}" for rank, i in enumerate(ranked)}
+        return [wanted[i] for i in range(len(ids))]
+    pattern = re.compile(re.escape(doc_id) + r"-e\d{2,}")
+    return [i if pattern.fullmatch(i) else f"{doc_id}-eNN" for i in ids]
 
 
 def id_order_issues(
     display: str, doc_id: str, placed: list[Placed], locate: Locate, complete: bool
 ) -> list[Issue]:
-    """Event ids '<doc_id>-eNN' numbered from e01 in the order of each first event span; the
-    order is judged only when `complete` (every event well-formed) and every event has a span."""
+    """GE605 for the events of a file; the order is judged only when `complete` (every event
+    well-formed) and every event has a span."""
     ids = [p.event.event_id for p in placed]
-    starts = [first_event_span(p.event) for p in placed]
-    if complete and None not in starts:
-        ranked = sorted(range(len(placed)), key=lambda i: (starts[i], i))
-        wanted = {i: f"{doc_id}-e{rank + 1:02d}" for rank, i in enumerate(ranked)}
-    else:
-        pattern = re.compile(re.escape(doc_id) + r"-e\d{2,}")
-        wanted = {
-            i: ids[i] if pattern.fullmatch(ids[i]) else f"{doc_id}-eNN" for i in range(len(ids))
-        }
+    starts = [first_event_span(p.event) if complete else None for p in placed]
+    wanted = wanted_ids(doc_id, ids, starts)
     out = []
     for i, p in enumerate(placed):
         if ids[i] != wanted[i] and ids.count(ids[i]) == 1:  # a repeated id is GE601's

@@ -66,49 +66,54 @@ class Keys(Protocol):
 
 
 class Buckets:
-    """(value, line, place) rows split into buckets by value; in memory up to SPILL_ROWS rows,
-    then appended to one temporary file per bucket (removed when this object goes). A file is
-    open only while it is written or read: the bucket count costs no file descriptors."""
+    """Rows split into buckets by their first column (by default (value, line, place) rows of
+    ids); in memory up to SPILL_ROWS rows, then appended to one temporary file per bucket
+    (removed when this object goes). A file is open only while it is written or read: the
+    bucket count costs no file descriptors. Stores of the same bucket count put equal keys in the
+    same bucket: a join of two stores reads one bucket of each at a time."""
 
-    def __init__(self, buckets: int = BUCKETS, spill_rows: int | None = None) -> None:
+    def __init__(
+        self, buckets: int = BUCKETS, spill_rows: int | None = None, schema: pa.Schema = _SCHEMA
+    ) -> None:
         self.count = buckets
+        self.schema = schema
         self.spill_rows = SPILL_ROWS if spill_rows is None else spill_rows
         self.parts: list[list[pa.RecordBatch]] = [[] for _ in range(buckets)]
         self.held = 0  # rows in self.parts
         self.folder: Path | None = None  # once spilled: a file of Arrow IPC messages per bucket
         self.unique: list[pa.Array] | None = None  # per bucket, once finished as a key set
-        self.pending: list[tuple[pa.Array, pa.Array, pa.Array]] = []
+        self.pending: list[pa.RecordBatch] = []
         self.pending_rows = 0
 
     def add(self, values: pa.Array, lines: pa.Array, places: pa.Array | None = None) -> None:
-        """Add rows (their order within a bucket is kept)."""
-        if not len(values):
-            return
+        """Add (value, line, place) rows (their order within a bucket is kept)."""
         if places is None:
             places = pa.nulls(len(values), pa.int64())
+        self.add_rows(pa.record_batch([values, lines, places], schema=_SCHEMA))
+
+    def add_rows(self, rows: pa.RecordBatch) -> None:
+        """Add rows of this store's schema, bucketed by their first column (order kept)."""
+        if not rows.num_rows:
+            return
         # small batches (JSON lines) are gathered first: one split per GATHER_ROWS rows
-        self.pending.append((values, lines, places))
-        self.pending_rows += len(values)
+        self.pending.append(rows)
+        self.pending_rows += rows.num_rows
         if self.pending_rows >= GATHER_ROWS:
             self._flush()
 
     def _flush(self) -> None:
         if not self.pending:
             return
-        values, lines, places = (
-            pa.chunked_array([p[i] for p in self.pending]).combine_chunks() for i in range(3)
-        )
+        rows = pa.Table.from_batches(self.pending, schema=self.schema).combine_chunks()
         self.pending, self.pending_rows = [], 0
-        which = bucket_of(values, self.count)
+        which = bucket_of(rows.column(0).combine_chunks(), self.count)
         order = np.argsort(which, kind="stable")
         bounds = np.searchsorted(which[order], np.arange(self.count + 1))
-        taken = pa.record_batch(
-            [values.take(order), lines.take(order), places.take(order)], schema=_SCHEMA
-        )
+        taken = rows.take(pa.array(order))
         for b in range(self.count):
             if bounds[b + 1] > bounds[b]:
-                self.parts[b].append(taken.slice(bounds[b], bounds[b + 1] - bounds[b]))
-        self.held += len(values)
+                self.parts[b] += taken.slice(bounds[b], bounds[b + 1] - bounds[b]).to_batches()
+        self.held += rows.num_rows
         if self.held > self.spill_rows:
             self._spill()
 
@@ -119,7 +124,7 @@ class Buckets:
             weakref.finalize(self, shutil.rmtree, self.folder, True)
         for b, parts in enumerate(self.parts):
             if parts:
-                rows = pa.Table.from_batches(parts, schema=_SCHEMA).combine_chunks()
+                rows = pa.Table.from_batches(parts, schema=self.schema).combine_chunks()
                 # one encapsulated IPC message per append: the file reads as a message stream
                 with open(self.folder / f"{b}.arrow", "ab") as sink:
                     for batch in rows.to_batches():
@@ -136,14 +141,14 @@ class Buckets:
     def bucket(self, b: int) -> pa.Table:
         """Every row of bucket `b`, in the order added (after close)."""
         if self.folder is None:
-            return pa.Table.from_batches(self.parts[b], schema=_SCHEMA)
+            return pa.Table.from_batches(self.parts[b], schema=self.schema)
         path = self.folder / f"{b}.arrow"
         if not path.exists():
-            return _SCHEMA.empty_table()
+            return self.schema.empty_table()
         with pa.OSFile(str(path)) as source:
             messages = ipc.MessageReader.open_stream(source)
-            batches = [ipc.read_record_batch(m, _SCHEMA) for m in messages]
-        return pa.Table.from_batches(batches, schema=_SCHEMA)
+            batches = [ipc.read_record_batch(m, self.schema) for m in messages]
+        return pa.Table.from_batches(batches, schema=self.schema)
 
     # -- as a key set ------------------------------------------------------------------------
     def keep_unique(self, b: int, values: pa.Array) -> None:

@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from grounded_events._validation.batch import Batch
 from grounded_events._validation.cells import (
+    ARROW_TYPES,
     DATE,
     INTEGER,
     LARGE_INTEGER,
@@ -98,6 +99,8 @@ class RowChecker(TableChecker):
         self.repeats: list[tuple[int, str]] = []
         self.row_references: dict[tuple[str, str, str], list[tuple[Any, int]]] = {}
         self.key_set: set[str] | None = None
+        # (line, typed cells, unreadable columns) of this batch's rows, for the rules across tables
+        self.guide_rows: list[tuple[int, Row, set[str]]] = []
         self.keyed = False  # whether a batch had the key columns (as the columnar engine's)
 
     def check(self, batch: Batch) -> dict[str, pa.Array]:
@@ -137,6 +140,10 @@ class RowChecker(TableChecker):
             )
             if self.limit is not None and self.issue_count >= self.limit:
                 break  # the later rows' issues come after these: they would not be reported
+        if self.context.guides is not None:
+            types = {c.name: ARROW_TYPES[c.kind] for c in self.columns}
+            self.context.guides.add_rows(self.table, self.guide_rows, types)
+        self.guide_rows = []
         return {}
 
     # -- one row ---------------------------------------------------------------------------
@@ -175,6 +182,8 @@ class RowChecker(TableChecker):
             if not rule.row(typed):
                 self.cross_issue(batch, index, rule, {c: typed[c] for c in rule.columns})
         line = batch.lines[index]
+        if self.context.guides is not None:
+            self.guide_rows.append((line, typed, invalid))
         self.row_keys(typed, line)
         self.row_refs(typed, line)
         if self.table == "documents":

@@ -14,7 +14,7 @@ from grounded_events._validation.cells import arrow_schema, dictionary_columns
 from grounded_events._validation.checker import Context
 from grounded_events._validation.codes import issue
 from grounded_events._validation.columnar import TableChecker, check_batches
-from grounded_events._validation.issues import IssueList
+from grounded_events._validation.issues import Issue, IssueList
 from grounded_events._validation.kinds import (
     TABLE_EXTENSIONS,
     ReadProblem,
@@ -29,6 +29,7 @@ from grounded_events._validation.readers import (
     parquet_batches,
 )
 from grounded_events._validation.rules import references, table_columns
+from grounded_events._validation.table_guidelines import READS, TableGuides
 
 TABLE_ORDER = ("documents", "actors", "events", "event_actors", "evidence")
 
@@ -100,27 +101,32 @@ def check_tables(
     texts_fallback: dict[str, Path] | None = None,
     options: Options = Options(),
 ) -> IssueList:
-    """Check the tables in `report` (table -> display name); the others in `group` lend keys."""
-    context = Context()
+    """Check the tables in `report` (table -> display name); the others in `group` lend keys,
+    and the rows that the coding guidelines across tables read (table_guidelines.READS)."""
     needed = set(report)
     for table in report:
         needed |= {t for _, t, _ in references(table)}
+        needed |= set(READS.get(table, ()))
         if table == "evidence":
             needed.add("documents")
     group = dict(group)
     if "evidence" in report and "documents" not in group and texts_fallback:
         group.update({k: v for k, v in texts_fallback.items() if k == "documents"})
-    issues = IssueList()  # a table's issues stream in from its checker's runs on disk
+    context = Context(guides=TableGuides(set(report), set(group) & needed))
     tally = options.tally
+    checked: list[tuple[TableChecker, Issue | None]] = []  # each table read, and why it stopped
+    readable: set[str] = set()  # the tables read whole: the rules across tables may judge them
+    found = 0  # the issues of the tables checked so far
     for table in TABLE_ORDER:
-        if table not in group or table not in needed or tally.full(len(issues)):
+        if table not in group or table not in needed or tally.full(found):
             continue
         path = group[table]
         reporting = table in report
         display = report.get(table, str(path))
         checker = options.checker(folder, table, display, context, reporting)
         if tally.limit is not None:
-            checker.limit = tally.limit - tally.found - len(issues) + 1
+            checker.limit = tally.limit - tally.found - found + 1
+        problem: Issue | None = None
         try:
             kind = table_kind(path)
             names, batches = open_table(path, kind, table, folder)
@@ -129,28 +135,45 @@ def check_tables(
             else:
                 checker.header_checked = True  # no line could be read: their errors say why
             if table == "evidence" and context.texts is None and reporting:
-                issues.append(issue("GE505", display, expected="a documents table"))
+                checker.keep((0, -2, issue("GE505", display, expected="a documents table")))
             progress = options.progress
             # past max_errors the rest of the table is not read, nor its keys compared
-            stopped = tally.full(len(issues) + checker.issue_count)
+            stopped = tally.full(found + checker.issue_count)
             while not stopped and (batch := next(batches, None)) is not None:
                 checker.check(batch)
                 if progress is not None:
                     progress.batch(len(batch.lines), checker.issue_count)
-                stopped = tally.full(len(issues) + checker.issue_count)
+                stopped = tally.full(found + checker.issue_count)
             if not stopped:
                 checker.finish_keys()
                 checker.finish_references()
-        except ReadProblem as problem:
-            if reporting:
-                issues.extend_values(checker.sorted_values())
-                issues.append(problem.issue(display))
-            continue
+                readable.add(table)
+        except ReadProblem as read_problem:
+            problem = read_problem.issue(display)
         finally:
             if options.progress is not None:
                 options.progress.table_done(checker.issue_count)
-        if reporting:
+        checked.append((checker, problem))
+        found += checker.issue_count + (problem is not None)
+    if context.guides is not None and not tally.full(found):
+        by_table = {checker.table: checker for checker, _ in checked}
+        for item in context.guides.finish(readable):
+            checker = by_table[item.table]
+            checker.add_at(
+                item.line,
+                item.column,
+                item.code,
+                item.expected,
+                item.actual,
+                item.variant,
+                **item.params,
+            )
+    issues = IssueList()  # a table's issues stream in from its checker's runs on disk
+    for checker, problem in checked:
+        if checker.report:
             issues.extend_values(checker.sorted_values())
+            if problem is not None:
+                issues.append(problem)
     tally.found += len(issues)
     return issues
 
