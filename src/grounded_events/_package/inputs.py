@@ -262,10 +262,15 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
         "--annotations",
         type=Path,
         default=Path("datasets/annotations"),
+        metavar="DIR",
         help="folder of annotation YAML files (default: datasets/annotations)",
     )
     parser.add_argument(
-        "--seeds", type=Path, default=Path("seeds"), help="seeds folder (default: seeds)"
+        "--seeds",
+        type=Path,
+        default=Path("seeds"),
+        metavar="DIR",
+        help="seeds folder (default: seeds)",
     )
 
 
