@@ -451,7 +451,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 examples:
   grounded-events download
   grounded-events download --release {__version__} --dest ./data
-  grounded-events download --base-url https://mirror.example.org/grounded-events --deadline 1200
 """
     parser.add_argument(
         "--release",
