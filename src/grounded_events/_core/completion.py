@@ -17,11 +17,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of `grounded-events completion`."""
     parser.epilog = """\
 examples:
-  source <(grounded-events completion bash)  # in ~/.bashrc
+  grounded-events completion bash > ~/.grounded-events.bash  # source it in ~/.bashrc
   mkdir -p ~/.zfunc && grounded-events completion zsh > ~/.zfunc/_grounded-events
-  grounded-events completion tcsh > ~/.grounded-events.completion.csh  # source it in ~/.tcshrc
+  grounded-events completion tcsh > ~/.grounded-events.tcsh  # source it in ~/.tcshrc
 
-zsh reads ~/.zfunc when ~/.zshrc says `fpath+=(~/.zfunc)` before `compinit`.
+zsh: add `fpath+=(~/.zfunc)` before `compinit` in ~/.zshrc. Write the script again after an
+upgrade: it knows the commands and options of the version that wrote it.
 """
     parser.add_argument("shell", choices=SHELLS, help="the shell to complete in")
 
