@@ -427,14 +427,24 @@ def test_bash_completes_commands_options_choices_and_paths(tmp_path: Path) -> No
     assert _complete(script, ["grounded-events", "validate", "ev"], tmp_path) == ["events.csv"]
 
 
-@pytest.mark.parametrize(("shell", "start"), [("zsh", "#compdef grounded-events\n"), ("tcsh", "")])
-def test_zsh_and_tcsh_completion_are_produced(shell: str, start: str) -> None:
-    """`completion zsh` and `completion tcsh` print a script naming every command."""
+@pytest.mark.parametrize(
+    ("shell", "start", "folder", "file"),
+    [
+        ("zsh", "#compdef grounded-events\n", ":DIR:_files -/", ":FILE:_files"),
+        ("tcsh", "", "'n/--seeds/d/'", "'n/--fill/f/'"),
+    ],
+)
+def test_zsh_and_tcsh_completion_are_produced(
+    shell: str, start: str, folder: str, file: str
+) -> None:
+    """`completion zsh` and `completion tcsh` print a script naming every command, completing
+    folders for DIR and files for FILE."""
     script = _completion(shell)
     assert script.startswith(start)
     for name in COMMANDS:
         assert name in script, name
-    assert "grounded-events" in script
+    assert folder in script
+    assert file in script
 
 
 def test_completion_names_the_shells_it_knows() -> None:
