@@ -234,12 +234,63 @@ def test_cli_downloads_quietly_when_not_a_tty(
     server, registry = release
     monkeypatch.setattr(_download, "read_registry", lambda version: registry)
     code = cli.main(
-        ["download", "--version", VERSION, "--base-url", server.base_url, "--dest", str(tmp_path)]
+        ["download", "--release", VERSION, "--base-url", server.base_url, "--dest", str(tmp_path)]
     )
     out, err = capsys.readouterr()
     assert code == 0
     assert out.strip() == str(tmp_path / f"v{VERSION}")
     assert err == ""
+
+
+def test_cli_version_still_works_and_says_it_is_deprecated(
+    release, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`download --version X`, the old spelling of --release, fetches X and prints one line of
+    deprecation to stderr."""
+    server, registry = release
+    monkeypatch.setattr(_download, "read_registry", lambda version: registry)
+    code = cli.main(
+        ["download", "--version", VERSION, "--base-url", server.base_url, "--dest", str(tmp_path)]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert out.strip() == str(tmp_path / f"v{VERSION}")
+    assert err == (
+        "grounded-events download: --version is deprecated and goes in the next release; "
+        "use --release\n"
+    )
+
+
+def test_cli_help_shows_release_not_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """`download --help` offers --release VERSION; the deprecated --version is hidden."""
+    with pytest.raises(SystemExit):
+        cli.main(["download", "--help"])
+    out = capsys.readouterr().out
+    assert "[--release VERSION]" in out
+    assert f"--release VERSION   release to fetch (default: {grounded_events.__version__}" in out
+    assert "--version" not in out
+
+
+def test_version_keyword_still_works_and_warns(release, tmp_path: Path) -> None:
+    """download(version=X), the old name of release=, fetches X with a DeprecationWarning."""
+    server, registry = release
+    with pytest.warns(DeprecationWarning, match=r"use download\(release=\.\.\.\)"):
+        folder = grounded_events.download(
+            version=VERSION, base_url=server.base_url, dest=tmp_path, registry=registry
+        )
+    assert folder == tmp_path / f"v{VERSION}"
+    assert (
+        grounded_events.download(
+            release=VERSION, base_url=server.base_url, dest=tmp_path, registry=registry
+        )
+        == folder
+    )
+
+
+def test_release_and_version_keywords_together_are_refused(tmp_path: Path) -> None:
+    """download(release=A, version=B) is a TypeError, not a guess between the two."""
+    with pytest.raises(TypeError, match="got both release= and version="):
+        grounded_events.download(release="0.9.0", version=VERSION, dest=tmp_path, registry={})
 
 
 def test_progress_is_shown_on_a_tty(

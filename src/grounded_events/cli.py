@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "schema": (
         "grounded_events._schema.schema_command",
-        "compare schema versions (schema diff OLD NEW)",
+        "schema versions: diff two, check the release rules, publish a new one",
     ),
     "migrate": (
         "grounded_events._schema.migrate",
@@ -39,22 +39,41 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "grounded_events._package.report",
         "write the static evidence viewer and data report",
     ),
+    "completion": (
+        "grounded_events._core.completion",
+        "print the shell completion script for bash, zsh or tcsh",
+    ),
 }
+# Commands that describe the whole command line: every command is configured before they run,
+# and they find the parser as args._parser.
+WHOLE_PARSER = {"completion"}
 
 
-def _parser(selected: str | None) -> argparse.ArgumentParser:
+def _parser(selected: str | None, every: bool = False) -> argparse.ArgumentParser:
+    """The command line with `selected` configured, or every command when `every` (or when the
+    selected command describes the whole command line)."""
     parser = argparse.ArgumentParser(
         prog="grounded-events",
         description="Evidence-grounded political-violence event data: schema, validators, dataset.",
+        epilog="Run `grounded-events COMMAND --help` for a command's options and examples.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    every = every or selected in WHOLE_PARSER
     for name, (module_name, help_text) in COMMANDS.items():
-        command = sub.add_parser(name, help=help_text, description=help_text)
-        if name == selected:  # only the command that runs pays for its imports
+        command = sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            # keeps the examples of each command's epilog one per line, as written
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if every or name == selected:  # otherwise only the command that runs pays for imports
             module = importlib.import_module(module_name)
             module.configure(command)
             command.set_defaults(_run=module.run)
+    if every:
+        parser.set_defaults(_parser=parser)
     return parser
 
 
@@ -72,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line: exit 0 on success, 1 on invalid data, 2 on misuse, 3 on a bug."""
     _arrow_memory_pool()
     argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:  # the list of commands, rather than argparse's "COMMAND is required"
+        _parser(None).print_help(sys.stderr)
+        return 2
     selected = next((a for a in argv if not a.startswith("-")), None)
     parser = _parser(selected if selected in COMMANDS else None)
     args = parser.parse_args(argv)

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -304,13 +305,14 @@ def _temp_for(target: Path) -> Path:
 
 
 def download(
-    version: str = __version__,
+    release: str = __version__,
     base_url: str | None = None,
     dest: str | os.PathLike[str] | None = None,
     *,
     registry: Mapping[str, Entry | str] | None = None,
     retries: int | None = None,
     deadline: float | None = None,
+    version: str | None = None,
 ) -> Path:
     """Fetch every file of a release into the cache, verify each one, return the folder.
 
@@ -319,25 +321,35 @@ def download(
     when every file matches its sha256 are they renamed into place, so a failure (DownloadError)
     leaves the cache as it was, and files already there are never removed: concurrent calls
     into one cache cannot undo each other. `registry` (name -> Entry or sha256) replaces the
-    registry shipped for `version`, for releases built locally.
+    registry shipped for `release`, for releases built locally. `version=` is the deprecated
+    name of `release` (it warns, and goes in the next release).
 
-    The folder is `<dest>/v<version>`; a file already there with the registered sha256 is not
+    The folder is `<dest>/v<release>`; a file already there with the registered sha256 is not
     fetched again, so this one-file release, already in the cache, needs no network:
 
     >>> import hashlib, tempfile
     >>> from pathlib import Path
     >>> cache = tempfile.TemporaryDirectory()
-    >>> release = Path(cache.name, "v0.1")
-    >>> release.mkdir()
-    >>> _ = (release / "notes.txt").write_bytes(b"hello\\n")
+    >>> folder = Path(cache.name, "v0.1")
+    >>> folder.mkdir()
+    >>> _ = (folder / "notes.txt").write_bytes(b"hello\\n")
     >>> registry = {"notes.txt": hashlib.sha256(b"hello\\n").hexdigest()}
-    >>> download("0.1", dest=cache.name, registry=registry) == release
+    >>> download(release="0.1", dest=cache.name, registry=registry) == folder
     True
     >>> cache.cleanup()
     """
-    entries = _entries(registry if registry is not None else read_registry(version))
-    folder = cache_dir(version, dest)
-    url = release_url(version, base_url)
+    if version is not None:
+        if release not in (__version__, version):
+            raise TypeError("download() got both release= and version=; pass release= only")
+        warnings.warn(
+            "download(version=...) is deprecated; use download(release=...)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        release = version
+    entries = _entries(registry if registry is not None else read_registry(release))
+    folder = cache_dir(release, dest)
+    url = release_url(release, base_url)
     seconds = DEADLINE if deadline is None else deadline
     if not 0 < seconds < math.inf:
         raise UsageError(f"deadline must be a positive number of seconds, not {seconds!r}")
@@ -362,7 +374,7 @@ def download(
             name = targets[target]
             os.replace(tmp, target)  # atomic; a concurrent writer's bytes are the same bytes
     except _Refused as exc:
-        message = _explain(name, url, folder, version, seconds, entries[name], exc)
+        message = _explain(name, url, folder, release, seconds, entries[name], exc)
         raise DownloadError(message, integrity=exc.integrity) from None
     except OSError as exc:
         where = f"{name}: " if name else ""
@@ -416,31 +428,61 @@ def _seconds(text: str) -> float:
     return value
 
 
+class _DeprecatedVersion(argparse.Action):
+    """`download --version X`, the old spelling of --release: it still works, and says so."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        print(
+            f"{parser.prog}: --version is deprecated and goes in the next release; use --release",
+            file=sys.stderr,
+        )
+        setattr(namespace, self.dest, values)
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
+    """Arguments of `grounded-events download`."""
+    parser.epilog = f"""\
+examples:
+  grounded-events download
+  grounded-events download --release {__version__} --dest ./data
+"""
     parser.add_argument(
-        "--version",
-        dest="release",
+        "--release",
+        metavar="VERSION",
         default=__version__,
-        help=f"release to fetch (default: {__version__})",
+        help=f"release to fetch (default: {__version__}, this program's version)",
+    )
+    # The name before --release; --version means the program's version everywhere else.
+    parser.add_argument(
+        "--version", dest="release", action=_DeprecatedVersion, help=argparse.SUPPRESS
     )
     parser.add_argument(
         "--base-url",
+        metavar="URL",
         default=None,
-        help=f"where releases live, as {{base_url}}/v{{version}}/{{file}} (default: "
-        f"${BASE_URL_ENV} or {DEFAULT_BASE_URL})",
+        help=f"where releases live, as URL/v<VERSION>/<file> (default: ${BASE_URL_ENV} or "
+        f"{DEFAULT_BASE_URL})",
     )
     parser.add_argument(
         "--dest",
+        metavar="DIR",
         type=Path,
         default=None,
         help=f"cache folder (default: ${CACHE_ENV} or the user cache dir); the release goes "
-        "into <dest>/v<version>/",
+        "into DIR/v<VERSION>/",
     )
     parser.add_argument(
         "--deadline",
+        metavar="SECONDS",
         type=_seconds,
         default=None,
-        help=f"seconds the whole download may take, retries included (default: {DEADLINE:g})",
+        help=f"how long the whole download may take, retries included (default: {DEADLINE:g})",
     )
 
 

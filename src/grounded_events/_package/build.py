@@ -102,17 +102,25 @@ def _shown(path: Path) -> str:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    """Arguments of `grounded-events build`."""
+    parser.epilog = """\
+examples:
+  grounded-events build
+  grounded-events build --out build/package --registry build/registry.sha256
+"""
     add_input_arguments(parser)
     parser.add_argument(
         "--out",
         type=Path,
         default=Path("datasets/grounded-events"),
+        metavar="DIR",
         help="package folder to write (default: datasets/grounded-events)",
     )
     parser.add_argument(
         "--registry",
         type=Path,
         default=None,
+        metavar="FILE",
         help="hash registry to write for `download` (default: the package's "
         f"registry/v{__version__}.sha256 when --out is the default, none otherwise)",
     )

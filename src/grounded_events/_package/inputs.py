@@ -260,10 +260,15 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
         "--annotations",
         type=Path,
         default=ANNOTATIONS_DIR,
+        metavar="DIR",
         help=f"folder of annotation YAML files (default: {ANNOTATIONS_DIR})",
     )
     parser.add_argument(
-        "--seeds", type=Path, default=Path("seeds"), help="seeds folder (default: seeds)"
+        "--seeds",
+        type=Path,
+        default=Path("seeds"),
+        metavar="DIR",
+        help="seeds folder (default: seeds)",
     )
 
 

@@ -406,8 +406,18 @@ def write_site(
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Options of `grounded-events report`."""
+    parser.epilog = """\
+examples:
+  grounded-events report
+  grounded-events report --out site
+  grounded-events report --doc rudaw-20231212 --watch
+"""
     parser.add_argument(
-        "--out", type=Path, default=Path("report"), help="folder to write (default: report/)"
+        "--out",
+        type=Path,
+        default=Path("report"),
+        metavar="DIR",
+        help="folder to write (default: report)",
     )
     parser.add_argument(
         "--doc",

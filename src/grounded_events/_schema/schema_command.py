@@ -14,28 +14,71 @@ from grounded_events._schema.versions import SchemaSourceError, parse_version
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """`schema diff OLD NEW`, `schema check`, `schema publish VERSION`."""
+    parser.epilog = """\
+examples:
+  grounded-events schema diff 1.0.0 current
+  grounded-events schema check
+  grounded-events schema publish 1.1.0
+"""
     sub = parser.add_subparsers(dest="schema_command", metavar="ACTION", required=True)
+    raw = argparse.RawDescriptionHelpFormatter  # the examples, one per line as written
     d = sub.add_parser(
         "diff",
         help="list the changes between two schema versions and the version bump they need",
-        description="OLD and NEW are each a published version (1.0.0), a folder of schema files, "
-        "or 'current' (what the models generate now). Exit 1 when NEW's version number moved "
-        "less than the changes require.",
+        description="List the changes between two schema versions and the version bump they "
+        "need.\nExit 1 when NEW's version number moved less than the changes require.",
+        formatter_class=raw,
+        epilog="""\
+examples:
+  grounded-events schema diff 1.0.0 current
+  grounded-events schema diff --format json 1.0.0 schema/1.0.0
+""",
     )
-    d.add_argument("old", metavar="OLD")
-    d.add_argument("new", metavar="NEW")
-    d.add_argument("--format", choices=("text", "json"), default="text")
+    version_or_folder = (
+        "a published version (1.0.0), a folder of schema files, or 'current' (what the "
+        "models generate now)"
+    )
+    d.add_argument("old", metavar="OLD", help=version_or_folder)
+    d.add_argument("new", metavar="NEW", help=version_or_folder)
+    d.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="output: text for people, json for programs (default: text)",
+    )
     c = sub.add_parser(
         "check",
         help="check release discipline: frozen published folders, version bump, changelog entry",
+        description="Check release discipline: published schema folders unchanged, the version "
+        "bump the changes need,\nand a changelog entry. Exit 1 on a broken promise.",
+        formatter_class=raw,
+        epilog="""\
+examples:
+  grounded-events schema check
+""",
     )
-    c.add_argument("--repo", type=Path, default=Path("."), help="repository root (default: .)")
+    c.add_argument(
+        "--repo", type=Path, default=Path("."), metavar="DIR", help="repository root (default: .)"
+    )
     p = sub.add_parser(
         "publish",
         help="freeze schema/VERSION by adding its files' sha256 to schema/SHA256SUMS",
+        description="Freeze schema/VERSION by adding its files' sha256 to schema/SHA256SUMS.\n"
+        "Run it once the models generate the new version's folder (make schema).",
+        formatter_class=raw,
+        epilog="""\
+examples:
+  grounded-events schema publish 1.1.0
+""",
     )
-    p.add_argument("version", metavar="VERSION")
-    p.add_argument("--root", type=Path, default=Path("schema"), help="default: schema")
+    p.add_argument("version", metavar="VERSION", help="the version folder to freeze, as 1.1.0")
+    p.add_argument(
+        "--root",
+        type=Path,
+        default=Path("schema"),
+        metavar="DIR",
+        help="the folder of schema versions (default: schema)",
+    )
 
 
 def _error(message: str) -> int:

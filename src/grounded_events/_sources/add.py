@@ -431,7 +431,14 @@ def _write_all(writes: list[tuple[Path, bytes]]) -> None:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of `grounded-events add`."""
-    parser.add_argument("text", metavar="TEXT_FILE", help="the document's text, UTF-8")
+    parser.epilog = """\
+examples:
+  grounded-events add article.txt --publisher Rudaw --url https://www.rudaw.net/english/1 \\
+      --published-date 2024-01-15 --annotator jdoe
+  grounded-events add article.txt --publisher "Kurdistan 24" --url https://www.kurdistan24.net/en/2 \\
+      --published-date 2024-01-16 --published-date-basis url --annotator jdoe --annotator asmith
+"""
+    parser.add_argument("text", metavar="FILE", help="the document's text, UTF-8")
     parser.add_argument(
         "--publisher", required=True, metavar="NAME", help="its slug starts the doc_id"
     )
@@ -448,9 +455,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=PublishedDateBasis.BYLINE.value,
         help="where the date comes from (default: byline)",
     )
-    parser.add_argument("--title", help="default: the text's first line")
+    parser.add_argument(
+        "--title", metavar="TEXT", help="the title (default: the text's first line)"
+    )
     parser.add_argument("--dateline", metavar="PLACE", help="the place named in the dateline")
-    parser.add_argument("--language", default="en", help="ISO 639-1 code (default: en)")
+    parser.add_argument(
+        "--language", default="en", metavar="CODE", help="ISO 639-1 code (default: en)"
+    )
     parser.add_argument(
         "--annotator",
         dest="annotators",
@@ -460,7 +471,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="who codes the document (repeat for several)",
     )
     parser.add_argument(
-        "--doc-id", help="the document's id (default: publisher slug and date, rudaw-20231212)"
+        "--doc-id",
+        metavar="DOC_ID",
+        help="the document's id (default: publisher slug and date, as rudaw-20240115)",
     )
     parser.add_argument(
         "--seeds", default="seeds", metavar="DIR", help="the seeds folder (default: seeds)"

@@ -68,6 +68,12 @@ def _yaml_string(quote: str) -> str:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of `grounded-events locate`."""
+    parser.epilog = """\
+examples:
+  grounded-events locate rudaw-20231212 "a series of drones"
+  grounded-events locate --field location rudaw-20231212 "Erbil International Airport"
+  grounded-events locate --fill datasets/annotations/rudaw-20231212.yaml --dry-run
+"""
     parser.add_argument(
         "doc", metavar="DOC", nargs="?", help="a doc_id of the seeds index, or a text file"
     )
@@ -87,8 +93,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--field",
         choices=[f.value for f in Field],
         metavar="FIELD",
-        help="print each occurrence as an evidence item with this field (event, date, "
-        "location, speaker, ...) to paste into an annotation file",
+        help="print each occurrence as an evidence item with this field, to paste into an "
+        f"annotation file; one of {', '.join(f.value for f in Field)}",
     )
     parser.add_argument(
         "--fill",

@@ -21,6 +21,12 @@ def _positive(value: str) -> int:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the validate command's arguments."""
+    parser.epilog = """\
+examples:
+  grounded-events validate datasets/annotations
+  grounded-events validate --format github events.csv
+  grounded-events validate --format json --max-errors 20 datasets/grounded-events/datapackage.json
+"""
     parser.add_argument(
         "paths",
         nargs="+",
@@ -39,7 +45,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="folder with the source documents' index.json (default: ./seeds)",
     )
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="output: text for people, json for programs, github for workflow annotations "
+        "(default: text)",
+    )
     parser.add_argument(
         "--max-errors",
         type=_positive,
