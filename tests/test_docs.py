@@ -8,6 +8,7 @@ import functools
 import http.server
 import importlib.util
 import io
+import json
 import os
 import re
 import shlex
@@ -22,8 +23,10 @@ from types import ModuleType
 
 import pytest
 from packaging.requirements import Requirement
+from ruamel.yaml import YAML
 
 import grounded_events
+from grounded_events._package.datapackage import AUTHORS, CITATION, HOMEPAGE, TITLE
 from grounded_events.cli import COMMANDS, _parser, main
 from helpers import ROOT
 
@@ -139,6 +142,25 @@ def test_readme_dataset_figures_are_the_data() -> None:
     assert said is not None
     expected = [len(tables[t]) for t in ("documents", "events", "actors", "evidence")]
     assert [int(n) for n in said.groups()] == expected
+
+
+def test_citation_is_the_same_everywhere() -> None:
+    """CITATION.cff, datapackage.json, croissant.json and the README give the one citation."""
+    cff = YAML(typ="safe").load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    preferred = cff["preferred-citation"]
+    assert cff["cff-version"] == "1.2.0"
+    for entry in (cff, preferred):
+        assert entry["title"] == TITLE
+        assert entry["authors"] == [{"name": AUTHORS}]
+        assert entry["version"] == grounded_events.__version__
+        assert entry["url"] == HOMEPAGE
+    assert cff["license"] == "MIT" and cff["repository-code"] == HOMEPAGE
+    package = ROOT / "datasets" / "grounded-events"
+    assert json.loads((package / "datapackage.json").read_text())["citation"] == CITATION
+    assert json.loads((package / "croissant.json").read_text())["citeAs"] == CITATION
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quoted = " ".join(line[2:] for line in readme.splitlines() if line.startswith("> "))
+    assert CITATION in quoted
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))

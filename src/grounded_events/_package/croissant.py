@@ -7,6 +7,7 @@ from typing import Any
 from grounded_events._core.version import __version__
 from grounded_events._package.datapackage import (
     ANNOTATION_LICENSE,
+    CITATION,
     HOMEPAGE,
     NAME,
     TITLE,
@@ -127,7 +128,7 @@ def croissant(inputs: Inputs, files: Files) -> dict[str, Any]:
         "datePublished": inputs.created[:10],
         "creator": [{"@type": "sc:Person", "name": n} for n in inputs.contributors],
         "keywords": ["event data", "political violence", "ACLED", "PLOVER", "CAMEO"],
-        "citeAs": f"{TITLE}, version {__version__}. {HOMEPAGE}",
+        "citeAs": CITATION,
         "distribution": distribution,
         "recordSet": record_sets,
     }

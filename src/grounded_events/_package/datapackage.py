@@ -23,6 +23,14 @@ TITLE = "grounded-events: hand-annotated political-violence events grounded in t
 HOMEPAGE = "https://github.com/grounded-events/grounded-events"
 
 
+AUTHORS = "grounded-events contributors"
+
+
+# The preferred citation, in datapackage.json (`citation`: Data Package v2 allows properties of
+# its own) and croissant.json (`citeAs`); CITATION.cff says the same (tests/test_docs.py).
+CITATION = f"{AUTHORS}. {TITLE} (version {__version__}). {HOMEPAGE}"
+
+
 ANNOTATION_LICENSE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
@@ -147,6 +155,7 @@ def datapackage(inputs: Inputs, files: Files) -> dict[str, Any]:
         "title": TITLE,
         "description": description(inputs),
         "homepage": HOMEPAGE,
+        "citation": CITATION,
         "created": inputs.created,
         "keywords": ["event data", "political violence", "ACLED", "PLOVER", "CAMEO", "evidence"],
         "licenses": [ANNOTATION_LICENSE],
