@@ -24,11 +24,21 @@ def error_codes() -> str:
 
 
 def codebook() -> str:
-    """The schema's codebook as the models generate it, without its title (the page has one)."""
+    """The schema's codebook as the models generate it, without its title (the page has one), the
+    columns it leaves undescribed given the descriptions written for the next schema version."""
     from grounded_events._schema.generate import codebook as generate
+    from grounded_events._schema.tables import UNPUBLISHED_DESCRIPTIONS
 
-    lines = generate().splitlines()
-    body = [line for line in lines[1:] if not line.startswith("Generated from the pydantic")]
+    body, table = [], ""
+    for line in generate().splitlines()[1:]:
+        if line.startswith("Generated from the pydantic"):
+            continue
+        if heading := re.match(r"^### `(\w+)`$", line):
+            table = heading[1]
+        column = re.match(r"^\| `(\w+)` \|(.*) \|  \|$", line)
+        if column and column[1] in UNPUBLISHED_DESCRIPTIONS.get(table, {}):
+            line = f"| `{column[1]}` |{column[2]} | {UNPUBLISHED_DESCRIPTIONS[table][column[1]]} |"
+        body.append(line)
     return "\n".join(body).strip() + "\n"
 
 

@@ -27,6 +27,7 @@ from ruamel.yaml import YAML
 
 import grounded_events
 from grounded_events._package.datapackage import AUTHORS, CITATION, HOMEPAGE, TITLE
+from grounded_events._schema.tables import TABLES
 from grounded_events.cli import COMMANDS, _parser, main
 from helpers import ROOT
 
@@ -287,6 +288,14 @@ def test_error_code_page_is_the_registry() -> None:
     page = _hooks().on_page_markdown(text, None, None, None)
     assert markdown_table().strip() in page
     assert "<!--" not in page
+
+
+def test_codebook_page_describes_every_column() -> None:
+    """The codebook page gives every column a description, the published ones and the later."""
+    page = _hooks().codebook()
+    rows = re.findall(r"^\| `\w+` \| \w+.*\|$", page[: page.index("## Vocabularies")], re.M)
+    assert len(rows) == sum(len(t.columns) for t in TABLES.values())
+    assert not [row for row in rows if row.endswith(" |  |")]
 
 
 def test_docstring_examples_are_fenced_as_code() -> None:
