@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
+import pandas as pd
 import pytest
 from packaging.requirements import Requirement
 from ruamel.yaml import YAML
@@ -133,6 +135,15 @@ def test_readme_names_the_clone_free_install_line_and_the_test_command() -> None
     assert "make test" in readme and "make test" in (ROOT / ".ci" / "run").read_text()
 
 
+def test_readme_links_point_at_files_of_the_repository() -> None:
+    """Every relative link and image of the README names a file that exists (mkdocs checks the
+    docs pages' links; the README is outside the site)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\((?!https?://)([^)#]+)", readme)
+    assert targets
+    assert [t for t in targets if not (ROOT / t).is_file()] == []
+
+
 def test_readme_dataset_figures_are_the_data() -> None:
     """The counts the README gives for the dataset are those of the shipped package."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -143,6 +154,37 @@ def test_readme_dataset_figures_are_the_data() -> None:
     assert said is not None
     expected = [len(tables[t]) for t in ("documents", "events", "actors", "evidence")]
     assert [int(n) for n in said.groups()] == expected
+
+
+def _cell(value: object) -> str:
+    """A value as the docs' tables write it: lists with ", ", dates as YYYY-MM-DD, nulls empty."""
+    if isinstance(value, list):
+        return ", ".join(value)
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value)).lower()
+    return str(value)
+
+
+def test_sample_rows_in_the_docs_are_the_data() -> None:
+    """Every table of rows the docs show (headed `event_id` or `evidence_id`) is the data."""
+    tables = grounded_events.load_package()
+    shown = 0
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        pattern = r"^\| `(event_id|evidence_id)` \|.*\n\|[-|]+\|\n((?:\|.*\|\n)+)"
+        for match in re.finditer(pattern, text, re.M):
+            header = [h.strip().strip("`") for h in match[0].splitlines()[0].strip("|").split("|")]
+            data = tables["events" if header[0] == "event_id" else "evidence"].set_index(header[0])
+            for row in match[2].splitlines():
+                cells = [c.strip() for c in row.strip("|").split("|")]
+                values = data.loc[cells[0]]
+                assert cells[1:] == [_cell(values[h]) for h in header[1:]], (page.name, row)
+                shown += 1
+    assert shown >= 6
 
 
 def test_citation_is_the_same_everywhere() -> None:
