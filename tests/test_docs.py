@@ -136,8 +136,7 @@ def test_readme_names_the_clone_free_install_line_and_the_test_command() -> None
 
 
 def test_readme_links_point_at_files_of_the_repository() -> None:
-    """Every relative link and image of the README names a file that exists (mkdocs checks the
-    docs pages' links; the README is outside the site)."""
+    """Every relative link and image of the README names a file of the repository."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     targets = re.findall(r"\]\((?!https?://)([^)#]+)", readme)
     assert targets

@@ -321,8 +321,7 @@ def test_documented_fill_example_is_what_the_fill_does(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The quote-only items the docs show become exactly the filled items they show, and the
-    `locate --fill` command the docs show prints what they show."""
+    """The docs' quote-only items become the filled items they show; the command prints it."""
     text = (root / doc).read_text(encoding="utf-8")
     part = text[text.index(section) :]
     before, after = (

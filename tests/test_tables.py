@@ -213,8 +213,7 @@ def test_list_columns_come_from_the_row_models() -> None:
 
 
 def test_unpublished_descriptions_fill_only_what_the_published_schema_lacks() -> None:
-    """Every column the published Table Schemas leave undescribed has a description written for
-    the next version, and no column has two."""
+    """Each column the published schema leaves undescribed has one later description, no other."""
     from grounded_events._schema.generate import table_schema
     from grounded_events._schema.tables import UNPUBLISHED_DESCRIPTIONS
 
