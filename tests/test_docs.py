@@ -62,8 +62,12 @@ def blocks(languages: tuple[str, ...]) -> list[tuple[str, str]]:
 
 
 def commands() -> list[tuple[str, list[str], str]]:
-    """(page:line, argv, the output shown under it) of every shell command in the docs."""
+    """(page:line, argv, the output shown under it) of every shell command in the docs, and of
+    every `run:` step of the workflows they show."""
     found = []
+    for where, body in blocks(("yaml",)):
+        for run in re.findall(r"^\s*- run: (.*)$", body, re.M):
+            found.append((where, shlex.split(run), ""))
     for where, body in blocks(SHELL):
         console = re.search(r"^\$ ", body, re.M) is not None
         lines = body.splitlines()
@@ -226,7 +230,9 @@ def test_every_documented_command_is_accepted(where: str, argv: list[str], shown
         project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
         for requirement in map(Requirement, argv[2:]):
             assert requirement.name == project["name"], where
-            assert requirement.url == f"git+{project['urls']['Homepage']}", where
+            assert re.fullmatch(
+                rf"git\+{project['urls']['Homepage']}(@v[\d.]+)?", requirement.url or ""
+            ), where
             assert requirement.extras <= set(project["optional-dependencies"]), where
     elif argv[0].startswith(".venv/bin/"):  # the project's python or pytest on a project file
         assert (ROOT / argv[1]).is_file(), where
