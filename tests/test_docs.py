@@ -252,17 +252,17 @@ def test_every_documented_command_is_accepted(where: str, argv: list[str], shown
     ids=lambda v: str(v)[:60],
 )
 def test_documented_output_is_what_the_command_prints(
-    where: str, argv: list[str], shown: str, capsys: pytest.CaptureFixture[str]
+    where: str,
+    argv: list[str],
+    shown: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A command shown with its output prints exactly that output, run from the repository root."""
     args = _grounded_events_args(argv)
     assert args is not None
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        main(args)
-    finally:
-        os.chdir(cwd)
+    monkeypatch.chdir(ROOT)
+    main(args)
     assert capsys.readouterr().out == shown, where
 
 
