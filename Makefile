@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: data test test-fast lint schema clean bench
+.PHONY: data test test-fast lint schema clean bench docs
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test-fast: lint
 # Time the validator against its peers and the pyarrow floor on 1,000,000 generated rows.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --rows 1000000 --repeat 3
+
+# The documentation site (mkdocs.yml, docs/) into site/; any warning, a broken link included, fails.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

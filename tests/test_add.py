@@ -122,9 +122,9 @@ def test_the_committed_index_is_written_as_add_writes_it(root: Path) -> None:
     assert raw == json_text(sorted(entries, key=lambda e: e["doc_id"]))
 
 
-def test_readme_example_runs_as_shown(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The README's `add` example, run on the fixture it names, prints exactly what it shows."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_documented_example_runs_as_shown(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The docs' `add` example, run on the fixture it names, prints exactly what it shows."""
+    readme = (ROOT / "docs" / "annotating.md").read_text(encoding="utf-8")
     block = re.search(r"```console\n\$ (\.venv/bin/grounded-events add .*?)```", readme, re.S)
     assert block is not None
     command, _, shown = block[1].partition("\n    ")

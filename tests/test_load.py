@@ -30,8 +30,8 @@ from helpers import ROOT, build_sample, within
 
 
 def readme_snippet() -> str:
-    """The README's recipe for users without the package, exactly as the README shows it."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The docs' recipe for users without the package, exactly as docs/load.md shows it."""
+    readme = (ROOT / "docs" / "load.md").read_text(encoding="utf-8")
     (snippet,) = [
         b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "def read_csv" in b
     ]
@@ -154,7 +154,7 @@ def test_an_unreadable_package_is_a_package_error(sample: Path, tmp_path: Path) 
 
 
 def test_readme_snippet_equals_load(sample: Path) -> None:
-    """pd.read_parquet and pd.read_csv with the README's dtypes give exactly load()'s frames."""
+    """pd.read_parquet and pd.read_csv with the docs' dtypes give exactly load()'s frames."""
     for path in _packages(sample):
         folder = path or ROOT / "datasets" / "grounded-events"
         namespace: dict[str, object] = {}

@@ -311,12 +311,17 @@ def test_fill_and_quote_modes_do_not_mix(
 
 
 @pytest.mark.parametrize(
-    ("doc", "section"), [("README.md", "## Annotating"), ("ANNOTATING.md", "## 11.")]
+    ("doc", "section"), [("docs/annotating.md", "# Annotating"), ("ANNOTATING.md", "## 11.")]
 )
 def test_documented_fill_example_is_what_the_fill_does(
-    tmp_path: Path, root: Path, doc: str, section: str
+    tmp_path: Path,
+    root: Path,
+    doc: str,
+    section: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The quote-only items the docs show become exactly the filled items they show."""
+    """The docs' quote-only items become the filled items they show; the command prints it."""
     text = (root / doc).read_text(encoding="utf-8")
     part = text[text.index(section) :]
     before, after = (
@@ -327,6 +332,12 @@ def test_documented_fill_example_is_what_the_fill_does(
     assert fill_file(path, root / "seeds").text == _quote_only(
         root, tmp_path / "b.yaml", *(line[2:] for line in after)
     ).read_text(encoding="utf-8")
+    shown = re.search(r"^\$ \S*grounded-events locate --fill (\S+)\n(.*\n)", part, re.M)
+    if shown is not None:  # run as shown, in a folder holding the seeds and the file it names
+        shutil.copytree(root / "seeds", tmp_path / "run" / "seeds")
+        _quote_only(root, tmp_path / "run" / shown[1], *(line[2:] for line in before))
+        monkeypatch.chdir(tmp_path / "run")
+        assert _run(capsys, "--fill", shown[1]) == (0, shown[2], "")
 
 
 def test_fill_that_cannot_write_is_exit_2_and_leaves_the_file(

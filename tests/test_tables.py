@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import NoneType, UnionType
 from typing import Any, Union, get_args, get_origin
 
@@ -209,3 +210,27 @@ def test_list_columns_come_from_the_row_models() -> None:
     """The list-valued columns are those the row models type as lists."""
     assert TABLES["events"].list_columns == ("attributed_by", "target", "weapons", "refers_to")
     assert all(not t.list_columns for n, t in TABLES.items() if n != "events")
+
+
+def test_unpublished_descriptions_fill_only_what_the_published_schema_lacks() -> None:
+    """Each column the published schema leaves undescribed has one later description, no other."""
+    from grounded_events._schema.generate import table_schema
+    from grounded_events._schema.tables import UNPUBLISHED_DESCRIPTIONS
+
+    for name, table in TABLES.items():
+        fields = table_schema(table)["fields"]
+        lacking = {f["name"] for f in fields if "description" not in f}
+        assert set(UNPUBLISHED_DESCRIPTIONS.get(name, {})) == lacking, name
+
+
+def test_the_package_describes_every_field(root: Path) -> None:
+    """datapackage.json and croissant.json give every field a description that is not its name."""
+    import json
+
+    package = root / "datasets" / "grounded-events"
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    croissant = json.loads((package / "croissant.json").read_text(encoding="utf-8"))
+    fields = [f for r in descriptor["resources"] for f in r.get("schema", {}).get("fields", [])]
+    fields += [f for r in croissant["recordSet"] for f in r["field"]]
+    assert len(fields) == 2 * sum(len(t.columns) for t in TABLES.values())
+    assert all(f.get("description") not in (None, "", f["name"]) for f in fields)

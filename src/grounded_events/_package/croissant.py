@@ -7,14 +7,15 @@ from typing import Any
 from grounded_events._core.version import __version__
 from grounded_events._package.datapackage import (
     ANNOTATION_LICENSE,
+    CITATION,
     HOMEPAGE,
     NAME,
     TITLE,
+    described_schema,
     description,
     sha256,
 )
 from grounded_events._package.inputs import Files, Inputs
-from grounded_events._schema.generate import table_schema
 from grounded_events._schema.tables import TABLES
 
 # The standard Croissant 1.0 @context (as in the examples of mlcommons/croissant datasets/1.0).
@@ -90,7 +91,7 @@ def croissant(inputs: Inputs, files: Files) -> dict[str, Any]:
     for name, table in TABLES.items():
         source = f"{name}.parquet"
         fields = []
-        for fld in table_schema(table)["fields"]:
+        for fld in described_schema(name)["fields"]:
             entry: dict[str, Any] = {
                 "@type": "cr:Field",
                 "@id": f"{name}/{fld['name']}",
@@ -127,7 +128,7 @@ def croissant(inputs: Inputs, files: Files) -> dict[str, Any]:
         "datePublished": inputs.created[:10],
         "creator": [{"@type": "sc:Person", "name": n} for n in inputs.contributors],
         "keywords": ["event data", "political violence", "ACLED", "PLOVER", "CAMEO"],
-        "citeAs": f"{TITLE}, version {__version__}. {HOMEPAGE}",
+        "citeAs": CITATION,
         "distribution": distribution,
         "recordSet": record_sets,
     }

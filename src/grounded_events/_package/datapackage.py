@@ -12,7 +12,7 @@ from grounded_events._core.version import SCHEMA_VERSION, __version__
 from grounded_events._package.inputs import BuildError, Files, Inputs
 from grounded_events._schema.generate import table_schema
 from grounded_events._schema.table_csv import FORMULA_TRIGGERS
-from grounded_events._schema.tables import LIST_SEPARATOR, TABLES
+from grounded_events._schema.tables import LIST_SEPARATOR, TABLES, UNPUBLISHED_DESCRIPTIONS
 
 NAME = "grounded-events"
 
@@ -23,11 +23,33 @@ TITLE = "grounded-events: hand-annotated political-violence events grounded in t
 HOMEPAGE = "https://github.com/grounded-events/grounded-events"
 
 
+AUTHORS = "grounded-events contributors"
+
+
+# The preferred citation, in datapackage.json (`citation`: Data Package v2 allows properties of
+# its own) and croissant.json (`citeAs`); CITATION.cff says the same (tests/test_docs.py).
+CITATION = f"{AUTHORS}. {TITLE} (version {__version__}). {HOMEPAGE}"
+
+
 ANNOTATION_LICENSE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
     "title": "Creative Commons Attribution 4.0 International",
 }
+
+
+def described_schema(name: str) -> dict[str, Any]:
+    """A table's Table Schema, every field described: the published schema's descriptions, and
+    those written after it was published (UNPUBLISHED_DESCRIPTIONS) for the fields it lacks."""
+    schema = table_schema(TABLES[name])
+    later = UNPUBLISHED_DESCRIPTIONS.get(name, {})
+    schema["fields"] = [
+        f
+        if "description" in f or f["name"] not in later
+        else {**f, "description": later[f["name"]]}
+        for f in schema["fields"]
+    ]
+    return schema
 
 
 def sha256(data: bytes) -> str:
@@ -128,7 +150,7 @@ def datapackage(inputs: Inputs, files: Files) -> dict[str, Any]:
                     "quoteChar": '"',
                     "doubleQuote": True,
                 },
-                "schema": table_schema(TABLES[name]),
+                "schema": described_schema(name),
             }
         )
     table_files = {f"{name}.csv" for name in TABLES}
@@ -147,6 +169,7 @@ def datapackage(inputs: Inputs, files: Files) -> dict[str, Any]:
         "title": TITLE,
         "description": description(inputs),
         "homepage": HOMEPAGE,
+        "citation": CITATION,
         "created": inputs.created,
         "keywords": ["event data", "political violence", "ACLED", "PLOVER", "CAMEO", "evidence"],
         "licenses": [ANNOTATION_LICENSE],
