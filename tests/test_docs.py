@@ -46,7 +46,11 @@ RUN_ELSEWHERE = {
     ): "tests/test_locate.py::test_documented_fill_example_is_what_the_fill_does",
 }
 # Programs that docs may name besides grounded-events, make, pip and the project's scripts.
-OTHER_PROGRAMS = {"mkdir", "cp", "split", "xdg-open", "python", "pipx", "check-jsonschema"}
+OTHER_PROGRAMS = {
+    "mkdir", "cp", "split", "xdg-open", "python", "pipx", "check-jsonschema", "echo",
+}  # fmt: skip
+# Shell redirections: what follows one is a file, not an argument of the command.
+REDIRECTIONS = {">", ">>", "2>", "<"}
 
 
 def blocks(languages: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -94,10 +98,12 @@ def commands() -> list[tuple[str, list[str], str]]:
 
 
 def _program(argv: list[str]) -> list[str]:
-    """argv without leading VAR=value assignments and a trailing `&`."""
+    """argv without leading VAR=value assignments, a trailing `&` and redirections."""
     while argv and re.match(r"^[A-Z_]+=", argv[0]):
         argv = argv[1:]
-    return argv[:-1] if argv and argv[-1] == "&" else argv
+    argv = argv[:-1] if argv and argv[-1] == "&" else argv
+    cut = next((i for i, a in enumerate(argv) if a in REDIRECTIONS), len(argv))
+    return argv[:cut]
 
 
 def _grounded_events_args(argv: list[str]) -> list[str] | None:
