@@ -157,7 +157,7 @@ def check_tables(
         found += checker.issue_count + (problem is not None)
     if context.guides is not None and not tally.full(found):
         by_table = {checker.table: checker for checker, _ in checked}
-        for item in context.guides.finish(readable):
+        for item in context.guides.finish(readable, context.maybe_unread):
             checker = by_table[item.table]
             checker.add_at(
                 item.line,

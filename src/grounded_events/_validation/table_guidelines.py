@@ -15,7 +15,7 @@ tests/test_validation_hypothesis.py cross-checks.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +39,8 @@ from grounded_events._validation.guidelines import (
 from grounded_events._validation.keysets import BUCKETS, Buckets
 
 Cols = dict[str, pa.Array]
+# Whether a line of a table that could not be read may hold an id (Context.maybe_unread).
+Lost = Callable[[str, str], bool]
 
 # The fields participants code, by role (the attributor is derived: not written, not judged).
 ROLE_OF_FIELD = {field: str(role) for role, field in ROLE_FIELDS.items()}
@@ -389,9 +391,13 @@ class TableGuides:
         self._store("uses", _USES).add_rows(uses.filter(pc.is_valid(parent)))
 
     # -- the join ----------------------------------------------------------------------------
-    def finish(self, readable: set[str]) -> Iterator[Found]:
+    def finish(
+        self, readable: set[str], lost: Lost = lambda table, value: False
+    ) -> Iterator[Found]:
         """Every guideline issue of the reported tables, judged only with tables that were
-        read whole (`readable`): a rule whose tables are not all there is not judged."""
+        read whole (`readable`): a rule whose tables are not all there is not judged, nor one
+        that a line which could not be read may hold the answer to (`lost(table, id)`)."""
+        self.lost: Lost = lost
         reported = self.reported
         have = readable & self.fed
         for store in self.stores.values():
@@ -405,7 +411,8 @@ class TableGuides:
         if {"actors", "event_actors"} <= have and "actors" in reported:
             yield from self._unused_actors()
 
-    def _bucket(self, name: str, schema: pa.Schema, b: int) -> pa.Table:
+    def bucket(self, name: str, schema: pa.Schema, b: int) -> pa.Table:
+        """Bucket `b` of one store (empty when nothing was kept in it)."""
         store = self.stores.get(name)
         return store.bucket(b) if store is not None else schema.empty_table()
 
@@ -413,69 +420,36 @@ class TableGuides:
         order = Buckets(schema=_ORDER)
         count = BUCKETS
         for b in range(count):
-            events = self._bucket("events", _EVENTS, b)
-            spans = self._bucket("spans", _SPANS, b)
-            written = self._bucket("roles", _ROLES, b) if roles else None
+            events = self.bucket("events", _EVENTS, b)
+            spans = self.bucket("spans", _SPANS, b)
+            written = self.bucket("roles", _ROLES, b) if roles else None
             unique, repeated = _unique(events)
             order.add_rows(_firsts(events, repeated, spans))
             events = unique
             if "events" in reported:
-                yield from _missing(events, spans, written)
-                yield from _time_of_day(events, spans)
+                yield from _missing(events, spans, written, self.lost)
+                yield from _time_of_day(events, spans, self.lost)
                 if dates:
                     yield from _dates(events, spans, self.published)
             if "evidence" in reported:
-                yield from _unsupported(events, spans, written)
+                yield from _unsupported(events, spans, written, self.lost)
         if "events" in reported:
             order.close()
             for b in range(order.count):
-                yield from _id_order(order.bucket(b))
+                yield from _id_order(order.bucket(b), self.lost)
 
     def _references(self) -> Iterator[Found]:
         for b in range(BUCKETS):
-            events = self._bucket("owners", _OWNERS, b)
-            refs = self._bucket("refs", _REFS, b)
-            if not refs.num_rows:
-                continue
-            unique, repeated = _unique(events)
-            owner = dict(
-                zip(
-                    unique.column("event_id").to_pylist(),
-                    unique.column("doc_id").to_pylist(),
-                    strict=True,
-                )
-            )
-            for ref, line, event_id, doc_id in zip(
-                *(refs.column(i).to_pylist() for i in range(4)), strict=True
-            ):
-                if ref == event_id:
-                    if ref not in repeated:
-                        yield Found(
-                            "events",
-                            line,
-                            "refers_to",
-                            "GE604",
-                            "another event",
-                            ref,
-                            params={"value": ref},
-                        )
-                elif ref in owner and owner[ref] != doc_id:
-                    yield Found(
-                        "events",
-                        line,
-                        "refers_to",
-                        "GE604",
-                        "an event of this document",
-                        ref,
-                        "other-document",
-                        {"value": ref},
-                    )
+            refs = self.bucket("refs", _REFS, b)
+            if refs.num_rows:
+                yield from reference_issues(self.bucket("owners", _OWNERS, b), refs)
 
     def _unused_actors(self) -> Iterator[Found]:
+        lost = self.lost
         unused: list[Found] = []
         for b in range(BUCKETS):
-            actors = self._bucket("actors", _ACTORS, b)
-            uses = self._bucket("uses", _USES, b)
+            actors = self.bucket("actors", _ACTORS, b)
+            uses = self.bucket("uses", _USES, b)
             declared = actors.column("actor_id").combine_chunks()
             used = uses.column("actor_id").combine_chunks()
             participants = pc.filter(used, uses.column("participant").combine_chunks())
@@ -487,6 +461,8 @@ class TableGuides:
                 pc.filter(actors.column("line").combine_chunks(), idle).to_pylist(),
                 strict=True,
             ):
+                if lost("event_actors", actor) or lost("actors", actor):
+                    continue  # a line that could not be read may use it
                 unused.append(
                     Found(
                         "actors",
@@ -499,6 +475,45 @@ class TableGuides:
                     )
                 )
         yield from unused
+
+
+def owners_and_refs(guides: TableGuides, b: int) -> tuple[pa.Table, pa.Table]:
+    """Bucket `b` of the events' (event_id, doc_id) and of their refers_to items: what the dask
+    engine's partitions hand to its bucket tasks for `reference_issues`."""
+    return guides.bucket("owners", _OWNERS, b), guides.bucket("refs", _REFS, b)
+
+
+def reference_issues(owners: pa.Table, refs: pa.Table) -> Iterator[Found]:
+    """GE604 of one bucket: refers_to items (bucketed by the event they name) naming the event
+    itself or an event of another document; `owners` are the events' (event_id, doc_id)."""
+    unique, repeated = _unique(owners)
+    owner = dict(
+        zip(unique.column("event_id").to_pylist(), unique.column("doc_id").to_pylist(), strict=True)
+    )
+    columns = (refs.column(c).to_pylist() for c in ("ref", "line", "event_id", "doc_id"))
+    for ref, line, event_id, doc_id in zip(*columns, strict=True):
+        if ref == event_id:
+            if ref not in repeated:  # a repeated id is GE601's
+                yield Found(
+                    "events",
+                    line,
+                    "refers_to",
+                    "GE604",
+                    "another event",
+                    ref,
+                    params={"value": ref},
+                )
+        elif ref in owner and owner[ref] != doc_id:
+            yield Found(
+                "events",
+                line,
+                "refers_to",
+                "GE604",
+                "an event of this document",
+                ref,
+                "other-document",
+                {"value": ref},
+            )
 
 
 def _unique(events: pa.Table) -> tuple[pa.Table, set[str]]:
@@ -536,8 +551,10 @@ def _role_pairs(events: pa.Table, written: pa.Table) -> pa.Table:
     )
 
 
-def _missing(events: pa.Table, spans: pa.Table, written: pa.Table | None) -> Iterator[Found]:
-    """GE510: a coded value without a span of its field."""
+def _missing(
+    events: pa.Table, spans: pa.Table, written: pa.Table | None, lost: Lost
+) -> Iterator[Found]:
+    """GE510: a coded value without a span of its field (unless a lost line may hold it)."""
     needed = _pairs(events, "needs")
     if written is not None:
         needed = pa.concat_tables(
@@ -561,6 +578,8 @@ def _missing(events: pa.Table, spans: pa.Table, written: pa.Table | None) -> Ite
     for event_id, name, line in zip(
         *(lacking.column(c).to_pylist() for c in ("event_id", "field", "line")), strict=True
     ):
+        if lost("evidence", event_id) or (name in ROLE_OF_FIELD and lost("event_actors", event_id)):
+            continue
         yield Found(
             "events",
             line,
@@ -572,8 +591,11 @@ def _missing(events: pa.Table, spans: pa.Table, written: pa.Table | None) -> Ite
         )
 
 
-def _unsupported(events: pa.Table, spans: pa.Table, written: pa.Table | None) -> Iterator[Found]:
-    """GE511: a span of a field its event does not code."""
+def _unsupported(
+    events: pa.Table, spans: pa.Table, written: pa.Table | None, lost: Lost
+) -> Iterator[Found]:
+    """GE511: a span of a field its event does not code (a role's, unless a lost line of
+    event_actors may hold the participant)."""
     ids = events.column("event_id").combine_chunks()
     spans = spans.filter(pc.is_in(spans.column("event_id"), value_set=ids))
     forbidden = _pairs(events, "forbids").select(["event_id", "field"])
@@ -586,9 +608,11 @@ def _unsupported(events: pa.Table, spans: pa.Table, written: pa.Table | None) ->
         bad = pa.concat_tables(
             [bad, role_spans.join(roles, keys=["event_id", "field"], join_type="left anti")]
         )
-    for line, name in zip(
-        bad.column("line").to_pylist(), bad.column("field").to_pylist(), strict=True
+    for line, name, event_id in zip(
+        *(bad.column(c).to_pylist() for c in ("line", "field", "event_id")), strict=True
     ):
+        if name in ROLE_OF_FIELD and lost("event_actors", event_id):
+            continue
         yield Found(
             "evidence", line, "field", "GE511", f"a coded {name}", name, params={"span_field": name}
         )
@@ -607,7 +631,7 @@ def _quotes(spans: pa.Table, name: str) -> dict[str, list[str]]:
     return out
 
 
-def _time_of_day(events: pa.Table, spans: pa.Table) -> Iterator[Found]:
+def _time_of_day(events: pa.Table, spans: pa.Table, lost: Lost) -> Iterator[Found]:
     """GE512: time_of_day is not the words of one of its time_of_day spans."""
     timed = events.filter(pc.is_valid(events.column("time_of_day")))
     if not timed.num_rows:
@@ -617,7 +641,7 @@ def _time_of_day(events: pa.Table, spans: pa.Table) -> Iterator[Found]:
         *(timed.column(c).to_pylist() for c in ("event_id", "line", "time_of_day")), strict=True
     ):
         said = quotes.get(event_id)
-        if said and not any(tod in q for q in said):
+        if said and not any(tod in q for q in said) and not lost("evidence", event_id):
             yield Found(
                 "events",
                 line,
@@ -685,8 +709,9 @@ def _firsts(events: pa.Table, repeated: set[str], spans: pa.Table) -> pa.RecordB
     )
 
 
-def _id_order(rows: pa.Table) -> Iterator[Found]:
-    """GE605: event ids numbered from e01 in the order of each first event span."""
+def _id_order(rows: pa.Table, lost: Lost) -> Iterator[Found]:
+    """GE605: event ids numbered from e01 in the order of each first event span; only their
+    shape when a lost line may hold an event of the document or one of its event spans."""
     documents: dict[str, list[tuple[int, str, int | None, bool]]] = {}
     columns = ("doc_id", "line", "event_id", "first", "repeated")
     for doc_id, line, event_id, first, repeated in zip(
@@ -696,10 +721,13 @@ def _id_order(rows: pa.Table) -> Iterator[Found]:
             documents.setdefault(doc_id, []).append((line, event_id, first, repeated))
     for doc_id, events in documents.items():
         events.sort()
+        ids = [e[1] for e in events]
+        whole = not lost("events", doc_id) and not any(lost("evidence", i) for i in ids)
+        starts = [e[2] if whole else None for e in events]
         for line, event_id, wanted, repeated in zip(
             (e[0] for e in events),
-            (e[1] for e in events),
-            wanted_ids(doc_id, [e[1] for e in events], [e[2] for e in events]),
+            ids,
+            wanted_ids(doc_id, ids, starts),
             (e[3] for e in events),
             strict=True,
         ):
