@@ -9,7 +9,7 @@ hash-bucketed stores (`keysets.Buckets`, on disk past a size), and when every ta
 stores are joined one bucket at a time, so memory does not grow with the rows. Both engines feed
 the stores: the columnar engine through `coded_columns` (whole columns), the row-wise engine
 through `guidelines.coded_row` (one row), two readings of one rule that
-tests/test_validation_hypothesis.py cross-checks.
+tests/test_table_guidelines.py cross-checks.
 """
 
 from __future__ import annotations
