@@ -15,7 +15,7 @@ from grounded_events._validation.cross_rules import CrossRule
 from grounded_events._validation.issues import Issue, Ordered, OrderedIssues
 from grounded_events._validation.keysets import Buckets, Keys
 from grounded_events._validation.rules import Column, ValueCheck, table_columns
-from grounded_events._validation.table_guidelines import TableGuides
+from grounded_events._validation.table_guidelines import Found, TableGuides
 
 # Characters of unreadable lines kept per table to tell which missing ids they may hold.
 UNREADABLE_CHARS = 1 << 24
@@ -189,3 +189,15 @@ class Checker:
                 **params,
             )
             self.keep((line or 0, self.order.get(column, 99), found))
+
+    def found(self, item: Found) -> None:
+        """Report an issue that the rules across tables found on a row of this table."""
+        self.add_at(
+            item.line,
+            item.column,
+            item.code,
+            item.expected,
+            item.actual,
+            item.variant,
+            **item.params,
+        )

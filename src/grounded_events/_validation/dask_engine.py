@@ -336,14 +336,6 @@ def validate_dataset(
     for line, _, _, column, value in sorted(unknown, key=lambda u: (u[2], u[0], u[1])):
         reporter.reference_issue(line, column, table, target, value)
     for item in guided:
-        reporter.add_at(
-            item.line,
-            item.column,
-            item.code,
-            item.expected,
-            item.actual,
-            item.variant,
-            **item.params,
-        )
+        reporter.found(item)
     report.errors.extend_values(reporter.sorted_values())
     return report

@@ -159,15 +159,7 @@ def check_tables(
         by_table = {checker.table: checker for checker, _ in checked}
         for item in context.guides.finish(readable, context.maybe_unread):
             checker = by_table[item.table]
-            checker.add_at(
-                item.line,
-                item.column,
-                item.code,
-                item.expected,
-                item.actual,
-                item.variant,
-                **item.params,
-            )
+            checker.found(item)
     issues = IssueList()  # a table's issues stream in from its checker's runs on disk
     for checker, problem in checked:
         if checker.report:
