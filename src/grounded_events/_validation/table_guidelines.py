@@ -396,27 +396,28 @@ class TableGuides:
     ) -> Iterator[Found]:
         """Every guideline issue of the reported tables, judged only with tables that were
         read whole (`readable`): a rule whose tables are not all there is not judged, nor one
-        that a line which could not be read may hold the answer to (`lost(table, id)`)."""
-        self.lost: Lost = lost
+        that a line which could not be read may hold the answer to (`lost(table, id)`). The
+        stores, and their files on disk, are gone once every issue is given."""
         reported = self.reported
         have = readable & self.fed
-        for store in self.stores.values():
-            store.close()
-        if {"events", "evidence"} <= have and reported & {"events", "evidence"}:
-            yield from self._spans(
-                reported, roles="event_actors" in have, dates="documents" in have
-            )
-        if "events" in have and "events" in reported:
-            yield from self._references()
-        if {"actors", "event_actors"} <= have and "actors" in reported:
-            yield from self._unused_actors()
+        try:
+            for store in self.stores.values():
+                store.close()
+            if {"events", "evidence"} <= have and reported & {"events", "evidence"}:
+                yield from self._spans(reported, "event_actors" in have, "documents" in have, lost)
+            if "events" in have and "events" in reported:
+                yield from self._references()
+            if {"actors", "event_actors"} <= have and "actors" in reported:
+                yield from self._unused_actors(lost)
+        finally:
+            self.stores.clear()
 
     def bucket(self, name: str, schema: pa.Schema, b: int) -> pa.Table:
         """Bucket `b` of one store (empty when nothing was kept in it)."""
         store = self.stores.get(name)
         return store.bucket(b) if store is not None else schema.empty_table()
 
-    def _spans(self, reported: set[str], roles: bool, dates: bool) -> Iterator[Found]:
+    def _spans(self, reported: set[str], roles: bool, dates: bool, lost: Lost) -> Iterator[Found]:
         order = Buckets(schema=_ORDER)
         count = BUCKETS
         for b in range(count):
@@ -427,16 +428,16 @@ class TableGuides:
             order.add_rows(_firsts(events, repeated, spans))
             events = unique
             if "events" in reported:
-                yield from _missing(events, spans, written, self.lost)
-                yield from _time_of_day(events, spans, self.lost)
+                yield from _missing(events, spans, written, lost)
+                yield from _time_of_day(events, spans, lost)
                 if dates:
                     yield from _dates(events, spans, self.published)
             if "evidence" in reported:
-                yield from _unsupported(events, spans, written, self.lost)
+                yield from _unsupported(events, spans, written, lost)
         if "events" in reported:
             order.close()
             for b in range(order.count):
-                yield from _id_order(order.bucket(b), self.lost)
+                yield from _id_order(order.bucket(b), lost)
 
     def _references(self) -> Iterator[Found]:
         for b in range(BUCKETS):
@@ -444,8 +445,7 @@ class TableGuides:
             if refs.num_rows:
                 yield from reference_issues(self.bucket("owners", _OWNERS, b), refs)
 
-    def _unused_actors(self) -> Iterator[Found]:
-        lost = self.lost
+    def _unused_actors(self, lost: Lost) -> Iterator[Found]:
         unused: list[Found] = []
         for b in range(BUCKETS):
             actors = self.bucket("actors", _ACTORS, b)
