@@ -53,12 +53,14 @@ def browser() -> Iterator[Browser]:
 class Site:
     """A written report opened in one browser page that refuses every outside request."""
 
-    def __init__(self, browser: Browser, out: Path) -> None:
+    def __init__(
+        self, browser: Browser, out: Path, viewport: tuple[int, int] = (1400, 1000)
+    ) -> None:
         self.out = out
         self.root = out.as_uri() + "/"
         self.outside: list[str] = []
         self.errors: list[str] = []
-        self.page: Page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.page: Page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
         self.page.set_default_timeout(5000)
         self.page.route("**/*", self._route)
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
@@ -294,3 +296,130 @@ def test_dataset_report_in_the_browser(browser: Browser, tmp_path: Path, root: P
         page.screenshot(path=folder / "report-index.png")
     assert (tmp_path / "shots" / "report-index.png").stat().st_size > 10_000
     site.close()
+
+
+# --- phone and desktop widths ------------------------------------------------------------------
+
+WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
+
+
+@pytest.fixture(params=sorted(WIDTHS))
+def dataset(
+    request: pytest.FixtureRequest, browser: Browser, tmp_path: Path, root: Path
+) -> Iterator[Site]:
+    """The report of the committed annotations, opened at a phone's and at a desktop's width."""
+    write_site(tmp_path / "report", root / "datasets" / "annotations", root / "seeds")
+    site = Site(browser, tmp_path / "report", WIDTHS[request.param])
+    yield site
+    site.close()
+
+
+def _pages(site: Site) -> list[str]:
+    documents = sorted(f"documents/{p.name}" for p in (site.out / "documents").glob("*.html"))
+    return ["index.html", *documents]
+
+
+def test_no_page_scrolls_sideways(dataset: Site) -> None:
+    """Neither the index nor any document page is wider than the window; wide tables scroll inside."""
+    pages = _pages(dataset)
+    assert len(pages) >= 2
+    for relative in pages:
+        page = dataset.open(relative)
+        width = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert width[0] <= width[1], f"{relative} is {width[0]} px wide in a {width[1]} px window"
+
+
+# Every text of the charts, and how tall it is drawn on the screen (not in SVG units).
+CHART_TEXT = """(sel) => Array.from(document.querySelectorAll(sel)).map((t) => ({
+  text: t.textContent,
+  height: t.getBoundingClientRect().height,
+  size: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().d,
+}))"""
+
+
+def test_chart_text_is_readable(dataset: Site) -> None:
+    """Timeline and map text is drawn at least 11 px tall, on a phone as on a desktop."""
+    page = dataset.open("index.html")
+    texts = page.evaluate(CHART_TEXT, "#timeline svg text, #map svg text")
+    labels = [t["text"] for t in texts]
+    assert any(x.startswith("e01 ") for x in labels) and "Erbil" in labels
+    small = [(t["text"], t["size"]) for t in texts if t["height"] < 11 or t["size"] < 11]
+    assert small == [], f"text drawn under 11 px: {small}"
+
+
+# The map's place and country labels with their boxes, and the markers' boxes.
+MAP_BOXES = """() => {
+  const box = (n) => { const r = n.getBoundingClientRect();
+    return { x0: r.left, y0: r.top, x1: r.right, y1: r.bottom }; };
+  return {
+    labels: Array.from(document.querySelectorAll('#map svg text'))
+      .filter((t) => !t.closest('.marker')).map((t) => ({ text: t.textContent, ...box(t) })),
+    markers: Array.from(document.querySelectorAll('#map .marker'))
+      .map((m) => ({ text: m.dataset.events, ...box(m) })),
+  };
+}"""
+
+
+def _meets(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a["x0"] < b["x1"] and b["x0"] < a["x1"] and a["y0"] < b["y1"] and b["y0"] < a["y1"]
+
+
+def test_map_labels_do_not_collide(dataset: Site) -> None:
+    """No map label covers another label or a marker; Erbil and its airport are both named."""
+    page = dataset.open("index.html")
+    boxes = page.evaluate(MAP_BOXES)
+    labels, markers = boxes["labels"], boxes["markers"]
+    names = [x["text"] for x in labels]
+    assert {"Erbil", "Erbil International Airport", "US Embassy, Baghdad"} <= set(names)
+    clashes = [
+        (a["text"], b["text"])
+        for i, a in enumerate(labels)
+        for b in labels[i + 1 :] + markers
+        if _meets(a, b)
+    ]
+    assert clashes == []
+
+
+def test_map_labels_are_placed_the_same_way_every_time(dataset: Site) -> None:
+    """Label placement is deterministic: reloading the page puts every label at the same spot."""
+    page = dataset.open("index.html")
+    first = page.evaluate(MAP_BOXES)["labels"]
+    page.reload()
+    assert page.evaluate(MAP_BOXES)["labels"] == first
+
+
+def test_date_filters_show_and_take_iso_dates(dataset: Site) -> None:
+    """The date filters show YYYY-MM-DD, take typed ISO dates, and refuse other forms in words."""
+    page = dataset.open("index.html")
+    total = page.locator("#events-table tbody tr").count()
+    start = page.locator("#f-from")
+    assert start.get_attribute("placeholder") == "YYYY-MM-DD"
+    start.click()
+    page.keyboard.type("2023-12-09")
+    assert start.input_value() == "2023-12-09"
+    shown = page.locator("#events-table tbody tr:not([hidden])").evaluate_all(
+        "(rows) => rows.map((r) => r.dataset.event)"
+    )
+    expected = page.evaluate(
+        "JSON.parse(document.getElementById('ge-data').textContent).events"
+        ".filter((e) => e.date_end >= '2023-12-09').map((e) => e.event_id)"
+    )
+    assert sorted(shown) == sorted(expected) and 0 < len(shown) < total
+    assert page.locator("#f-count").inner_text() == f"{len(shown)} of {total} events shown"
+    end = page.locator("#f-to")
+    end.fill("2019")  # a year alone means the whole year
+    assert page.locator("#f-count").inner_text() == f"0 of {total} events shown"
+    end.fill("12/31/2019")
+    assert end.get_attribute("aria-invalid") == "true"
+    assert page.locator("#f-error").inner_text() == (
+        "To: “12/31/2019” is not a date: type YYYY-MM-DD, YYYY-MM or YYYY."
+    )
+    # a mistyped bound keeps the last good one (here "2019") rather than showing everything
+    assert page.locator("#f-count").inner_text() == f"0 of {total} events shown"
+    end.fill("2023-02-30")
+    assert "“2023-02-30” is not a date" in page.locator("#f-error").inner_text()
+    page.click("#f-reset")
+    assert end.get_attribute("aria-invalid") is None and page.locator("#f-error").is_hidden()
+    assert page.locator("#f-count").inner_text() == f"{total} of {total} events shown"

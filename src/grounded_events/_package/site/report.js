@@ -23,6 +23,14 @@
   function label(v) { return v === null || v === undefined ? "" : String(v).replace(/_/g, " "); }
   function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
   function day(iso) { const p = iso.split("-").map(Number); return Math.round(Date.UTC(p[0], p[1] - 1, p[2]) / DAY_MS); }
+  // "YYYY", "YYYY-MM" or "YYYY-MM-DD" naming a real year, month or day
+  function isoPrefix(v) {
+    const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(v);
+    if (!m) return false;
+    const t = new Date(0);
+    t.setUTCFullYear(Number(m[1]), m[2] ? Number(m[2]) - 1 : 0, m[3] ? Number(m[3]) : 1);
+    return t.getUTCMonth() === (m[2] ? Number(m[2]) - 1 : 0) && t.getUTCDate() === (m[3] ? Number(m[3]) : 1);
+  }
   function isoDay(d) { return new Date(d * DAY_MS).toISOString().slice(0, 10); }
   function dates(ev) { return ev.date_start === ev.date_end ? ev.date_start : ev.date_start + " – " + ev.date_end; }
   function typeColor(type) {
@@ -57,6 +65,17 @@
     tip.style.top = y + "px";
   }
   function hideTip() { tip.hidden = true; }
+
+  // The whole pixels inside a box's borders: a chart this wide is never scaled down.
+  function innerWidth(box) { return Math.floor(box.getBoundingClientRect().width - (box.offsetWidth - box.clientWidth)); }
+
+  // Shortens an SVG text (in the page) with an ellipsis until it is at most `width` px long.
+  function fit(text, width) {
+    const full = text.textContent;
+    let n = full.length;
+    while (n > 1 && text.getComputedTextLength() > width) text.textContent = full.slice(0, --n) + "…";
+    return text;
+  }
 
   // ---- document page -------------------------------------------------------------------------
 
@@ -251,10 +270,32 @@
 
     // filtering: one predicate drives the table, the timeline and the map
     const fType = document.getElementById("f-type"), fFrom = document.getElementById("f-from"), fTo = document.getElementById("f-to");
+    const fError = document.getElementById("f-error");
+    const dateList = document.getElementById("f-dates");
+    Array.from(new Set(events.flatMap((e) => [e.date_start, e.date_end]))).sort()
+      .forEach((d) => dateList.append(el("option", { value: d })));
+    // A bound is a date, a month or a year (ISO 8601 reduced precision), compared as text: events
+    // end on or after "From" and start on or before "To", at the bound's precision.
+    let bounds = { from: "", to: "" };
+    function readBound(input) {
+      const v = input.value.trim();
+      const ok = v === "" || isoPrefix(v);
+      if (ok) input.removeAttribute("aria-invalid"); else input.setAttribute("aria-invalid", "true");
+      return ok ? v : null;
+    }
+    function readBounds() {
+      const from = readBound(fFrom), to = readBound(fTo);
+      const wrong = [[from, "From", fFrom], [to, "To", fTo]].filter(([v]) => v === null)
+        .map(([, name, input]) => name + ": “" + input.value.trim() + "” is not a date: type YYYY-MM-DD, YYYY-MM or YYYY.");
+      fError.textContent = wrong.join(" ");
+      fError.hidden = !wrong.length;
+      // a bound being typed or mistyped keeps the last good filter rather than showing everything
+      bounds = { from: from === null ? bounds.from : from, to: to === null ? bounds.to : to };
+    }
     function shown(ev) {
       if (fType.value && ev.event_type !== fType.value) return false;
-      if (fFrom.value && ev.date_end < fFrom.value) return false;
-      if (fTo.value && ev.date_start > fTo.value) return false;
+      if (bounds.from && ev.date_end.slice(0, bounds.from.length) < bounds.from) return false;
+      if (bounds.to && ev.date_start.slice(0, bounds.to.length) > bounds.to) return false;
       return true;
     }
     function applyFilter() {
@@ -268,10 +309,16 @@
       views.map.forEach((m) => m.node.classList.toggle("dim", !m.ids.some((id) => shown(byId[id]))));
       document.getElementById("f-count").textContent = n + " of " + events.length + " events shown";
     }
-    [fType, fFrom, fTo].forEach((f) => f.addEventListener("input", applyFilter));
-    document.getElementById("f-reset").addEventListener("click", () => { fType.value = ""; fFrom.value = ""; fTo.value = ""; applyFilter(); });
+    fType.addEventListener("input", applyFilter);
+    [fFrom, fTo].forEach((f) => f.addEventListener("input", () => { readBounds(); applyFilter(); }));
+    document.getElementById("f-reset").addEventListener("click", () => {
+      fType.value = ""; fFrom.value = ""; fTo.value = "";
+      readBounds(); applyFilter();
+    });
 
+    let selected = [];
     function select(ids, from) {
+      selected = ids;
       rows.forEach((r) => r.classList.toggle("selected", ids.includes(r.dataset.event)));
       Object.entries(views.timeline).forEach(([id, g]) => g.classList.toggle("selected", ids.includes(id)));
       views.map.forEach((m) => m.node.classList.toggle("selected", m.ids.some((id) => ids.includes(id))));
@@ -279,9 +326,25 @@
     }
     rows.forEach((r) => r.addEventListener("click", (e) => { if (e.target.tagName !== "A") select([r.dataset.event], "table"); }));
 
-    renderTimeline(events, views, select);
-    renderMap(events, views, select);
-    applyFilter();
+    // The charts are drawn at the width they get, one SVG unit per CSS pixel, so their text keeps
+    // its size on a phone; they are drawn again when that width changes.
+    const charts = ["timeline", "timeline-legend", "map", "map-legend", "unmapped"].map((id) => document.getElementById(id));
+    let drawnAt = null;
+    function draw() {
+      const width = document.getElementById("timeline").clientWidth + " " + document.getElementById("map").clientWidth;
+      if (width === drawnAt) return;
+      drawnAt = width;
+      charts.forEach((c) => c.replaceChildren());
+      views.timeline = {};
+      views.map = [];
+      renderTimeline(events, views, select);
+      renderMap(events, views, select);
+      applyFilter();
+      select(selected, "redraw");
+    }
+    draw();
+    let pending = null;
+    window.addEventListener("resize", () => { clearTimeout(pending); pending = setTimeout(draw, 150); });
   }
 
   // ---- timeline ------------------------------------------------------------------------------
@@ -324,7 +387,11 @@
       if (last && it.s <= last.t + GAP_DAYS) { last.t = Math.max(last.t, it.t); last.n++; } else segs.push({ s: it.s, t: it.t, n: 1 });
     });
     segs.forEach((g) => { const pad = Math.max(2, Math.round((g.t - g.s) * 0.04)); g.s -= pad; g.t += pad; });
-    const W = 760, LEFT = 215, RIGHT = 14, BREAK = 26, TOP = 22, ROW = 20;
+    const W = Math.max(240, innerWidth(box));
+    // Narrow (a phone): each label gets its own line above its bar, and the bars the full width.
+    const narrow = W < 560;
+    const LEFT = narrow ? 8 : Math.min(215, Math.round(W * 0.3)), RIGHT = 14, BREAK = 26, TOP = 24;
+    const ROW = narrow ? 36 : 22, BAND = narrow ? 17 : 0; // where a row's bar band starts
     const avail = W - LEFT - RIGHT - BREAK * (segs.length - 1);
     // Width follows the number of events, not the length of time, with a floor for lone events.
     const MIN = segs.length > 1 ? Math.min(0.15, 1 / segs.length) : 1;
@@ -337,7 +404,8 @@
     segs.forEach((g, i) => { g.x0 = x; g.x1 = x + share[i] * avail; g.k = (g.x1 - g.x0) / (g.t - g.s); x = g.x1 + BREAK; });
     const X = (d) => { const g = segs.find((q) => d >= q.s && d <= q.t) || segs[0]; return g.x0 + (d - g.s) * g.k; };
     const H = TOP + items.length * ROW + 34;
-    const svg = sv("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": "Timeline of " + items.length + " events" });
+    const svg = sv("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "aria-label": "Timeline of " + items.length + " events" });
+    box.append(svg); // in the page first, so that text can be measured
     const defs = sv("defs");
     svg.append(defs);
     const types = Array.from(new Set(items.map((it) => it.e.event_type)));
@@ -351,30 +419,33 @@
     pubs.forEach((d) => {
       const px = X(d + 0.5);
       svg.append(sv("line", { class: "tl-pub", x1: px, x2: px, y1: TOP - 4, y2: TOP + items.length * ROW }));
-      svg.append(sv("text", { class: "tl-pub-label", x: px, y: TOP - 8, "text-anchor": "end" }, "published " + isoDay(d)));
+      const text = svg.appendChild(sv("text", { class: "tl-pub-label", x: px - 3, y: TOP - 9, "text-anchor": "end" }, "published " + isoDay(d)));
+      if (px - 3 - text.getComputedTextLength() < 2) { text.setAttribute("x", px + 3); text.setAttribute("text-anchor", "start"); }
     });
     items.forEach((it, i) => {
       const e = it.e, y = TOP + i * ROW, color = typeColor(e.event_type);
       const g = sv("g", { class: "tl-row", "data-event": e.event_id });
       g.append(sv("rect", { class: "tl-bg", x: 0, y: y, width: W, height: ROW }));
       const name = shortId(e) + " " + label(e.event_subtype) + (e.is_aggregate ? " (series)" : "");
-      g.append(sv("text", { class: "tl-label", x: 6, y: y + 14 }, name.length > 34 ? name.slice(0, 33) + "…" : name));
+      svg.append(g);
+      fit(g.appendChild(sv("text", { class: "tl-label", x: 6, y: y + 15 }, name)), narrow ? W - 12 : LEFT - 12);
+      const top = y + BAND, band = ROW - BAND;
       const uncertain = ["week", "month", "year"].includes(e.date_precision);
       if (it.t - it.s <= 1 && !uncertain) {
-        const cx = X(it.s + 0.5), cy = y + ROW / 2;
+        const cx = X(it.s + 0.5), cy = top + band / 2;
         g.append(sv("path", { class: "tl-bar", d: "M" + cx + " " + (cy - 6) + "l6 6l-6 6l-6 -6z", fill: color, stroke: "#fff" }));
       } else {
         const x0 = X(it.s), x1 = Math.max(X(it.t), x0 + 3);
         const fill = e.is_aggregate ? "url(#stripes-" + e.event_type + ")" : color;
-        g.append(sv("rect", { class: "tl-bar" + (uncertain ? " uncertain" : ""), x: x0, y: y + 4, width: x1 - x0, height: ROW - 8, rx: 2, fill: fill, stroke: color }));
+        g.append(sv("rect", { class: "tl-bar" + (uncertain ? " uncertain" : ""), x: x0, y: top + 4, width: x1 - x0, height: band - 8, rx: 2, fill: fill, stroke: color }));
       }
       g.addEventListener("mousemove", (evt) => showTip(evt, [e.event_id, dates(e) + " · precision " + label(e.date_precision) + ": " + DATA.vocab.date_precision[e.date_precision], e.summary]));
       g.addEventListener("mouseleave", hideTip);
       g.addEventListener("click", () => select([e.event_id], "timeline"));
       views.timeline[e.event_id] = g;
-      svg.append(g);
     });
     const ay = TOP + items.length * ROW + 6;
+    let tickFree = 0; // a tick label left of this would overlap the one before
     segs.forEach((g, i) => {
       svg.append(sv("line", { class: "tl-axis", x1: g.x0, x2: g.x1, y1: ay, y2: ay }));
       let ticks = ticksFor(g, 58);
@@ -382,7 +453,11 @@
       ticks.forEach(([d, text]) => {
         const px = X(d);
         svg.append(sv("line", { class: "tl-axis", x1: px, x2: px, y1: ay, y2: ay + 4 }));
-        svg.append(sv("text", { class: "tl-tick", x: px, y: ay + 16, "text-anchor": "middle" }, text));
+        const t = svg.appendChild(sv("text", { class: "tl-tick", x: px, y: ay + 17, "text-anchor": "middle" }, text));
+        const half = t.getComputedTextLength() / 2;
+        const tx = tickFree === 0 ? Math.max(px, half + 2) : px; // the first may move off the edge
+        t.setAttribute("x", tx);
+        if (tx - half < tickFree || tx + half > W) t.remove(); else tickFree = tx + half + 8;
       });
       if (i > 0) {
         const bx = segs[i - 1].x1 + BREAK / 2;
@@ -392,7 +467,6 @@
         svg.append(mark);
       }
     });
-    box.append(svg);
     const legend = document.getElementById("timeline-legend");
     const sample = (shape) => { const s = sv("svg", { width: 22, height: 12, "aria-hidden": "true" }); s.append(shape); return s; };
     legend.append(
@@ -401,7 +475,7 @@
       sample(sv("path", { d: "M1 2h20v8h-20z M4 10l6 -8 M10 10l6 -8 M16 10l5 -6.7", fill: "#bbb", stroke: "#555" })), "series (aggregate)",
       sample(sv("rect", { x: 1, y: 2, width: 20, height: 8, fill: "#555", "fill-opacity": 0.18, stroke: "#555", "stroke-dasharray": "4 2" })), "only the week, month or year is known",
       sample(sv("line", { x1: 11, x2: 11, y1: 0, y2: 12, stroke: "#495057", "stroke-dasharray": "2 3" })), "publication date",
-      segs.length > 1 ? "· // the axis is broken where nothing happens for " + GAP_DAYS + "+ days" : "");
+      segs.length > 1 ? " · // the axis is broken where nothing happens for " + GAP_DAYS + "+ days" : "");
   }
 
   // ---- map -----------------------------------------------------------------------------------
@@ -462,7 +536,8 @@
     whole.forEach((iso) => { const b = largestRingBox(byIso[iso].rings); lon0 = Math.min(lon0, b.lon0); lon1 = Math.max(lon1, b.lon1); lat0 = Math.min(lat0, b.lat0); lat1 = Math.max(lat1, b.lat1); });
     const nothing = lon0 === Infinity;
     if (nothing) { lon0 = -180; lon1 = 180; lat0 = -58; lat1 = 84; }
-    const W = 640, H = 440;
+    // one SVG unit per CSS pixel, so labels keep their size; a phone gets a squarer map
+    const W = Math.max(240, innerWidth(box)), H = Math.round(W < 560 ? W * 0.85 : W * 0.6875);
     const c = Math.cos((((lat0 + lat1) / 2) * Math.PI) / 180);
     let w = Math.max((lon1 - lon0) * c, 7), h = Math.max(lat1 - lat0, 5);
     const cx = ((lon0 + lon1) / 2) * c, cy = -(lat0 + lat1) / 2;
@@ -470,7 +545,8 @@
     if (w / h < W / H) w = (h * W) / H; else h = (w * H) / W;
     const x0 = cx - w / 2, y0 = cy - h / 2, s = W / w;
     const P = (lon, lat) => [(lon * c - x0) * s, (-lat - y0) * s];
-    const svg = sv("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": "Map of event locations" });
+    const svg = sv("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "aria-label": "Map of event locations" });
+    box.append(svg); // in the page first, so that labels can be measured
     const defs = sv("defs");
     const hatch = sv("pattern", { id: "hatch", width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" });
     hatch.append(sv("rect", { width: 6, height: 6, fill: "#f6e7c8" }), sv("rect", { width: 2, height: 6, fill: "#d9a441" }));
@@ -491,19 +567,23 @@
     });
     world.append(land);
     svg.append(sv("rect", { class: "sea", x: wx0, y: wy0, width: wx1 - wx0, height: wy1 - wy0 }), world);
-    // graticule
+    // graticule: a line every `step` degrees, about one per 64 px
     const span = w / s / c;
-    const step = [1, 2, 5, 10, 15, 30, 60].find((v) => span / v <= 8) || 60;
+    const step = [1, 2, 5, 10, 15, 30, 60].find((v) => span / v <= Math.max(3, W / 64)) || 60;
+    const gridLabels = [];
     for (let lon = Math.max(-180, Math.ceil(x0 / c / step) * step); lon * c <= x0 + w && lon <= 180; lon += step) {
       const [px] = P(lon, 0);
       world.append(sv("line", { class: "grid", x1: px, x2: px, y1: 0, y2: H }));
-      svg.append(sv("text", { class: "grid-label", x: px + 2, y: H - 4 }, Math.abs(lon) + "°" + (lon < 0 ? "W" : lon > 0 ? "E" : "")));
+      gridLabels.push([Math.abs(lon) + "°" + (lon < 0 ? "W" : lon > 0 ? "E" : ""), px + 2, H - 4]);
     }
     for (let lat = Math.max(-90, Math.ceil(-(y0 + h) / step) * step); lat <= -y0 && lat <= 90; lat += step) {
       const [, py] = P(0, lat);
       world.append(sv("line", { class: "grid", x1: 0, x2: W, y1: py, y2: py }));
-      svg.append(sv("text", { class: "grid-label", x: 3, y: py - 3 }, Math.abs(lat) + "°" + (lat < 0 ? "S" : lat > 0 ? "N" : "")));
+      gridLabels.push([Math.abs(lat) + "°" + (lat < 0 ? "S" : lat > 0 ? "N" : ""), 3, py - 3]);
     }
+    // Boxes already taken, first by markers, then by each label placed: a label goes only where
+    // it overlaps none of them, so labels are placed in a fixed order and the result is the same
+    // on every load of the same page at the same width.
     const placed = [];
     const overlaps = (r) => placed.some((q) => r.x < q.x + q.w && q.x < r.x + r.w && r.y < q.y + q.h && q.y < r.y + r.h);
     const marks = sv("g");
@@ -526,8 +606,9 @@
         node.append(sv("circle", { class: "area", cx: px, cy: py, r: 22, fill: color, stroke: color }));
         r = 22;
       }
-      if (g.events.length > 1) node.append(sv("text", { class: "marker-label", x: px, y: py + 3.5, "text-anchor": "middle", "font-weight": "700" }, String(g.events.length)));
-      placed.push({ x: px - Math.min(r, 6), y: py - Math.min(r, 6), w: 2 * Math.min(r, 6), h: 2 * Math.min(r, 6) });
+      r += 1.5; // half the widest stroke
+      if (g.events.length > 1) node.append(sv("text", { class: "marker-label", x: px, y: py + 4, "text-anchor": "middle", "font-weight": "700" }, String(g.events.length)));
+      placed.push({ x: px - r, y: py - r, w: 2 * r, h: 2 * r });
       node.append(sv("title", {}, g.events.map((e) => e.event_id + ": " + (e.location_name || "") + " (" + label(e.geo_precision) + ")").join("\n")));
       node.addEventListener("click", () => select(g.events.map((e) => e.event_id), "map"));
       node.addEventListener("keydown", (evt) => { if (evt.key === "Enter") select(g.events.map((e) => e.event_id), "map"); });
@@ -536,24 +617,36 @@
       marks.append(node);
     });
     svg.append(marks);
-    const labels = sv("g");
-    const place = (text, px, py, r, cls) => {
-      const tw = text.length * 6.1, th = 12;
-      const options = [[px + r + 3, py + 4, "start"], [px - r - 3, py + 4, "end"], [px, py - r - 4, "middle"], [px, py + r + 12, "middle"], [px + r + 3, py - r, "start"], [px + r + 3, py + r + 8, "start"], [px - r - 3, py - r, "end"], [px - r - 3, py + r + 8, "end"]];
-      for (const [lx, ly, anchor] of options) {
-        const left = anchor === "start" ? lx : anchor === "end" ? lx - tw : lx - tw / 2;
-        const rect = { x: left, y: ly - th + 2, w: tw, h: th };
-        if (!overlaps(rect) && left >= 0 && left + tw <= W && rect.y >= 0 && ly <= H) {
-          placed.push(rect);
-          labels.append(sv("text", { class: cls, x: lx, y: ly, "text-anchor": anchor }, text));
+    const labels = svg.appendChild(sv("g", { class: "map-labels" }));
+    // Puts `text` at the first free spot of `spots` ([x, y, anchor, leader from, leader to]),
+    // measured as drawn; returns false, drawing nothing, when every spot is taken.
+    const place = (text, spots, cls) => {
+      const node = labels.appendChild(sv("text", { class: cls }, text));
+      for (const [x, y, anchor, from, to] of spots) {
+        node.setAttribute("x", x); node.setAttribute("y", y); node.setAttribute("text-anchor", anchor);
+        const b = node.getBBox();
+        const r = { x: b.x - 1, y: b.y, w: b.width + 2, h: b.height };
+        if (r.x >= 0 && r.x + r.w <= W && r.y >= 0 && r.y + r.h <= H && !overlaps(r)) {
+          placed.push(r);
+          if (from) labels.insertBefore(sv("line", { class: "leader", x1: from[0], y1: from[1], x2: to[0], y2: to[1] }), node);
           return true;
         }
       }
+      node.remove();
       return false;
     };
+    // around a point: right, left, above, below, then the corners; `far` px out with a leader
+    const DIRS = [[1, 0, "start"], [-1, 0, "end"], [0, -1, "middle"], [0, 1, "middle"], [0.7, -0.7, "start"], [0.7, 0.7, "start"], [-0.7, -0.7, "end"], [-0.7, 0.7, "end"]];
+    const around = (px, py, r, far) => DIRS.map(([dx, dy, anchor]) => {
+      const ax = px + dx * (r + far + 3), ay = py + dy * (r + far + 3);
+      const y = dy < -0.1 ? ay : dy > 0.1 ? ay + 9 : ay + 4; // baseline: text above, below or beside
+      return far ? [ax, y, anchor, [px + dx * r, py + dy * r], [ax - dx * 2, ay - dy * 2]] : [ax, y, anchor];
+    });
+    gridLabels.forEach(([text, x, y]) => place(text, [[x, y, "start"]], "grid-label"));
     sorted.forEach((g) => {
       const names = Array.from(new Set(g.events.map((e) => e.location_name)));
-      place(names.join("; ").slice(0, 48), g.px, g.py, g.r, "marker-label");
+      const spots = [0, 16, 32].flatMap((far) => around(g.px, g.py, g.r, far));
+      place(names.join("; ").slice(0, 48), spots, "marker-label");
     });
     countries.forEach((k) => {
       const b = largestRingBox(k.rings);
@@ -562,10 +655,8 @@
       if (bx - ax < 70 || ax < -W || bx > 2 * W) return;
       const mx = (ax + bx) / 2, my = (ay + by) / 2;
       if (mx < 20 || mx > W - 20 || my < 14 || my > H - 14) return;
-      place(k.name.toUpperCase(), mx, my, 0, "country-label");
+      place(k.name.toUpperCase(), [[mx, my + 4, "middle"]].concat(around(mx, my, 0, 0)), "country-label");
     });
-    svg.append(labels);
-    box.append(svg);
     // legend
     const legend = document.getElementById("map-legend");
     const sample = (...shapes) => { const s2 = sv("svg", { width: 36, height: 24, "aria-hidden": "true" }); shapes.forEach((x) => s2.append(x)); return s2; };
