@@ -18,6 +18,9 @@ from helpers import make_inputs
 # A real browser: starting it and driving each page takes over 10 s in all.
 pytestmark = pytest.mark.slow
 
+# The window sizes the report is checked at: a phone (an iPhone 12-15) and a laptop.
+WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -295,12 +298,15 @@ def test_dataset_report_in_the_browser(browser: Browser, tmp_path: Path, root: P
     for folder in shots:
         page.screenshot(path=folder / "report-index.png")
     assert (tmp_path / "shots" / "report-index.png").stat().st_size > 10_000
+    page.set_viewport_size({"width": WIDTHS["phone"][0], "height": WIDTHS["phone"][1]})
+    page.reload()
+    page.evaluate("document.getElementById('map-section').scrollIntoView()")
+    for folder in shots:
+        page.screenshot(path=folder / "report-phone.png")
     site.close()
 
 
 # --- phone and desktop widths ------------------------------------------------------------------
-
-WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
 
 
 @pytest.fixture(params=sorted(WIDTHS))
@@ -423,3 +429,30 @@ def test_date_filters_show_and_take_iso_dates(dataset: Site) -> None:
     page.click("#f-reset")
     assert end.get_attribute("aria-invalid") is None and page.locator("#f-error").is_hidden()
     assert page.locator("#f-count").inner_text() == f"{total} of {total} events shown"
+
+
+def test_charts_are_redrawn_for_a_new_width(dataset: Site) -> None:
+    """Turning the window redraws the charts at the new width, keeping the filter and selection."""
+    page = dataset.open("index.html")
+    page.select_option("#f-type", "statement")
+    count = page.locator("#f-count").inner_text()
+    page.click('.tl-row[data-event$="-e01"]')
+    other = WIDTHS["desktop" if page.viewport_size["width"] < 600 else "phone"]
+    page.set_viewport_size({"width": other[0], "height": other[1]})
+    # drawn again (after a short pause for the resize to settle) at the new width
+    page.wait_for_function(
+        """() => ['timeline', 'map'].every((id) => {
+             const box = document.getElementById(id);
+             return Math.abs(box.querySelector('svg').getAttribute('width') - box.clientWidth) < 4;
+           })"""
+    )
+    small = [
+        t for t in page.evaluate(CHART_TEXT, "#timeline svg text, #map svg text") if t["size"] < 11
+    ]
+    assert small == []
+    assert page.locator("#f-count").inner_text() == count
+    assert "selected" in (page.locator('.tl-row[data-event$="-e01"]').get_attribute("class") or "")
+    assert (
+        page.locator(".tl-row.dim").count()
+        == page.locator("#events-table tbody tr[hidden]").count()
+    )
