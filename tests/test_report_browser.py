@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from grounded_events._package.report import write_site
+from grounded_events._package.inputs import load_documents
+from grounded_events._package.report import render, write_site
 from helpers import SEED_DOC_ID as DOC_ID
 from helpers import make_inputs
 
@@ -364,6 +365,10 @@ MAP_BOXES = """() => {
       .filter((t) => !t.closest('.marker')).map((t) => ({ text: t.textContent, ...box(t) })),
     markers: Array.from(document.querySelectorAll('#map .marker'))
       .map((m) => ({ text: m.dataset.events, ...box(m) })),
+    leaders: Array.from(document.querySelectorAll('#map line.leader')).map((l) => {
+      const m = l.getScreenCTM(), at = (x, y) => [m.a * x + m.e, m.d * y + m.f];
+      return [at(l.x1.baseVal.value, l.y1.baseVal.value), at(l.x2.baseVal.value, l.y2.baseVal.value)];
+    }),
   };
 }"""
 
@@ -456,3 +461,52 @@ def test_charts_are_redrawn_for_a_new_width(dataset: Site) -> None:
         page.locator(".tl-row.dim").count()
         == page.locator("#events-table tbody tr[hidden]").count()
     )
+
+
+def test_crowded_map_labels_move_out_or_stay_out(
+    browser: Browser, tmp_path: Path, root: Path
+) -> None:
+    """Nine places within a few km: labels move out on leader lines or are left out, never overlap."""
+    base = make_inputs(tmp_path, root)
+    docs = load_documents(base / "annotations", base / "seeds")
+    events = docs[0].tables["events"]
+    erbil = next(e for e in events if e["location_name"] == "Erbil")
+    for i in range(8):  # rows added after validation: the map is what is tested here
+        events.append(
+            {
+                **erbil,
+                "event_id": f"{DOC_ID}-x{i}",
+                "location_name": f"Erbil neighbourhood number {i + 1}",
+                "latitude": round(36.19 + 0.03 * (i % 3), 2),
+                "longitude": round(44.01 + 0.04 * (i // 3), 2),
+            }
+        )
+    for name, data in render(docs).items():
+        (tmp_path / "report" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "report" / name).write_bytes(data)
+    for width, height in WIDTHS.values():
+        site = Site(browser, tmp_path / "report", (width, height))
+        page = site.open("index.html")
+        boxes = page.evaluate(MAP_BOXES)
+        labels, markers = boxes["labels"], boxes["markers"]
+        assert len(markers) == 9  # x0 shares Erbil's point: one marker, "2"
+        clashes = [
+            (a["text"], b["text"])
+            for i, a in enumerate(labels)
+            for b in labels[i + 1 :] + markers
+            if _meets(a, b)
+        ]
+        assert clashes == [], f"at {width} px"
+        names = {x["text"] for x in labels} & {e["location_name"] for e in events}
+        assert len(names) >= 2, f"at {width} px only {names}"
+        assert boxes["leaders"], f"no leader line at {width} px"
+        through = [
+            x["text"]
+            for (ax, ay), (bx, by) in boxes["leaders"]
+            for x in labels
+            for k in range(21)
+            if x["x0"] < ax + (bx - ax) * k / 20 < x["x1"]
+            and x["y0"] < ay + (by - ay) * k / 20 < x["y1"]
+        ]
+        assert through == [], f"leader lines through labels at {width} px"
+        site.close()

@@ -584,8 +584,28 @@
     // Boxes already taken, first by markers, then by each label placed: a label goes only where
     // it overlaps none of them, so labels are placed in a fixed order and the result is the same
     // on every load of the same page at the same width.
-    const placed = [];
+    const placed = [], texts = [], leaders = [];
     const overlaps = (r) => placed.some((q) => r.x < q.x + q.w && q.x < r.x + r.w && r.y < q.y + q.h && q.y < r.y + r.h);
+    // the last point before box r on the way from a to b (a leader ends short of its label)
+    const stopBefore = (a, b, r) => {
+      const n = Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1]));
+      let last = a;
+      for (let k = 1; k <= n; k++) {
+        const p = [a[0] + ((b[0] - a[0]) * k) / n, a[1] + ((b[1] - a[1]) * k) / n];
+        if (p[0] > r.x && p[0] < r.x + r.w && p[1] > r.y && p[1] < r.y + r.h) break;
+        last = p;
+      }
+      return last;
+    };
+    // whether the segment a-b runs through box r (checked every 2 px: leaders are short)
+    const crosses = ([a, b], r) => {
+      const n = Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1]) / 2);
+      for (let k = 0; k <= n; k++) {
+        const x = a[0] + ((b[0] - a[0]) * k) / n, y = a[1] + ((b[1] - a[1]) * k) / n;
+        if (x > r.x && x < r.x + r.w && y > r.y && y < r.y + r.h) return true;
+      }
+      return false;
+    };
     const marks = sv("g");
     const sorted = Array.from(groups.values()).sort((a, b) => b.lat - a.lat || a.lon - b.lon);
     sorted.forEach((g) => {
@@ -622,13 +642,20 @@
     // measured as drawn; returns false, drawing nothing, when every spot is taken.
     const place = (text, spots, cls) => {
       const node = labels.appendChild(sv("text", { class: cls }, text));
-      for (const [x, y, anchor, from, to] of spots) {
+      for (const [x, y, anchor, from, toward] of spots) {
         node.setAttribute("x", x); node.setAttribute("y", y); node.setAttribute("text-anchor", anchor);
         const b = node.getBBox();
         const r = { x: b.x - 1, y: b.y, w: b.width + 2, h: b.height };
-        if (r.x >= 0 && r.x + r.w <= W && r.y >= 0 && r.y + r.h <= H && !overlaps(r)) {
+        const to = from && stopBefore(from, toward, { x: r.x - 2, y: r.y - 2, w: r.w + 4, h: r.h + 4 });
+        const inside = r.x >= 0 && r.x + r.w <= W && r.y >= 0 && r.y + r.h <= H;
+        // a leader crosses no label, and no label is put across a leader
+        if (inside && !overlaps(r) && !leaders.some((l) => crosses(l, r)) && !(from && texts.some((q) => crosses([from, to], q)))) {
           placed.push(r);
-          if (from) labels.insertBefore(sv("line", { class: "leader", x1: from[0], y1: from[1], x2: to[0], y2: to[1] }), node);
+          texts.push(r);
+          if (from) {
+            leaders.push([from, to]);
+            labels.insertBefore(sv("line", { class: "leader", x1: from[0], y1: from[1], x2: to[0], y2: to[1] }), node);
+          }
           return true;
         }
       }
@@ -640,7 +667,7 @@
     const around = (px, py, r, far) => DIRS.map(([dx, dy, anchor]) => {
       const ax = px + dx * (r + far + 3), ay = py + dy * (r + far + 3);
       const y = dy < -0.1 ? ay : dy > 0.1 ? ay + 9 : ay + 4; // baseline: text above, below or beside
-      return far ? [ax, y, anchor, [px + dx * r, py + dy * r], [ax - dx * 2, ay - dy * 2]] : [ax, y, anchor];
+      return far ? [ax, y, anchor, [px + dx * r, py + dy * r], [ax, ay]] : [ax, y, anchor];
     });
     gridLabels.forEach(([text, x, y]) => place(text, [[x, y, "start"]], "grid-label"));
     sorted.forEach((g) => {
