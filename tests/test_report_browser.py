@@ -64,7 +64,10 @@ class Site:
         self.root = out.as_uri() + "/"
         self.outside: list[str] = []
         self.errors: list[str] = []
-        self.page: Page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+        self.page: Page = browser.new_page(
+            viewport={"width": viewport[0], "height": viewport[1]},
+            has_touch=viewport[0] < 600,  # a phone: taps, no hover
+        )
         self.page.set_default_timeout(5000)
         self.page.route("**/*", self._route)
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
@@ -510,3 +513,30 @@ def test_crowded_map_labels_move_out_or_stay_out(
         ]
         assert through == [], f"leader lines through labels at {width} px"
         site.close()
+
+
+def test_span_details_show_beside_or_over_the_text(dataset: Site) -> None:
+    """Tapping a span shows its details on screen without covering it: a sheet on a phone."""
+    page = dataset.open(f"documents/{DOC_ID}.html")
+    view = page.viewport_size or {"width": 0, "height": 0}
+    span = page.locator("#text .ev").nth(40)
+    phone = view["width"] < 600
+    if phone:
+        span.tap()
+        assert page.locator("#tip").is_hidden()  # a finger does not hover
+    else:
+        span.click()
+    detail = page.locator("#detail")
+    assert detail.locator(".evidence-detail .field").inner_text() != ""
+    box, at = detail.bounding_box(), span.bounding_box()
+    assert box is not None and at is not None
+    assert 0 <= box["y"] < view["height"] and box["x"] + box["width"] <= view["width"]
+    covered = at["y"] + at["height"] > box["y"] and at["x"] + at["width"] > box["x"]
+    assert not covered, "the details cover the span that was tapped"
+    close = detail.locator("button.close")
+    assert close.is_visible() == (view["width"] < 900)
+    if close.is_visible():
+        close.click()
+        assert page.evaluate("getComputedStyle(document.getElementById('detail')).position") == (
+            "static"
+        )

@@ -57,6 +57,7 @@
 
   const tip = document.getElementById("tip");
   function showTip(evt, lines) {
+    if (evt.pointerType !== "mouse") return; // a finger has no hover: a tap shows the details instead
     tip.replaceChildren(...lines.map((line, i) => { const d = el("div", {}, line); if (i === 0) d.style.fontWeight = "600"; return d; }));
     tip.hidden = false;
     const x = Math.min(evt.clientX + 14, window.innerWidth - tip.offsetWidth - 8);
@@ -161,6 +162,14 @@
       if (evidenceIndex !== null) evSegs[evidenceIndex].forEach((s) => s.classList.add("sel"));
       cards.forEach((c) => c.setAttribute("aria-pressed", String(c.dataset.event === eventId)));
     }
+    // On a narrow screen the details are a sheet over the bottom of the text (report.css), so a
+    // tap shows them without leaving the text; its close button is shown only there.
+    function show(...parts) {
+      const close = el("button", { type: "button", class: "close", "aria-label": "Close the details" }, "×");
+      close.addEventListener("click", () => detail.classList.remove("open"));
+      detail.replaceChildren(close, ...parts);
+      detail.classList.add("open");
+    }
     function setHash(h) { try { history.replaceState(null, "", "#" + h); } catch (e) { /* file:// may refuse */ } }
 
     function selectEvent(eventId, scroll) {
@@ -168,7 +177,7 @@
       if (!ev) return;
       current = { event: eventId, evidence: null };
       mark(eventId, null);
-      detail.replaceChildren(eventDetails(ev));
+      show(eventDetails(ev));
       const first = (evidenceOf[eventId] || []).map((i) => evSegs[i][0]).filter(Boolean)
         .sort((a, b) => Number(a.dataset.start) - Number(b.dataset.start))[0];
       if (scroll && first) first.scrollIntoView({ block: "center" });
@@ -199,7 +208,7 @@
         });
         head.append(also);
       }
-      detail.replaceChildren(head, eventDetails(event));
+      show(head, eventDetails(event));
       if (scroll && evSegs[i][0]) evSegs[i][0].scrollIntoView({ block: "center" });
       setHash("evidence=" + encodeURIComponent(ev.evidence_id));
     }
@@ -220,7 +229,7 @@
     segs.forEach((s) => {
       s.addEventListener("click", () => activate(s));
       s.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); activate(s); } });
-      s.addEventListener("mousemove", (e) => {
+      s.addEventListener("pointermove", (e) => {
         showTip(e, spansHere(s).map((i) => evidence[i].event_id + " · " + label(evidence[i].field) + ": " + fieldValue(events[evidence[i].event_id], evidence[i].field)));
       });
       s.addEventListener("mouseleave", hideTip);
@@ -439,7 +448,7 @@
         const fill = e.is_aggregate ? "url(#stripes-" + e.event_type + ")" : color;
         g.append(sv("rect", { class: "tl-bar" + (uncertain ? " uncertain" : ""), x: x0, y: top + 4, width: x1 - x0, height: band - 8, rx: 2, fill: fill, stroke: color }));
       }
-      g.addEventListener("mousemove", (evt) => showTip(evt, [e.event_id, dates(e) + " · precision " + label(e.date_precision) + ": " + DATA.vocab.date_precision[e.date_precision], e.summary]));
+      g.addEventListener("pointermove", (evt) => showTip(evt, [e.event_id, dates(e) + " · precision " + label(e.date_precision) + ": " + DATA.vocab.date_precision[e.date_precision], e.summary]));
       g.addEventListener("mouseleave", hideTip);
       g.addEventListener("click", () => select([e.event_id], "timeline"));
       views.timeline[e.event_id] = g;
