@@ -157,6 +157,21 @@ def test_report_is_deterministic_and_self_contained(tmp_path: Path, root: Path) 
         assert "</script><script>window.pwned" not in page
 
 
+def test_each_page_inlines_its_own_scripts(tmp_path: Path, root: Path) -> None:
+    """The index carries the table, timeline and map scripts, a document page only the viewer;
+    every script in site/ is used by a page."""
+    base = make_inputs(tmp_path, root)
+    files = report.site_files(base / "annotations", base / "seeds")
+    index = files["index.html"].decode("utf-8")
+    page = files[f"documents/{DOC_ID}.html"].decode("utf-8")
+    for name in ("function indexPage", "function renderTimeline", "function renderMap"):
+        assert index.count(name) == 1 and name not in page
+    assert page.count("function documentPage") == 1 and "function documentPage" not in index
+    site = Path(report.__file__).parent / "site"
+    used = {name for names in report.SCRIPTS.values() for name in names}
+    assert used == {p.name for p in site.glob("*.js")}
+
+
 def test_build_step_publishes_the_same_report(tmp_path: Path, root: Path) -> None:
     """The package build's step yields report/<page> with the bytes `report` writes."""
     base = make_inputs(tmp_path, root)

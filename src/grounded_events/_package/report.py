@@ -72,11 +72,24 @@ def _asset(name: str) -> str:
     return (resources.files("grounded_events._package") / "site" / name).read_text(encoding="utf-8")
 
 
+# Each page's scripts (in site/), in order: they run as one function, so that later files use
+# what earlier ones define, and no name leaks into the page's global scope.
+SCRIPTS = {
+    "index.html": ("common.js", "timeline.js", "map.js", "index.js"),
+    "document.html": ("common.js", "document.js"),
+}
+
+
+def _script(template: str) -> str:
+    body = "\n".join(_asset(name) for name in SCRIPTS[template])
+    return f'(function () {{\n"use strict";\n{body}}})();'
+
+
 def _page(template: str, **values: str) -> str:
     base = {
         "csp": CSP,
         "style": _asset("report.css"),
-        "script": _asset("report.js"),
+        "script": _script(template),
     }
     for name in ("style", "script"):
         if f"</{name}" in base[name].lower():
