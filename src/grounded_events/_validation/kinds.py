@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 from typing import Any
 
@@ -118,3 +119,23 @@ def sniff(path: Path) -> str:
             return "jsonl"
         return "json"
     return "unknown"
+
+
+# An annotation file by its content: a `doc_id` key and an `events` key, quoted or not, each at
+# the start of a line (YAML) or after `{` or `,` (JSON). Read as text, so a file too broken to
+# parse is still recognised, and reported.
+_ANNOTATION_KEYS = {
+    key: re.compile(rf"""(?:^|[{{,])[ \t]*["']?{key}["']?[ \t]*:""", re.MULTILINE)
+    for key in ("doc_id", "events")
+}
+
+
+def holds_annotation(path: Path) -> bool:
+    """Whether a YAML or JSON file is an annotation file by its content (see _ANNOTATION_KEYS)."""
+    missing = set(_ANNOTATION_KEYS)
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            missing -= {key for key in missing if _ANNOTATION_KEYS[key].search(line)}
+            if not missing:
+                return True
+    return False
