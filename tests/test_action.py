@@ -20,6 +20,22 @@ from ruamel.yaml import YAML
 from helpers import ROOT, annotation_data, set_cell, write_seeds, write_tables, write_yaml
 
 ACTION = ROOT / "action.yml"
+# The usage block of the docs, as the docs show it (the lead pastes it from here).
+WORKFLOW = """\
+name: validate
+on: [push, pull_request]
+jobs:
+  validate:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: grounded-events/grounded-events@main
+        with:
+          paths: |
+            datasets/annotations
+            exports/events.csv
+          seeds: seeds
+"""
 # What the runner puts in place of the expressions an `env:` value may hold.
 EXPRESSION = re.compile(r"^\$\{\{ (inputs\.([a-z-]+)|github\.action_path) \}\}$")
 
@@ -288,3 +304,37 @@ def test_action_without_paths_says_so(runner: dict[str, str], tmp_path: Path) ->
     assert result.stdout == (
         "::error title=grounded-events validate::the paths input names no file or folder\n"
     )
+
+
+def usage_inputs() -> dict[str, str]:
+    """The `with:` of the action's step in the docs' WORKFLOW."""
+    workflow = YAML(typ="safe").load(WORKFLOW)
+    (step,) = (
+        step
+        for step in workflow["jobs"]["validate"]["steps"]
+        if step["uses"].startswith("grounded-events/grounded-events@")
+    )
+    inputs: dict[str, str] = step["with"]
+    return inputs
+
+
+def test_usage_block_names_real_inputs() -> None:
+    """The docs' workflow sets only inputs the action has, and every required one."""
+    inputs = load_action()["inputs"]
+    given = usage_inputs()
+    assert set(given) <= set(inputs)
+    assert {name for name, spec in inputs.items() if spec.get("required")} <= set(given)
+
+
+@pytest.mark.slow
+def test_usage_block_runs(runner: dict[str, str], tmp_path: Path) -> None:
+    """The docs' workflow, on a repository laid out as it says, validates and passes."""
+    repo = scratch_repo(tmp_path)
+    write_seeds(repo / "seeds")
+    (repo / "datasets" / "annotations").mkdir(parents=True)
+    write_yaml(repo / "datasets" / "annotations" / "doc.yaml", annotation_data())
+    (repo / "exports").mkdir()
+    shutil.copy(repo / "good" / "events.csv", repo / "exports" / "events.csv")
+    inputs = {name.replace("-", "_"): value for name, value in usage_inputs().items()}
+    result = validate_step(repo, runner, **inputs)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import subprocess
 import sys
@@ -13,6 +14,16 @@ from ruamel.yaml import YAML
 
 from helpers import ROOT, annotation_data, set_cell, write_seeds, write_tables, write_yaml
 from test_action import clean_env, wheelhouse
+
+# The .pre-commit-config.yaml block of the docs, as the docs show it (the lead pastes it from here).
+CONFIG = """\
+repos:
+  - repo: https://github.com/grounded-events/grounded-events
+    rev: main
+    hooks:
+      - id: grounded-events-validate
+        args: [--seeds, seeds]
+"""
 
 
 def hook() -> dict[str, Any]:
@@ -51,6 +62,25 @@ def test_hook_skips_what_is_not_ours() -> None:
     assert hook()["entry"] == "grounded-events validate --skip-foreign"
     assert hook()["language"] == "python"
     assert hook()["require_serial"] is True
+
+
+def test_config_block_is_valid(tmp_path: Path) -> None:
+    """The docs' config passes pre-commit's own check, names the published hook, and its args
+    are options of validate."""
+    from grounded_events._validation.cli import configure
+
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text(CONFIG, encoding="utf-8")
+    check = [sys.executable, "-m", "pre_commit", "validate-config", str(config)]
+    result = subprocess.run(check, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    ((used,),) = (repo["hooks"] for repo in YAML(typ="safe").load(CONFIG)["repos"])
+    assert used["id"] == hook()["id"]
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    entry_args = hook()["entry"].split()[2:]
+    args = parser.parse_args([*entry_args, *used["args"], "file.yaml"])
+    assert (args.skip_foreign, args.seeds) == (True, Path("seeds"))
 
 
 def scratch_repo(tmp_path: Path) -> Path:
