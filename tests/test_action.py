@@ -286,13 +286,15 @@ def test_action_passes_seeds_and_schema_version(runner: dict[str, str], tmp_path
 
 @pytest.mark.slow
 def test_action_inputs_are_not_code(runner: dict[str, str], tmp_path: Path) -> None:
-    """An input holding shell syntax is a file name that does not exist, never run."""
+    """An input holding shell syntax, a glob or an option is a file name that does not exist,
+    never run, expanded or read as an option."""
     repo = scratch_repo(tmp_path)
-    result = validate_step(repo, runner, paths='$(touch injected)\n"; touch injected; "\n*')
+    paths = '$(touch injected)\n"; touch injected; "\n*\n--help'
+    result = validate_step(repo, runner, paths=paths)
     assert not (repo / "injected").exists()
     assert result.returncode == 2
     files = re.findall(r"^::error file=([^,]*),", result.stdout, re.MULTILINE)
-    assert files == ["$(touch injected)", '"; touch injected; "', "*"]
+    assert files == ["$(touch injected)", '"; touch injected; "', "*", "--help"]
 
 
 @pytest.mark.slow

@@ -805,23 +805,40 @@ def test_skip_foreign_in_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("name", "text", "expected"),
     [
-        ("# a comment\nschema_version: 1.0.0\ndoc_id: x\nactors: []\nevents: []\n", True),
-        ('{"doc_id": "x", "events": []}', True),
-        ('{\n  "events": [],\n  "doc_id": "x"\n}\n', True),
-        ("'doc_id': x\n\"events\": []\n", True),
-        ("doc_id: x\n", False),
-        ("events:\n  - push\n", False),
-        ("mydoc_id: x\nevents: []\n", False),
-        ("# doc_id: x\nevents: []\n", False),
-        ("name: doc_id: events:\n", False),
+        ("a.yaml", "# a comment\nschema_version: 1.0.0\ndoc_id: x\nactors: []\nevents: []\n", True),
+        ("a.yml", "'doc_id': x\n\"events\" : []\n", True),
+        ("a.yaml", "doc_id: x\nevents: [\n", True),  # broken, still ours
+        ("a.yaml", "doc_id: x\n", False),
+        ("a.yaml", "on:\n  events:\n    doc_id: x\n", False),  # not top-level keys
+        ("a.yaml", "mydoc_id: x\nevents: []\n", False),
+        ("a.yaml", "# doc_id: x\nevents: []\n", False),
+        ("a.json", '{"doc_id": "x", "events": []}', True),
+        ("a.json", '\ufeff{\n  "events": [],\n  "doc_id": "x"\n}\n', True),
+        ("a.json", '{"doc_id": "x", "events": [', True),  # broken, still ours
+        ("a.json", '{"properties": {"doc_id": {}, "events": {}}}', False),  # a JSON Schema
+        ("a.json", '[{"doc_id": "x", "events": []}]', False),
+        ("a.json", '{"doc_id": "x"}', False),
     ],
 )
-def test_annotation_recognised_by_content(tmp_path: Path, text: str, expected: bool) -> None:
-    """An annotation file is one with a doc_id key and an events key, whatever its name."""
+def test_annotation_recognised_by_content(
+    tmp_path: Path, name: str, text: str, expected: bool
+) -> None:
+    """An annotation file is one with top-level doc_id and events keys, whatever its name."""
     from grounded_events._validation.kinds import holds_annotation
 
-    path = tmp_path / "any.yaml"
+    path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     assert holds_annotation(path) is expected
+
+
+def test_skip_foreign_is_not_for_dask(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--skip-foreign with --engine dask (one partitioned table, nothing to skip) is a usage
+    error, said before anything is read."""
+    code, out, err = cli(capsys, "--skip-foreign", "--engine", "dask", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err == (
+        "grounded-events validate: error: --skip-foreign does not go with --engine dask, "
+        "which reads one table\n"
+    )

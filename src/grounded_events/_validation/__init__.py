@@ -79,6 +79,8 @@ def validate(
         raise UsageError(f"unknown engine {engine!r}; one of {', '.join((*ENGINES, 'dask'))}")
     if engine != "dask" and (scheduler is not None or workers is not None):
         raise UsageError("--scheduler and --workers go with --engine dask")
+    if engine == "dask" and skip_foreign:
+        raise UsageError("--skip-foreign does not go with --engine dask, which reads one table")
     folder = schema_dir(schema_version)
     if engine == "dask":
         from grounded_events._validation.dask_engine import require_dask, validate_dataset
