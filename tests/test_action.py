@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
@@ -9,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -75,29 +77,37 @@ def _pins(roots: list[str]) -> list[str]:
     return sorted(f"{name}=={version}" for name, version in pins.items())
 
 
-def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder of wheels of the checkout's run-time dependencies and build backend, so that
-    `pip install CHECKOUT` runs with no index (PIP_NO_INDEX): built once per test run, shared by
-    the modules that install the checkout (and by xdist workers)."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    pins = _pins(project["project"]["dependencies"] + project["build-system"]["requires"])
-    digest = hashlib.sha256("\n".join(pins).encode()).hexdigest()[:12]
+def made_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]
+) -> Path:
+    """The folder `name`, filled by `make` once per test run and shared by the xdist workers:
+    the first makes it while the others wait on a lock."""
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # the run's folder, shared by its workers
-    house = base / f"wheelhouse-{digest}"
-    if not house.is_dir():
-        partial = base / f"wheelhouse-{digest}.{os.getpid()}"
-        subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", partial, *pins],
-            check=True,
-            capture_output=True,
-        )
-        try:
-            partial.rename(house)
-        except OSError:
-            shutil.rmtree(partial)  # another worker was first
-    return house
+    folder = base / name
+    with (base / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ".made").touch()
+    return folder
+
+
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of wheels of the checkout's run-time dependencies and build backend, at this
+    environment's versions, so that `pip install CHECKOUT` runs with no index (PIP_NO_INDEX)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = _pins(project["project"]["dependencies"] + project["build-system"]["requires"])
+
+    def make(folder: Path) -> None:
+        pip = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", folder]
+        subprocess.run([*pip, *pins], check=True, capture_output=True)
+
+    digest = hashlib.sha256("\n".join(pins).encode()).hexdigest()[:12]
+    return made_once(tmp_path_factory, f"wheelhouse-{digest}", make)
 
 
 def clean_env(*bin_dirs: Path) -> dict[str, str]:
@@ -142,23 +152,24 @@ def run_step(
 @pytest.fixture(scope="module")
 def runner(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The environment of a job after the action's install step: a fresh venv's Python first
-    on PATH (in place of actions/setup-python), the checkout installed by the step itself."""
-    base = tmp_path_factory.mktemp("runner")
-    venv = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-    env = clean_env(venv / "bin")
-    env |= {
+    on PATH (in place of actions/setup-python), the checkout installed by the step itself;
+    made once per test run."""
+    env = {
         "GITHUB_ACTION_PATH": str(ROOT),
         "GITHUB_ACTIONS": "true",
         "PIP_NO_INDEX": "1",
         "PIP_FIND_LINKS": str(wheelhouse(tmp_path_factory)),
     }
-    workspace = base / "workspace"
-    workspace.mkdir()
-    install = run_steps(load_action())[0]
-    done = run_step(install, {}, env, workspace)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return env
+
+    def make(folder: Path) -> None:
+        subprocess.run([sys.executable, "-m", "venv", folder / "venv"], check=True)
+        (folder / "workspace").mkdir()
+        install = run_steps(load_action())[0]
+        done = run_step(install, {}, clean_env(folder / "venv" / "bin") | env, folder / "workspace")
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    folder = made_once(tmp_path_factory, "runner", make)
+    return clean_env(folder / "venv" / "bin") | env
 
 
 def scratch_repo(tmp_path: Path) -> Path:
