@@ -61,7 +61,8 @@ def text_line(issue: Issue, colour: bool = False) -> str:
 
 
 def summary(report: Report, max_errors: int | None) -> str:
-    """One closing line: how many files, how many errors, and whether the list was cut."""
+    """One closing line: how many files, how many errors, whether the list was cut, and how many
+    files were skipped (--skip-foreign)."""
     files = len(report.files)
     noun = "file" if files == 1 else "files"
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
