@@ -12,8 +12,16 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from helpers import ROOT, annotation_data, set_cell, write_seeds, write_tables, write_yaml
-from test_action import clean_env, wheelhouse
+from helpers import (
+    ROOT,
+    annotation_data,
+    clean_env,
+    set_cell,
+    wheelhouse,
+    write_seeds,
+    write_tables,
+    write_yaml,
+)
 
 # The .pre-commit-config.yaml block of the docs, as the docs show it (the lead pastes it from here).
 CONFIG = """\
