@@ -1,4 +1,4 @@
-"""What several test modules share: annotations as data, tables, YAML, packages, offline installs."""
+"""What several test modules share: annotations, tables, YAML, packages, a guard, offline installs."""
 
 from __future__ import annotations
 
