@@ -1,8 +1,9 @@
-"""What several test modules share: small annotations as data, tables, YAML, packages; a guard."""
+"""What several test modules share: annotations, tables, YAML, packages, a guard, offline installs."""
 
 from __future__ import annotations
 
 import csv
+import fcntl
 import hashlib
 import io
 import json
@@ -11,11 +12,15 @@ import shutil
 import subprocess
 import sys
 import threading
+import tomllib
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import strategies as st
+from packaging.requirements import Requirement
 
 from grounded_events._core.safe_yaml import loads
 from grounded_events._package.build import build
@@ -685,3 +690,69 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], set[str]]] = [
     ("an attribution names the initiator", _both(_set(3, "participants", value=[{"actor_id": "usa-embassy-baghdad", "role": "target"}]), _drop_spans(3, "initiator")), {"GE415"}),
     ("attributor is not written by hand", _set(3, "participants", value=[{"actor_id": "iran-aligned-militias", "role": "initiator"}, {"actor_id": "usa-embassy-baghdad", "role": "target"}, {"actor_id": "usa-state-department", "role": "attributor"}]), {"GE417"}),
 ]  # fmt: skip
+
+
+# --- installing the checkout into a fresh venv, without an index (the Action and pre-commit) ---
+
+
+def _pins(roots: list[str]) -> list[str]:
+    """name==version of `roots` and everything they need (extras followed), at the versions
+    this environment has: the lock's."""
+    pins: dict[str, str] = {}
+    todo = [(Requirement(text).name, frozenset(Requirement(text).extras)) for text in roots]
+    seen: set[tuple[str, frozenset[str]]] = set()
+    while todo:
+        name, extras = todo.pop()
+        if (name.lower(), extras) in seen:
+            continue
+        seen.add((name.lower(), extras))
+        dist = metadata.distribution(name)
+        pins[dist.metadata["Name"].lower()] = dist.version
+        for text in dist.requires or []:
+            req = Requirement(text)
+            if req.marker and not any(req.marker.evaluate({"extra": e}) for e in extras or {""}):
+                continue
+            todo.append((req.name, frozenset(req.extras)))
+    return sorted(f"{name}=={version}" for name, version in pins.items())
+
+
+def made_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]
+) -> Path:
+    """The folder `name`, filled by `make` once per test run and shared by the xdist workers:
+    the first makes it while the others wait on a lock."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, shared by its workers
+    folder = base / name
+    with (base / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ".made").touch()
+    return folder
+
+
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of wheels of the checkout's run-time dependencies and build backend, at this
+    environment's versions, so that `pip install CHECKOUT` runs with no index (PIP_NO_INDEX)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = _pins(project["project"]["dependencies"] + project["build-system"]["requires"])
+
+    def make(folder: Path) -> None:
+        pip = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", folder]
+        subprocess.run([*pip, *pins], check=True, capture_output=True)
+
+    digest = hashlib.sha256("\n".join(pins).encode()).hexdigest()[:12]
+    return made_once(tmp_path_factory, f"wheelhouse-{digest}", make)
+
+
+def clean_env(*bin_dirs: Path) -> dict[str, str]:
+    """This process's environment without its virtualenv: `bin_dirs` first on PATH."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    here = str(Path(sys.executable).parent)
+    path = [p for p in env.get("PATH", "").split(os.pathsep) if p and p != here]
+    env["PATH"] = os.pathsep.join([*map(str, bin_dirs), *path])
+    return env

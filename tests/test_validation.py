@@ -690,3 +690,155 @@ def test_table_guidelines_in_both_engines(
     set_cell(events, row, column, value)
     report = validate(events, engine=engine)
     assert {e.code for e in report.errors} == {code}
+
+
+# --- --skip-foreign: what pre-commit passes that is not ours -----------------------------------
+
+SKIP_NOTE = (
+    ": skipped: not an annotation file (doc_id and events keys), an event table or a "
+    "datapackage.json"
+)
+
+
+def write_foreign(folder: Path) -> list[Path]:
+    """Files a user's repository holds that are not grounded-events data."""
+    files = {
+        "ci.yml": "name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n",
+        "docker-compose.yml": "services:\n  db:\n    image: postgres\n",
+        "helm.yaml": "image: {{ .Values.image }}\n  bad: [indent\n",  # not even YAML
+        "cities.csv": "name,country,population\nErbil,IRQ,1000\n",
+        "package.json": '{"name": "x", "scripts": {}}',
+        "log.jsonl": '{"level": "info"}\n',
+        "broken.jsonl": "not json\n",
+        "empty.yaml": "",
+        "notes.txt": "doc_id: x\nevents: []\n",
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return sorted(folder / name for name in files)
+
+
+def test_skip_foreign_skips_what_is_not_ours(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--skip-foreign lists each file that is not ours on one line, and the run passes."""
+    paths = write_foreign(tmp_path / "repo")
+    code, out, err = cli(capsys, "--skip-foreign", *map(str, paths))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        *(f"{path}{SKIP_NOTE}" for path in paths),
+        f"no grounded-events file, {len(paths)} skipped",
+    ]
+    report = validate(paths, skip_foreign=True)
+    assert (report.ok, report.files, report.skipped) == (True, [], list(map(str, paths)))
+
+
+def test_skip_foreign_in_json_and_github_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """JSON and GitHub output list errors only: a skipped file adds nothing to them."""
+    paths = write_foreign(tmp_path / "repo")
+    assert cli(capsys, "--skip-foreign", "--format", "json", *map(str, paths))[:2] == (0, "[]\n")
+    assert cli(capsys, "--skip-foreign", "--format", "github", *map(str, paths))[:2] == (0, "")
+
+
+def test_skip_foreign_checks_what_is_ours(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --skip-foreign, tables named or shaped as ours, annotation files (even unparsable
+    ones) and data packages are still checked, next to skipped files."""
+    seeds = write_seeds(tmp_path / "seeds")
+    tables = write_tables(tmp_path / "t")
+    set_cell(tables["events"], 2, "event_type", "bombing")
+    export = tmp_path / "export.csv"  # not named after its table: known by its columns
+    export.write_text(tables["actors"].read_text(encoding="utf-8"), encoding="utf-8")
+    set_cell(export, 2, "actor_type", "army")
+    broken = tmp_path / "broken.yaml"  # an annotation file too broken to parse
+    broken.write_text(f"doc_id: {DOC_ID}\nevents: [\n", encoding="utf-8")
+    compact = tmp_path / "compact.json"
+    compact.write_text(json.dumps({**annotation_data(), "doc_id": 7}), encoding="utf-8")
+    empty = tmp_path / "events.2024.csv"
+    empty.write_text("", encoding="utf-8")
+    package = write_package(tmp_path / "p")
+    foreign = tmp_path / "docker-compose.yml"
+    foreign.write_text("services: {}\n", encoding="utf-8")
+    given = [tables["events"], export, broken, compact, empty, package, foreign]
+    report = validate(given, seeds=seeds, skip_foreign=True)
+    assert report.skipped == [str(foreign)]
+    found = {(Path(e.file).name, e.code) for e in report.errors}
+    assert {
+        ("events.csv", "GE301"),
+        ("export.csv", "GE301"),
+        ("broken.yaml", "GE105"),
+        ("compact.json", "GE204"),
+        ("events.2024.csv", "GE103"),
+    } <= found
+    assert "docker-compose.yml" not in {Path(e.file).name for e in report.errors}
+    code, out, _ = cli(capsys, "--skip-foreign", "--seeds", str(seeds), *map(str, given))
+    assert code == 2  # GE103 is an unreadable input
+    assert out.splitlines()[0] == f"{foreign}{SKIP_NOTE}"
+    assert out.splitlines()[-1].endswith(f" in {len(given) - 1} files, 1 skipped")
+
+
+def test_without_skip_foreign_nothing_is_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --skip-foreign every file given is checked: foreign ones are errors, as before."""
+    paths = write_foreign(tmp_path / "repo")
+    report = validate(paths)
+    assert report.skipped == []
+    assert {Path(e.file).name for e in report.errors} == {path.name for path in paths}
+    code, out, _ = cli(capsys, *map(str, paths))
+    assert code == 2
+    assert "skipped" not in out
+
+
+def test_skip_foreign_in_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder given with --skip-foreign: its own tables checked, the rest skipped."""
+    paths = write_tables(tmp_path / "repo")
+    write_foreign(tmp_path / "repo")
+    code, out, _ = cli(capsys, "--skip-foreign", str(tmp_path / "repo"))
+    assert code == 0, out
+    # the folder lists files of known extensions only: notes.txt is not among them
+    assert out.splitlines()[-1] == f"{len(paths)} files valid, 8 skipped"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("a.yaml", "# a comment\nschema_version: 1.0.0\ndoc_id: x\nactors: []\nevents: []\n", True),
+        ("a.yml", "'doc_id': x\n\"events\" : []\n", True),
+        ("a.yaml", "doc_id: x\nevents: [\n", True),  # broken, still ours
+        ("a.yaml", "doc_id: x\n", False),
+        ("a.yaml", "on:\n  events:\n    doc_id: x\n", False),  # not top-level keys
+        ("a.yaml", "mydoc_id: x\nevents: []\n", False),
+        ("a.yaml", "# doc_id: x\nevents: []\n", False),
+        ("a.json", '{"doc_id": "x", "events": []}', True),
+        ("a.json", '\ufeff{\n  "events": [],\n  "doc_id": "x"\n}\n', True),
+        ("a.json", '{"doc_id": "x", "events": [', True),  # broken, still ours
+        ("a.json", '{"properties": {"doc_id": {}, "events": {}}}', False),  # a JSON Schema
+        ("a.json", '[{"doc_id": "x", "events": []}]', False),
+        ("a.json", '{"doc_id": "x"}', False),
+    ],
+)
+def test_annotation_recognised_by_content(
+    tmp_path: Path, name: str, text: str, expected: bool
+) -> None:
+    """An annotation file is one with top-level doc_id and events keys, whatever its name."""
+    from grounded_events._validation.kinds import holds_annotation
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert holds_annotation(path) is expected
+
+
+def test_skip_foreign_is_not_for_dask(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--skip-foreign with --engine dask (one partitioned table, nothing to skip) is a usage
+    error, said before anything is read."""
+    code, out, err = cli(capsys, "--skip-foreign", "--engine", "dask", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err == (
+        "grounded-events validate: error: --skip-foreign does not go with --engine dask, "
+        "which reads one table\n"
+    )

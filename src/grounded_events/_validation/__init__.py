@@ -28,6 +28,7 @@ def validate(
     scheduler: str | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    skip_foreign: bool = False,
 ) -> Report:
     """Check files, folders or a datapackage.json; the Report lists every error with its code.
 
@@ -39,7 +40,10 @@ def validate(
     both evaluate the same rule definitions and give the same report. "dask" validates each path
     as one partitioned Parquet table (a folder of .parquet files or a glob) on the dask cluster at
     `scheduler`, or on a LocalCluster of `workers` processes (default 2). `progress` reports rows
-    and errors as tables are checked (see progress.Progress.for_terminal).
+    and errors as tables are checked (see progress.Progress.for_terminal). `skip_foreign` skips
+    files that are not grounded-events data (a YAML or JSON file without `doc_id` and `events`
+    keys, a table whose name and columns match none of the schema's): they are listed in
+    Report.skipped, not checked, and never make the report fail.
 
     >>> import tempfile
     >>> from pathlib import Path
@@ -75,6 +79,8 @@ def validate(
         raise UsageError(f"unknown engine {engine!r}; one of {', '.join((*ENGINES, 'dask'))}")
     if engine != "dask" and (scheduler is not None or workers is not None):
         raise UsageError("--scheduler and --workers go with --engine dask")
+    if engine == "dask" and skip_foreign:
+        raise UsageError("--skip-foreign does not go with --engine dask, which reads one table")
     folder = schema_dir(schema_version)
     if engine == "dask":
         from grounded_events._validation.dask_engine import require_dask, validate_dataset
@@ -95,4 +101,5 @@ def validate(
             report.truncated = True
         return report
     seeds_dir = Path(seeds) if seeds is not None else Path("seeds")
-    return run(paths, folder, seeds_dir, max_errors, Options(engine=engine, progress=progress))
+    options = Options(engine=engine, progress=progress)
+    return run(paths, folder, seeds_dir, max_errors, options, skip_foreign)

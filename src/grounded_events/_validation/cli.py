@@ -59,6 +59,13 @@ examples:
         help="stop after N errors: what is left of the input is not read",
     )
     parser.add_argument(
+        "--skip-foreign",
+        action="store_true",
+        help="skip, with a note, each file that is not grounded-events data instead of "
+        "reporting it: YAML/JSON without doc_id and events keys, tables whose file name and "
+        "columns match no table of the schema (for pre-commit, which passes every YAML file)",
+    )
+    parser.add_argument(
         "--engine",
         choices=("columnar", "rows", "dask"),
         default="columnar",
@@ -98,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
             scheduler=getattr(args, "scheduler", None),
             workers=getattr(args, "workers", None),
             progress=progress,
+            skip_foreign=args.skip_foreign,
         )
     except UsageError as exc:
         print(f"grounded-events validate: error: {exc}", file=sys.stderr)

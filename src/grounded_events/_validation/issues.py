@@ -317,6 +317,7 @@ class Report:
     errors: IssueList = field(default_factory=IssueList)
     files: list[str] = field(default_factory=list)
     truncated: bool = False
+    skipped: list[str] = field(default_factory=list)  # not grounded-events data (skip_foreign)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "errors" and not isinstance(value, IssueList):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -118,3 +120,30 @@ def sniff(path: Path) -> str:
             return "jsonl"
         return "json"
     return "unknown"
+
+
+# An annotation file by its content: top-level `doc_id` and `events` keys. In YAML, lines that
+# begin with them (a block mapping's keys, quoted or not); in JSON, members of the top-level
+# object, or, when the file does not parse, `"doc_id":` and `"events":` anywhere: a file too
+# broken to parse is still recognised, and reported.
+ANNOTATION_KEYS = ("doc_id", "events")
+_YAML_KEY = {key: re.compile(rf"""^["']?{key}["']?[ \t]*:""") for key in ANNOTATION_KEYS}
+_JSON_KEY = {key: re.compile(rf'"{key}"\s*:') for key in ANNOTATION_KEYS}
+
+
+def holds_annotation(path: Path) -> bool:
+    """Whether a YAML or JSON file is an annotation file by its content (see ANNOTATION_KEYS)."""
+    if path.suffix.lower() in YAML_EXTENSIONS:
+        missing = set(ANNOTATION_KEYS)
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                missing -= {key for key in missing if _YAML_KEY[key].match(line)}
+                if not missing:
+                    return True
+        return False
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return all(pattern.search(text) for pattern in _JSON_KEY.values())
+    return isinstance(data, dict) and all(key in data for key in ANNOTATION_KEYS)

@@ -12,6 +12,9 @@ from grounded_events._validation.issues import Issue, Report
 
 FORMATS = ("text", "json", "github")
 
+# Why a file is skipped with --skip-foreign: what it would have to be to be checked.
+SKIPPED = "not an annotation file (doc_id and events keys), an event table or a datapackage.json"
+
 _RED, _DIM, _BOLD, _RESET = "\033[31m", "\033[2m", "\033[1m", "\033[0m"
 
 
@@ -58,13 +61,17 @@ def text_line(issue: Issue, colour: bool = False) -> str:
 
 
 def summary(report: Report, max_errors: int | None) -> str:
-    """One closing line: how many files, how many errors, and whether the list was cut."""
+    """One closing line: how many files, how many errors, whether the list was cut, and how many
+    files were skipped (--skip-foreign)."""
     files = len(report.files)
     noun = "file" if files == 1 else "files"
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    if not report.files and report.skipped:
+        return f"no grounded-events file{skipped}"
     if report.ok:
-        return f"{files} {noun} valid"
+        return f"{files} {noun} valid{skipped}"
     count = len(report.errors)
-    text = f"{count} error{'s' if count != 1 else ''} in {files} {noun}"
+    text = f"{count} error{'s' if count != 1 else ''} in {files} {noun}{skipped}"
     if report.truncated:
         text += f" (stopped after --max-errors {max_errors}; there are more)"
     return text
@@ -123,6 +130,8 @@ def chunks(
         if report.truncated:
             yield f"::warning title=max-errors::{summary(report, max_errors)}\n"
         return
+    for file in report.skipped:
+        yield f"{writable(file)}: skipped: {SKIPPED}\n"
     for e in report.errors:
         yield text_line(e, colour) + "\n"
     yield summary(report, max_errors) + "\n"

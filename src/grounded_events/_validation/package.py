@@ -20,6 +20,7 @@ from grounded_events._validation.kinds import (
     KNOWN_EXTENSIONS,
     ReadProblem,
     check_file,
+    holds_annotation,
     sniff,
     table_from_columns,
     table_name,
@@ -90,8 +91,11 @@ def run(
     seeds_dir: Path,
     max_errors: int | None,
     options: Options,
+    skip_foreign: bool = False,
 ) -> Report:
-    """Validate every path; the Report holds every error (or the first `max_errors`)."""
+    """Validate every path; the Report holds every error (or the first `max_errors`). With
+    `skip_foreign`, a file that is not grounded-events data (see _foreign) is listed in
+    Report.skipped instead of being checked."""
     report = Report()
     shared = Shared()
     tables_by_dir: dict[Path, dict[str, Path]] = {}
@@ -109,8 +113,13 @@ def run(
                 continue  # the same file named twice is checked once
             seen.add(path.resolve())
             display = str(path)
+            issues = _check_one(
+                path, display, folder, seeds_dir, shared, tables_by_dir, options, skip_foreign
+            )
+            if issues is None:
+                report.skipped.append(display)
+                continue
             report.files.append(display)
-            issues = _check_one(path, display, folder, seeds_dir, shared, tables_by_dir, options)
             report.errors += issues
             tally.found = len(report.errors)
             if tally.full():
@@ -139,12 +148,18 @@ def _check_one(
     shared: Shared,
     tables_by_dir: dict[Path, dict[str, Path]],
     options: Options,
-) -> Sequence[Issue]:
+    skip_foreign: bool,
+) -> Sequence[Issue] | None:
+    """The issues of one file; None when `skip_foreign` and the file is not ours."""
     try:
         check_file(path)
     except ReadProblem as problem:
+        if skip_foreign and problem.code == "GE103" and _foreign(path, "empty"):
+            return None  # an empty file says nothing of what it is
         return [problem.issue(display)]
     kind = sniff(path)
+    if skip_foreign and _foreign(path, kind):
+        return None
     if kind == "datapackage":
         return check_package(path, display, folder, shared, seeds_dir, options)
     if kind in ("yaml", "json"):
@@ -152,14 +167,16 @@ def _check_one(
     if kind in ("csv", "parquet", "jsonl"):
         name = table_name(path)
         if kind == "jsonl" and (name is None or jsonl_holds_records(path)):
-            return _check_jsonl(path, display, folder, seeds_dir, shared, options)
+            return _check_jsonl(path, display, folder, seeds_dir, shared, options, skip_foreign)
         if name is None:
             try:
                 names = csv_header(path) if kind == "csv" else open_table(path, kind)[0]
             except ReadProblem as problem:
-                return [problem.issue(display)]
+                return None if skip_foreign else [problem.issue(display)]
             name = table_from_columns(names)
         if name is None:
+            if skip_foreign:
+                return None
             expected = "the columns of " + ", ".join(TABLES)
             return [issue("GE112", display, 1, expected=expected, variant="columns")]
         bucket = tables_by_dir.setdefault(path.parent, {})
@@ -173,22 +190,50 @@ def _check_one(
     return [issue("GE112", display, actual=path.suffix or None)]
 
 
+def _foreign(path: Path, kind: str) -> bool:
+    """Whether a file of `kind` (see sniff; "empty" when it has no content) is surely not
+    grounded-events data: a YAML or JSON file that is not an annotation file (holds_annotation)
+    and not named datapackage.json, an empty file not named as a table, a file of no known
+    kind. A table is ours by its name (table_name), else by its columns: see _check_one."""
+    if path.name == "datapackage.json":
+        return False
+    if kind in ("yaml", "json", "datapackage"):
+        return not holds_annotation(path)
+    if kind in ("csv", "parquet", "jsonl"):
+        return False
+    if kind == "empty":
+        return table_name(path) is None
+    return True
+
+
 def _check_jsonl(
-    path: Path, display: str, folder: Path, seeds_dir: Path, shared: Shared, options: Options
-) -> Sequence[Issue]:
+    path: Path,
+    display: str,
+    folder: Path,
+    seeds_dir: Path,
+    shared: Shared,
+    options: Options,
+    skip_foreign: bool,
+) -> Sequence[Issue] | None:
+    """The issues of a JSONL file: events.jsonl records, or the rows of the table its first
+    row's keys match; None when `skip_foreign` and it is neither."""
     first = None
+    unreadable = False  # a line before the first value could not be read
     try:
         for item in jsonl_records(path):
             if isinstance(item, tuple):
                 first = item[1]
                 break
+            unreadable = True
     except ReadProblem as problem:
-        return [problem.issue(display)]
+        return None if skip_foreign else [problem.issue(display)]
+    if skip_foreign and first is None and unreadable:
+        return None  # no value to tell what it holds
     if first is None or is_record_file(first):
         group = group_for([path])
         texts, why = documents_texts(group, folder, shared, seeds_dir)
         return check_event_records(path, display, folder, texts, why)
     name = table_from_columns(list(first)) if isinstance(first, dict) else None
     if name is None:
-        return [issue("GE112", display, 1, variant="jsonl")]
+        return None if skip_foreign else [issue("GE112", display, 1, variant="jsonl")]
     return check_tables({**group_for([path]), name: path}, {name: display}, folder, None, options)
