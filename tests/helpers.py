@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -756,3 +757,10 @@ def clean_env(*bin_dirs: Path) -> dict[str, str]:
     path = [p for p in env.get("PATH", "").split(os.pathsep) if p and p != here]
     env["PATH"] = os.pathsep.join([*map(str, bin_dirs), *path])
     return env
+
+
+def docs_block(page: str, holding: str) -> str:
+    """The one fenced block of docs/`page` whose text holds `holding`."""
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"^```\w*\n(.*?)^```", text, re.S | re.M) if holding in b]
+    return block

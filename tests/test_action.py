@@ -16,6 +16,7 @@ from helpers import (
     ROOT,
     annotation_data,
     clean_env,
+    docs_block,
     made_once,
     set_cell,
     wheelhouse,
@@ -25,22 +26,8 @@ from helpers import (
 )
 
 ACTION = ROOT / "action.yml"
-# The usage block of the docs, as the docs show it (the lead pastes it from here).
-WORKFLOW = """\
-name: validate
-on: [push, pull_request]
-jobs:
-  validate:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: grounded-events/grounded-events@main
-        with:
-          paths: |
-            datasets/annotations
-            exports/events.csv
-          seeds: seeds
-"""
+# The block of docs/ci.md that users copy: the test runs what the docs show.
+WORKFLOW = docs_block("ci.md", "uses: grounded-events/grounded-events@")
 # What the runner puts in place of the expressions an `env:` value may hold.
 EXPRESSION = re.compile(r"^\$\{\{ (inputs\.([a-z-]+)|github\.action_path) \}\}$")
 

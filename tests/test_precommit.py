@@ -16,6 +16,7 @@ from helpers import (
     ROOT,
     annotation_data,
     clean_env,
+    docs_block,
     set_cell,
     wheelhouse,
     write_seeds,
@@ -23,15 +24,8 @@ from helpers import (
     write_yaml,
 )
 
-# The .pre-commit-config.yaml block of the docs, as the docs show it (the lead pastes it from here).
-CONFIG = """\
-repos:
-  - repo: https://github.com/grounded-events/grounded-events
-    rev: main
-    hooks:
-      - id: grounded-events-validate
-        args: [--seeds, seeds]
-"""
+# The block of docs/ci.md that users copy: the test runs what the docs show.
+CONFIG = docs_block("ci.md", "repos:")
 
 
 def hook() -> dict[str, Any]:
