@@ -2,31 +2,39 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
+# Two stamps: `make data` needs only the runtime lock; lint and tests add the development lock
+# on top (it pins the same versions, so it only adds packages and never undoes the first).
+RUNTIME := $(VENV)/.runtime-installed
+DEV     := $(VENV)/.dev-installed
 
 .PHONY: data test test-fast lint schema clean bench docs
 
-$(STAMP): requirements.lock pyproject.toml
+$(RUNTIME): requirements-runtime.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+	$(PIP) install --require-hashes -r requirements-runtime.lock
+	$(PIP) install --no-deps -e .
+	touch $@
+
+$(DEV): $(RUNTIME) requirements.lock
+	$(PIP) install --require-hashes -r requirements.lock
+	touch $@
 
 # Validate the annotations, then write datasets/grounded-events/.
-data: $(STAMP)
+data: $(RUNTIME)
 	$(BIN)/grounded-events build
 
 # Regenerate schema/<version>/ from the pydantic models (a published folder is frozen).
-schema: $(STAMP)
+schema: $(RUNTIME)
 	$(BIN)/python -m grounded_events._schema.generate
 
 # ruff, then mypy --strict on src/ (configured in pyproject.toml).
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-test: $(STAMP)
+test: $(DEV)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q
@@ -36,7 +44,7 @@ test-fast: lint
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
 # Time the validator against its peers and the pyarrow floor on 1,000,000 generated rows.
-bench: $(STAMP)
+bench: $(DEV)
 	$(BIN)/python bench/run.py --rows 1000000 --repeat 3
 
 # The documentation site (mkdocs.yml, docs/) into site/; any warning, a broken link included, fails.
