@@ -48,8 +48,8 @@ bench: $(DEV)
 	$(BIN)/python bench/run.py --rows 1000000 --repeat 3
 
 # The documentation site (mkdocs.yml, docs/) into site/; any warning, a broken link included, fails.
-docs: $(STAMP)
+docs: $(DEV)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist site .pytest_cache .ruff_cache
