@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from grounded_events import __version__
+from grounded_events._sources.layout import schema_url
 from helpers import (
     ROOT,
     annotation_data,
@@ -269,7 +271,11 @@ def test_usage_block_runs(runner: dict[str, str], tmp_path: Path) -> None:
     repo = scratch_repo(tmp_path)
     write_seeds(repo / "seeds")
     (repo / "datasets" / "annotations").mkdir(parents=True)
-    write_yaml(repo / "datasets" / "annotations" / "doc.yaml", annotation_data())
+    # laid out as the dataset: named after its doc_id, the published schema on its first line
+    data = annotation_data()
+    path = write_yaml(repo / "datasets" / "annotations" / f"{data['doc_id']}.yaml", data)
+    line = f"# yaml-language-server: $schema={schema_url(__version__)}\n"
+    path.write_text(line + path.read_text(encoding="utf-8"), encoding="utf-8")
     (repo / "exports").mkdir()
     shutil.copy(repo / "good" / "events.csv", repo / "exports" / "events.csv")
     inputs = {name.replace("-", "_"): value for name, value in usage_inputs().items()}

@@ -234,7 +234,16 @@ def test_every_documented_command_is_accepted(where: str, argv: list[str], shown
         assert set(argv[1:]) <= set(targets), where
     elif argv[:2] == ["pip", "install"]:
         project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-        for requirement in map(Requirement, argv[2:]):
+        args = argv[2:]
+        if "-r" in args:  # a lock of the repository
+            assert (ROOT / args[args.index("-r") + 1]).is_file(), where
+            return
+        args = [a for a in args if not a.startswith("-")]
+        wheels = [a for a in args if a.endswith(".whl")]
+        for wheel in wheels:  # the wheel `python -m build` writes
+            name = project["name"].replace("-", "_")
+            assert wheel == f"dist/{name}-{grounded_events.__version__}-py3-none-any.whl", where
+        for requirement in map(Requirement, [a for a in args if a not in wheels]):
             assert requirement.name == project["name"], where
             assert re.fullmatch(
                 rf"git\+{project['urls']['Homepage']}(@v[\d.]+)?", requirement.url or ""

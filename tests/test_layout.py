@@ -137,6 +137,17 @@ def test_an_equivalent_schema_address_is_accepted(project: Path) -> None:
     assert _messages(path, project / "seeds") == []
 
 
+def test_the_published_schema_address_is_accepted(project: Path) -> None:
+    """The schema's published address (its `$id`) will do too: a user's repository laid out as
+    the dataset has no schema folder for a relative address to reach."""
+    text = "# yaml-language-server: $schema=https://grounded-events.github.io/schema/1.0.0/annotation.schema.json\n"
+    path = _write(project / ANNOTATIONS_DIR, "rudaw-20231212.yaml", text + WITHOUT_LINE)
+    assert _messages(path, project / "seeds") == []
+    other = text.replace("1.0.0", "0.9.0")
+    path = _write(project / ANNOTATIONS_DIR, "rudaw-20231212.yaml", other + WITHOUT_LINE)
+    assert [e.code for e in validate(path, seeds=project / "seeds").errors] == ["GE607"]
+
+
 def test_a_hostile_first_line_is_shown_cut(project: Path) -> None:
     """A very long schema address on the first line is GE607 with the line and the address cut to
     120 characters."""

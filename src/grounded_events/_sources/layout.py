@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from grounded_events._schema.generate import BASE_URI
+
 # Where `add` writes and `build` and `report` read the dataset's annotation files, relative to the
 # project root: the folder that holds the seeds folder.
 ANNOTATIONS_DIR = Path("datasets/annotations")
@@ -30,6 +32,12 @@ def schema_address(version: str) -> str:
     project root's schema/<version>/."""
     up = "../" * len(ANNOTATIONS_DIR.parts)
     return f"{up}schema/{version}/annotation.schema.json"
+
+
+def schema_url(version: str) -> str:
+    """The annotation schema of `version` at its published address (its `$id`): what the first
+    line names in a project without the schema folder, e.g. a user's repository."""
+    return f"{BASE_URI}/{version}/annotation.schema.json"
 
 
 def schema_line(version: str) -> str:

@@ -12,6 +12,7 @@ from grounded_events._sources.layout import (
     SCHEMA_LINE,
     schema_address,
     schema_line,
+    schema_url,
 )
 from grounded_events._validation.codes import issue
 from grounded_events._validation.issues import Issue
@@ -54,15 +55,18 @@ def layout_issues(
 
 
 def _schema_line_issues(display: str, text: str, version: str) -> list[Issue]:
-    """GE607 when the first line is not the schema line naming `version`'s annotation schema
-    (any address that resolves to it from the file's folder will do)."""
+    """GE607 when the first line is not the schema line naming `version`'s annotation schema:
+    its published address, or any address that resolves to the project's schema folder from the
+    file's folder."""
     first = text.split("\n", 1)[0]
     header = schema_line(version)
     found = SCHEMA_LINE.fullmatch(first)
     if found is None:
         variant, address = "", None
     # resolved as an editor resolves a relative URI: by its text, in the file's folder
-    elif posixpath.normpath(found[1]) != posixpath.normpath(schema_address(version)):
+    elif found[1] != schema_url(version) and posixpath.normpath(found[1]) != posixpath.normpath(
+        schema_address(version)
+    ):
         variant, address = "address", _cut(found[1])
     else:
         return []
