@@ -225,6 +225,21 @@ def test_wheel_metadata_names_licence_urls_and_dependencies(installed: Installed
     assert "dask[distributed]>=2025.1; extra == 'dask'" in requires
 
 
+def test_the_pypi_page_links_only_absolute_addresses(installed: Installed) -> None:
+    """The wheel's description is the README with every link and image absolute: a page on
+    PyPI is not in the repository that relative links point into."""
+    (wheel,) = installed.dist.glob("*.whl")
+    metadata = zipfile.ZipFile(wheel).read(f"grounded_events-{__version__}.dist-info/METADATA")
+    description = metadata.decode().split("\n\n", 1)[1]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "# grounded-events" in description and len(description) >= len(readme)
+    assert re.findall(r"\]\((?!https://)([^)]+)\)", description) == []
+    raw = "https://raw.githubusercontent.com/grounded-events/grounded-events/main/"
+    assert f"]({raw}docs/screenshots/report-index.png)" in description
+    blob = "https://github.com/grounded-events/grounded-events/blob/main/"
+    assert f"]({blob}docs/install.md)" in description
+
+
 @pytest.mark.slow
 def test_installed_cli_prints_its_version(installed: Installed) -> None:
     """`grounded-events --version` works from the venv's PATH, outside the checkout."""
