@@ -88,6 +88,18 @@ def test_a_misspelt_column_is_one_issue_that_names_the_column_meant(tmp_path: Pa
     assert (found.expected, found.actual) == ("date_end", "date_edn")
 
 
+def test_a_header_of_mostly_unknown_columns_gets_no_guesses(tmp_path: Path) -> None:
+    """A header with more unknown columns than the table has is another file's: no column is
+    taken for a misspelling, and the missing one is reported."""
+    path = tmp_path / "events.csv"
+    header = ["date_edn", *(f"x{i}" for i in range(40))]
+    path.write_text(",".join(header) + "\n", encoding="utf-8")
+    found = _both(path)
+    assert not any("did you mean" in e.message for e in found)
+    assert sum(e.code == "GE202" for e in found) == 41
+    assert [e.field for e in found if e.code == "GE203"] == ["event_id"]
+
+
 def test_an_unknown_column_lists_no_columns(tmp_path: Path) -> None:
     """A column like none of the table's says so without listing the table's 36 columns."""
     paths = write_tables(tmp_path / "t")
@@ -491,3 +503,13 @@ def test_no_message_is_in_pydantics_words(changes: list[tuple[Any, str, Any]]) -
         for found in issues:
             for text in (found.message, found.expected or ""):
                 assert not any(p in text for p in PYDANTIC_PHRASES), (found, DOC_ID)
+
+
+def test_an_unknown_reference_is_worded_for_any_id(tmp_path: Path) -> None:
+    """GE602 names the id column referenced in words that fit any of them."""
+    paths = write_tables(tmp_path / "t")
+    set_cell(paths["events"], 2, "initiator", "nobody")
+    found = [e for e in _both(tmp_path / "t") if e.code == "GE602"]
+    assert [e.message for e in found] == [
+        "initiator 'nobody' names no actor_id of the actors table"
+    ]

@@ -620,9 +620,9 @@ _CODES = (
         "unknown-reference",
         "A reference names an id that does not exist: a foreign key, an actor_id not declared in the file, a refers_to event.",
         "initiator 'kataib-hzb' with no such actor",
-        "{field} {value!r} is not a {target} of the {table} table",
+        "{field} {value!r} names no {target} of the {table} table",
         {
-            "unread": "{field} {value!r} is not a {target} of the {table} table (the {table} table has lines that could not be read: {unread})",
+            "unread": "{field} {value!r} names no {target} of the {table} table (the {table} table has lines that could not be read: {unread})",
             "actor": "{field}: actor {actor!r} is not declared under actors",
             "run": "{field}: no event {value!r} in the files validated",
             "file": "{field}: no event {value!r} in this file",

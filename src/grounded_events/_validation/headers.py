@@ -37,8 +37,11 @@ class HeaderChecks(Checker):
         absent = [c.name for c in self.columns if c.name not in counts]
         self.missing.update(absent)  # no rule reads a column that is not there
         meant: set[str] = set()  # absent columns an unknown one misspells: said once, there
-        for name in [n for n in names if n not in self.by_name][: self.limit]:
-            hint = closest(name, [a for a in absent if a not in meant])
+        unknown = [n for n in names if n not in self.by_name]
+        # more unknown columns than the table has are another file's, not misspellings
+        guess = len(unknown) <= len(self.columns)
+        for name in unknown[: self.limit]:
+            hint = closest(name, [a for a in absent if a not in meant]) if guess else None
             params: tuple[tuple[str, Any], ...] = (("name", name), ("table", self.table))
             if hint is not None:
                 meant.add(hint)
