@@ -219,6 +219,26 @@ def table_files(
     return {f"{n}.csv": csv_text(n, r) for n, r in rows.items() if only is None or n in only}
 
 
+def _separated(delimiter: str) -> str:
+    """The events table written with another separator than the comma."""
+    rows = list(csv.reader(io.StringIO(table_files()["events.csv"])))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _required_columns_only() -> str:
+    """The events table of a statement with only the columns every row has a value in."""
+    from grounded_events._schema.versions import schema_dir
+    from grounded_events._validation.rules import table_columns
+
+    required = [
+        c.name for c in table_columns(schema_dir(None), "events") if c.required and c.kind != "list"
+    ]
+    rows = [r for r in tables(base_annotation())["events"] if r["event_type"] == "statement"]
+    return csv_text("events", rows, required)
+
+
 def package(files: Files, tamper: Callable[[Files], None] | None = None) -> Files:
     """A datapackage.json over `files`, hashes taken before `tamper` changes them."""
     resources = []
@@ -575,6 +595,18 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
                 [c for c in tables(base_annotation())["events"][0] if c != "date_end"],
             )
         },
+        None,
+    ),
+    "structure-misspelt-column": (
+        "events.csv spells date_end 'date_edn': one unknown column, not also a missing one",
+        ["GE202"],
+        {"events.csv": table_files()["events.csv"].replace(",date_end,", ",date_edn,", 1)},
+        None,
+    ),
+    "input-csv-semicolons": (
+        "events.csv is separated by semicolons: its header reads as one column",
+        ["GE109"],
+        {"events.csv": _separated(";")},
         None,
     ),
     "structure-wrong-type": (
@@ -1293,6 +1325,11 @@ VALID: dict[str, tuple[str, Files, list[str] | None]] = {
     "events-jsonl": (
         "events.jsonl records",
         {"events.jsonl": record_lines(base_annotation())},
+        None,
+    ),
+    "tables-required-columns": (
+        "events.csv without its nullable and list columns: they are read as empty",
+        {"events.csv": _required_columns_only()},
         None,
     ),
     "bom-crlf-csv": ("a UTF-8 byte-order mark and CRLF line ends are accepted", _bom_crlf(), None),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -31,6 +33,7 @@ from grounded_events._validation.rules import (
     string_checks,
     table_columns,
 )
+from grounded_events._validation.suggest import closest
 
 ARROW_TYPES: dict[str, pa.DataType] = {
     "string": pa.string(),
@@ -242,6 +245,25 @@ def split_escaped(cell: str) -> list[str]:
 class CellChecks(Checker):
     """The column rules of a table, checked column by column over a batch."""
 
+    def broke(self, batch: Batch, row: int, col: Column, check: ValueCheck, actual: Any) -> None:
+        """Report that one cell (or list item) broke `check`; a value not in the vocabulary
+        is told the one it most likely misspells."""
+        if check.test == "enum" and isinstance(actual, str):
+            hint = closest(actual, check.arg)
+            if hint is not None:
+                check = replace(check, variant="suggest", params=(("suggestion", hint),))
+        super().broke(batch, row, col, check, actual)
+
+    def needs_value(self, batch: Batch, col: Column) -> bool:
+        """Whether an empty cell of `col` is an error: not when the column may be empty, nor
+        when the header lacks the column (GE203 says so once, if it is required)."""
+        # a list cell left empty in CSV (or Parquet) is the empty list; in JSON null is no list
+        return (
+            col.required
+            and (col.kind != "list" or not batch.empty_is_null)
+            and col.name not in self.missing
+        )
+
     def _cell_errors(
         self, batch: Batch, col: Column, raw: pa.Array, check: ValueCheck, mask: pa.Array
     ) -> pa.Array:
@@ -328,8 +350,7 @@ class CellChecks(Checker):
             values = pc.if_else(mistyped, pa.scalar(None, values.type), values)
             missing = pc.and_(missing, pc.invert(mistyped))
             bad = known(mistyped)
-        # a list cell left empty in CSV (or Parquet) is the empty list; in JSON null is no list
-        if col.required and (col.kind != "list" or not batch.empty_is_null):
+        if self.needs_value(batch, col):
             check = required_check(col)
             self._cell_errors(batch, col, raw, check, missing)
             bad = pc.or_(bad, missing)

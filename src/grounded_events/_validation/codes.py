@@ -14,8 +14,10 @@ class Code:
     """A stable error code: `layer` groups it, `meaning` says what broke, `example` shows one.
     `template` words one issue of it from the keywords `issue()` is given (`{field}` is the
     issue's field); `variants` word the other situations the same rule is broken in, by name.
-    A `{reason}` keyword is text written elsewhere: a parser's (pydantic, pyarrow, csv, YAML)
-    or a file check's (_core.files, _sources.seeds)."""
+    A `{reason}` keyword is text written elsewhere: a parser's (pyarrow, csv, YAML) or a file
+    check's (_core.files, _sources.seeds); pydantic's errors are worded here, by
+    _validation.model_issues, never in pydantic's words. A `{suggestion}` is the allowed name
+    a wrong one most likely misspells (_validation.suggest)."""
 
     code: str
     layer: str
@@ -39,9 +41,6 @@ _SAVE_AS_UTF8 = (
 _YAML = {"yaml": "{reason}"}
 # A file refused before it is read (_core.files.UnsafeFile, _sources.seeds.SeedError).
 _REFUSED = {"refused": "{reason}"}
-# pydantic's errors on annotation files and events.jsonl records, in its own words, at a field
-# path ("model") or at the top of the document ("model-top").
-_MODEL = {"model": "{field}: {reason}", "model-top": "{reason}"}
 
 _CODES = (
     # input: the file cannot be read as what it claims to be
@@ -135,10 +134,15 @@ _CODES = (
         "GE109",
         "input",
         "malformed-csv",
-        "The CSV cannot be parsed: a row has the wrong number of cells, or a quote is not closed.",
+        "The CSV cannot be parsed: a row has the wrong number of cells, a quote is not closed, or the header reads as one column holding semicolons, tabs or pipes (a file separated by them, not by commas).",
         "row 5 has 36 cells, the header 37",
         "row {row} has {cells} cells, the header has {header}",
-        {"header": "malformed CSV header: {reason}", "parse": "malformed CSV: {reason}"},
+        {
+            "header": "malformed CSV header: {reason}",
+            "parse": "malformed CSV: {reason}",
+            "delimiter": "the file looks {separated}-separated; the package's CSV uses commas "
+            "(in a spreadsheet: Save As 'CSV UTF-8 (Comma delimited)')",
+        },
     ),
     Code(
         "GE110",
@@ -236,24 +240,29 @@ _CODES = (
         "A required field or cell is missing or empty.",
         "events.csv row 4: date_start is empty",
         "{field} is required",
-        _MODEL,
     ),
     Code(
         "GE202",
         "structure",
         "unknown-field",
-        "A field or column the schema does not define.",
+        "A field or column the schema does not define; when it misspells one the file lacks, the message names that one (and the missing column is not reported apart).",
         "a `severity:` key in an event",
         "column {name!r} is not in the {table} table",
-        {"repeated": "column {name!r} appears {times} times", **_MODEL},
+        {
+            "suggest": "column {name!r} is not in the {table} table; did you mean {suggestion!r}?",
+            "repeated": "column {name!r} appears {times} times",
+            "key": "{field}: unknown key",
+            "key-suggest": "{field}: unknown key; did you mean {suggestion!r}?",
+        },
     ),
     Code(
         "GE203",
         "structure",
         "missing-column",
-        "A table lacks a column of its schema.",
+        "A table lacks a required column: one whose every cell has a value (not nullable, not a list); one issue names them all. A nullable or list column may be left out: no error, and the cross-field rules that read it are not run.",
         "events.csv without date_end",
         "the {table} table has no {name!r} column",
+        {"several": "the {table} table has no {names} columns"},
     ),
     Code(
         "GE204",
@@ -265,7 +274,7 @@ _CODES = (
         {
             "mapping": "an annotation file is a mapping with doc_id, sha256, annotators, actors, events",
             "record": "each line of events.jsonl is one JSON object",
-            **_MODEL,
+            "top": "the document is not {kind}",
         },
     ),
     Code(
@@ -275,7 +284,6 @@ _CODES = (
         "A date is not a real calendar date in YYYY-MM-DD form.",
         "2023-02-30",
         "{field} is not a calendar date",
-        _MODEL,
     ),
     Code(
         "GE206",
@@ -284,7 +292,6 @@ _CODES = (
         "A string does not match the field's format (slug ids, sha256, ISO code shapes, URL).",
         "event_id 'Rudaw_E1'",
         "{field} does not match its format",
-        _MODEL,
     ),
     Code(
         "GE207",
@@ -293,7 +300,7 @@ _CODES = (
         "A number is outside the field's bounds (counts >= 0, latitude -90..90, offsets >= 0).",
         "fatalities_best = -1",
         "{field} is too {how}",
-        {"digits": "{field} is out of range", **_MODEL},
+        {"digits": "{field} is out of range"},
     ),
     Code(
         "GE208",
@@ -302,7 +309,6 @@ _CODES = (
         "A string or list is shorter or longer than allowed.",
         "an empty summary, an event without evidence",
         "{field} is too {how}",
-        _MODEL,
     ),
     # vocabulary
     Code(
@@ -312,7 +318,7 @@ _CODES = (
         "A value is not in the field's controlled vocabulary.",
         "event_type 'bombing'",
         "{field} is not in the vocabulary",
-        _MODEL,
+        {"suggest": "{field} is not in the vocabulary; did you mean {suggestion!r}?"},
     ),
     Code(
         "GE302",
@@ -321,7 +327,6 @@ _CODES = (
         "Not an ISO 3166-1 alpha-3 country code.",
         "country_iso3 'XXX'",
         "{field} is not a known code",
-        _MODEL,
     ),
     Code(
         "GE303",
@@ -330,7 +335,6 @@ _CODES = (
         "Not an ISO 3166-2 subdivision code.",
         "admin1_code 'IQ-ZZ'",
         "{field} is not a known code",
-        _MODEL,
     ),
     Code(
         "GE304",
@@ -339,7 +343,6 @@ _CODES = (
         "Not an ISO 639-1 language code.",
         "language 'xx'",
         "{field} is not a known code",
-        _MODEL,
     ),
     Code(
         "GE305",
@@ -617,9 +620,9 @@ _CODES = (
         "unknown-reference",
         "A reference names an id that does not exist: a foreign key, an actor_id not declared in the file, a refers_to event.",
         "initiator 'kataib-hzb' with no such actor",
-        "{field} {value!r} is not a {target} of the {table} table",
+        "{field} {value!r} names no {target} of the {table} table",
         {
-            "unread": "{field} {value!r} is not a {target} of the {table} table (the {table} table has lines that could not be read: {unread})",
+            "unread": "{field} {value!r} names no {target} of the {table} table (the {table} table has lines that could not be read: {unread})",
             "actor": "{field}: actor {actor!r} is not declared under actors",
             "run": "{field}: no event {value!r} in the files validated",
             "file": "{field}: no event {value!r} in this file",

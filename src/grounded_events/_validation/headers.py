@@ -1,12 +1,14 @@
-"""The header of a table: unknown, repeated and missing columns."""
+"""The header of a table: unknown (and misspelt), repeated and missing required columns."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from grounded_events._validation.batch import Batch
 from grounded_events._validation.checker import Checker
+from grounded_events._validation.suggest import closest
 
 
 class HeaderChecks(Checker):
@@ -32,25 +34,43 @@ class HeaderChecks(Checker):
                 "repeated",
                 (("name", name), ("times", counts[name])),
             )
-        for name in [n for n in names if n not in self.by_name][: self.limit]:
+        absent = [c.name for c in self.columns if c.name not in counts]
+        self.missing.update(absent)  # no rule reads a column that is not there
+        meant: set[str] = set()  # absent columns an unknown one misspells: said once, there
+        unknown = [n for n in names if n not in self.by_name]
+        # more unknown columns than the table has are another file's, not misspellings
+        guess = len(unknown) <= len(self.columns)
+        for name in unknown[: self.limit]:
+            hint = closest(name, [a for a in absent if a not in meant]) if guess else None
+            params: tuple[tuple[str, Any], ...] = (("name", name), ("table", self.table))
+            if hint is not None:
+                meant.add(hint)
+                params += (("suggestion", hint),)
             self.add(
                 batch,
                 None,
                 name,
                 "GE202",
-                "one of " + ", ".join(self.by_name),
+                hint or f"a column of the {self.table} table",
                 name,
-                params=(("name", name), ("table", self.table)),
+                "suggest" if hint else "",
+                params,
             )
-        for c in self.columns:
-            if c.name not in counts:
-                self.missing.add(c.name)
-                self.add(
-                    batch,
-                    None,
-                    c.name,
-                    "GE203",
-                    c.name,
-                    None,
-                    params=(("table", self.table), ("name", c.name)),
-                )
+        # what every row must have a value for: a list column left out is read as empty lists
+        required = [
+            n
+            for n in absent
+            if n not in meant and self.by_name[n].required and self.by_name[n].kind != "list"
+        ]
+        if required:
+            names_text = ", ".join(repr(n) for n in required[:-1]) + f" and {required[-1]!r}"
+            self.add(
+                batch,
+                None,
+                required[0],
+                "GE203",
+                ", ".join(required),
+                None,
+                "several" if len(required) > 1 else "",
+                (("table", self.table), ("name", required[0]), ("names", names_text)),
+            )

@@ -77,9 +77,24 @@ def _csv_header(path: Path) -> list[str]:
     if not text.strip():
         raise ReadProblem("GE103", variant="blank")
     try:
-        return next(csv.reader(_lines(text)))
+        names = next(csv.reader(_lines(text)))
     except (csv.Error, StopIteration) as exc:
         raise ReadProblem("GE109", 1, variant="header", reason=exc) from None
+    if len(names) == 1 and (separator := _other_separator(names[0])) is not None:
+        raise ReadProblem("GE109", 1, variant="delimiter", separated=separator)
+    return names
+
+
+# Separators a spreadsheet may save a CSV with instead of the comma, by the word for the file.
+_SEPARATORS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _other_separator(header: str) -> str | None:
+    """How a header read as one column seems to be separated (semicolon, tab, pipe), or None:
+    no table has one column, so such a header is a file written with another separator."""
+    counts = {word: header.count(char) for char, word in _SEPARATORS.items()}
+    word, times = max(counts.items(), key=lambda item: item[1])
+    return word if times else None
 
 
 def _csv_problem(path: Path) -> ReadProblem | None:

@@ -208,7 +208,7 @@ class RowChecker(TableChecker):
         def error(check: ValueCheck, actual: Any) -> None:
             self.broke(batch, index, col, check, actual)
 
-        if col.required and (col.kind != "list" or not batch.empty_is_null) and value is None:
+        if value is None and self.needs_value(batch, col):
             error(required_check(col), raw)
             bad = True
         if textual and col.kind != "string" and value is not None:

@@ -13,6 +13,7 @@ import pycountry
 
 from grounded_events._schema.models import ISO3, ISO3166_2, LANGUAGE
 from grounded_events._schema.tables import TABLES
+from grounded_events._validation.suggest import one_of
 
 
 # Value checks named by the format a pattern declares: the pattern is in the published schema,
@@ -148,7 +149,7 @@ def string_checks(col: Column) -> tuple[ValueCheck, ...]:
                 "GE301",
                 "enum",
                 col.enum,
-                "one of " + ", ".join(col.enum),
+                one_of(col.enum),
             )
         )
     if col.min_length is not None:
