@@ -16,6 +16,7 @@ from grounded_events._core.safe_yaml import YamlError, loads
 from grounded_events._schema.models import AnnotationFile, Document, Event, EventRecord
 from grounded_events._schema.tables import TABLES, document_row, rows_from_annotation
 from grounded_events._schema.vocab import CROSSWALK
+from grounded_events._schema.wording import first_error
 from grounded_events._sources.layout import ANNOTATION_SUFFIXES, ANNOTATIONS_DIR
 from grounded_events._sources.seeds import Seed, SeedError, read_index, read_seeds, read_text
 from grounded_events._validation import validate
@@ -61,10 +62,9 @@ def read_annotation(path: Path) -> AnnotationFile:
     try:
         return AnnotationFile.model_validate(document.data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        line = document.line_of(tuple(first["loc"]))
-        raise BuildError(f"{path}:{line}: {where}: {first['msg']}") from None
+        where, what = first_error(exc)
+        line = document.line_of(tuple(exc.errors()[0]["loc"]))
+        raise BuildError(f"{path}:{line}: {where}: {what}") from None
 
 
 def read_inputs(annotations_dir: Path, seeds_dir: Path) -> Inputs:

@@ -43,6 +43,7 @@ SHA256 = r"^[0-9a-f]{64}$"
 ISO3 = r"^[A-Z]{3}$"
 ISO3166_2 = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
 LANGUAGE = r"^[a-z]{2}$"
+URL = r"^https?://\S+$"
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -131,7 +132,7 @@ class Document(_Model):
     sha256: Sha256 = Field(description="SHA-256 of the file's bytes; reading a changed file fails.")
     title: Text
     publisher: Text
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+    url: Annotated[str, StringConstraints(pattern=URL)]
     published_date: IsoDate
     published_date_basis: PublishedDateBasis = Field(
         description="Where the publication date comes from."

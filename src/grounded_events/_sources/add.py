@@ -26,6 +26,7 @@ from grounded_events._core.text import json_text
 from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema.models import Actor, AnnotationFile, Document, IsoDate
 from grounded_events._schema.vocab import PublishedDateBasis
+from grounded_events._schema.wording import first_error
 from grounded_events._sources.layout import ANNOTATION_SUFFIXES, ANNOTATIONS_DIR, schema_line
 from grounded_events._sources.seeds import SeedError, read_index, read_seed_bytes, seed_file_name
 
@@ -281,10 +282,10 @@ def _read_index(seeds: Path) -> tuple[list[Document], list[Any]]:
 
 
 def _invalid(exc: ValidationError, values: dict[str, Any]) -> AddError:
-    first = exc.errors()[0]
-    field = str(first["loc"][0]) if first["loc"] else ""
+    where, what = first_error(exc)
+    field = where.split(".", 1)[0]
     option = _OPTIONS.get(field, field)
-    return AddError(f"{option} {values.get(field)!r}: {first['msg']}")
+    return AddError(f"{option} {values.get(field)!r}: {what}")
 
 
 def _free_doc_id(doc_id: str, taken: set[str]) -> str:

@@ -12,6 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.files import UnsafeFile, read_bytes_inside
 from grounded_events._schema.models import Document
+from grounded_events._schema.wording import first_error
 
 _INDEX = TypeAdapter(list[Document])
 _NUMBERED = re.compile(r"([0-9]+)_")
@@ -70,9 +71,8 @@ def read_index(seeds_dir: Path) -> list[Document]:
             f"{path}: no seeds index; expected a JSON list of documents", "GE101"
         ) from None
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise SeedError(f"{path}: {where}: {first['msg']}", "GE505") from None
+        where, what = first_error(exc)
+        raise SeedError(f"{path}: {where}: {what}", "GE505") from None
 
 
 def read_text(seeds_dir: Path, document: Document) -> str:
