@@ -1,0 +1,178 @@
+"""The polars peers: the schema's rules as polars expressions, run by polars and by pandera.polars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from generate import COUNTS, CROSSWALK_COLUMNS
+from tableschema import fields, item_rules, primary_key
+
+Errors = list[tuple[int, str | None, str]]  # (row 1-based, column or None, the tool's code)
+Rule = tuple[str, str, pl.Expr]  # (column, code, true where the row breaks the rule)
+
+DTYPES: dict[str, Any] = {
+    "string": pl.String,
+    "date": pl.String,  # parsed by the date rule, so that a bad date is reported, not fatal
+    "integer": pl.Int64,
+    "number": pl.Float64,
+    "boolean": pl.Boolean,
+    "list": pl.List(pl.String),
+}
+DATE = "%Y-%m-%d"
+
+
+def scan(path: Path, fmt: str) -> pl.LazyFrame:
+    """The events file as a LazyFrame typed by the Table Schema (CSV lists split on `|`)."""
+    schema = {f["name"]: DTYPES[f["type"]] for f in fields()}
+    if fmt == "parquet":
+        return pl.scan_parquet(path)
+    if fmt == "jsonl":
+        return pl.scan_ndjson(path, schema=schema)
+    if fmt == "csv":
+        lists = [name for name, kind in schema.items() if kind == pl.List(pl.String)]
+        text = {name: (pl.String if name in lists else kind) for name, kind in schema.items()}
+        frame = pl.scan_csv(path, schema=text)
+        # An empty cell, quoted or not, is an empty list (split would give [""]).
+        empty = pl.lit([], dtype=pl.List(pl.String))
+        return frame.with_columns(
+            pl.when(pl.col(n).fill_null("") == "")
+            .then(empty)
+            .otherwise(pl.col(n).str.split("|"))
+            .alias(n)
+            for n in lists
+        )
+    raise ValueError(f"unknown format {fmt!r}: expected parquet, csv or jsonl")
+
+
+def _date(name: str) -> pl.Expr:
+    return pl.col(name).str.to_date(DATE, strict=False)
+
+
+def _value_rules(value: pl.Expr, kind: str, rules: dict[str, Any]) -> list[tuple[str, pl.Expr]]:
+    """(code, bad) for the constraints on one value: enum, pattern, lengths, bounds, date."""
+    out = []
+    if "enum" in rules:
+        out.append(("enum", value.is_not_null() & ~value.is_in(rules["enum"])))
+    if "pattern" in rules:
+        out.append(("pattern", ~value.str.contains(rules["pattern"])))
+    if "minLength" in rules:
+        out.append(("minLength", value.str.len_chars() < rules["minLength"]))
+    if "maxLength" in rules:
+        out.append(("maxLength", value.str.len_chars() > rules["maxLength"]))
+    if "minimum" in rules:
+        out.append(("minimum", value < rules["minimum"]))
+    if "maximum" in rules:
+        out.append(("maximum", value > rules["maximum"]))
+    if kind == "date":
+        out.append(("date", value.is_not_null() & value.str.to_date(DATE, strict=False).is_null()))
+    return out
+
+
+def column_rules() -> list[Rule]:
+    """The Table Schema's constraints on each column (and the JSON Schema's on list items)."""
+    out: list[Rule] = []
+    for field in fields():
+        name, kind = field["name"], field["type"]
+        constraints = field.get("constraints", {})
+        if constraints.get("required"):
+            out.append((name, "required", pl.col(name).is_null()))
+        if kind == "list":
+            for code, bad in _value_rules(pl.element(), "string", item_rules(name)):
+                out.append((name, code, pl.col(name).list.eval(bad.fill_null(False)).list.any()))
+        else:
+            out += [
+                (name, code, bad) for code, bad in _value_rules(pl.col(name), kind, constraints)
+            ]
+    return out
+
+
+def _precision_fits() -> pl.Expr:
+    start, end = _date("date_start"), _date("date_end")
+    span = (end - start).dt.total_days()
+    after = end + pl.duration(days=1)
+    same_year = start.dt.year() == end.dt.year()
+    month = (start.dt.day() == 1) & (after.dt.day() == 1) & (start.dt.month() == end.dt.month())
+    month &= same_year
+    year = (start.dt.ordinal_day() == 1) & (after.dt.ordinal_day() == 1) & same_year
+    p = pl.col("date_precision")
+    return (
+        pl.when(p == "day")
+        .then(span == 0)
+        .when(p == "days")
+        .then(span.is_between(1, 5))
+        .when(p == "week")
+        .then(span == 6)
+        .when(p == "month")
+        .then(month)
+        .when(p == "year")
+        .then(year)
+        .when(p == "range")
+        .then((span >= 7) & ~(month | year))
+        .otherwise(True)
+    )
+
+
+def row_rules() -> list[Rule]:
+    """Rules across the columns of a row: dates, counts, attribution, the subtype's crosswalk."""
+    from grounded_events._schema.vocab import CROSSWALK, EventSubtype
+
+    start, end = _date("date_start"), _date("date_end")
+    out: list[Rule] = [("date_end", "date_order", end < start)]
+    in_order = end >= start
+    out.append(
+        (
+            "date_precision",
+            "date_precision",
+            in_order & ~pl.col("is_aggregate") & ~_precision_fits(),
+        )
+    )
+    for what in COUNTS:
+        low, best, high = (pl.col(f"{what}_{e}") for e in ("low", "best", "high"))
+        out.append((f"{what}_low", "count_order", (low > best) | (best.is_null() & (low > high))))
+        out.append((f"{what}_high", "count_order", best > high))
+    alleged = pl.col("initiator_attribution") == "alleged"
+    no_one = pl.col("attributed_by").list.len().fill_null(0) == 0
+    out.append(("attributed_by", "alleged_without_attributed_by", alleged & no_one))
+    subtype = pl.col("event_subtype")
+    known = subtype.is_in([str(s) for s in EventSubtype])
+    for name in ("event_type", *CROSSWALK_COLUMNS):
+        mapping = {str(s): _text(getattr(CROSSWALK[s], name)) for s in EventSubtype}
+        expected = subtype.replace_strict(mapping, default=None, return_dtype=pl.String)
+        out.append((name, "crosswalk", known & ~expected.eq_missing(pl.col(name))))
+    for name in primary_key():
+        out.append((name, "unique", ~pl.col(name).is_first_distinct()))
+    return out
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _long(flags: pl.DataFrame, rules: list[Rule]) -> Errors:
+    """One (row, column, code) per true flag."""
+    if flags.is_empty():
+        return []
+    long = flags.unpivot(index="row").filter(pl.col("value")).sort("row", "variable")
+    out: Errors = []
+    for row, name in long.select("row", "variable").iter_rows():
+        column, code = rules[int(name)][:2]
+        out.append((row, column, code))
+    return out
+
+
+def polars_errors(path: Path, fmt: str, limit: int | None = None) -> Errors:
+    """Every rule as a lazy polars query on both cores; each failing (row, column, rule)."""
+    rules = column_rules() + row_rules()
+    frame = scan(path, fmt)
+    if limit is not None:
+        frame = frame.head(limit)
+    flags = (
+        frame.with_row_index("row", offset=1)
+        .select("row", *(bad.fill_null(False).alias(str(i)) for i, (_, _, bad) in enumerate(rules)))
+        .filter(pl.any_horizontal(pl.exclude("row")))
+        .collect()
+    )
+    return _long(flags, rules)
