@@ -8,16 +8,19 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from generate import COLUMNS, COUNT_COLUMNS, COUNTS, CROSSWALK_COLUMNS, LIST_COLUMNS, arrow_schema
+from generate import COLUMNS, LIST_COLUMNS, arrow_schema
 from grounded_events._schema.models import SLUG
+from grounded_events._schema.tables import COUNT_COLUMNS, COUNTS
 from grounded_events._schema.vocab import (
     ACLED_EVENT_TYPES,
     CROSSWALK,
+    CROSSWALK_COLUMNS,
     AttributionStatus,
     DateBasis,
     DatePrecision,
@@ -60,6 +63,7 @@ TEXT_BLOCK = 1 << 20
 THREADS = os.cpu_count() or 1  # batches checked at once: pyarrow.compute releases the GIL
 
 Found = list[tuple[np.ndarray, str, str]]  # (0-based rows, column, kind)
+Boxes = dict[str, list[tuple[float, float, float, float]]]  # min lon, min lat, max lon, max lat
 
 
 @cache
@@ -69,7 +73,7 @@ def reference() -> dict[str, object]:
     import pycountry
 
     countries = sorted(pycountry.countries, key=lambda c: c.alpha_3)
-    boxes: dict[str, list[tuple[float, float, float, float]]] = {}
+    boxes: Boxes = {}
     for c in countries:
         found = [tuple(s.bbox) for s in cbb.country_subunits_by_iso_code(c.alpha_3)]
         if found:
@@ -151,7 +155,8 @@ def _empty(n: int) -> pa.Array:
 
 
 def _rows(mask: pa.Array) -> np.ndarray:
-    return pc.indices_nonzero(pc.fill_null(mask, False)).to_numpy()
+    rows: np.ndarray = pc.indices_nonzero(pc.fill_null(mask, False)).to_numpy()
+    return rows
 
 
 def _list_rows(column: pa.Array, item_bad: pa.Array) -> np.ndarray:
@@ -337,7 +342,7 @@ def _acled_pair_wrong(kind: pa.Array, sub: pa.Array) -> pa.Array:
 
 
 def _outside(country: pa.Array, lat: pa.Array, lon: pa.Array) -> pa.Array:
-    boxes = reference()["boxes"]
+    boxes = cast(Boxes, reference()["boxes"])
     inside = pa.nulls(len(country), pa.bool_())
     for code in pc.unique(country).to_pylist():
         if code not in boxes:
@@ -402,12 +407,15 @@ def polars_check(path: Path, fmt: str, limit: int | None = None) -> list[tuple[i
     from polars_peer import column_rules, row_rules, scan
 
     ref = reference()
-    alpha2 = dict(zip(ref["alpha3"].to_pylist(), ref["alpha2"].to_pylist(), strict=True))
+    alpha3, codes2, subdivisions = (
+        cast(pa.Array, ref[k]) for k in ("alpha3", "alpha2", "subdivisions")
+    )
+    alpha2 = dict(zip(alpha3.to_pylist(), codes2.to_pylist(), strict=True))
     country, admin1 = pl.col("country_iso3"), pl.col("admin1_code")
     rules = column_rules() + row_rules()
     rules += [
         ("country_iso3", "pattern", ~country.is_in(list(alpha2))),
-        ("admin1_code", "pattern", ~admin1.is_in(ref["subdivisions"].to_pylist())),
+        ("admin1_code", "pattern", ~admin1.is_in(subdivisions.to_pylist())),
         (
             "admin1_code",
             "admin1_country",
@@ -419,7 +427,7 @@ def polars_check(path: Path, fmt: str, limit: int | None = None) -> list[tuple[i
         "row", *(bad.fill_null(False).alias(str(i)) for i, (_, _, bad) in enumerate(rules))
     ).filter(pl.any_horizontal(pl.exclude("row")))
     boxes = pl.LazyFrame(
-        [(code, *box) for code, found in ref["boxes"].items() for box in found],
+        [(code, *box) for code, found in cast(Boxes, ref["boxes"]).items() for box in found],
         schema=["country_iso3", "x0", "y0", "x1", "y1"],
         orient="row",
     )

@@ -8,7 +8,8 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from generate import COUNTS, CROSSWALK_COLUMNS
+from grounded_events._schema.tables import COUNTS
+from grounded_events._schema.vocab import CROSSWALK_COLUMNS
 from tableschema import fields, item_rules, primary_key
 
 Errors = list[tuple[int, str | None, str]]  # (row 1-based, column or None, the tool's code)
@@ -116,7 +117,7 @@ def event_struct() -> type:
         name, kind = field["name"], field["type"]
         constraints = field.get("constraints", {})
         if kind == "list":
-            kind_ = list[_msgspec_type("string", item_rules(name))]  # type: ignore[misc]
+            kind_ = list.__class_getitem__(_msgspec_type("string", item_rules(name)))
         else:
             kind_ = _msgspec_type(kind, constraints)
             if not constraints.get("required"):
@@ -131,7 +132,7 @@ def msgspec_errors(path: Path, fmt: str, limit: int | None = None) -> Errors:
 
     if fmt != "jsonl":
         raise ValueError("msgspec reads JSON lines")
-    decoder = msgspec.json.Decoder(event_struct())
+    decoder: Any = msgspec.json.Decoder(event_struct())
     (key,) = primary_key()
     seen: set[str] = set()
     out: Errors = []
@@ -160,13 +161,13 @@ def msgspec_errors(path: Path, fmt: str, limit: int | None = None) -> Errors:
 
 
 @cache
-def event_model() -> type:
+def event_model() -> Any:
     """The project's own events row model, with the rules across columns as a model validator."""
     from pydantic import model_validator
 
     from grounded_events._schema.tables import TABLES
 
-    class Event(TABLES["events"].row):  # type: ignore[name-defined,misc]
+    class Event(TABLES["events"].row):  # type: ignore[misc]
         @model_validator(mode="after")
         def _rows(self) -> Any:
             problems = row_problems(self)

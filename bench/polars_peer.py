@@ -7,7 +7,8 @@ from typing import Any
 
 import polars as pl
 
-from generate import COUNTS, CROSSWALK_COLUMNS
+from grounded_events._schema.tables import COUNTS
+from grounded_events._schema.vocab import CROSSWALK_COLUMNS
 from tableschema import fields, item_rules, primary_key
 
 Errors = list[tuple[int, str | None, str]]  # (row 1-based, column or None, the tool's code)

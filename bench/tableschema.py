@@ -12,7 +12,10 @@ from generate import SCHEMA_DIR
 @cache
 def table_schema() -> dict[str, Any]:
     """`schema/1.0.0/tables/events.tableschema.json`, as published."""
-    return json.loads((SCHEMA_DIR / "events.tableschema.json").read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(
+        (SCHEMA_DIR / "events.tableschema.json").read_text(encoding="utf-8")
+    )
+    return schema
 
 
 def fields() -> list[dict[str, Any]]:
