@@ -23,9 +23,21 @@ DTYPES: dict[str, Any] = {
     "list": pl.List(pl.String),
 }
 DATE = "%Y-%m-%d"
+# The parsed dates, added to the frame (null where a date does not parse) for the row rules.
+START, END = "_date_start", "_date_end"
+PARSED = {"date_start": START, "date_end": END}
 
 
-def scan(path: Path, fmt: str) -> pl.LazyFrame:
+def scan(path: Path, fmt: str, limit: int | None = None) -> pl.LazyFrame:
+    """The events file typed by the Table Schema, its dates parsed once into START and END."""
+    frame = _read(path, fmt)
+    if limit is not None:
+        frame = frame.head(limit)
+    parsed = (pl.col(raw).str.to_date(DATE, strict=False).alias(p) for raw, p in PARSED.items())
+    return frame.with_columns(parsed)
+
+
+def _read(path: Path, fmt: str) -> pl.LazyFrame:
     """The events file as a LazyFrame typed by the Table Schema (CSV lists split on `|`)."""
     schema = {f["name"]: DTYPES[f["type"]] for f in fields()}
     if fmt == "parquet":
@@ -48,12 +60,8 @@ def scan(path: Path, fmt: str) -> pl.LazyFrame:
     raise ValueError(f"unknown format {fmt!r}: expected parquet, csv or jsonl")
 
 
-def _date(name: str) -> pl.Expr:
-    return pl.col(name).str.to_date(DATE, strict=False)
-
-
-def _value_rules(value: pl.Expr, kind: str, rules: dict[str, Any]) -> list[tuple[str, pl.Expr]]:
-    """(code, bad) for the constraints on one value: enum, pattern, lengths, bounds, date."""
+def _value_rules(value: pl.Expr, rules: dict[str, Any]) -> list[tuple[str, pl.Expr]]:
+    """(code, bad) for the constraints on one value: enum, pattern, lengths, bounds."""
     out = []
     if "enum" in rules:
         out.append(("enum", value.is_not_null() & ~value.is_in(rules["enum"])))
@@ -67,8 +75,6 @@ def _value_rules(value: pl.Expr, kind: str, rules: dict[str, Any]) -> list[tuple
         out.append(("minimum", value < rules["minimum"]))
     if "maximum" in rules:
         out.append(("maximum", value > rules["maximum"]))
-    if kind == "date":
-        out.append(("date", value.is_not_null() & value.str.to_date(DATE, strict=False).is_null()))
     return out
 
 
@@ -81,23 +87,21 @@ def column_rules() -> list[Rule]:
         if constraints.get("required"):
             out.append((name, "required", pl.col(name).is_null()))
         if kind == "list":
-            for code, bad in _value_rules(pl.element(), "string", item_rules(name)):
+            for code, bad in _value_rules(pl.element(), item_rules(name)):
                 out.append((name, code, pl.col(name).list.eval(bad.fill_null(False)).list.any()))
         else:
-            out += [
-                (name, code, bad) for code, bad in _value_rules(pl.col(name), kind, constraints)
-            ]
+            out += [(name, code, bad) for code, bad in _value_rules(pl.col(name), constraints)]
+        if kind == "date":
+            out.append((name, "date", pl.col(name).is_not_null() & pl.col(PARSED[name]).is_null()))
     return out
 
 
 def _precision_fits() -> pl.Expr:
-    start, end = _date("date_start"), _date("date_end")
+    start, end = pl.col(START), pl.col(END)
     span = (end - start).dt.total_days()
-    after = end + pl.duration(days=1)
-    same_year = start.dt.year() == end.dt.year()
-    month = (start.dt.day() == 1) & (after.dt.day() == 1) & (start.dt.month() == end.dt.month())
-    month &= same_year
-    year = (start.dt.ordinal_day() == 1) & (after.dt.ordinal_day() == 1) & same_year
+    month = (start == start.dt.month_start()) & (end == start.dt.month_end())
+    year = (start.dt.ordinal_day() == 1) & (end.dt.month() == 12) & (end.dt.day() == 31)
+    year &= start.dt.year() == end.dt.year()
     p = pl.col("date_precision")
     return (
         pl.when(p == "day")
@@ -120,7 +124,7 @@ def row_rules() -> list[Rule]:
     """Rules across the columns of a row: dates, counts, attribution, the subtype's crosswalk."""
     from grounded_events._schema.vocab import CROSSWALK, EventSubtype
 
-    start, end = _date("date_start"), _date("date_end")
+    start, end = pl.col(START), pl.col(END)
     out: list[Rule] = [("date_end", "date_order", end < start)]
     in_order = end >= start
     out.append(
@@ -167,11 +171,9 @@ def _long(flags: pl.DataFrame, rules: list[Rule]) -> Errors:
 def polars_errors(path: Path, fmt: str, limit: int | None = None) -> Errors:
     """Every rule as a lazy polars query on both cores; each failing (row, column, rule)."""
     rules = column_rules() + row_rules()
-    frame = scan(path, fmt)
-    if limit is not None:
-        frame = frame.head(limit)
     flags = (
-        frame.with_row_index("row", offset=1)
+        scan(path, fmt, limit)
+        .with_row_index("row", offset=1)
         .select("row", *(bad.fill_null(False).alias(str(i)) for i, (_, _, bad) in enumerate(rules)))
         .filter(pl.any_horizontal(pl.exclude("row")))
         .collect()
@@ -213,11 +215,8 @@ def pandera_errors(path: Path, fmt: str, limit: int | None = None) -> Errors:
     """pandera.polars (lazy) on the DataFrame polars reads; each failure case's row and column."""
     import pandera.polars as pa
 
-    frame = scan(path, fmt)
-    if limit is not None:
-        frame = frame.head(limit)
     try:
-        pandera_schema().validate(frame.collect(), lazy=True)
+        pandera_schema().validate(scan(path, fmt, limit).collect(), lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
     else:
