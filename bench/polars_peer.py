@@ -131,7 +131,7 @@ def row_rules() -> list[Rule]:
         (
             "date_precision",
             "date_precision",
-            in_order & ~pl.col("is_aggregate") & ~_precision_fits(),
+            in_order & ~pl.col("is_aggregate").fill_null(False) & ~_precision_fits(),
         )
     )
     for what in COUNTS:

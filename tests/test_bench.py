@@ -290,6 +290,18 @@ def test_polars_peer_reports_every_rule_it_expresses(data: Path) -> None:
         assert (score["missed"], score["invented"]) == (len(missed), 0), fmt
 
 
+def test_polars_rules_read_a_missing_is_aggregate_as_false(data: Path, tmp_path: Path) -> None:
+    """A row without is_aggregate is still held to its date_precision, as by the other checkers."""
+    row = _jsonl(data / "events.jsonl")[0]
+    row.update(is_aggregate=None, date_start="2025-05-29", date_end="2025-05-29")
+    row.update(date_precision="week")
+    path = tmp_path / "events.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert (1, "date_precision") in {e[:2] for e in polars_peer.polars_errors(path, "jsonl")}
+    assert (1, "date_precision") in {e[:2] for e in floor.polars_check(path, "jsonl")}
+    assert (1, "date_precision", "date_precision") in floor.check(path, "jsonl")
+
+
 def test_pandera_polars_reports_what_polars_reports(data: Path) -> None:
     """pandera.polars, with its built-in checks, finds the same (row, column) pairs as polars."""
     for fmt in ("parquet", "csv"):
