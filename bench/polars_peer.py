@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 
 from grounded_events._schema.tables import COUNTS
-from grounded_events._schema.vocab import CROSSWALK_COLUMNS
+from grounded_events._schema.vocab import CROSSWALK, CROSSWALK_COLUMNS, EventSubtype
 from tableschema import fields, item_rules, primary_key
 
 Errors = list[tuple[int, str | None, str]]  # (row 1-based, column or None, the tool's code)
@@ -16,7 +16,7 @@ Rule = tuple[str, str, pl.Expr]  # (column, code, true where the row breaks the 
 
 DTYPES: dict[str, Any] = {
     "string": pl.String,
-    "date": pl.String,  # parsed by the date rule, so that a bad date is reported, not fatal
+    "date": pl.String,  # parsed by scan() into START and END, so that a bad date is not fatal
     "integer": pl.Int64,
     "number": pl.Float64,
     "boolean": pl.Boolean,
@@ -122,8 +122,6 @@ def _precision_fits() -> pl.Expr:
 
 def row_rules() -> list[Rule]:
     """Rules across the columns of a row: dates, counts, attribution, the subtype's crosswalk."""
-    from grounded_events._schema.vocab import CROSSWALK, EventSubtype
-
     start, end = pl.col(START), pl.col(END)
     out: list[Rule] = [("date_end", "date_order", end < start)]
     in_order = end >= start
@@ -189,13 +187,14 @@ def pandera_schema() -> Any:
         return pa.Check(lambda data: data.lazyframe.select(~bad.fill_null(False)), name=name)
 
     columns = {}
+    own = column_rules()
     for field in fields():
         name, kind = field["name"], field["type"]
         c = field.get("constraints", {})
         checks = []
         if kind == "list" or kind == "date":
             # List items and dates have no built-in check: the polars rule, as a custom check.
-            rules = [(code, bad) for column, code, bad in column_rules() if column == name]
+            rules = [(code, bad) for column, code, bad in own if column == name]
             checks += [check(bad, code) for code, bad in rules if code != "required"]
         if "enum" in c:
             checks.append(pa.Check.isin(c["enum"]))

@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 FORMATS = ("parquet", "csv", "jsonl")
 # The floor is the faster of these two on each format: the same rules, vectorised, both cores.
-FLOORS = ("floor: pyarrow + compute, 2 threads", "floor: polars, 2 threads")
+FLOORS = ("floor: pyarrow + compute, all cores", "floor: polars, all cores")
 FILES = {"parquet": "events.parquet", "csv": "events.csv", "jsonl": "events.jsonl"}
 # Columns that may carry the report of each injected error kind (cross-field rules name any side).
 ACCEPT = {
@@ -84,83 +84,52 @@ class Result:
         return self.rows / self.wall
 
 
+def _peer(
+    name: str, entry: str, module: str, package: str, *fmts: str, subset: bool = False
+) -> list[Tool]:
+    """The Tool of a peer on each of `fmts`."""
+    return [Tool(name, fmt, "peer", module, package, subset, entry=entry) for fmt in fmts]
+
+
 TOOLS = (
     Tool("grounded-events validate", "parquet", "ours", "grounded_events._validation"),
     Tool("grounded-events validate", "csv", "ours", "grounded_events._validation"),
     Tool("grounded-events validate", "jsonl", "ours", "grounded_events._validation"),
     *(Tool(FLOORS[0], fmt, "floor", entry="floor.check") for fmt in FORMATS),
     *(Tool(FLOORS[1], fmt, "floor", "polars", entry="floor.polars_check") for fmt in FORMATS),
-    *(
-        Tool(
-            "polars (lazy, both cores)",
-            fmt,
-            "peer",
-            "polars",
-            "polars",
-            entry="polars_peer.polars_errors",
-        )
-        for fmt in FORMATS
+    *_peer("polars (lazy, all cores)", "polars_peer.polars_errors", "polars", "polars", *FORMATS),
+    *_peer(
+        "pandera.polars DataFrameSchema",
+        "polars_peer.pandera_errors",
+        "pandera",
+        "pandera[polars]",
+        *FORMATS,
     ),
-    *(
-        Tool(
-            "pandera.polars DataFrameSchema",
-            fmt,
-            "peer",
-            "pandera.polars",
-            "pandera[polars]",
-            entry="polars_peer.pandera_errors",
-        )
-        for fmt in FORMATS
+    *_peer("msgspec Struct per line", "line_peers.msgspec_errors", "msgspec", "msgspec", "jsonl"),
+    *_peer(
+        "pydantic row model per line", "line_peers.pydantic_errors", "pydantic", "pydantic", "jsonl"
     ),
-    Tool(
-        "msgspec Struct per line",
-        "jsonl",
-        "peer",
-        "msgspec",
-        "msgspec",
-        entry="line_peers.msgspec_errors",
-    ),
-    Tool(
-        "pydantic row model per line",
-        "jsonl",
-        "peer",
-        "pydantic",
-        "pydantic",
-        entry="line_peers.pydantic_errors",
-    ),
-    Tool(
+    *_peer(
         "frictionless validate",
+        "peers.frictionless_errors",
+        "frictionless",
+        "frictionless",
         "csv",
-        "peer",
-        "frictionless",
-        "frictionless",
         subset=True,
-        entry="peers.frictionless_errors",
     ),
-    Tool(
+    *_peer(
         "jsonschema Draft202012Validator",
-        "jsonl",
-        "peer",
+        "peers.jsonschema_errors",
         "jsonschema",
         "jsonschema",
-        True,
-        entry="peers.jsonschema_errors",
-    ),
-    Tool(
-        "jsonschema-rs",
         "jsonl",
-        "peer",
-        "jsonschema_rs",
-        "jsonschema-rs",
-        entry="peers.jsonschema_rs_errors",
+        subset=True,
     ),
-    Tool(
-        "pandera DataFrameSchema (pandas)",
-        "parquet",
-        "peer",
-        "pandera",
-        "pandera",
-        entry="peers.pandera_errors",
+    *_peer(
+        "jsonschema-rs", "peers.jsonschema_rs_errors", "jsonschema_rs", "jsonschema-rs", "jsonl"
+    ),
+    *_peer(
+        "pandera DataFrameSchema (pandas)", "peers.pandera_errors", "pandera", "pandera", "parquet"
     ),
 )
 

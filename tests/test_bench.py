@@ -386,6 +386,21 @@ def test_missing_peer_is_skipped_with_a_message(tmp_path: Path) -> None:
     assert "pip install no-such-package" in result.skipped
 
 
+def test_checking_for_peers_imports_none_of_them() -> None:
+    """The timing process stays small: seeing whether each tool is installed imports no library."""
+    code = (
+        "import importlib.util, sys; sys.path.insert(0, 'bench'); import run\n"
+        "for tool in run.TOOLS:\n"
+        "    if tool.module: importlib.util.find_spec(tool.module)\n"
+        "heavy = {'pandas', 'polars', 'pyarrow', 'pandera', 'pydantic', 'msgspec'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
 @pytest.mark.slow
 def test_run_quick_end_to_end(tmp_path: Path) -> None:
     """`bench/run.py --quick` generates, times every tool and writes the Markdown table."""
