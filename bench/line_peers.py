@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from grounded_events._schema.tables import COUNTS
-from grounded_events._schema.vocab import CROSSWALK_COLUMNS
+from grounded_events._schema.vocab import CROSSWALK, CROSSWALK_COLUMNS, EventSubtype
 from tableschema import fields, item_rules, primary_key
 
 Errors = list[tuple[int, str | None, str]]  # (row 1-based, column or None, the tool's code)
@@ -36,8 +36,6 @@ def _precision_fits(precision: str, start: dt.date, end: dt.date) -> bool:
 
 @cache
 def _crosswalk() -> dict[str, dict[str, str | None]]:
-    from grounded_events._schema.vocab import CROSSWALK, EventSubtype
-
     def text(value: object) -> str | None:
         return None if value is None else str(value)
 
@@ -70,12 +68,13 @@ def row_problems(row: Any) -> list[str]:
     return out
 
 
+# A row rule's problems travel as the message of the ValueError that msgspec and pydantic wrap.
 def _problems_error(problems: list[str]) -> ValueError:
     return ValueError("; ".join(problems))
 
 
 def _parse_problems(message: str) -> list[tuple[str, str]]:
-    return [tuple(p.split(":", 1)) for p in message.split("; ")]  # type: ignore[misc]
+    return [(column, code) for column, _, code in (p.partition(":") for p in message.split("; "))]
 
 
 # msgspec.
