@@ -391,7 +391,7 @@ def targets(results: list[Result]) -> list[str]:
             ratio = f.rate / r.rate
             verdict = "met" if ratio <= 1.25 else "NOT met"
             out.append(
-                f"- {fmt}: within 1.25× of the two-core floor ({f.tool.name}): "
+                f"- {fmt}: within 1.25× of the all-core floor ({f.tool.name}): "
                 f"{ratio:.2f}× the floor's time — {verdict}"
             )
         e = evaluate_cached(r)

@@ -355,11 +355,11 @@ def test_targets_compare_each_format_with_its_fastest_peer_and_floor() -> None:
     ]
     assert run.targets(results) == [
         "- parquet: ≥ 1.5× as fast as the fastest peer (fast peer): 1.20× — NOT met",
-        "- parquet: within 1.25× of the two-core floor (floor b): 2.00× the floor's time — NOT met",
+        "- parquet: within 1.25× of the all-core floor (floor b): 2.00× the floor's time — NOT met",
         "- parquet: every error found, none invented, all errors of a row: met (missed 0, invented 0)",
         "- parquet: peak RSS < 400 MB: 100 MB — met",
         "- csv: ≥ 1.5× as fast as the fastest peer (csv peer): 2.00× — met",
-        "- csv: within 1.25× of the two-core floor (floor a): 1.11× the floor's time — met",
+        "- csv: within 1.25× of the all-core floor (floor a): 1.11× the floor's time — met",
         "- csv: every error found, none invented, all errors of a row: met (missed 0, invented 0)",
         "- csv: peak RSS < 400 MB: 100 MB — met",
     ]
