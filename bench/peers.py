@@ -11,7 +11,7 @@ from generate import COUNT_COLUMNS, COUNTS, CROSSWALK_COLUMNS, SCHEMA_DIR
 Errors = list[tuple[int, str | None, str]]  # (row 1-based, column or None, the tool's code)
 
 
-def frictionless_errors(package: Path, limit: int | None) -> Errors:
+def frictionless_errors(package: Path, fmt: str, limit: int | None) -> Errors:
     """`frictionless validate` on the CSV data package; rows 1-based after the header."""
     from frictionless import validate
 
@@ -34,7 +34,7 @@ def _row_schema() -> dict:
     return json.loads((SCHEMA_DIR / "events.schema.json").read_text(encoding="utf-8"))
 
 
-def jsonschema_errors(path: Path, limit: int | None) -> Errors:
+def jsonschema_errors(path: Path, fmt: str, limit: int | None) -> Errors:
     """jsonschema's Draft202012Validator (formats asserted) on each JSONL record."""
     from jsonschema import Draft202012Validator
 
@@ -49,7 +49,7 @@ def jsonschema_errors(path: Path, limit: int | None) -> Errors:
     return out
 
 
-def jsonschema_rs_errors(path: Path, limit: int | None) -> Errors:
+def jsonschema_rs_errors(path: Path, fmt: str, limit: int | None) -> Errors:
     """jsonschema-rs's Draft202012Validator (formats asserted) on each JSONL record."""
     import jsonschema_rs
 
@@ -204,7 +204,7 @@ def pandera_schema():
     )
 
 
-def pandera_errors(path: Path, limit: int | None) -> Errors:
+def pandera_errors(path: Path, fmt: str, limit: int | None) -> Errors:
     """pandera (lazy) on the DataFrame read from Parquet."""
     import pandas as pd
     import pandera.pandas as pa

@@ -48,6 +48,9 @@ def _bench_module(name: str) -> ModuleType:
 
 
 generate = _bench_module("generate")
+tableschema = _bench_module("tableschema")
+polars_peer = _bench_module("polars_peer")
+line_peers = _bench_module("line_peers")
 floor = _bench_module("floor")
 run = _bench_module("run")
 
@@ -262,6 +265,106 @@ def test_floor_finds_the_truth_in_every_format(data: Path) -> None:
         assert set(floor.check(data / f"events.{fmt}", fmt)) == truth, fmt
 
 
+def test_polars_floor_finds_the_truth_in_every_format(data: Path) -> None:
+    """The polars floor finds every injected error at its row and column, invents none."""
+    truth = run.read_truth(data / "truth.csv")
+    for fmt in ("parquet", "csv", "jsonl"):
+        score = run.evaluate(truth, floor.polars_check(data / f"events.{fmt}", fmt))
+        assert (score["found"], score["invented"]) == (len(truth), 0), fmt
+
+
+# Kinds no peer expresses: they need country boxes or ISO 3166-2 lists, not the published schema.
+LOOKUPS = {"outside_country", "admin1_country"}
+
+
+def test_polars_peer_reports_every_rule_it_expresses(data: Path) -> None:
+    """polars reports exactly the truth's (row, column) but the lookups, on every format."""
+    truth = run.read_truth(data / "truth.csv")
+    wanted = {(row, column) for row, column, kind in truth if kind not in LOOKUPS}
+    assert {kind for _, _, kind in truth} - LOOKUPS == set(generate.KINDS) - LOOKUPS
+    for fmt in ("parquet", "csv", "jsonl"):
+        errors = polars_peer.polars_errors(data / f"events.{fmt}", fmt)
+        assert {(row, column) for row, column, _ in errors} == wanted, fmt
+        score = run.evaluate(truth, errors)
+        missed = [t for t in truth if t[2] in LOOKUPS]
+        assert (score["missed"], score["invented"]) == (len(missed), 0), fmt
+
+
+def test_polars_rules_read_a_missing_is_aggregate_as_false(data: Path, tmp_path: Path) -> None:
+    """A row without is_aggregate is still held to its date_precision, as by the other checkers."""
+    row = _jsonl(data / "events.jsonl")[0]
+    row.update(is_aggregate=None, date_start="2025-05-29", date_end="2025-05-29")
+    row.update(date_precision="week")
+    path = tmp_path / "events.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert (1, "date_precision") in {e[:2] for e in polars_peer.polars_errors(path, "jsonl")}
+    assert (1, "date_precision") in {e[:2] for e in floor.polars_check(path, "jsonl")}
+    assert (1, "date_precision", "date_precision") in floor.check(path, "jsonl")
+
+
+def test_pandera_polars_reports_what_polars_reports(data: Path) -> None:
+    """pandera.polars, with its built-in checks, finds the same (row, column) pairs as polars."""
+    for fmt in ("parquet", "csv"):
+        ours = {e[:2] for e in polars_peer.polars_errors(data / f"events.{fmt}", fmt)}
+        theirs = {e[:2] for e in polars_peer.pandera_errors(data / f"events.{fmt}", fmt)}
+        assert theirs == ours, fmt
+
+
+@pytest.mark.parametrize("peer", ["msgspec", "pydantic"])
+def test_line_peers_find_each_rows_first_error(data: Path, peer: str) -> None:
+    """msgspec and pydantic find every error of a row with one error, invent none, per line."""
+    truth = run.read_truth(data / "truth.csv")
+    errors = getattr(line_peers, f"{peer}_errors")(data / "events.jsonl", "jsonl")
+    score = run.evaluate(truth, errors)
+    assert score["invented"] == 0
+    per_row: dict[int, list[tuple[int, str, str]]] = {}
+    for t in truth:
+        per_row.setdefault(t[0], []).append(t)
+    single = [items[0] for items in per_row.values() if len(items) == 1]
+    single = [t for t in single if t[2] not in LOOKUPS]
+    assert run.evaluate(single, errors)["missed"] == 0
+    rows = {row for row, _, _ in errors}
+    assert all(row in rows for row, items in per_row.items() if items[0][2] not in LOOKUPS)
+    assert 0 < score["missed"] < len(truth)
+
+
+def test_line_peers_limit_reads_the_first_rows(data: Path) -> None:
+    """--limit stops msgspec and pydantic after that many lines."""
+    for peer in (line_peers.msgspec_errors, line_peers.pydantic_errors):
+        assert max(row for row, _, _ in peer(data / "events.jsonl", "jsonl", 500)) <= 500
+
+
+def _result(name: str, fmt: str, kind: str, wall: float, truth: list) -> object:
+    result = run.Result(run.Tool(name, fmt, kind), 1000, [wall], [wall], [100.0], [])
+    result._truth = truth
+    return result
+
+
+def test_targets_compare_each_format_with_its_fastest_peer_and_floor() -> None:
+    """The targets name, per format, the fastest peer and the faster floor, met or not."""
+    truth: list[tuple[int, str, str]] = []
+    results = [
+        _result("ours", "parquet", "ours", 1.0, truth),
+        _result("slow peer", "parquet", "peer", 4.0, truth),
+        _result("fast peer", "parquet", "peer", 1.2, truth),
+        _result("floor a", "parquet", "floor", 0.9, truth),
+        _result("floor b", "parquet", "floor", 0.5, truth),
+        _result("ours", "csv", "ours", 1.0, truth),
+        _result("csv peer", "csv", "peer", 2.0, truth),
+        _result("floor a", "csv", "floor", 0.9, truth),
+    ]
+    assert run.targets(results) == [
+        "- parquet: ≥ 1.5× as fast as the fastest peer (fast peer): 1.20× — NOT met",
+        "- parquet: within 1.25× of the all-core floor (floor b): 2.00× the floor's time — NOT met",
+        "- parquet: every error found, none invented, all errors of a row: met (missed 0, invented 0)",
+        "- parquet: peak RSS < 400 MB: 100 MB — met",
+        "- csv: ≥ 1.5× as fast as the fastest peer (csv peer): 2.00× — met",
+        "- csv: within 1.25× of the all-core floor (floor a): 1.11× the floor's time — met",
+        "- csv: every error found, none invented, all errors of a row: met (missed 0, invented 0)",
+        "- csv: peak RSS < 400 MB: 100 MB — met",
+    ]
+
+
 def test_evaluate_counts_found_missed_invented() -> None:
     """A report is scored against the truth: either column of a cross-field rule counts."""
     truth = [(1, "date_end", "date_order"), (1, "gazetteer", "vocabulary"), (2, "event_id", "x")]
@@ -283,6 +386,21 @@ def test_missing_peer_is_skipped_with_a_message(tmp_path: Path) -> None:
     assert "pip install no-such-package" in result.skipped
 
 
+def test_checking_for_peers_imports_none_of_them() -> None:
+    """The timing process stays small: seeing whether each tool is installed imports no library."""
+    code = (
+        "import importlib.util, sys; sys.path.insert(0, 'bench'); import run\n"
+        "for tool in run.TOOLS:\n"
+        "    if tool.module: importlib.util.find_spec(tool.module)\n"
+        "heavy = {'pandas', 'polars', 'pyarrow', 'pandera', 'pydantic', 'msgspec'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
 @pytest.mark.slow
 def test_run_quick_end_to_end(tmp_path: Path) -> None:
     """`bench/run.py --quick` generates, times every tool and writes the Markdown table."""
@@ -296,7 +414,7 @@ def test_run_quick_end_to_end(tmp_path: Path) -> None:
     names = [c.strip() for c in header.split("|")]
     missed, invented = names.index("Missed"), names.index("Invented")
     floor_rows = [line for line in text.splitlines() if line.startswith("| floor")]
-    assert len(floor_rows) == 3
+    assert len(floor_rows) == 6
     for line in floor_rows:
         cells = [c.strip() for c in line.split("|")]
         assert (cells[missed], cells[invented]) == ("0", "0"), line
