@@ -21,6 +21,7 @@ from grounded_events._validation.kinds import (
     sniff,
     table_name,
 )
+from grounded_events._validation.prefetch import prefetched
 from grounded_events._validation.progress import Progress
 from grounded_events._validation.readers import (
     csv_batches,
@@ -129,7 +130,8 @@ def check_tables(
         problem: Issue | None = None
         try:
             kind = table_kind(path)
-            names, batches = open_table(path, kind, table, folder)
+            names, read = open_table(path, kind, table, folder)
+            batches = prefetched(read)  # the next batch is read while this one is checked
             if names or kind != "jsonl":
                 checker.check_header(Batch({}, []), names, 1 if kind == "csv" else None)
             else:
@@ -144,6 +146,7 @@ def check_tables(
                 if progress is not None:
                     progress.batch(len(batch.lines), checker.issue_count)
                 stopped = tally.full(found + checker.issue_count)
+            batches.close()  # past max_errors: the reader stops too
             if not stopped:
                 checker.finish_keys()
                 checker.finish_references()
