@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import fcntl
+import functools
 import hashlib
+import http.server
 import io
 import json
 import os
@@ -14,7 +17,7 @@ import subprocess
 import sys
 import threading
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -764,3 +767,26 @@ def docs_block(page: str, holding: str) -> str:
     text = (ROOT / "docs" / page).read_text(encoding="utf-8")
     (block,) = [b for b in re.findall(r"^```\w*\n(.*?)^```", text, re.S | re.M) if holding in b]
     return block
+
+
+@contextlib.contextmanager
+def served_release(folder: Path) -> Iterator[str]:
+    """The committed package copied into `folder` and served on 127.0.0.1 as release
+    {base}/v{version}/{file} (the layout `download` reads); yields base."""
+    from grounded_events import __version__
+
+    shutil.copytree(ROOT / "datasets" / "grounded-events", folder / f"v{__version__}")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +17,7 @@ from ruamel.yaml import YAML
 
 from grounded_events import __version__
 from grounded_events.cli import COMMANDS, main
-from helpers import ROOT
+from helpers import ROOT, served_release
 
 EXE = str(Path(sys.executable).parent / "grounded-events")
 
@@ -285,22 +282,8 @@ def test_every_example_parses(example: str) -> None:
 @pytest.fixture(scope="module")
 def release_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The committed package served on 127.0.0.1 as release v{__version__}; its base URL."""
-    site = tmp_path_factory.mktemp("site")
-    shutil.copytree(ROOT / "datasets/grounded-events", site / "releases" / f"v{__version__}")
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/releases"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served_release(tmp_path_factory.mktemp("site")) as base:
+        yield base
 
 
 @pytest.mark.slow

@@ -4,18 +4,14 @@ Python block in README.md and docs/*.md works as written."""
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import importlib.util
 import io
 import json
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
-import threading
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +27,7 @@ import grounded_events
 from grounded_events._package.datapackage import AUTHORS, CITATION, HOMEPAGE, TITLE
 from grounded_events._schema.tables import TABLES
 from grounded_events.cli import COMMANDS, _parser, main
-from helpers import ROOT
+from helpers import ROOT, served_release
 
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
 SHELL = ("sh", "bash", "console")
@@ -291,16 +287,8 @@ def test_commands_run_elsewhere_are_run_there() -> None:
 @pytest.fixture(scope="module")
 def mirror(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The committed package served over HTTP as release v1.0.0 (the docs' download examples)."""
-    folder = tmp_path_factory.mktemp("mirror")
-    shutil.copytree(
-        ROOT / "datasets" / "grounded-events", folder / f"v{grounded_events.__version__}"
-    )
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with served_release(tmp_path_factory.mktemp("mirror")) as base:
+        yield base
 
 
 @pytest.mark.parametrize(("where", "body"), blocks(PYTHON), ids=lambda v: str(v)[:40])

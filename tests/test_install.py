@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import ast
-import contextlib
 import fcntl
-import functools
-import http.server
 import json
 import os
 import re
@@ -15,11 +12,9 @@ import signal
 import subprocess
 import sys
 import tarfile
-import threading
 import tomllib
 import venv
 import zipfile
-from collections.abc import Iterator
 from importlib.metadata import packages_distributions
 from pathlib import Path
 from typing import NamedTuple
@@ -29,7 +24,7 @@ import pytest
 
 import grounded_events
 from grounded_events._core.version import __version__
-from helpers import ROOT
+from helpers import ROOT, served_release
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 RUNTIME_LOCK = ROOT / "requirements-runtime.lock"
@@ -294,23 +289,6 @@ def test_installed_load_reads_the_package_shipped_in_the_wheel(installed: Instal
     assert dtypes["fatalities_best"] == "Int64"
 
 
-@contextlib.contextmanager
-def _release_server(tmp_path: Path) -> Iterator[str]:
-    """The committed package served as {base}/v{version}/{file} on 127.0.0.1; yields base."""
-    release = tmp_path / "releases" / f"v{__version__}"
-    shutil.copytree(ROOT / "datasets" / "grounded-events", release)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/releases"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.mark.slow
 def test_installed_download_fetches_a_release_that_load_reads(
     installed: Installed, tmp_path: Path
@@ -318,7 +296,7 @@ def test_installed_download_fetches_a_release_that_load_reads(
     """`grounded-events download` in the clean venv fetches the release its shipped registry
     names, verifies it, and load(path=) reads it."""
     cache = tmp_path / "cache"
-    with _release_server(tmp_path / "served") as base:
+    with served_release(tmp_path / "served") as base:
         done = _user(
             installed, "grounded-events", "download",
             GROUNDED_EVENTS_BASE_URL=base, GROUNDED_EVENTS_CACHE=str(cache), NO_PROXY="127.0.0.1",

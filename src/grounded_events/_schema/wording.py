@@ -1,4 +1,4 @@
-"""A pydantic error of the models in the project's words, for messages outside the validator (the seeds index, `add`'s options, `build`)."""
+"""A pydantic error of the models in the project's words: for the seeds index, `add` and `build`, and the validator's names of kinds."""
 
 from __future__ import annotations
 
@@ -19,15 +19,22 @@ _PATTERNS = {
     LANGUAGE: "an ISO 639-1 language code: two lowercase letters (e.g. en)",
     SHA256: "a SHA-256 digest: 64 lowercase hexadecimal digits",
 }
-_KINDS = {
+# What a value of each kind pydantic checks is called: in these messages and the validator's GE204.
+KINDS: dict[str, str] = {
     "string_type": "text",
     "int_type": "an integer",
+    "int_from_float": "an integer",
     "int_parsing": "an integer",
+    "float_type": "a number",
     "float_parsing": "a number",
+    "finite_number": "a number",
+    "bool_type": "true or false",
     "bool_parsing": "true or false",
     "list_type": "a list",
-    "dict_type": "a mapping of keys to values",
     "model_type": "a mapping of keys to values",
+    "dict_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+    "none_required": "empty (null)",
 }
 
 
@@ -51,8 +58,8 @@ def words(error: ErrorDetails) -> str:
         return f"should have at least {ctx['min_length']} characters or items"
     if kind in ("string_too_long", "too_long"):
         return f"should have at most {ctx['max_length']} characters or items"
-    if kind in _KINDS:
-        return f"should be {_KINDS[kind]}"
+    if kind in KINDS:
+        return f"should be {KINDS[kind]}"
     return f"is not valid ({kind.replace('_', ' ')})"
 
 

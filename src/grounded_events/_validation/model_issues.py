@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from grounded_events._core.safe_yaml import Loc, path_text
 from grounded_events._schema import models
+from grounded_events._schema.wording import KINDS
 from grounded_events._validation.codes import issue
 from grounded_events._validation.issues import Issue
 from grounded_events._validation.json_values import LargeInteger, find_in_json
@@ -49,23 +50,6 @@ def _long_integer(item: Any) -> bool:
     return isinstance(item, LargeInteger) or (isinstance(item, int) and item.bit_length() > 14_000)
 
 
-# What a value of each kind pydantic checks is called in a message (GE204's `kind`).
-_KINDS: dict[str, str] = {
-    "string_type": "text",
-    "int_type": "an integer",
-    "int_from_float": "an integer",
-    "int_parsing": "an integer",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "finite_number": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "list_type": "a list",
-    "model_type": "a mapping of keys to values",
-    "dict_type": "a mapping of keys to values",
-    "model_attributes_type": "a mapping of keys to values",
-    "none_required": "empty (null)",
-}
 # The lookups the models run after a code's pattern: their code and what they expect.
 _LOOKUPS: dict[str, tuple[str, str]] = {
     "unknown_country": ("GE302", "an ISO 3166-1 alpha-3 country code"),
@@ -161,7 +145,7 @@ def _wording(
             f"at {'least' if short else 'most'} {size} {unit}",
             {"how": "short" if short else "long"},
         )
-    what = _KINDS.get(kind, "a value of the type the schema gives it")
+    what = KINDS.get(kind, "a value of the type the schema gives it")
     return "GE204", "", what, {"kind": what}
 
 
@@ -200,7 +184,7 @@ def pydantic_issues(
         code, variant, expected, params = _wording(error, model, meant.get(error["loc"]))
         if not loc:  # the document itself is not a mapping
             code, variant = "GE204", "top"
-            params = {"kind": _KINDS.get(error["type"], "a mapping of keys to values")}
+            params = {"kind": KINDS.get(error["type"], "a mapping of keys to values")}
         actual = None if error["type"] == "missing" else _shown(error.get("input"))
         out.append(
             issue(
