@@ -101,6 +101,8 @@ class RowChecker(TableChecker):
         self.key_set: set[str] | None = None
         # (line, typed cells, unreadable columns) of this batch's rows, for the rules across tables
         self.guide_rows: list[tuple[int, Row, set[str]]] = []
+        # the rules across tables this run keeps rows for (None: none read this table)
+        self.guides = context.guides if context.guides and context.guides.keeps(table) else None
         self.keyed = False  # whether a batch had the key columns (as the columnar engine's)
 
     def check(self, batch: Batch) -> dict[str, pa.Array]:
@@ -140,9 +142,9 @@ class RowChecker(TableChecker):
             )
             if self.limit is not None and self.issue_count >= self.limit:
                 break  # the later rows' issues come after these: they would not be reported
-        if self.context.guides is not None:
+        if self.guides is not None:
             types = {c.name: ARROW_TYPES[c.kind] for c in self.columns}
-            self.context.guides.add_rows(self.table, self.guide_rows, types)
+            self.guides.add_rows(self.table, self.guide_rows, types)
         self.guide_rows = []
         return {}
 
@@ -182,7 +184,7 @@ class RowChecker(TableChecker):
             if not rule.row(typed):
                 self.cross_issue(batch, index, rule, {c: typed[c] for c in rule.columns})
         line = batch.lines[index]
-        if self.context.guides is not None:
+        if self.guides is not None:
             self.guide_rows.append((line, typed, invalid))
         self.row_keys(typed, line)
         self.row_refs(typed, line)

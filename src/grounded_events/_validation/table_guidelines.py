@@ -419,8 +419,7 @@ class TableGuides:
 
     def _spans(self, reported: set[str], roles: bool, dates: bool, lost: Lost) -> Iterator[Found]:
         order = Buckets(schema=_ORDER)
-        count = BUCKETS
-        for b in range(count):
+        for b in range(BUCKETS):
             events = self.bucket("events", _EVENTS, b)
             spans = self.bucket("spans", _SPANS, b)
             written = self.bucket("roles", _ROLES, b) if roles else None
