@@ -102,11 +102,6 @@ def optional_span(row: Mapping[str, Any], field: str) -> bool:
     return field == "date"
 
 
-def coded_fields(event: Event) -> dict[str, bool]:
-    """`coded_row` of an annotated event: its flat row and its participants' roles."""
-    return coded_row(event_row(event, ""), (p.role for p in event.participants))
-
-
 def resolve_pattern() -> str:
     """A pattern (RE2, for pyarrow) that every quote `resolve_date` resolves matches: a filter
     that may let more through, never fewer."""
@@ -159,8 +154,8 @@ def event_issues(
     def at(*path: str | int) -> tuple[int | None, str]:
         return locate((*base, *path))
 
-    coded = coded_fields(event)
-    row = event_row(event, "")
+    row = event_row(event, "")  # the flat row the tables hold: one reading of the rule for both
+    coded = coded_row(row, (p.role for p in event.participants))
     spans = {str(e.field) for e in event.evidence}
     for field, needed in coded.items():
         if needed and field not in spans:
