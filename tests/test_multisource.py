@@ -14,6 +14,7 @@ import pytest
 
 from grounded_events._core.safe_yaml import loads
 from grounded_events._package.build import build
+from grounded_events._package.inputs import InvalidInputs
 from grounded_events._schema.tables import TABLES
 from grounded_events._validation import validate
 from grounded_events._validation.codes import CODES
@@ -30,7 +31,7 @@ EMBASSY_EVENTS = [
 ]
 
 
-def _landed(code: str) -> Any:
+def _landed(code: str) -> pytest.MarkDecorator:
     """xfail (strict) the test of `code` while the code is not in _validation/codes.py."""
     return pytest.mark.xfail(code not in CODES, reason="GE6xx not landed", strict=True)
 
@@ -254,6 +255,29 @@ def test_according_to_missing_from_the_text_is_ge612(dataset: Path) -> None:
         'quote: "caused minor material damage", according_to: "the ministry"',
     )
     assert _codes(dataset) == {"GE612"}
+
+
+@_landed("GE609")
+def test_a_bad_link_gets_one_verdict_everywhere(dataset: Path, tmp_path: Path) -> None:
+    """A bad link is reported by the folder, by each file whose event it links (not by an
+    uninvolved file), and refused by build, with the same issues."""
+    _append_link(
+        dataset, "same_incident", "tigris-wire-20231208-e02", "euphrates-post-20231209-e01"
+    )
+    annotations = dataset / "datasets" / "annotations"
+    folder = validate(annotations, seeds=dataset / "seeds")
+    assert folder.codes == {"GE609"}
+    for doc_id in ("tigris-wire-20231208", "euphrates-post-20231209"):
+        alone = validate(annotations / f"{doc_id}.yaml", seeds=dataset / "seeds")
+        assert [i.to_dict() for i in alone.errors] == [i.to_dict() for i in folder.errors], doc_id
+    uninvolved = validate(annotations / "zagros-observer-undated.yaml", seeds=dataset / "seeds")
+    assert list(uninvolved.errors) == []
+    with pytest.raises(InvalidInputs) as refused:
+        build(annotations, dataset / "seeds", tmp_path / "package")
+    assert [i.to_dict() for i in refused.value.report.errors] == [
+        i.to_dict() for i in folder.errors
+    ]
+    assert not (tmp_path / "package").exists()
 
 
 # --- the incidents table ---------------------------------------------------------------------
