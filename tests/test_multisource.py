@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -148,6 +149,15 @@ def test_fixture_dataset_builds_and_the_package_validates(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     for engine in ("columnar", "rows"):
         assert list(validate(out / "datapackage.json", engine=engine).errors) == [], engine
+
+
+def test_unknown_and_estimated_publication_dates_reach_the_package(tmp_path: Path) -> None:
+    """The documents table keeps an unknown publication date empty and says which is estimated."""
+    build(FIXTURES / "datasets" / "annotations", FIXTURES / "seeds", tmp_path / "package")
+    rows = pq.read_table(tmp_path / "package" / "documents.parquet").to_pylist()
+    dates = {r["doc_id"]: (r["published_date"], r["published_date_basis"]) for r in rows}
+    assert dates["zagros-observer-undated"] == (None, "unknown")
+    assert dates["meridian-news-agency-20231212"] == (dt.date(2023, 12, 12), "estimated")
 
 
 def test_cli_validate_of_the_folder_exits_0() -> None:
