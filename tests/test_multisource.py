@@ -184,8 +184,7 @@ def test_every_according_to_occurs_in_its_text() -> None:
 
 
 def test_third_report_is_neither_in_the_seeds_nor_in_the_dataset() -> None:
-    """The third report waits in third/: no seed, index entry, file or link of the dataset
-    names it before the test adds it."""
+    """Until a test adds it, no seed, file or link of the dataset names the third report."""
     assert THIRD_DOC_ID not in _texts(FIXTURES)
     assert not (FIXTURES / "datasets" / "annotations" / f"{THIRD_DOC_ID}.yaml").exists()
     assert THIRD_DOC_ID not in (FIXTURES / "datasets" / "links.yaml").read_text("utf-8")
@@ -195,11 +194,11 @@ def test_third_report_is_neither_in_the_seeds_nor_in_the_dataset() -> None:
 
 
 def test_third_report_is_added_without_touching_other_files(dataset: Path) -> None:
-    """Adding the third report (text, index entry, annotation file, links) leaves every other
-    annotation file's bytes unchanged, and the dataset still validates, file by file too."""
-    before = _hashes(_annotations(dataset))
+    """A third report joins, valid, leaving other annotation files and actors.yaml unchanged."""
+    registry = dataset / "datasets" / "actors.yaml"
+    before = _hashes([*_annotations(dataset), registry])
     _add_third_report(dataset)
-    after = _hashes(_annotations(dataset))
+    after = _hashes([*_annotations(dataset), registry])
     assert set(after) - set(before) == {f"{THIRD_DOC_ID}.yaml"}
     assert {name: after[name] for name in before} == before
     assert (
@@ -257,8 +256,7 @@ def test_according_to_missing_from_the_text_is_ge514(dataset: Path) -> None:
 
 
 def test_a_bad_link_gets_one_verdict_everywhere(dataset: Path, tmp_path: Path) -> None:
-    """A bad link is reported by the folder, by each file whose event it links (not by an
-    uninvolved file), and refused by build, with the same issues."""
+    """A bad link: one verdict from the folder, each file it links and build; none elsewhere."""
     _append_link(
         dataset, "same_incident", "tigris-wire-20231208-e02", "euphrates-post-20231209-e01"
     )
