@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
@@ -77,21 +80,78 @@ def with_link(text: str | None, link: Link, name: str = LINKS_FILE) -> Appended:
             and _ends(*map(raw.get, ("relation", "source", "target"))) == wanted
         ):
             return Appended(None, index)
+    expected = {**data, "links": [*(links or []), _written(link)]}
+    index = len(expected["links"]) - 1
+    # Written after the last line when `links` is a block list that ends the file (the usual
+    # case: every line kept); else through the round-trip writer. A text is kept only if it
+    # reads back as the link appended and nothing else changed.
+    for new in _writings(text, link, index, name):
+        if new is not None and _reads_as(new, expected):
+            # `links: []` (or none) becomes a block list: only a file with links keeps every line
+            kept = not links or new.startswith(text if text.endswith("\n") else text + "\n")
+            return Appended(new, index, kept)
+    raise LinkError(
+        f"{name}: the YAML writer cannot append to this file's layout; add the link by hand "
+        "at the end of `links`"
+    )
+
+
+def _writings(text: str, link: Link, index: int, name: str) -> Iterator[str | None]:
+    """The ways to append, best first, each made only when the one before would not do."""
+    yield _after_last_line(text, link, index)
+    yield _round_trip(text, link, name, flow=False)
+    # ruamel writes a block item after a flow item with a comment as broken YAML
+    yield _round_trip(text, link, name, flow=True)
+
+
+def _reads_as(text: str, expected: dict[str, Any]) -> bool:
+    try:
+        return bool(loads(text).data == expected)
+    except YamlError:
+        return False
+
+
+def _block(link: Link, column: int) -> str:
+    """The link as one item of a block list whose dashes are at `column`."""
+    yaml = YAML(typ="rt", pure=True)
+    yaml.width = 4096  # never wrap a note: a long line is the annotator's to break
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    buffer = io.StringIO()
+    yaml.dump([_mapping(link)], buffer)
+    return "".join(" " * column + line[2:] for line in buffer.getvalue().splitlines(True))
+
+
+def _after_last_line(text: str, link: Link, index: int) -> str | None:
+    """`text` with the link after its last line, indented as the first link, when there is one."""
+    if index == 0:
+        return None
+    doc = loads(text)
+    line = doc.line_of(("links", 0))
+    if line is None:
+        return None
+    first = text.splitlines()[line - 1]
+    if not first.lstrip().startswith("-"):
+        return None
+    column = len(first) - len(first.lstrip())
+    return text + ("" if text.endswith("\n") else "\n") + _block(link, column)
+
+
+def _round_trip(text: str, link: Link, name: str, flow: bool) -> str | None:
+    """`text` with the link appended by the round-trip writer, as a block or on one line."""
     try:
         yaml, tree = round_trip(text)
     except (YAMLError, ValueError) as exc:  # ValueError: a text like 0000-01-01 read as a date
         raise LinkError(f"{name}: not readable YAML: {str(exc).splitlines()[0]}") from None
     if not isinstance(tree.get("links"), CommentedSeq):
         tree["links"] = CommentedSeq()
-    tree["links"].append(_mapping(link))
-    explicit = text.lstrip().startswith("---")
-    new = dumps(yaml, tree, explicit)
-    index = len(tree["links"]) - 1
-    # a bug, not the user's: what is written must read back as the link
-    assert loads(new).data["links"][index] == _written(link)
-    # `links: []` (or none) becomes a block list: only a file with links keeps every line
-    kept = not links or new.startswith(text if text.endswith("\n") else text + "\n")
-    return Appended(new, index, kept)
+    item = _mapping(link)
+    if flow:
+        item.fa.set_flow_style()
+    tree["links"].append(item)
+    try:
+        return dumps(yaml, tree, text.lstrip().startswith("---"))
+    except YAMLError:
+        return None
 
 
 def _written(link: Link) -> dict[str, Any]:
