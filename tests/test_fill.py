@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grounded_events._core.safe_yaml import loads
+from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._sources.fill import (
     OCCURRENCE,
     SHOWN_CANDIDATES,
@@ -50,7 +51,7 @@ def annotation(*items: str) -> str:
     """A small annotation file of the seed whose one event has these evidence lines."""
     lines = "".join(f"      {item}\n" for item in items)
     return (
-        "schema_version: 1.0.0\n"
+        f"schema_version: {SCHEMA_VERSION}\n"
         "doc_id: rudaw-20231212\n"
         f"sha256: {SHA}\n"
         "events:\n"
@@ -268,6 +269,73 @@ def test_an_item_the_fill_cannot_resolve_is_listed(item: str, says: str) -> None
     assert filled.text is None
     (problem,) = filled.problems
     assert says in problem.message
+
+
+# --- schema 2.0.0: who says so, and the evidence of links --------------------------------------
+
+CASUALTIES = "The attacks did not result in any casualties"
+
+
+def test_the_words_naming_a_source_and_the_hedge_are_kept() -> None:
+    """An item of a 2.0.0 field with according_to and hedge gets its offsets before its quote,
+    and keeps the keys after it as they were."""
+    filled = fill(
+        annotation(
+            f'- {{field: damage, quote: "{CASUALTIES}", according_to: "Washington", '
+            "hedge: reported}"
+        )
+    )
+    assert filled.text is not None and filled.problems == []
+    (item,) = loads(filled.text).data["events"][0]["evidence"]
+    start = TEXT.index(CASUALTIES)
+    assert list(item.items()) == [
+        ("field", "damage"),
+        ("start", start),
+        ("end", start + len(CASUALTIES)),
+        ("quote", CASUALTIES),
+        ("according_to", "Washington"),
+        ("hedge", "reported"),
+    ]
+
+
+def links_file(*items: str) -> str:
+    """A links.yaml whose one link has these evidence lines."""
+    lines = "".join(f"      {item}\n" for item in items)
+    return (
+        f"schema_version: {SCHEMA_VERSION}\n"
+        "links:\n"
+        "  - relation: part_of\n"
+        "    source: rudaw-20231212-e03\n"
+        "    target: rudaw-20231212-e07\n"
+        "    evidence:\n" + lines
+    )
+
+
+def test_link_evidence_is_filled_in_the_document_each_span_names() -> None:
+    """In links.yaml each span is found in the document its doc_id names; a span of an unknown
+    document, or without one, is listed and the others are filled."""
+    source = links_file(
+        f'- {{doc_id: rudaw-20231212, quote: "{CASUALTIES}"}}',
+        '- {doc_id: nope, quote: "anything"}',
+        '- {quote: "anything"}',
+    )
+    filled = fill_text(source, "links.yaml", SEEDS)
+    assert filled.text is not None
+    first, unknown, bare = loads(filled.text).data["links"][0]["evidence"]
+    assert TEXT[first["start"] : first["end"]] == CASUALTIES
+    assert "start" not in unknown and "start" not in bare
+    assert [(p.line, p.message.split(" (known")[0]) for p in filled.problems] == [
+        (8, f"doc_id 'nope' is not in {SEEDS / 'index.json'}"),
+        (9, "no doc_id: name the document of the quote"),
+    ]
+    assert counts(filled) == (1, 0, 0)
+
+
+def test_the_committed_links_need_no_fill() -> None:
+    """Every evidence span of the committed links.yaml already slices to its quote."""
+    filled = fill_file(ROOT / "datasets" / "links.yaml", SEEDS)
+    assert (filled.text, filled.problems) == (None, [])
+    assert filled.outcomes[Outcome.KEPT] >= 1
 
 
 # --- files that cannot be filled -----------------------------------------------------------
