@@ -209,6 +209,11 @@ def _check_snippet(data: dict[str, Any]) -> None:
         "links": LinkFile.model_fields["links"],
     }
     assert set(data) <= set(fields), f"not an event field: {sorted(set(data) - set(fields))}"
+    links = data.get("links", [])
+    spans = [*data.get("evidence", []), *(e for x in links for e in x.get("evidence", []))]
+    for span in spans:  # a quote-only span: its offsets are locate --fill's to write
+        if "start" not in span and "end" not in span:
+            span.update(start=0, end=len(span["quote"]))
     value = {
         key: TypeAdapter(fields[key].rebuild_annotation()).validate_python(item)
         for key, item in data.items()
@@ -240,6 +245,8 @@ def _check_snippet(data: dict[str, Any]) -> None:
 def test_yaml_snippets_are_valid_codings(snippet: str) -> None:
     """Every YAML snippet parses as the validator reads YAML and codes only values that exist."""
     data = loads(snippet).data
+    if isinstance(data, list):  # items of the registry's `actors` or of links.yaml's `links`
+        data = {"actors" if all("actor_id" in item for item in data) else "links": data}
     assert isinstance(data, dict) and data
     try:
         _check_snippet(data)

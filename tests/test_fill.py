@@ -30,8 +30,11 @@ SEEDS = ROOT / "seeds"
 COMMITTED = ROOT / "datasets" / "annotations" / "rudaw-20231212.yaml"
 TEXT = (SEEDS / "000_d3a59bc8da211749.txt").read_text(encoding="utf-8")
 SHA = hashlib.sha256(TEXT.encode("utf-8")).hexdigest()
-# One evidence item of the committed file, as it is written there (flow style, one per line).
-ITEM = re.compile(r'\{field: (\w+), start: (\d+), end: (\d+), quote: ("(?:[^"\\]|\\.)*")\}')
+# One evidence item of the committed file, as it is written there (flow style, one per line),
+# with the keys after its quote (according_to, hedge) if any.
+ITEM = re.compile(
+    r'\{field: (\w+), start: (\d+), end: (\d+), quote: ("(?:[^"\\]|\\.)*")((?:, [^{}]*)?)\}'
+)
 
 
 def quote_only(source: str) -> tuple[str, int]:
@@ -39,10 +42,10 @@ def quote_only(source: str) -> tuple[str, int]:
     where the quote occurs more than once; and how many items there were."""
 
     def strip(match: re.Match[str]) -> str:
-        field, start, end, quote = match.groups()
+        field, start, end, quote, rest = match.groups()
         spans = locate(TEXT, json.loads(quote))
         pick = "" if len(spans) == 1 else f", occurrence: {spans.index((int(start), int(end))) + 1}"
-        return f"{{field: {field}, quote: {quote}{pick}}}"
+        return f"{{field: {field}, quote: {quote}{rest}{pick}}}"
 
     return ITEM.subn(strip, source)
 
