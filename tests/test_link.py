@@ -12,7 +12,8 @@ import pytest
 from grounded_events._core.safe_yaml import loads
 from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema.models import Link, LinkFile
-from grounded_events._sources.link import LinkError, new_links_file, with_link
+from grounded_events._sources.appending import CannotAppend
+from grounded_events._sources.link import new_links_file, with_link
 from grounded_events._validation import validate
 from grounded_events.cli import main
 from helpers import DOC_ID, TEXT, annotation_data, document, write_annotation
@@ -319,5 +320,5 @@ def test_with_link_writes_evidence_spans_one_per_line() -> None:
 def test_with_link_refuses_yaml_the_safe_reader_refuses() -> None:
     """Duplicate keys are refused before the round-trip reader sees the text."""
     link = Link.model_validate({"relation": "about", "source": "a", "target": "b", "note": "n"})
-    with pytest.raises(LinkError, match=r"links\.yaml:2: not readable YAML"):
+    with pytest.raises(CannotAppend, match=r"links\.yaml:2: not readable YAML"):
         with_link("links: []\nlinks: []\n", link)

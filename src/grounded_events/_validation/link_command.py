@@ -16,6 +16,7 @@ from grounded_events._core.text import writable
 from grounded_events._schema.models import Link
 from grounded_events._schema.vocab import LinkRelation
 from grounded_events._schema.wording import first_error
+from grounded_events._sources.appending import CannotAppend
 from grounded_events._sources.layout import LINKS_FILE
 from grounded_events._sources.link import LinkError, with_link
 from grounded_events._validation.dataset import Dataset, link_issues
@@ -76,7 +77,10 @@ def add_link(args: argparse.Namespace) -> int:
             old = read_regular(path).decode("utf-8") if path.exists() else None
         except (OSError, UnsafeFile, UnicodeDecodeError) as exc:
             raise LinkError(f"{display}: cannot read: {exc}") from None
-        appended = with_link(old, link, display)
+        try:
+            appended = with_link(old, link, display)
+        except CannotAppend as exc:
+            raise LinkError(str(exc)) from None
         line = f"{link.source} {link.relation} {link.target}"
         if appended.text is None:
             where = loads(old or "").line_of(("links", appended.index))
