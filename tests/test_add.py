@@ -465,8 +465,12 @@ def test_without_a_registry_it_says_how_to_start_one(
     assert code == 0, err
     registry = tmp_path / "data" / "actors.yaml"
     assert not registry.exists()
-    assert f"no actor registry: {registry.as_posix()} does not exist. Start it with" in out
-    lines = out.split("(ANNOTATING.md):\n", 1)[1].split("\nnext\n", 1)[0].splitlines()
+    assert (
+        f"no actor registry: {registry.as_posix()} does not exist. Declaring the first actor "
+        f"starts it:\n  grounded-events actor add --dataset {registry.parent.as_posix()} "
+        "ACTOR_ID --name TEXT --type TYPE\n"
+    ) in out
+    lines = out.split("these lines:\n", 1)[1].split("\nnext\n", 1)[0].splitlines()
     assert lines == [
         f"  # yaml-language-server: $schema=../schema/{SCHEMA_VERSION}/actors.schema.json",
         f"  schema_version: {SCHEMA_VERSION}",

@@ -108,6 +108,8 @@ METAVARS = {
     "SOURCE": "the event_id a link starts from",
     "TARGET": "the event_id a link points at",
     "RELATION": "a link relation",
+    "ACTOR_ID": "an actor's id",
+    "ISO3": "a country code",
     "OLD": "a version, folder or 'current'",
     "NEW": "a version, folder or 'current'",
     "COMMAND": "a subcommand",

@@ -390,18 +390,19 @@ def run(args: argparse.Namespace) -> int:
     document, annotation = added.document, added.annotation.as_posix()
     actors = ", ".join(n.actor.actor_id for n in added.actors) or "none"
     registry = added.registry.as_posix()
+    folder = added.registry.parent
+    dataset = "" if folder == Path("datasets") else f" --dataset {folder.as_posix()}"
     if added.registry_found:
         found = f"actors of {registry} named in the text: {actors}\n"
     else:
         found = (
-            f"no actor registry: {registry} does not exist. Start it with these lines, then\n"
-            "declare in it the actors the texts name (ANNOTATING.md):\n"
+            f"no actor registry: {registry} does not exist. Declaring the first actor starts it:\n"
+            f"  grounded-events actor add{dataset} ACTOR_ID --name TEXT --type TYPE\n"
+            "or start it with these lines:\n"
             f"  {schema_line(SCHEMA_VERSION, 'actors')}\n"
             f"  schema_version: {SCHEMA_VERSION}\n"
             "  actors: []\n"
         )
-    folder = added.registry.parent
-    dataset = "" if folder == Path("datasets") else f" --dataset {folder.as_posix()}"
     source = " (the first line; --title to change)" if added.title_from_text else ""
     print(
         f"added {document.doc_id}\n"
