@@ -32,6 +32,7 @@ from grounded_events._schema.vocab import (
     CROSSWALK_COLUMNS,
     CROSSWALK_DESCRIPTIONS,
     Role,
+    Vocabulary,
 )
 
 
@@ -278,6 +279,31 @@ class EventActorRow(_Row):
     event_id: Slug
     actor_id: Slug
     role: Role
+
+
+class IncidentField(Vocabulary):
+    """A field compared across the reports of one incident; null (silent) never disagrees."""
+
+    EVENT_TYPE = ("event_type", "The event type.")
+    EVENT_SUBTYPE = ("event_subtype", "The event subtype.")
+    DATE = ("date", "The date range: date_start and date_end.")
+    LOCATION = (
+        "location",
+        "The place: location_name, country_iso3, admin1_code, latitude, longitude and "
+        "geo_precision.",
+    )
+    INITIATOR = ("initiator", "The initiators (event_actors with role initiator), as a set.")
+    TARGET = ("target", "The targets (event_actors with role target), as a set.")
+    WEAPONS = ("weapons", "The weapons, as a set.")
+    FATALITIES = ("fatalities", "Deaths: best, low and high.")
+    INJURIES = ("injuries", "Injured: best, low and high.")
+    MUNITIONS = ("munitions", "Munitions fired or dropped: best, low and high.")
+    DAMAGE = ("damage", "The damage code.")
+    CLAIM_STATUS = ("claim_status", "The claim status.")
+    INITIATOR_ATTRIBUTION = (
+        "initiator_attribution",
+        "How responsibility is assigned to the initiator.",
+    )
 
 
 # Descriptions of the columns that schema 1.0.0 was published without (their Column lines above
