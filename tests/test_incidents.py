@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import random
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -419,3 +421,23 @@ def test_low_best_high_stay_ordered_when_every_report_orders_them(
         given = [v for v in (low, best, high) if v is not None]
         assert given == sorted(given)
         assert (best is None or low is not None) and (low is None) == (high is None)
+
+
+def test_the_seed_package_has_one_incident_per_incident_event(root: Path) -> None:
+    """The seed has no same_incident links: incidents.csv holds one row per event that is
+    neither an aggregate nor a statement, each from one source with nothing to disagree on."""
+    package = root / "datasets" / "grounded-events"
+    with (package / "events.csv").open(encoding="utf-8", newline="") as f:
+        events = list(csv.DictReader(f))
+    with (package / "incidents.csv").open(encoding="utf-8", newline="") as f:
+        incidents = list(csv.DictReader(f))
+    expected = [
+        e["event_id"]
+        for e in events
+        if e["is_aggregate"] == "false" and e["event_type"] != "statement"
+    ]
+    assert expected, "the seed codes incidents"
+    assert [r["event_ids"] for r in incidents] == sorted(expected)
+    assert [r["incident_id"] for r in incidents] == [f"inc-{e}" for e in sorted(expected)]
+    assert {(r["sources"], r["disagreements"]) for r in incidents} == {("1", "")}
+    assert (package / "incident_values.csv").read_text(encoding="utf-8").count("\n") == 1
