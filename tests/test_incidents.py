@@ -28,7 +28,6 @@ DAY = dt.date(2023, 12, 8)
 def _event(event_id: str, doc_id: str | None = None, **changes: Any) -> dict[str, Any]:
     """An events row of a rocket attack on DAY, every other column empty."""
     row: dict[str, Any] = dict.fromkeys(TABLES["events"].columns)
-    row.update(dict.fromkeys(("damage", "claim_status", *count_columns("munitions"))))
     row.update({c: [] for c in TABLES["events"].list_columns})
     row.update(
         event_id=event_id,
