@@ -420,28 +420,22 @@ class EventActorRow(_Row):
 
 
 class IncidentField(Vocabulary):
-    """A field compared across the reports of one incident; null (silent) never disagrees."""
+    """A field compared across the reports of one incident; an empty value never disagrees."""
 
-    EVENT_TYPE = ("event_type", "The event type.")
-    EVENT_SUBTYPE = ("event_subtype", "The event subtype.")
-    DATE = ("date", "The date range: date_start and date_end.")
-    LOCATION = (
-        "location",
-        "The place: location_name, country_iso3, admin1_code, latitude, longitude and "
-        "geo_precision.",
-    )
-    INITIATOR = ("initiator", "The initiators (event_actors with role initiator), as a set.")
-    TARGET = ("target", "The targets (event_actors with role target), as a set.")
-    WEAPONS = ("weapons", "The weapons, as a set.")
-    FATALITIES = ("fatalities", "Deaths: best, low and high.")
-    INJURIES = ("injuries", "Injured: best, low and high.")
-    MUNITIONS = ("munitions", "Munitions fired or dropped: best, low and high.")
-    DAMAGE = ("damage", "The damage code.")
-    CLAIM_STATUS = ("claim_status", "The claim status.")
-    INITIATOR_ATTRIBUTION = (
-        "initiator_attribution",
-        "How responsibility is assigned to the initiator.",
-    )
+    # Each definition says what is compared, as a phrase the `disagreements` description lists.
+    EVENT_TYPE = ("event_type", "the event type")
+    EVENT_SUBTYPE = ("event_subtype", "the event subtype")
+    DATE = ("date", "date_start and date_end")
+    LOCATION = ("location", "the place columns, location_name to geo_precision")
+    INITIATOR = ("initiator", "the actors with role initiator in event_actors, as a set")
+    TARGET = ("target", "the actors with role target in event_actors, as a set")
+    WEAPONS = ("weapons", "the weapons, as a set")
+    FATALITIES = ("fatalities", "fatalities_best, _low and _high")
+    INJURIES = ("injuries", "injuries_best, _low and _high")
+    MUNITIONS = ("munitions", "munitions_best, _low and _high")
+    DAMAGE = ("damage", "the damage code")
+    CLAIM_STATUS = ("claim_status", "the claim status")
+    INITIATOR_ATTRIBUTION = ("initiator_attribution", "how responsibility is assigned")
 
 
 def _incident_count(count: str, noun: str) -> tuple[Column, ...]:
@@ -559,9 +553,11 @@ INCIDENT_COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "disagreements",
-        description="The compared fields (IncidentField) on which two reports that code the "
-        "field differ, in the vocabulary's order; what each says is in incident_values. An "
-        "empty value is silence, never a disagreement.",
+        description="The compared fields on which two reports that code the field differ, in "
+        "this order: "
+        + "; ".join(f"{f.value} ({f.definition})" for f in IncidentField)
+        + ". What each report says is in incident_values. An empty value is silence, never a "
+        "disagreement.",
         type=list[IncidentField],
     ),
 )
