@@ -20,6 +20,7 @@ from grounded_events._package.incidents import (
     incident_tables,
     is_incident_event,
 )
+from grounded_events._schema.table_parquet import to_arrow
 from grounded_events._schema.tables import TABLES, IncidentField, count_columns
 
 DAY = dt.date(2023, 12, 8)
@@ -151,6 +152,23 @@ def test_each_disagreeing_field_has_one_value_row_per_report_that_codes_it() -> 
     ]
     assert {v["incident_id"] for v in values} == {"inc-a-e01"}
     assert all(tuple(v) == TABLES["incident_values"].columns for v in values)
+
+
+def _plain(value: Any) -> Any:
+    """A value as Arrow gives it back: codes as text, lists of text."""
+    if isinstance(value, str):
+        return str(value)
+    return [str(v) for v in value] if isinstance(value, list) else value
+
+
+def test_the_rows_fit_their_row_models_and_parquet_columns() -> None:
+    """Every row is valid for its table's row model and round-trips through its Arrow schema."""
+    tables = incident_tables(*_three_reports())
+    for name, rows in zip(("incidents", "incident_values"), tables, strict=True):
+        for row in rows:
+            TABLES[name].row.model_validate(row)
+        back = to_arrow(name, rows).to_pylist()
+        assert back == [{k: _plain(v) for k, v in row.items()} for row in rows]
 
 
 def test_a_silent_value_is_not_a_disagreement() -> None:
