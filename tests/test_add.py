@@ -19,14 +19,9 @@ from grounded_events import load
 from grounded_events._core.safe_yaml import loads
 from grounded_events._core.text import json_text
 from grounded_events._core.version import SCHEMA_VERSION
-from grounded_events._schema.models import SLUG, Actor, AnnotationFile, Event
+from grounded_events._schema.models import SLUG, ActorRegistry, AnnotationFile, Event
 from grounded_events._sources import add as _add
-from grounded_events._sources.add import (
-    KnownActor,
-    actors_in_text,
-    known_actors,
-    publisher_slug,
-)
+from grounded_events._sources.add import publisher_slug
 from grounded_events._sources.seeds import read_index, read_seeds, seed_file_name
 from grounded_events._validation import validate
 from grounded_events._validation.codes import layer_of
@@ -36,6 +31,7 @@ from helpers import ROOT, SEED_DOC_ID
 FIXTURE = ROOT / "tests" / "fixtures" / "add" / "report.txt"
 HEADER = f"# yaml-language-server: $schema=../../schema/{SCHEMA_VERSION}/annotation.schema.json"
 DOC_ID = "example-news-20240202"
+DATASET_FILES = ("actors.yaml", "links.yaml")
 ARGS = [
     "--publisher",
     "Example News",
@@ -54,9 +50,12 @@ ARGS = [
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A checkout's seeds/ and datasets/annotations/ copied into a temporary folder (the cwd)."""
+    """A checkout's seeds/ and dataset (annotations, actors.yaml, links.yaml) copied into a
+    temporary folder (the cwd)."""
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     shutil.copytree(ROOT / "datasets" / "annotations", tmp_path / "datasets" / "annotations")
+    for name in DATASET_FILES:
+        shutil.copy(ROOT / "datasets" / name, tmp_path / "datasets" / name)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -182,58 +181,22 @@ def test_skeleton_comments_hold_any_title_on_one_line(
     assert read_seeds(repo / "seeds")[DOC_ID].document.title == title
 
 
-def test_skeleton_lists_the_known_actors_the_text_names(
+def test_skeleton_lists_the_registry_actors_the_text_names(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Actors of the other files whose name is in the text are copied as declared, parents too."""
+    """The skeleton has no actors of its own: it lists, as comments with their ids, the
+    registry's actors whose name or a variant the text uses, and the words that named them."""
     assert _add_cli(capsys, str(FIXTURE), *ARGS)[0] == 0
-    seed = loads((ROOT / "datasets/annotations/rudaw-20231212.yaml").read_text("utf-8")).data
-    declared = {a["actor_id"]: a for a in seed["actors"]}
-    actors = _skeleton(repo)["actors"]
-    # named: "US Embassy in Baghdad", "Government of Iraq"; parents of the embassy follow.
-    assert [a["actor_id"] for a in actors] == [
-        "usa-government",
-        "usa-state-department",
-        "usa-embassy-baghdad",
-        "iraq-government",
-    ]
-    assert actors == [declared[a["actor_id"]] for a in actors]
     text = (repo / "datasets" / "annotations" / f"{DOC_ID}.yaml").read_text(encoding="utf-8")
-    assert "issue 14" in text  # says that name variants are not matched yet
-
-
-def test_actor_names_match_whole_words_in_any_case() -> None:
-    """A name matches case-insensitively on word boundaries, across a line break, not inside words."""
-
-    def actor(actor_id: str, name: str) -> KnownActor:
-        definition = {"actor_id": actor_id, "name": name, "actor_type": "government"}
-        return KnownActor(Actor.model_validate(definition), definition, "x.yaml")
-
-    known = [actor("isis", "Islamic State (ISIS)"), actor("un", "UN"), actor("iraq", "Iraq")]
-    found = actors_in_text("the islamic state (isis)\nand the UNHCR in\nIraq", known)
-    assert [(f.known.actor.actor_id, f.phrase) for f in found] == [
-        ("isis", "islamic state (isis)"),
-        ("iraq", "Iraq"),
+    assert "actors" not in _skeleton(repo)
+    listed = [line for line in text.splitlines() if re.match(r"#   [a-z0-9-]+ +[A-Z]", line)]
+    # "Baghdad" is a variant of the government's; the text also names it in full
+    assert listed == [
+        '#   usa-embassy-baghdad  US Embassy in Baghdad: "the US Embassy in Baghdad"',
+        '#   iraq-government      Government of Iraq: "Baghdad", "Government of Iraq"',
     ]
-    split = actors_in_text("Islamic State\n(ISIS)", known)
-    assert [f.phrase for f in split] == ["Islamic State\n(ISIS)"]
-
-
-def test_known_actors_skip_unreadable_files_with_a_warning(tmp_path: Path) -> None:
-    """A broken annotation file or actor is skipped and named; the first declaration of an id wins."""
-    (tmp_path / "a.yaml").write_text(
-        "actors:\n  - {actor_id: x, name: X one, actor_type: government}\n"
-        "  - {actor_id: bad, name: Bad}\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "b.yaml").write_text(
-        "actors:\n  - {actor_id: x, name: X two, actor_type: government}\n", encoding="utf-8"
-    )
-    (tmp_path / "c.yaml").write_text("actors: [unclosed\n", encoding="utf-8")
-    known, warnings = known_actors(tmp_path)
-    assert [(k.actor.actor_id, k.actor.name) for k in known] == [("x", "X one")]
-    assert len(warnings) == 2
-    assert "actors[1]" in warnings[0] and "c.yaml" in warnings[1]
+    assert "declared once for the dataset in datasets/actors.yaml" in text
+    assert "grounded-events link SOURCE RELATION TARGET" in text
 
 
 def test_skeleton_validates_without_structure_or_grounding_errors(
@@ -252,8 +215,8 @@ def test_coding_one_event_into_the_skeleton_gives_a_valid_file(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """End to end, as a contributor works: add the text, code one event writing only quotes,
-    `locate --fill` the offsets, drop unused actors: the file validates, its report page is
-    written, and it builds into a package that loads."""
+    `locate --fill` the offsets: the file validates, its report page is written, and it builds
+    into a package that loads."""
     assert _add_cli(capsys, str(FIXTURE), *ARGS)[0] == 0
     path = repo / "datasets" / "annotations" / f"{DOC_ID}.yaml"
     data = _skeleton(repo)
@@ -296,7 +259,6 @@ def test_coding_one_event_into_the_skeleton_gives_a_valid_file(
             ],
         }
     ]
-    data["actors"] = [a for a in data["actors"] if a["actor_id"] != "iraq-government"]
     path.write_text(HEADER + "\n" + json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert main(["locate", "--fill", str(path), "--seeds", "seeds"]) == 0, capsys.readouterr()
     for item in loads(path.read_text("utf-8")).data["events"][0]["evidence"]:
@@ -338,7 +300,11 @@ def test_prints_what_it_wrote_and_the_next_steps(
     assert "seeds/index.json" in out
     assert f"grounded-events locate --fill datasets/annotations/{DOC_ID}.yaml" in out
     assert f"grounded-events validate datasets/annotations/{DOC_ID}.yaml" in out
-    assert "usa-embassy-baghdad" in out
+    assert "grounded-events link SOURCE RELATION TARGET --note TEXT" in out
+    assert (
+        "actors of datasets/actors.yaml named in the text: usa-embassy-baghdad, iraq-government"
+        in out
+    )
     assert "first line" in out  # the title was taken from the text
 
 
@@ -411,7 +377,7 @@ def test_unusable_text_is_refused_naming_the_file(
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("--published-date", "unknown"), "--published-date-basis external"),
+        (("--published-date-basis", "unknown"), "goes with --published-date unknown"),
         (("--published-date", "2024-02-30"), "YYYY-MM-DD"),
         (("--url", "example.org/x"), "--url 'example.org/x'"),
         (("--language", "xx"), "--language 'xx'"),
@@ -482,7 +448,84 @@ def test_a_new_seeds_folder_starts_its_index(
     assert code == 0, err
     (document,) = read_index(seeds)
     assert document.file.startswith("000_")
-    assert _skeleton_at(annotations / f"{DOC_ID}.yaml")["actors"] == []
+    assert "actors" not in _skeleton_at(annotations / f"{DOC_ID}.yaml")
+
+
+def test_without_a_registry_it_says_how_to_start_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no actors.yaml in the dataset folder, add prints the lines that start one (they make
+    a valid registry), and the skeleton says where it goes; nothing is written there."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    annotations = tmp_path / "data" / "annotations"
+    code, out, err = _add_cli(
+        capsys, str(FIXTURE), *ARGS, "--seeds", str(seeds), "--annotations", str(annotations)
+    )
+    assert code == 0, err
+    registry = tmp_path / "data" / "actors.yaml"
+    assert not registry.exists()
+    assert (
+        f"no actor registry: {registry.as_posix()} does not exist. Declaring the first actor "
+        f"starts it:\n  grounded-events actor add --dataset {registry.parent.as_posix()} "
+        "ACTOR_ID --name TEXT --type TYPE\n"
+    ) in out
+    lines = out.split("these lines:\n", 1)[1].split("\nnext\n", 1)[0].splitlines()
+    assert lines == [
+        f"  # yaml-language-server: $schema=../schema/{SCHEMA_VERSION}/actors.schema.json",
+        f"  schema_version: {SCHEMA_VERSION}",
+        "  actors: []",
+    ]
+    registry.write_text("".join(line[2:] + "\n" for line in lines), encoding="utf-8")
+    assert ActorRegistry.model_validate(loads(registry.read_text("utf-8")).data).actors == []
+    text = (annotations / f"{DOC_ID}.yaml").read_text(encoding="utf-8")
+    assert f"in {registry.as_posix()},\n# which does not exist yet" in text
+    assert f"grounded-events link --dataset {registry.parent.as_posix()} SOURCE" in out
+
+
+def test_an_unknown_publication_date_is_written_as_null(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--published-date unknown` indexes the text with published_date null and basis unknown,
+    names it `<publisher>-undated`, and its skeleton says no date is relative to publication."""
+    args = [*ARGS]
+    args[args.index("2024-02-02")] = "unknown"
+    code, out, err = _add_cli(capsys, str(FIXTURE), *args)
+    assert code == 0, err
+    doc_id = "example-news-undated"
+    assert "  published: unknown (unknown)\n" in out
+    entries = json.loads((repo / "seeds" / "index.json").read_text(encoding="utf-8"))
+    (entry,) = [e for e in entries if e["doc_id"] == doc_id]
+    assert (entry["published_date"], entry["published_date_basis"]) == (None, "unknown")
+    assert read_seeds(repo / "seeds")[doc_id].document.published_date is None
+    path = repo / "datasets" / "annotations" / f"{doc_id}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "# Example News, undated: " in text
+    assert "# Publication date unknown (basis: unknown): no date may be coded relative to" in text
+    report = validate(path, seeds=repo / "seeds")
+    assert report.ok, list(report.errors)
+
+
+@pytest.mark.parametrize("basis", ["byline", "estimated"])
+def test_unknown_date_takes_no_other_basis(
+    repo: Path, capsys: pytest.CaptureFixture[str], basis: str
+) -> None:
+    """An unknown date with a basis other than unknown is refused and says what to pass; an
+    estimated date is passed as a date with basis estimated."""
+    args = [*ARGS, "--published-date-basis", basis]
+    args[args.index("2024-02-02")] = "unknown"
+    before = _tree(repo)
+    code, _, err = _add_cli(capsys, str(FIXTURE), *args)
+    assert code == 2
+    assert err == (
+        f"add: --published-date unknown goes with --published-date-basis unknown (the default "
+        f"then), not {basis}; if the date is estimated, pass it: --published-date YYYY-MM-DD "
+        "--published-date-basis estimated\n"
+    )
+    assert _tree(repo) == before
+    code, _, err = _add_cli(capsys, str(FIXTURE), *ARGS, "--published-date-basis", "estimated")
+    assert code == 0, err
+    assert read_seeds(repo / "seeds")[DOC_ID].document.published_date_basis == "estimated"
 
 
 def _skeleton_at(path: Path) -> dict[str, Any]:
@@ -520,8 +563,9 @@ def test_optional_metadata_left_out_is_not_written(
 
 @pytest.fixture(scope="module", autouse=True)
 def _real_checkout_untouched() -> Iterator[None]:
-    """Every test here works on copies: the checkout's seeds and annotations stay as they were."""
+    """Every test here works on copies: the checkout's seeds and dataset stay as they were."""
     folders = (ROOT / "seeds", ROOT / "datasets" / "annotations")
-    before = [_tree(folder) for folder in folders]
+    files = [ROOT / "datasets" / name for name in DATASET_FILES]
+    before = [_tree(folder) for folder in folders], [f.read_bytes() for f in files]
     yield
-    assert [_tree(folder) for folder in folders] == before
+    assert ([_tree(folder) for folder in folders], [f.read_bytes() for f in files]) == before

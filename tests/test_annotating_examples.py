@@ -12,14 +12,22 @@ import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from grounded_events._core.safe_yaml import loads
+from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema import vocab
 from grounded_events._schema.models import (
     Actor,
+    ActorRegistry,
     AnnotationFile,
     Attribution,
+    Claim,
     DateInfo,
     Document,
     Event,
+    Evidence,
+    FatalitySplit,
+    Link,
+    LinkEvidence,
+    LinkFile,
     Location,
     Outcome,
 )
@@ -103,6 +111,12 @@ def _seed_annotation() -> AnnotationFile:
     return AnnotationFile.model_validate(loads(path.read_text(encoding="utf-8")).data)
 
 
+@cache
+def _registry() -> ActorRegistry:
+    path = ROOT / "datasets" / "actors.yaml"
+    return ActorRegistry.model_validate(loads(path.read_text(encoding="utf-8")).data)
+
+
 def _examples(mark: str) -> list[str]:
     return [q for q in _blockquotes(GUIDE) if q.startswith(mark)]
 
@@ -126,7 +140,14 @@ def _field_names() -> set[str]:
         Location,
         Attribution,
         Outcome,
+        FatalitySplit,
+        Claim,
+        Evidence,
         Actor,
+        ActorRegistry,
+        Link,
+        LinkEvidence,
+        LinkFile,
         Document,
     )
     return {name for model in models for name in model.model_fields}
@@ -181,10 +202,18 @@ def _fits_precision(date: DateInfo) -> bool:
 
 
 def _check_snippet(data: dict[str, Any]) -> None:
-    """Each key is a field of an event (or `actors` of a file), its value valid for that field,
-    and the coding keeps the rules the models alone do not."""
-    fields = Event.model_fields | {"actors": AnnotationFile.model_fields["actors"]}
+    """Each key is a field of an event (or `actors` of the registry, `links` of links.yaml), its
+    value valid for that field, and the coding keeps the rules the models alone do not."""
+    fields = Event.model_fields | {
+        "actors": ActorRegistry.model_fields["actors"],
+        "links": LinkFile.model_fields["links"],
+    }
     assert set(data) <= set(fields), f"not an event field: {sorted(set(data) - set(fields))}"
+    links = data.get("links", [])
+    spans = [*data.get("evidence", []), *(e for x in links for e in x.get("evidence", []))]
+    for span in spans:  # a quote-only span: its offsets are locate --fill's to write
+        if "start" not in span and "end" not in span:
+            span.update(start=0, end=len(span["quote"]))
     value = {
         key: TypeAdapter(fields[key].rebuild_annotation()).validate_python(item)
         for key, item in data.items()
@@ -195,16 +224,16 @@ def _check_snippet(data: dict[str, Any]) -> None:
             assert date.note, "an external date names its source in the note"
     if "event_type" in value and "event_subtype" in value:
         assert vocab.CROSSWALK[value["event_subtype"]].event_type == value["event_type"]
-    for outcome in (value.get("fatalities"), value.get("injuries")):
+    for outcome in (value.get(k) for k in ("fatalities", "injuries", "munitions", "attacks")):
         if outcome is not None:
             bounds = [b for b in (outcome.low, outcome.best, outcome.high) if b is not None]
             assert bounds == sorted(bounds), "low <= best <= high"
     if (attribution := value.get("attribution")) is not None:
         alleged = attribution.status == vocab.AttributionStatus.ALLEGED
         assert not alleged or attribution.attributed_by, "alleged names who alleges it"
-    known = {a.actor_id: a for a in _seed_annotation().actors}
+    known = {a.actor_id: a for a in _registry().actors}
     for actor in value.get("actors", []):
-        if actor.actor_id in known:  # build accepts one definition (its table row) per actor_id
+        if actor.actor_id in known:  # the registry declares each actor_id once
             row, seed_row = (
                 {c.name: getattr(a, c.name) for c in ACTOR_COLUMNS}
                 for a in (actor, known[actor.actor_id])
@@ -216,11 +245,13 @@ def _check_snippet(data: dict[str, Any]) -> None:
 def test_yaml_snippets_are_valid_codings(snippet: str) -> None:
     """Every YAML snippet parses as the validator reads YAML and codes only values that exist."""
     data = loads(snippet).data
+    if isinstance(data, list):  # items of the registry's `actors` or of links.yaml's `links`
+        data = {"actors" if all("actor_id" in item for item in data) else "links": data}
     assert isinstance(data, dict) and data
     try:
         _check_snippet(data)
     except ValidationError as exc:
-        pytest.fail(f"not a valid 1.0.0 coding:\n{snippet}\n{exc}")
+        pytest.fail(f"not a valid {SCHEMA_VERSION} coding:\n{snippet}\n{exc}")
 
 
 @pytest.mark.parametrize("title", TOPICS)
@@ -232,12 +263,13 @@ def test_each_topic_has_a_worked_example(title: str) -> None:
 
 @pytest.mark.parametrize("title", TOPICS)
 def test_topics_name_only_values_and_fields_that_exist(title: str) -> None:
-    """A coded value or field a topic names in backticks is a 1.0.0 vocabulary value, a field, a
-    table, a command, or an event or actor of the seed: a misspelled value cannot slip in."""
+    """A coded value or field a topic names in backticks is a vocabulary value, a field, a table,
+    a command, an event of the seed or an actor of the registry: a misspelled value cannot slip
+    in."""
     seed = _seed_annotation()
     known = _vocabulary_values() | _field_names() | set(TABLES) | set(COMMANDS)
     known |= {e.event_id.removeprefix(f"{SEED_DOC_ID}-") for e in seed.events}
-    known |= {a.actor_id for a in seed.actors}
+    known |= {a.actor_id for a in _registry().actors}
     words = CODE_WORD.findall("\n".join(_prose(_subsection(title))))
     assert [w for w in words if w not in known] == []
 

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grounded_events._core.safe_yaml import loads
+from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._sources.fill import (
     OCCURRENCE,
     SHOWN_CANDIDATES,
@@ -29,8 +30,11 @@ SEEDS = ROOT / "seeds"
 COMMITTED = ROOT / "datasets" / "annotations" / "rudaw-20231212.yaml"
 TEXT = (SEEDS / "000_d3a59bc8da211749.txt").read_text(encoding="utf-8")
 SHA = hashlib.sha256(TEXT.encode("utf-8")).hexdigest()
-# One evidence item of the committed file, as it is written there (flow style, one per line).
-ITEM = re.compile(r'\{field: (\w+), start: (\d+), end: (\d+), quote: ("(?:[^"\\]|\\.)*")\}')
+# One evidence item of the committed file, as it is written there (flow style, one per line),
+# with the keys after its quote (according_to, hedge) if any.
+ITEM = re.compile(
+    r'\{field: (\w+), start: (\d+), end: (\d+), quote: ("(?:[^"\\]|\\.)*")((?:, [^{}]*)?)\}'
+)
 
 
 def quote_only(source: str) -> tuple[str, int]:
@@ -38,10 +42,10 @@ def quote_only(source: str) -> tuple[str, int]:
     where the quote occurs more than once; and how many items there were."""
 
     def strip(match: re.Match[str]) -> str:
-        field, start, end, quote = match.groups()
+        field, start, end, quote, rest = match.groups()
         spans = locate(TEXT, json.loads(quote))
         pick = "" if len(spans) == 1 else f", occurrence: {spans.index((int(start), int(end))) + 1}"
-        return f"{{field: {field}, quote: {quote}{pick}}}"
+        return f"{{field: {field}, quote: {quote}{rest}{pick}}}"
 
     return ITEM.subn(strip, source)
 
@@ -50,7 +54,7 @@ def annotation(*items: str) -> str:
     """A small annotation file of the seed whose one event has these evidence lines."""
     lines = "".join(f"      {item}\n" for item in items)
     return (
-        "schema_version: 1.0.0\n"
+        f"schema_version: {SCHEMA_VERSION}\n"
         "doc_id: rudaw-20231212\n"
         f"sha256: {SHA}\n"
         "events:\n"
@@ -268,6 +272,73 @@ def test_an_item_the_fill_cannot_resolve_is_listed(item: str, says: str) -> None
     assert filled.text is None
     (problem,) = filled.problems
     assert says in problem.message
+
+
+# --- schema 2.0.0: who says so, and the evidence of links --------------------------------------
+
+CASUALTIES = "The attacks did not result in any casualties"
+
+
+def test_the_words_naming_a_source_and_the_hedge_are_kept() -> None:
+    """An item of a 2.0.0 field with according_to and hedge gets its offsets before its quote,
+    and keeps the keys after it as they were."""
+    filled = fill(
+        annotation(
+            f'- {{field: damage, quote: "{CASUALTIES}", according_to: "Washington", '
+            "hedge: reported}"
+        )
+    )
+    assert filled.text is not None and filled.problems == []
+    (item,) = loads(filled.text).data["events"][0]["evidence"]
+    start = TEXT.index(CASUALTIES)
+    assert list(item.items()) == [
+        ("field", "damage"),
+        ("start", start),
+        ("end", start + len(CASUALTIES)),
+        ("quote", CASUALTIES),
+        ("according_to", "Washington"),
+        ("hedge", "reported"),
+    ]
+
+
+def links_file(*items: str) -> str:
+    """A links.yaml whose one link has these evidence lines."""
+    lines = "".join(f"      {item}\n" for item in items)
+    return (
+        f"schema_version: {SCHEMA_VERSION}\n"
+        "links:\n"
+        "  - relation: part_of\n"
+        "    source: rudaw-20231212-e03\n"
+        "    target: rudaw-20231212-e07\n"
+        "    evidence:\n" + lines
+    )
+
+
+def test_link_evidence_is_filled_in_the_document_each_span_names() -> None:
+    """In links.yaml each span is found in the document its doc_id names; a span of an unknown
+    document, or without one, is listed and the others are filled."""
+    source = links_file(
+        f'- {{doc_id: rudaw-20231212, quote: "{CASUALTIES}"}}',
+        '- {doc_id: nope, quote: "anything"}',
+        '- {quote: "anything"}',
+    )
+    filled = fill_text(source, "links.yaml", SEEDS)
+    assert filled.text is not None
+    first, unknown, bare = loads(filled.text).data["links"][0]["evidence"]
+    assert TEXT[first["start"] : first["end"]] == CASUALTIES
+    assert "start" not in unknown and "start" not in bare
+    assert [(p.line, p.message.split(" (known")[0]) for p in filled.problems] == [
+        (8, f"doc_id 'nope' is not in {SEEDS / 'index.json'}"),
+        (9, "no doc_id: name the document of the quote"),
+    ]
+    assert counts(filled) == (1, 0, 0)
+
+
+def test_the_committed_links_need_no_fill() -> None:
+    """Every evidence span of the committed links.yaml already slices to its quote."""
+    filled = fill_file(ROOT / "datasets" / "links.yaml", SEEDS)
+    assert (filled.text, filled.problems) == (None, [])
+    assert filled.outcomes[Outcome.KEPT] >= 1
 
 
 # --- files that cannot be filled -----------------------------------------------------------

@@ -60,6 +60,31 @@ def test_cli_field_prints_evidence_items(capsys: pytest.CaptureFixture[str], roo
     assert [(e.field, text[e.start : e.end]) for e in evidence] == [("medium", quote)]
 
 
+@pytest.mark.parametrize("field", ["munitions", "attacks", "damage", "claim"])
+def test_cli_field_takes_the_fields_of_schema_2(
+    capsys: pytest.CaptureFixture[str], root: Path, field: str
+) -> None:
+    """The evidence fields schema 2.0.0 adds are --field values, and their items validate."""
+    quote = "The attacks did not result in any casualties"
+    code, out, err = _run(capsys, DOC, quote, "--seeds", str(root / "seeds"), "--field", field)
+    assert (code, err) == (0, "")
+    (item,) = loads(out).data
+    assert Evidence.model_validate(item).field == field
+
+
+def test_fill_fills_the_evidence_of_links(
+    capsys: pytest.CaptureFixture[str], root: Path, tmp_path: Path
+) -> None:
+    """--fill takes links.yaml too: each span's offsets come from the document it names."""
+    path = tmp_path / "links.yaml"
+    committed = (root / "datasets" / "links.yaml").read_text(encoding="utf-8")
+    path.write_text(re.sub(r"start: \d+, end: \d+, ", "", committed), encoding="utf-8")
+    code, out, err = _run(capsys, "--fill", str(path), "--seeds", str(root / "seeds"))
+    assert (code, err) == (0, "")
+    assert out.startswith(f"{path}: changed: ")
+    assert path.read_text(encoding="utf-8") == committed
+
+
 def test_cli_miss_shows_nearest_match(capsys: pytest.CaptureFixture[str], root: Path) -> None:
     """A quote not in the text exits 1 with the nearest passage, its offsets and its words."""
     code, out, err = _run(capsys, DOC, "the US embasy in Bagdad", "--seeds", str(root / "seeds"))

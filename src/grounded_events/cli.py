@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "grounded_events._sources.locate",
         "print the offsets of a quote, or fill an annotation file's offsets (--fill)",
     ),
+    "link": ("grounded_events._validation.link_command", "link two events in links.yaml"),
+    "actor": ("grounded_events._sources.actor", "declare an actor in actors.yaml"),
     "build": (
         "grounded_events._package.build",
         "validate the annotations and build the data package",

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.safe_yaml import YamlError, loads
+from grounded_events._package.incidents import IncidentConflictError, incident_tables
 from grounded_events._schema.models import (
     ActorRegistry,
     AnnotationFile,
@@ -124,6 +125,12 @@ def read_inputs(annotations_dir: Path, seeds_dir: Path) -> Inputs:
         records.extend(event_record(event, annotation.doc_id) for event in annotation.events)
     used = sorted({a.doc_id for _, a in annotations})
     tables["documents"] = [document_row(seeds[d].document, seeds[d].text) for d in used]
+    try:
+        tables["incidents"], tables["incident_values"] = incident_tables(
+            tables["events"], tables["event_actors"], tables["links"]
+        )
+    except IncidentConflictError as exc:
+        raise BuildError(str(exc)) from None
     for name, table in TABLES.items():
         tables[name].sort(key=_key(table.primary_key))
         _check_unique(name, tables[name], table.primary_key)

@@ -8,6 +8,7 @@ Parquet columns all follow: a new field of an event, actor, document or evidence
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import NoneType, UnionType
@@ -18,24 +19,37 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from grounded_events._schema.models import (
     Actor,
     ActorRegistry,
+    Admin1Code,
     AnnotationFile,
+    Count,
+    CountryCode,
     Document,
     Event,
     EventRecord,
     Evidence,
     FatalitySplit,
     LanguageCode,
+    Latitude,
     Link,
     LinkFile,
+    Longitude,
     Outcome,
     Slug,
+    Text,
 )
 from grounded_events._schema.vocab import (
     CROSSWALK,
     CROSSWALK_COLUMNS,
     CROSSWALK_DESCRIPTIONS,
     ClaimStatus,
+    Damage,
+    DatePrecision,
+    EventSubtype,
+    EventType,
+    GeoPrecision,
     Role,
+    Vocabulary,
+    Weapon,
 )
 
 # The role an actor of a claim has in the `event_actors` table, by the claim's status.
@@ -418,6 +432,174 @@ class EventActorRow(_Row):
     role: Role
 
 
+class IncidentField(Vocabulary):
+    """A field compared across the reports of one incident; an empty value never disagrees."""
+
+    # Each definition says what is compared, as a phrase the `disagreements` description lists.
+    EVENT_TYPE = ("event_type", "the event type")
+    EVENT_SUBTYPE = ("event_subtype", "the event subtype")
+    DATE = ("date", "date_start and date_end")
+    LOCATION = ("location", "the place columns, location_name to geo_precision")
+    INITIATOR = ("initiator", "the actors with role initiator in event_actors, as a set")
+    TARGET = ("target", "the actors with role target in event_actors, as a set")
+    WEAPONS = ("weapons", "the weapons, as a set")
+    FATALITIES = ("fatalities", "fatalities_best, _low and _high")
+    INJURIES = ("injuries", "injuries_best, _low and _high")
+    MUNITIONS = ("munitions", "munitions_best, _low and _high")
+    DAMAGE = ("damage", "the damage code")
+    CLAIM_STATUS = ("claim_status", "the claim status")
+    INITIATOR_ATTRIBUTION = ("initiator_attribution", "how responsibility is assigned")
+
+
+def _incident_count(count: str, noun: str) -> tuple[Column, ...]:
+    best, low, high = count_columns(count)
+    return (
+        Column(
+            best,
+            description=f"{noun}: the lower median of the reports' {best} (the middle one when "
+            "sorted, the lower of the two middle ones for an even number); empty when none gives "
+            "one. It lies between low and high.",
+            type=Count | None,
+        ),
+        Column(
+            low,
+            description=f"{noun}: the lowest figure any report gives (its {low}, else its {best}, "
+            f"else its {high}).",
+            type=Count | None,
+        ),
+        Column(
+            high,
+            description=f"{noun}: the highest figure any report gives (its {high}, else its "
+            f"{best}, else its {low}).",
+            type=Count | None,
+        ),
+    )
+
+
+_PLACE = "Of the report whose place is taken (see location_name)."
+
+# The `incidents` table, derived at build (`_package/incidents.py`): the reports of one incident
+# (events joined by same_incident links) consolidated, each column by the rule its description
+# states. These descriptions are the codebook's account of the rules.
+INCIDENT_COLUMNS: tuple[Column, ...] = (
+    Column("incident_id", description="'inc-' and the lowest of its event_ids.", type=Slug),
+    Column(
+        "event_ids",
+        description="The events that report the incident, sorted: an event that is neither an "
+        "aggregate nor a statement, with every event joined to it by same_incident links, "
+        "directly or through others. An unlinked event is an incident of its own.",
+        type=list[Slug],
+    ),
+    Column("doc_ids", description="The documents that report it, sorted.", type=list[Slug]),
+    Column(
+        "sources",
+        description="How many documents report it.",
+        type=Annotated[int, Field(ge=1)],
+    ),
+    Column(
+        "event_type",
+        description="The event_type of its reports; empty when they differ.",
+        type=EventType | None,
+    ),
+    Column(
+        "event_subtype",
+        description="The event_subtype of the reports; empty when they differ.",
+        type=EventSubtype | None,
+    ),
+    Column(
+        "date_start",
+        description="The latest date_start of the reports: from date_start to date_end are the "
+        "days every report allows.",
+        type=dt.date,
+    ),
+    Column("date_end", description="The earliest date_end of the reports.", type=dt.date),
+    Column(
+        "date_precision",
+        description="The most precise date_precision of the reports.",
+        type=DatePrecision,
+    ),
+    Column(
+        "location_name",
+        description="From the report with the most precise geo_precision (a tie goes to the "
+        "lowest event_id), as are the other place columns; empty when no report gives a place.",
+        type=Text | None,
+    ),
+    Column("country_iso3", description=_PLACE, type=CountryCode | None),
+    Column("admin1_code", description=_PLACE, type=Admin1Code | None),
+    Column("latitude", description=_PLACE, type=Latitude | None),
+    Column("longitude", description=_PLACE, type=Longitude | None),
+    Column("geo_precision", description=_PLACE, type=GeoPrecision | None),
+    Column(
+        "initiators",
+        description="actor_ids of every initiator the reports name (event_actors), sorted.",
+        type=list[Slug],
+    ),
+    Column(
+        "targets",
+        description="actor_ids of every target the reports name (event_actors), sorted.",
+        type=list[Slug],
+    ),
+    Column("weapons", description="Every weapon the reports name, sorted.", type=list[Weapon]),
+    *_incident_count("fatalities", "Deaths"),
+    *_incident_count("injuries", "Injured"),
+    *_incident_count("munitions", "Munitions"),
+    Column(
+        "damage",
+        description="The damage the reports code; empty when they differ or none says.",
+        type=Damage | None,
+    ),
+    Column(
+        "claim_status",
+        description="The claim_status the reports code; empty when they differ or none says.",
+        type=ClaimStatus | None,
+    ),
+    Column(
+        "part_of",
+        description="event_ids of the aggregates (campaigns, series) any report is part_of.",
+        type=list[Slug],
+    ),
+    Column(
+        "in_response_to",
+        description="What the reports respond to (in_response_to links): the incident_id of an "
+        "incident, else the event_id.",
+        type=list[Slug],
+    ),
+    Column(
+        "disagreements",
+        description="The compared fields on which two reports that code the field differ, in "
+        "this order: "
+        + "; ".join(f"{f.value} ({f.definition})" for f in IncidentField)
+        + ". What each report says is in incident_values. An empty value is silence, never a "
+        "disagreement.",
+        type=list[IncidentField],
+    ),
+)
+
+# The `incident_values` table: what each report says on a field its incident's reports differ on.
+INCIDENT_VALUE_COLUMNS: tuple[Column, ...] = (
+    Column("incident_id", description="The incident (incidents.incident_id).", type=Slug),
+    Column(
+        "field",
+        description="A compared field on which the incident's reports differ.",
+        type=IncidentField,
+    ),
+    Column(
+        "event_id",
+        description="A report of the incident that codes the field (events.event_id).",
+        type=Slug,
+    ),
+    Column("doc_id", description="The report's document (documents.doc_id).", type=Slug),
+    Column(
+        "value",
+        description="What the report codes for the field, as compact JSON with sorted keys: a "
+        "code is a string, a set a sorted array, and a field of several columns an object of "
+        "the events table's columns (date_start and date_end; the place columns; a count's "
+        "_best, _low and _high).",
+        type=str,
+    ),
+)
+
+
 @dataclass(frozen=True)
 class ForeignKey:
     """`fields` of a table reference `reference_fields` of `reference_table`."""
@@ -502,6 +684,36 @@ TABLES: dict[str, Table] = {
                 ForeignKey(("target_event_id",), "events", ("event_id",)),
             ),
             title="Links between events, across documents",
+        ),
+        Table(
+            "incidents",
+            _row_model(
+                "IncidentRow",
+                "One row of the `incidents` table: one real-world incident and what its reports "
+                "say, consolidated.",
+                EventRecord,
+                INCIDENT_COLUMNS,
+            ),
+            ("incident_id",),
+            title="Incidents, one row each, consolidated from the events that report them "
+            "(counting incidents is counting these rows)",
+        ),
+        Table(
+            "incident_values",
+            _row_model(
+                "IncidentValueRow",
+                "One row of the `incident_values` table: what one report says on a field its "
+                "incident's reports differ on.",
+                EventRecord,
+                INCIDENT_VALUE_COLUMNS,
+            ),
+            ("incident_id", "field", "event_id"),
+            (
+                ForeignKey(("incident_id",), "incidents", ("incident_id",)),
+                ForeignKey(("event_id",), "events", ("event_id",)),
+                ForeignKey(("doc_id",), "documents", ("doc_id",)),
+            ),
+            title="What each report says where an incident's reports differ",
         ),
     )
 }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import io
 import json
 import re
 import sys
@@ -16,19 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from ruamel.yaml import YAML
 
 from grounded_events._core.atomic import exclusive_lock, write_bytes_atomic
 from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.files import UnsafeFile, read_regular
-from grounded_events._core.safe_yaml import YamlError, loads
+from grounded_events._core.safe_yaml import loads
 from grounded_events._core.text import json_text
 from grounded_events._core.version import SCHEMA_VERSION
-from grounded_events._schema.models import Actor, AnnotationFile, Document, IsoDate
+from grounded_events._schema.models import AnnotationFile, Document, IsoDate
 from grounded_events._schema.vocab import PublishedDateBasis
 from grounded_events._schema.wording import first_error
-from grounded_events._sources.layout import ANNOTATION_SUFFIXES, ANNOTATIONS_DIR, schema_line
+from grounded_events._sources.actors import Named, actors_in_text, read_registry
+from grounded_events._sources.layout import ACTORS_FILE, ANNOTATIONS_DIR, dataset_dir, schema_line
 from grounded_events._sources.seeds import SeedError, read_index, read_seed_bytes, seed_file_name
+from grounded_events._sources.skeleton import skeleton
 
 # The command-line option behind each field of the index entry and the annotation file, so an
 # error names what the user typed.
@@ -57,24 +57,6 @@ class AddError(GroundedEventsError):
 
 
 @dataclass(frozen=True)
-class KnownActor:
-    """An actor as declared in an existing annotation file, with the file that declares it."""
-
-    actor: Actor
-    definition: dict[str, Any]
-    declared_in: str
-
-
-@dataclass(frozen=True)
-class Listed:
-    """A known actor listed in a skeleton: where its name occurs, or whose parent it is."""
-
-    known: KnownActor
-    phrase: str | None
-    parent_of: str | None = None
-
-
-@dataclass(frozen=True)
 class Added:
     """What `add` wrote."""
 
@@ -82,7 +64,9 @@ class Added:
     seed: Path
     index: Path
     annotation: Path
-    actors: list[Listed]
+    registry: Path
+    registry_found: bool  # False: there is no registry yet, and `run` says how to start one
+    actors: list[Named]
     title_from_text: bool
     warnings: list[str]
 
@@ -103,151 +87,24 @@ def publisher_slug(publisher: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", kept.lower()).strip("-")
 
 
-def known_actors(annotations: Path) -> tuple[list[KnownActor], list[str]]:
-    """The actors declared in the annotation files of `annotations` (the first declaration of
-    each id, files in name order), and a warning for each file or actor that could not be read."""
-    actors: dict[str, KnownActor] = {}
-    warnings: list[str] = []
-    paths = sorted(p for p in annotations.glob("*.y*ml") if p.suffix in ANNOTATION_SUFFIXES)
-    for path in paths:
-        try:
-            data = loads(read_regular(path).decode("utf-8")).data
-        except (OSError, UnsafeFile, UnicodeDecodeError, YamlError) as exc:
-            warnings.append(f"{path}: skipped, cannot be read ({exc})")
-            continue
-        declared = data.get("actors") if isinstance(data, dict) else None
-        for number, definition in enumerate(declared if isinstance(declared, list) else []):
-            try:
-                actor = Actor.model_validate(definition)
-            except ValidationError:
-                warnings.append(f"{path}: actors[{number}] skipped, not a valid actor")
-                continue
-            if actor.actor_id not in actors:
-                actors[actor.actor_id] = KnownActor(actor, definition, path.name)
-    return list(actors.values()), warnings
-
-
-def _name_pattern(name: str) -> re.Pattern[str]:
-    # Whole words only, case-insensitive; any run of spaces or line breaks matches a space.
-    words = r"\s+".join(re.escape(word) for word in name.split())
-    return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
-
-
-def actors_in_text(text: str, known: list[KnownActor]) -> list[Listed]:
-    """The known actors whose canonical name occurs in `text`, with their parents (declared too,
-    so the copied `parent_actor_id` resolves), in the order they are declared."""
-    by_id = {k.actor.actor_id: k for k in known}
-    found: dict[str, Listed] = {}
-    for k in known:
-        match = _name_pattern(k.actor.name).search(text)
-        if match:
-            found[k.actor.actor_id] = Listed(k, match[0])
-    for listed in list(found.values()):
-        child = listed.known.actor
-        while (parent_id := child.parent_actor_id) in by_id and parent_id not in found:
-            found[parent_id] = Listed(by_id[parent_id], None, child.actor_id)
-            child = by_id[parent_id].actor
-    return [found[k.actor.actor_id] for k in known if k.actor.actor_id in found]
-
-
-def _yaml_block(data: Any) -> str:
-    """`data` as block YAML that reads back as `data`: non-ASCII written as itself where that
-    holds, escaped where it would not (ruamel writes a raw U+0085 as a line break)."""
-    for allow_unicode in (True, False):
-        yaml = YAML(typ="rt", pure=True)
-        yaml.width = 96
-        yaml.allow_unicode = allow_unicode
-        yaml.indent(mapping=2, sequence=4, offset=2)
-        buffer = io.StringIO()
-        yaml.dump(data, buffer)
-        if loads(buffer.getvalue()).data == data:
-            break
-    return buffer.getvalue()
-
-
-def _example_event(doc_id: str) -> str:
-    lines = f"""\
-events:
-  - event_id: {doc_id}-e01
-    event_type: remote_violence
-    event_subtype: rocket_attack
-    summary: Rockets hit the US embassy in Baghdad.
-    date:
-      start: 2023-12-08
-      end: 2023-12-08
-      precision: day
-      basis: relative_to_publication
-      note: '"on Friday" in a text published on Tuesday 2023-12-12.'
-    participants:
-      - {{actor_id: usa-embassy-baghdad, role: target}}
-    attribution: {{status: unattributed}}
-    weapons: [rocket]
-    fatalities: {{best: 0}}
-    evidence:
-      - {{field: event, quote: "Rockets hit the US embassy in Baghdad"}}
-      - {{field: date, quote: "on Friday"}}
-      - {{field: target, quote: "the US embassy in Baghdad"}}
-      - {{field: fatalities, quote: "No one was killed"}}
-"""
-    return "".join(f"# {line}\n" for line in lines.splitlines())
-
-
-def _one_line(text: str) -> str:
-    """`text` fit for a YAML comment: every line break (YAML reads U+0085, U+2028, U+2029 as
-    ones too) and control character a space, runs of spaces one."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
-
-
-def _quoted(text: str) -> str:
-    return json.dumps(_one_line(text), ensure_ascii=False)
-
-
-def skeleton(
-    document: Document, annotated: str, annotators: list[str], actors: list[Listed], path: str
-) -> str:
-    """The annotation file (to be written at `path`) a new document starts from: header, pins,
-    known actors, no events."""
-    published = document.published_date
-    weekday = published.strftime("%A") if published is not None else "unknown"
-    publisher, title = _one_line(document.publisher), _quoted(document.title)
-    parts = [
-        f"""{schema_line(SCHEMA_VERSION)}
-#
-# {publisher}, {document.published_date}: {title}.
-# Coded by the rules of ANNOTATING.md. Offsets are Unicode code points into the verbatim text
-# seeds/{document.file} (sha256 pinned below), end exclusive. Write each evidence
-# item's field and quote; then this fills in start and end:
-#   grounded-events locate --fill {path}
-#
-# Publication date {document.published_date} ({weekday}; basis: \
-{document.published_date_basis}). Relative dates resolve against it.
-""",
-        # Written out, not dumped: a dumper quotes dates ('2024-01-02'), the seed's file does not.
-        f"schema_version: {SCHEMA_VERSION}\n"
-        f"doc_id: {document.doc_id}\n"
-        f"sha256: {document.sha256}\n"
-        f"annotated: {annotated}\n",
-        _yaml_block({"annotators": annotators}),
-        "\n# Known actors: those declared in the other annotation files whose canonical name\n"
-        "# occurs in this text (whole words, any case), copied as declared, with their parents.\n"
-        '# Name variants ("Washington" for the United States government) are not matched yet:\n'
-        "# a registry of variants is issue 14's work. Remove the actors no event uses; declare\n"
-        "# the others the text names.\n",
-    ]
-    if not actors:
-        parts.append("actors: []\n")
-    else:
-        parts.append("actors:\n")
-        for listed in actors:
-            where = f"declared in {listed.known.declared_in}"
-            if listed.phrase is not None:
-                parts.append(f"  # {_quoted(listed.phrase)} ({where})\n")
-            else:
-                parts.append(f"  # parent of {listed.parent_of} ({where})\n")
-            parts.append(_yaml_block([listed.known.definition]))
-    parts.append("\nevents: []\n\n# An example (constructed, not from this text) to copy above:\n")
-    parts.append(_example_event(document.doc_id))
-    return "".join(parts)
+def _publication(published_date: str, basis: str | None) -> tuple[dt.date | None, str]:
+    """The publication date (None when unknown) and its basis, from the two options."""
+    unknown = PublishedDateBasis.UNKNOWN.value
+    if published_date.strip().lower() == unknown:
+        if basis not in (None, unknown):
+            raise AddError(
+                f"--published-date unknown goes with --published-date-basis {unknown} (the "
+                f"default then), not {basis}; if the date is estimated, pass it: "
+                "--published-date YYYY-MM-DD --published-date-basis estimated"
+            )
+        return None, unknown
+    if basis == unknown:
+        raise AddError(
+            f"--published-date-basis {unknown} goes with --published-date {unknown}; for a date "
+            f"such as {published_date!r}, say where it comes from (byline, url, metadata, "
+            "external, or estimated)"
+        )
+    return _date("--published-date", published_date), basis or PublishedDateBasis.BYLINE.value
 
 
 def _read_text(path: Path) -> tuple[bytes, str]:
@@ -303,7 +160,7 @@ def add(
     url: str,
     published_date: str,
     annotators: list[str],
-    published_date_basis: str = PublishedDateBasis.BYLINE.value,
+    published_date_basis: str | None = None,
     title: str | None = None,
     dateline: str | None = None,
     language: str = "en",
@@ -314,19 +171,14 @@ def add(
 ) -> Added:
     """Copy `text_path` into `seeds`, add its index entry and write its annotation skeleton.
 
-    Every check runs before the first write; AddError (nothing written) when one fails.
+    `published_date` "unknown" gives an undated document (basis unknown); the basis defaults to
+    byline for a date. Every check runs before the first write; AddError (nothing written) when
+    one fails.
     """
-    if published_date.strip().lower() == "unknown":
-        raise AddError(
-            f"--published-date unknown: schema {SCHEMA_VERSION} requires a publication date. "
-            "Pass the best date you can establish (an archive capture, a date another report "
-            "gives) with --published-date-basis external, and say where it comes from in the "
-            "annotation file's header comment."
-        )
+    date, basis = _publication(published_date, published_date_basis)
     data, text = _read_text(text_path)
     sha256 = hashlib.sha256(data).hexdigest()
     first_line = next(line.strip() for line in text.splitlines() if line.strip())
-    date = _date("--published-date", published_date)
     if not seeds.is_dir():
         raise AddError(f"{seeds}: no such folder; create it or pass --seeds DIR")
     if doc_id is None:
@@ -336,7 +188,7 @@ def add(
                 f"--publisher {publisher!r}: no letters or digits to make a doc_id from; "
                 "pass --doc-id (publisher slug and publication date, like rudaw-20231212)"
             )
-        doc_id = f"{slug}-{date:%Y%m%d}"
+        doc_id = f"{slug}-{date:%Y%m%d}" if date is not None else f"{slug}-undated"
     annotated = annotated or dt.date.today().isoformat()
     _date("--annotated", annotated)
     # Two adds at once would both take the same next number and each drop the other's entry.
@@ -355,8 +207,8 @@ def add(
             "title": title if title is not None else first_line,
             "publisher": publisher,
             "url": url,
-            "published_date": published_date,
-            "published_date_basis": published_date_basis,
+            "published_date": date,
+            "published_date_basis": basis,
             "dateline": dateline,
             "language": language,
         }
@@ -383,16 +235,27 @@ def add(
                 f"{seed_path} exists already but seeds/index.json does not list it; remove it "
                 "or list it in the index"
             )
-        known, warnings = known_actors(annotations)
-        listed = actors_in_text(text, known)
+        registry = read_registry(dataset_dir(annotation_path) / ACTORS_FILE)
+        named = actors_in_text(text, registry.actors)
         annotation_text = skeleton(
-            document, annotated, annotators, listed, annotation_path.as_posix()
+            document,
+            annotated,
+            annotators,
+            annotation_path.as_posix(),
+            registry.path,
+            registry.found,
+            named,
         )
         try:
             AnnotationFile.model_validate(loads(annotation_text).data)
         except ValidationError as exc:
             raise _invalid(exc, {"annotated": annotated, "annotators": annotators}) from None
-        entry = document.model_dump(mode="json", exclude_none=True)
+        # optional metadata left out is not written; an unknown date is written as null
+        entry = {
+            k: v
+            for k, v in document.model_dump(mode="json").items()
+            if v is not None or k == "published_date"
+        }
         index = sorted([*entries, entry], key=lambda e: str(e.get("doc_id", "")))
         _write_all(
             [
@@ -402,7 +265,15 @@ def add(
             ]
         )
     return Added(
-        document, seed_path, seeds / "index.json", annotation_path, listed, title is None, warnings
+        document,
+        seed_path,
+        seeds / "index.json",
+        annotation_path,
+        registry.path,
+        registry.found,
+        named,
+        title is None,
+        registry.warnings,
     )
 
 
@@ -439,6 +310,8 @@ examples:
       --published-date 2024-01-15 --annotator jdoe
   grounded-events add article.txt --publisher "Kurdistan 24" --url https://www.kurdistan24.net/en/2 \\
       --published-date 2024-01-16 --published-date-basis url --annotator jdoe --annotator asmith
+  grounded-events add article.txt --publisher Rudaw --url https://www.rudaw.net/english/3 \
+      --published-date unknown --doc-id rudaw-undated-3 --annotator jdoe
 """
     parser.add_argument("text", metavar="FILE", help="the document's text, UTF-8")
     parser.add_argument(
@@ -449,13 +322,13 @@ examples:
         "--published-date",
         required=True,
         metavar="YYYY-MM-DD",
-        help="the publication date (an 'unknown' date waits for the next schema version)",
+        help="the publication date, or 'unknown' (then no date is coded relative to it)",
     )
     parser.add_argument(
         "--published-date-basis",
         choices=[b.value for b in PublishedDateBasis],
-        default=PublishedDateBasis.BYLINE.value,
-        help="where the date comes from (default: byline)",
+        help="where the date comes from: the byline (the default), the url, the page's "
+        "metadata, an external source, estimated by you; unknown goes with an unknown date",
     )
     parser.add_argument(
         "--title", metavar="TEXT", help="the title (default: the text's first line)"
@@ -515,27 +388,40 @@ def run(args: argparse.Namespace) -> int:
     for warning in added.warnings:
         print(f"add: warning: {warning}", file=sys.stderr)
     document, annotation = added.document, added.annotation.as_posix()
-    named = [a.known.actor.actor_id for a in added.actors if a.phrase is not None]
-    parents = [a.known.actor.actor_id for a in added.actors if a.phrase is None]
-    actors = ", ".join(named) or "none"
-    if parents:
-        actors += f" (and the parents {', '.join(parents)})"
+    actors = ", ".join(n.actor.actor_id for n in added.actors) or "none"
+    registry = added.registry.as_posix()
+    folder = added.registry.parent
+    dataset = "" if folder == Path("datasets") else f" --dataset {folder.as_posix()}"
+    if added.registry_found:
+        found = f"actors of {registry} named in the text: {actors}\n"
+    else:
+        found = (
+            f"no actor registry: {registry} does not exist. Declaring the first actor starts it:\n"
+            f"  grounded-events actor add{dataset} ACTOR_ID --name TEXT --type TYPE\n"
+            "or start it with these lines:\n"
+            f"  {schema_line(SCHEMA_VERSION, 'actors')}\n"
+            f"  schema_version: {SCHEMA_VERSION}\n"
+            "  actors: []\n"
+        )
     source = " (the first line; --title to change)" if added.title_from_text else ""
     print(
         f"added {document.doc_id}\n"
         f"  title: {document.title}{source}\n"
-        f"  published: {document.published_date} ({document.published_date_basis})\n"
+        f"  published: {document.published_date or 'unknown'} "
+        f"({document.published_date_basis})\n"
         f"  sha256: {document.sha256}\n"
         f"wrote\n"
         f"  {added.seed.as_posix()}: the text, byte for byte\n"
         f"  {added.index.as_posix()}: its entry\n"
         f"  {annotation}: the annotation skeleton\n"
-        f"known actors named in the text: {actors}\n"
+        f"{found}"
         "next\n"
         f"  1. code the events in {annotation} (ANNOTATING.md);\n"
         "     for each evidence item write its field and quote\n"
         f"  2. grounded-events locate --fill {annotation}\n"
-        f"  3. grounded-events validate {annotation}\n"
-        "  4. make data"
+        "  3. link its events to those of other documents they report again, are part of,\n"
+        f"     answer or are about: grounded-events link{dataset} SOURCE RELATION TARGET --note TEXT\n"
+        f"  4. grounded-events validate {annotation}\n"
+        "  5. make data"
     )
     return 0

@@ -1,8 +1,9 @@
-"""Filling evidence offsets in an annotation file from its quotes, in place, keeping its layout."""
+"""Filling evidence offsets in an annotation file or links.yaml from its quotes, in place, keeping its layout."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from ruamel.yaml.error import YAMLError
 
 from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.files import UnsafeFile, read_regular
-from grounded_events._core.safe_yaml import YamlError, loads
+from grounded_events._core.safe_yaml import Loc, YamlError, loads
 from grounded_events._core.text import quoted
 from grounded_events._schema.migrate_yaml import dumps, round_trip
 from grounded_events._sources.quotes import MAX_NEAR, Span, find, locate
@@ -218,9 +219,20 @@ def _seed(doc_id: str, pinned: Any, seeds_dir: Path, name: str) -> str:
     return text
 
 
+def _spans(tree: Any, key: str) -> Iterator[tuple[Loc, CommentedMap]]:
+    """Every evidence item of `tree[key]` (events or links) with its place in the file."""
+    records = tree.get(key)
+    for i, record in enumerate(records if isinstance(records, CommentedSeq) else []):
+        evidence = record.get("evidence") if isinstance(record, CommentedMap) else None
+        for j, item in enumerate(evidence if isinstance(evidence, CommentedSeq) else []):
+            if isinstance(item, CommentedMap):
+                yield (key, i, "evidence", j), item
+
+
 def fill_text(source: str, name: str, seeds_dir: Path) -> Filled:
-    """Fill the evidence offsets of one annotation file's text (`name` says which file in
-    messages). Raises FillError when the file or its seed cannot be read or trusted."""
+    """Fill the evidence offsets of one annotation file's text, or of a links.yaml's (each of
+    its spans in the document its doc_id names); `name` says which file in messages. Raises
+    FillError when the file or its seed cannot be read or trusted."""
     read = source
     bom = _BOM if source.startswith(_BOM) else ""
     source = source.removeprefix(_BOM)
@@ -231,10 +243,13 @@ def fill_text(source: str, name: str, seeds_dir: Path) -> Filled:
     except YamlError as exc:
         raise FillError(f"{name}:{exc.line or 1}: not readable YAML: {exc.problem}") from None
     data = doc.data
+    links = isinstance(data, dict) and "links" in data and "doc_id" not in data
     doc_id = data.get("doc_id") if isinstance(data, dict) else None
-    if not isinstance(doc_id, str):
+    if not links and not isinstance(doc_id, str):
         raise FillError(f"{name}: no doc_id: the file does not say which document it codes")
-    text = _seed(doc_id, data.get("sha256"), seeds_dir, name)
+    texts: dict[str, str | Problem] = {}
+    if isinstance(doc_id, str):
+        texts[doc_id] = _seed(doc_id, data.get("sha256"), seeds_dir, name)
     try:
         yaml, tree = round_trip(source)
     except (YAMLError, ValueError) as exc:  # ValueError: a text like 0000-01-01 read as a date
@@ -242,26 +257,37 @@ def fill_text(source: str, name: str, seeds_dir: Path) -> Filled:
     explicit = source.lstrip().startswith("---")
     filled = Filled(read, layout_kept=dumps(yaml, tree, explicit) == source)
     changed = False
-    events = tree.get("events")
-    for i, event in enumerate(events if isinstance(events, CommentedSeq) else []):
-        evidence = event.get("evidence") if isinstance(event, CommentedMap) else None
-        for j, item in enumerate(evidence if isinstance(evidence, CommentedSeq) else []):
-            if not isinstance(item, CommentedMap):
-                continue
-            line = doc.line_of(("events", i, "evidence", j, "quote"))
-            target = _target(item, text, doc_id, line)
-            if isinstance(target, Problem):
-                filled.problems.append(target)
-                continue
-            outcome = _set(item, target)
-            if OCCURRENCE in item:
-                _drop(item, OCCURRENCE)
-                changed = True
-            filled.outcomes[outcome] += 1
-            changed = changed or outcome is not Outcome.KEPT
+    for loc, item in _spans(tree, "links" if links else "events"):
+        line = doc.line_of((*loc, "quote"))
+        item_doc = item.get("doc_id") if links else doc_id
+        if not isinstance(item_doc, str):
+            filled.problems.append(Problem(line, "no doc_id: name the document of the quote"))
+            continue
+        if item_doc not in texts:
+            texts[item_doc] = _linked_seed(item_doc, seeds_dir, name)
+        text = texts[item_doc]
+        target = text if isinstance(text, Problem) else _target(item, text, item_doc, line)
+        if isinstance(target, Problem):
+            filled.problems.append(replace(target, line=line))
+            continue
+        outcome = _set(item, target)
+        if OCCURRENCE in item:
+            _drop(item, OCCURRENCE)
+            changed = True
+        filled.outcomes[outcome] += 1
+        changed = changed or outcome is not Outcome.KEPT
     if changed:
         filled.text = bom + dumps(yaml, tree, explicit)
     return filled
+
+
+def _linked_seed(doc_id: str, seeds_dir: Path, name: str) -> str | Problem:
+    """The verified text of a document a link's evidence quotes, or why it cannot be used (a
+    problem of that item: the other spans are filled)."""
+    try:
+        return _seed(doc_id, None, seeds_dir, name)
+    except FillError as exc:
+        return Problem(None, str(exc).removeprefix(f"{name}: "))
 
 
 def fill_file(path: Path, seeds_dir: Path) -> Filled:

@@ -1,5 +1,5 @@
 """`grounded-events locate`: the code point offsets of a quote in a document, or of every quote of
-annotation files, filled in place (--fill)."""
+annotation files and links.yaml, filled in place (--fill)."""
 
 from __future__ import annotations
 
@@ -101,7 +101,8 @@ examples:
         nargs="+",
         metavar="FILE",
         help="instead of DOC QUOTE: write start and end of every evidence item of these "
-        "annotation files from its quote, in place (an item may say `occurrence: N` to pick "
+        "annotation files (or links.yaml) from its quote, in place (an item may say "
+        "`occurrence: N` to pick "
         "the Nth of several occurrences); exit 1 lists the quotes that are ambiguous or absent",
     )
     parser.add_argument(
