@@ -25,7 +25,7 @@ from grounded_events._schema.migrate import MIGRATIONS, migrate_paths
 from grounded_events._schema.migrate_table import add_column, drop_column, rename_column
 from grounded_events._schema.migrate_yaml import (
     drop_field,
-    migrate_text,
+    migrate_texts,
     rename_field,
     rename_value,
 )
@@ -325,7 +325,7 @@ def test_usage_errors_exit_2(
 
 def test_malformed_yaml_is_refused_with_line(tmp_path: Path) -> None:
     """A file that is not YAML is refused with its line, not a traceback."""
-    result = migrate_text("a: [1,\nb: 2\n", "1.0.0", name="x.yaml", registry=MIGRATIONS)
+    (result,) = migrate_texts([(Path("x.yaml"), "a: [1,\nb: 2\n")], "1.0.0", registry=MIGRATIONS)
     assert result.problems and result.problems[0].startswith("x.yaml:")
     assert result.text is None
 
@@ -511,11 +511,13 @@ def schema_versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_any_mix_of_hostile_yaml_is_a_problem_not_a_crash(
     schema_versions: Path, edits: list[str], target: str
 ) -> None:
-    """migrate_text on any mix of hostile edits returns problems (or a text), never raises."""
+    """migrate_texts on any mix of hostile edits returns problems (or a text), never raises."""
     text = ORIGINAL.read_text(encoding="utf-8")
     for name in edits:
         old, new = HOSTILE[name]
         text = text.replace(old, new, 1)
-    result = migrate_text(text, target, name="x.yaml", registry=STEPS, root=schema_versions)
+    (result,) = migrate_texts(
+        [(Path("x.yaml"), text)], target, registry=STEPS, root=schema_versions
+    )
     assert result.problems or result.text is not None or not result.steps
     assert all(p.startswith("x.yaml:") for p in result.problems)
