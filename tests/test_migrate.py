@@ -521,3 +521,31 @@ def test_any_mix_of_hostile_yaml_is_a_problem_not_a_crash(
     )
     assert result.problems or result.text is not None or not result.steps
     assert all(p.startswith("x.yaml:") for p in result.problems)
+
+
+def test_a_failed_write_puts_back_the_files_written(
+    versions: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """When one file of a run cannot be written, the ones written before it get their old bytes
+    back: a run changes all its files or none, and says so."""
+    first, second = _copy(tmp_path, name="a.yaml"), _copy(tmp_path, name="b.yaml")
+    before = first.read_bytes()
+    real = _migrate.write_bytes_atomic
+    calls: list[Path] = []
+
+    def failing(path: Path, data: bytes) -> None:
+        calls.append(path)
+        if path == second:
+            raise PermissionError(13, "Permission denied", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(_migrate, "write_bytes_atomic", failing)
+    assert main(["migrate", "--to", "2.0.0", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"grounded-events migrate: cannot write {second} (Permission denied); no file was changed\n"
+    )
+    assert calls == [first, second, first]
+    assert first.read_bytes() == before and second.read_bytes() == before
