@@ -385,9 +385,10 @@ def migrate_texts(
     for draft in drafts:
         if not draft.result.problems:
             _finish(draft, root, target)
-    for extra in extras:
-        if extra.text is not None and (root / target / f"{extra.path.stem}.schema.json").is_file():
-            schema = validator(root, target, extra.path.stem)
+    for extra in extras:  # checked against the schema of the version its step wrote it in
+        version = extra.source or target
+        if extra.text is not None and (root / version / f"{extra.path.stem}.schema.json").is_file():
+            schema = validator(root, version, extra.path.stem)
             doc = loads(extra.text)
             found = errors(str(extra.path), doc, plain(doc.data), schema)
             extra.problems += [f"{e} (a bug in the steps)" for e in found[:5]]
