@@ -1,4 +1,4 @@
 """The package version and the schema version it implements (they move together)."""
 
-__version__ = "1.0.0"
-SCHEMA_VERSION = "1.0.0"
+__version__ = "2.0.0"
+SCHEMA_VERSION = "2.0.0"

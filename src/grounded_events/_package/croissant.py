@@ -11,11 +11,11 @@ from grounded_events._package.datapackage import (
     HOMEPAGE,
     NAME,
     TITLE,
-    described_schema,
     description,
     sha256,
 )
 from grounded_events._package.inputs import Files, Inputs
+from grounded_events._schema.generate import table_schema
 from grounded_events._schema.tables import TABLES
 
 # The standard Croissant 1.0 @context (as in the examples of mlcommons/croissant datasets/1.0).
@@ -91,7 +91,7 @@ def croissant(inputs: Inputs, files: Files) -> dict[str, Any]:
     for name, table in TABLES.items():
         source = f"{name}.parquet"
         fields = []
-        for fld in described_schema(name)["fields"]:
+        for fld in table_schema(TABLES[name])["fields"]:
             entry: dict[str, Any] = {
                 "@type": "cr:Field",
                 "@id": f"{name}/{fld['name']}",

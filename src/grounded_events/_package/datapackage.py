@@ -12,7 +12,7 @@ from grounded_events._core.version import SCHEMA_VERSION, __version__
 from grounded_events._package.inputs import BuildError, Files, Inputs
 from grounded_events._schema.generate import table_schema
 from grounded_events._schema.table_csv import FORMULA_TRIGGERS
-from grounded_events._schema.tables import LIST_SEPARATOR, TABLES, UNPUBLISHED_DESCRIPTIONS
+from grounded_events._schema.tables import LIST_SEPARATOR, TABLES
 
 NAME = "grounded-events"
 
@@ -36,20 +36,6 @@ ANNOTATION_LICENSE = {
     "path": "https://creativecommons.org/licenses/by/4.0/",
     "title": "Creative Commons Attribution 4.0 International",
 }
-
-
-def described_schema(name: str) -> dict[str, Any]:
-    """A table's Table Schema, every field described: the published schema's descriptions, and
-    those written after it was published (UNPUBLISHED_DESCRIPTIONS) for the fields it lacks."""
-    schema = table_schema(TABLES[name])
-    later = UNPUBLISHED_DESCRIPTIONS.get(name, {})
-    schema["fields"] = [
-        f
-        if "description" in f or f["name"] not in later
-        else {**f, "description": later[f["name"]]}
-        for f in schema["fields"]
-    ]
-    return schema
 
 
 def sha256(data: bytes) -> str:
@@ -150,7 +136,7 @@ def datapackage(inputs: Inputs, files: Files) -> dict[str, Any]:
                     "quoteChar": '"',
                     "doubleQuote": True,
                 },
-                "schema": described_schema(name),
+                "schema": table_schema(TABLES[name]),
             }
         )
     table_files = {f"{name}.csv" for name in TABLES}

@@ -3,27 +3,46 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.safe_yaml import YamlError, loads
-from grounded_events._schema.models import AnnotationFile, Document, Event, EventRecord
-from grounded_events._schema.tables import TABLES, document_row, rows_from_annotation
+from grounded_events._schema.models import (
+    ActorRegistry,
+    AnnotationFile,
+    Document,
+    Event,
+    EventRecord,
+    LinkFile,
+)
+from grounded_events._schema.tables import (
+    TABLES,
+    actor_rows,
+    document_row,
+    link_rows,
+    rows_from_annotation,
+)
 from grounded_events._schema.vocab import CROSSWALK
 from grounded_events._schema.wording import first_error
-from grounded_events._sources.layout import ANNOTATION_SUFFIXES, ANNOTATIONS_DIR
+from grounded_events._sources.layout import (
+    ACTORS_FILE,
+    ANNOTATION_SUFFIXES,
+    ANNOTATIONS_DIR,
+    LINKS_FILE,
+    dataset_dir,
+)
 from grounded_events._sources.seeds import Seed, SeedError, read_index, read_seeds, read_text
 from grounded_events._validation import validate
 from grounded_events._validation.issues import Report
 from grounded_events._validation.output import text_line
 
 Files = dict[str, bytes]
+M = TypeVar("M", bound=BaseModel)
 
 
 class BuildError(GroundedEventsError):
@@ -35,6 +54,8 @@ class Inputs:
     """Everything the package is made of, read and checked once."""
 
     annotations: list[tuple[str, AnnotationFile]]
+    registry: ActorRegistry
+    links: LinkFile
     seeds: dict[str, Seed]
     tables: dict[str, list[dict[str, Any]]]
     records: list[EventRecord]
@@ -53,6 +74,11 @@ def annotation_paths(annotations_dir: Path) -> list[Path]:
 
 def read_annotation(path: Path) -> AnnotationFile:
     """One annotation file, parsed and validated against the models."""
+    return read_model(path, AnnotationFile)
+
+
+def read_model(path: Path, model: type[M]) -> M:
+    """A YAML file of the dataset, parsed and validated against `model`."""
     try:
         document = loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -60,7 +86,7 @@ def read_annotation(path: Path) -> AnnotationFile:
     except YamlError as exc:
         raise BuildError(f"{path}:{exc.line}: {exc.problem}") from None
     try:
-        return AnnotationFile.model_validate(document.data)
+        return model.model_validate(document.data)
     except ValidationError as exc:
         where, what = first_error(exc)
         line = document.line_of(tuple(exc.errors()[0]["loc"]))
@@ -76,8 +102,10 @@ def read_inputs(annotations_dir: Path, seeds_dir: Path) -> Inputs:
     annotations = [(p.name, read_annotation(p)) for p in annotation_paths(annotations_dir)]
     if not annotations:
         raise BuildError(f"{annotations_dir}: no annotation files (*.yaml) to build from")
+    registry, links = read_dataset_files(annotations_dir)
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
-    actors: dict[str, tuple[str, dict[str, Any]]] = {}
+    tables["actors"] = actor_rows(registry)
+    tables["links"] = link_rows(links)
     records: list[EventRecord] = []
     contributors: dict[str, None] = {}
     for name, annotation in annotations:
@@ -91,19 +119,9 @@ def read_inputs(annotations_dir: Path, seeds_dir: Path) -> Inputs:
             )
         contributors.update(dict.fromkeys(annotation.annotators))
         rows = rows_from_annotation(annotation)
-        for actor in rows.pop("actors"):
-            seen = actors.get(actor["actor_id"])
-            if seen is None:
-                actors[actor["actor_id"]] = (name, actor)
-            elif seen[1] != actor:
-                raise BuildError(
-                    f"{name}: actor {actor['actor_id']!r} is defined as {_plain(actor)} but "
-                    f"{seen[0]} defines it as {_plain(seen[1])}; one actor_id, one definition"
-                )
         for table_name, table_rows in rows.items():
             tables[table_name].extend(table_rows)
         records.extend(event_record(event, annotation.doc_id) for event in annotation.events)
-    tables["actors"] = [actor for _, actor in actors.values()]
     used = sorted({a.doc_id for _, a in annotations})
     tables["documents"] = [document_row(seeds[d].document, seeds[d].text) for d in used]
     for name, table in TABLES.items():
@@ -111,16 +129,21 @@ def read_inputs(annotations_dir: Path, seeds_dir: Path) -> Inputs:
         _check_unique(name, tables[name], table.primary_key)
     records.sort(key=lambda r: r.event_id)
     created = max(a.annotated for _, a in annotations).isoformat() + "T00:00:00Z"
-    return Inputs(annotations, seeds, tables, records, created, list(contributors))
+    return Inputs(annotations, registry, links, seeds, tables, records, created, list(contributors))
+
+
+def read_dataset_files(annotations_dir: Path) -> tuple[ActorRegistry, LinkFile]:
+    """The dataset's actors.yaml and links.yaml beside the annotations folder (an absent
+    links.yaml is no links; the validator has already refused absent actors that are used)."""
+    folder = dataset_dir(annotations_dir / "_")
+    actors, links = folder / ACTORS_FILE, folder / LINKS_FILE
+    registry = read_model(actors, ActorRegistry) if actors.is_file() else ActorRegistry()
+    return registry, read_model(links, LinkFile) if links.is_file() else LinkFile()
 
 
 def _key(keys: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[str, ...]]:
     """A sort key: the row's primary key as text."""
     return lambda row: tuple(str(row[k]) for k in keys)
-
-
-def _plain(row: dict[str, Any]) -> str:
-    return json.dumps({k: v if v is None else str(v) for k, v in row.items()}, ensure_ascii=False)
 
 
 def _check_unique(name: str, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
@@ -148,8 +171,11 @@ class InvalidInputs(BuildError):
 
 
 def validate_inputs(annotations_dir: Path, seeds_dir: Path) -> Report:
-    """Run the project's validator over the annotation files, against the seeds they cite."""
+    """Run the project's validator over the annotation files, against the seeds they cite, and
+    over the dataset's actors.yaml and links.yaml."""
     paths = annotation_paths(annotations_dir)
+    folder = dataset_dir(annotations_dir / "_")
+    paths += [p for p in (folder / ACTORS_FILE, folder / LINKS_FILE) if p.is_file()]
     return validate(paths, seeds=seeds_dir) if paths else Report()
 
 
@@ -183,11 +209,14 @@ class ReportDocument:
 def report_documents(
     seeds: dict[str, Seed],
     annotations: list[tuple[str, AnnotationFile]],
+    registry: ActorRegistry,
     only_annotated: bool = False,
 ) -> list[ReportDocument]:
-    """The documents to render, sorted by doc_id, each with its annotation's rows. The
-    annotations are valid (the validator passed them: doc_ids, hashes, offsets, quotes)."""
+    """The documents to render, sorted by doc_id, each with its annotation's rows and the
+    registry's actors its events name (with their parents). The annotations are valid (the
+    validator passed them: doc_ids, hashes, offsets, quotes, actor ids)."""
     docs = {doc_id: ReportDocument(seed) for doc_id, seed in seeds.items()}
+    actors = {row["actor_id"]: row for row in actor_rows(registry)}
     for file, annotation in annotations:
         target = docs[annotation.doc_id]
         if target.source is not None:
@@ -195,6 +224,16 @@ def report_documents(
             raise ReportInputError([f"{file}: doc_id: {message}"])
         target.source = Path(file).name
         target.tables = rows_from_annotation(annotation)
+        named = [r["actor_id"] for r in target.tables["event_actors"]]
+        named += [a for r in target.tables["events"] for a in r["claimed_by"]]
+        shown: dict[str, None] = {}
+        while named:
+            actor_id = named.pop(0)
+            if actor_id in actors and actor_id not in shown:
+                shown[actor_id] = None
+                if (parent := actors[actor_id]["parent_actor_id"]) is not None:
+                    named.append(parent)
+        target.tables["actors"] = [actors[a] for a in sorted(shown)]
     return [docs[k] for k in sorted(docs) if docs[k].source or not only_annotated]
 
 
@@ -210,9 +249,10 @@ def load_documents(annotations_dir: Path, seeds_dir: Path) -> list[ReportDocumen
         raise ReportInputError([text_line(issue) for issue in report.errors])
     try:
         annotations = [(str(p), read_annotation(p)) for p in annotation_paths(annotations_dir)]
+        registry, _ = read_dataset_files(annotations_dir)
     except BuildError as exc:  # changed since it was validated
         raise ReportInputError([str(exc)]) from None
-    return report_documents(seeds, annotations)
+    return report_documents(seeds, annotations, registry)
 
 
 def _named_annotation(annotations_dir: Path, doc_id: str) -> Path:
@@ -243,6 +283,7 @@ def load_document(annotations_dir: Path, seeds_dir: Path, doc_id: str) -> Report
     try:
         seed = Seed(documents[doc_id], read_text(seeds_dir, documents[doc_id]))
         annotation = read_annotation(path)
+        registry, _ = read_dataset_files(annotations_dir)
     except (SeedError, BuildError) as exc:  # changed since it was validated
         raise ReportInputError([str(exc)]) from None
     if annotation.doc_id != doc_id:
@@ -250,7 +291,7 @@ def load_document(annotations_dir: Path, seeds_dir: Path, doc_id: str) -> Report
             f"{path}: doc_id is {annotation.doc_id!r}, not {doc_id!r}; --doc renders the file "
             "named after the document"
         )
-    (doc,) = report_documents({doc_id: seed}, [(str(path), annotation)])
+    (doc,) = report_documents({doc_id: seed}, [(str(path), annotation)], registry)
     return doc
 
 

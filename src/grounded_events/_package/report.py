@@ -27,6 +27,7 @@ from grounded_events._package.inputs import (
     missing_input_folder,
     report_documents,
 )
+from grounded_events._schema.models import Document
 from grounded_events._schema.tables import count_columns
 from grounded_events._schema.vocab import (
     DatePrecision,
@@ -160,6 +161,12 @@ def _count(row: dict[str, Any], name: str) -> tuple[str, str]:
     return shown, str(key)
 
 
+def _published(document: Document) -> str:
+    """The publication date as shown: unknown when the index says so."""
+    date = document.published_date
+    return "date unknown" if date is None else date.isoformat()
+
+
 def _actors(docs: list[ReportDocument]) -> dict[str, dict[str, Any]]:
     """The actors of every document by actor_id (the first file's definition: `build` refuses
     two definitions of one id)."""
@@ -221,7 +228,7 @@ def document_page(doc: ReportDocument) -> str:
     }
     meta = [
         _e(d.publisher),
-        f"published {_e(d.published_date.isoformat())} ({_e(d.published_date_basis)})",
+        f"published {_e(_published(d))} ({_e(d.published_date_basis)})",
     ]
     if d.dateline:
         meta.append(f"dateline {_e(d.dateline)}")
@@ -315,7 +322,7 @@ def _documents_table(docs: list[ReportDocument]) -> str:
         d = doc.document
         rows.append(
             f'<tr><td><a href="documents/{_e(d.doc_id)}.html">{_e(d.title)}</a></td>'
-            f"<td>{_e(d.publisher)}</td><td>{_e(d.published_date.isoformat())}</td>"
+            f"<td>{_e(d.publisher)}</td><td>{_e(_published(d))}</td>"
             f"<td>{len(doc.tables['events'])}</td><td>{len(doc.tables['evidence'])}</td></tr>"
         )
     return (
@@ -385,7 +392,7 @@ def report_step(inputs: Any, files: dict[str, bytes]) -> dict[str, bytes]:
 
     It renders the annotated documents only, like the package's `documents` table.
     """
-    docs = report_documents(inputs.seeds, inputs.annotations, only_annotated=True)
+    docs = report_documents(inputs.seeds, inputs.annotations, inputs.registry, only_annotated=True)
     return {f"report/{name}": data for name, data in render(docs).items()}
 
 

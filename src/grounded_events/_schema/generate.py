@@ -12,7 +12,13 @@ from grounded_events._core.atomic import write_text_atomic
 from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.text import json_text
 from grounded_events._core.version import SCHEMA_VERSION
-from grounded_events._schema.models import AnnotationFile, Document, EventRecord
+from grounded_events._schema.models import (
+    ActorRegistry,
+    AnnotationFile,
+    Document,
+    EventRecord,
+    LinkFile,
+)
 from grounded_events._schema.tables import LIST_SEPARATOR, TABLES, Table
 from grounded_events._schema.versions import MANIFEST, drift, read_manifest
 from grounded_events._schema.vocab import (
@@ -29,6 +35,8 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # Record formats with their own JSON Schema: file name -> model.
 RECORDS: dict[str, type[BaseModel]] = {
     "annotation.schema.json": AnnotationFile,
+    "actors.schema.json": ActorRegistry,
+    "links.schema.json": LinkFile,
     "event.schema.json": EventRecord,
     "document.schema.json": Document,
 }

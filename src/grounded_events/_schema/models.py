@@ -1,4 +1,4 @@
-"""Schema 1.0.0 as pydantic models: the single source of truth for every published artifact."""
+"""The schema as pydantic models: the single source of truth for every published artifact."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -24,12 +25,16 @@ from grounded_events._schema.vocab import (
     ActorType,
     AttributionStatus,
     CameoRoot,
+    ClaimStatus,
+    Damage,
     DateBasis,
     DatePrecision,
     EventSubtype,
     EventType,
     Gazetteer,
     GeoPrecision,
+    Hedge,
+    LinkRelation,
     PloverEventType,
     PloverMode,
     PublishedDateBasis,
@@ -116,6 +121,14 @@ Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 
 
+# The schema_version of the files this schema reads: its major version, any minor and patch.
+SchemaVersion = Annotated[
+    str,
+    StringConstraints(pattern=rf"^{SCHEMA_VERSION.split('.')[0]}\.\d+\.\d+$"),
+    Field(description="The schema version the file follows."),
+]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=False, validate_default=True)
 
@@ -133,19 +146,35 @@ class Document(_Model):
     title: Text
     publisher: Text
     url: Annotated[str, StringConstraints(pattern=URL)]
-    published_date: IsoDate
+    published_date: IsoDate | None = Field(
+        description="The publication date; null only when published_date_basis is unknown."
+    )
     published_date_basis: PublishedDateBasis = Field(
         description="Where the publication date comes from."
     )
     dateline: Text | None = Field(default=None, description="The place named in the dateline.")
     language: LanguageCode
 
+    @model_validator(mode="after")
+    def _date_known(self) -> Document:
+        unknown = self.published_date_basis == PublishedDateBasis.UNKNOWN
+        if (self.published_date is None) != unknown:
+            raise PydanticCustomError(
+                "published_date_unknown",
+                "published_date is empty exactly when published_date_basis is unknown",
+            )
+        return self
+
 
 class Actor(_Model):
-    """An actor with a normalized id, shared by every event of a document that mentions it."""
+    """An actor with a normalized id, declared once for the dataset in `datasets/actors.yaml`."""
 
     actor_id: Slug = Field(description="Normalized id, e.g. usa-state-department.")
     name: Text = Field(description="Canonical English name.")
+    variants: list[Text] = Field(
+        default_factory=list,
+        description="Other names the texts use for the actor, verbatim ('Washington').",
+    )
     actor_type: ActorType
     country_iso3: CountryCode | None = Field(
         default=None, description="Country the actor belongs to, if any."
@@ -210,15 +239,51 @@ class Outcome(_Model):
     high: Count | None = None
 
 
+class FatalitySplit(_Model):
+    """Deaths by side, as UCDP splits them (deaths_a, deaths_b, deaths_civilians,
+    deaths_unknown); with all four given they sum to fatalities.best."""
+
+    initiator_side: Count | None = Field(
+        default=None, description="Deaths on the initiator's side."
+    )
+    target_side: Count | None = Field(default=None, description="Deaths on the target's side.")
+    civilians: Count | None = Field(default=None, description="Civilian deaths.")
+    unknown: Count | None = Field(default=None, description="Deaths whose side is not known.")
+
+
+class Claim(_Model):
+    """Whether responsibility is claimed or denied, by whom, or that no claim was made yet."""
+
+    status: ClaimStatus
+    by: list[Slug] = Field(
+        default_factory=list,
+        description="Actors who claim or deny; required for claimed and denied, empty otherwise.",
+    )
+
+
+# A quote's place in a document's text: code point offsets, and the quote itself.
+Start = Annotated[int, Field(ge=0, description="Code point offset, inclusive.")]
+End = Annotated[int, Field(ge=1, description="Code point offset, exclusive.")]
+Quote = Annotated[
+    str,
+    StringConstraints(min_length=1),
+    Field(description="Exactly text[start:end] of the document."),
+]
+
+
 class Evidence(_Model):
-    """A span of the document that supports one coded field of an event."""
+    """A span of the document that supports one coded field of an event, with who says so."""
 
     field: EvidenceField
-    start: Annotated[int, Field(ge=0)] = Field(description="Code point offset, inclusive.")
-    end: Annotated[int, Field(ge=1)] = Field(description="Code point offset, exclusive.")
-    quote: Annotated[str, StringConstraints(min_length=1)] = Field(
-        description="Exactly text[start:end] of the document."
+    start: Start
+    end: End
+    quote: Quote
+    according_to: Text | None = Field(
+        default=None,
+        description="The text's words naming the source of the value ('an Iraqi security "
+        "official'); they occur in the document.",
     )
+    hedge: Hedge = Field(default=Hedge.STATED, description="How the text commits to the value.")
 
 
 class Event(_Model):
@@ -239,12 +304,25 @@ class Event(_Model):
     attribution: Attribution | None = Field(
         default=None, description="Responsibility for the event; required for violent events."
     )
-    weapons: list[Weapon] = Field(default_factory=list)
-    fatalities: Outcome | None = Field(default=None, description="Null when not applicable.")
-    injuries: Outcome | None = Field(default=None, description="Null when not applicable.")
-    refers_to: list[Slug] = Field(
-        default_factory=list, description="Events this one is about (a statement on an attack)."
+    claim: Claim | None = Field(
+        default=None,
+        description="A claim or denial of responsibility; null when the text is silent.",
     )
+    weapons: list[Weapon] = Field(default_factory=list)
+    munitions: Outcome | None = Field(
+        default=None, description="Number of munitions (rockets, drones, shells) used."
+    )
+    attacks: Outcome | None = Field(
+        default=None, description="Number of attacks a series or campaign is made of."
+    )
+    damage: Damage | None = Field(
+        default=None, description="Material damage; null when the text does not say."
+    )
+    fatalities: Outcome | None = Field(default=None, description="Null when not applicable.")
+    fatalities_by_side: FatalitySplit | None = Field(
+        default=None, description="Deaths by side, when the text splits them."
+    )
+    injuries: Outcome | None = Field(default=None, description="Null when not applicable.")
     evidence: Annotated[list[Evidence], Field(min_length=1)]
     note: Text | None = None
 
@@ -267,12 +345,54 @@ class EventRecord(Event):
 
 
 class AnnotationFile(_Model):
-    """One document's annotations: the record format of `datasets/annotations/*.yaml`."""
+    """One document's annotations: the record format of `datasets/annotations/*.yaml`. Its
+    actors are the dataset's (`actors.yaml`), its links to other events in `links.yaml`."""
 
-    schema_version: Annotated[str, StringConstraints(pattern=r"^1\.\d+\.\d+$")] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     doc_id: Slug
     sha256: Sha256 = Field(description="Pins the exact text the offsets count in.")
     annotated: IsoDate = Field(description="Date of the last revision of these annotations.")
     annotators: Annotated[list[Text], Field(min_length=1)]
-    actors: list[Actor] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
+
+
+class ActorRegistry(_Model):
+    """The dataset's actors, each declared once: `datasets/actors.yaml`."""
+
+    schema_version: SchemaVersion = SCHEMA_VERSION
+    actors: list[Actor] = Field(default_factory=list)
+
+
+class LinkEvidence(_Model):
+    """A span of a document that supports a link."""
+
+    doc_id: Slug
+    start: Start
+    end: End
+    quote: Quote
+
+
+class Link(_Model):
+    """How one event relates to another, possibly of another document; a note or evidence says
+    why."""
+
+    relation: LinkRelation
+    source: Slug = Field(description="The event_id the link starts from.")
+    target: Slug = Field(description="The event_id it points at.")
+    note: Text | None = None
+    evidence: list[LinkEvidence] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _grounded(self) -> Link:
+        if self.note is None and not self.evidence:
+            raise PydanticCustomError(
+                "link_without_reason", "A link needs a note or evidence that says why"
+            )
+        return self
+
+
+class LinkFile(_Model):
+    """The dataset's links between events, across documents: `datasets/links.yaml`."""
+
+    schema_version: SchemaVersion = SCHEMA_VERSION
+    links: list[Link] = Field(default_factory=list)

@@ -8,7 +8,6 @@ Parquet columns all follow: a new field of an event, actor, document or evidence
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import NoneType, UnionType
@@ -18,12 +17,16 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from grounded_events._schema.models import (
     Actor,
+    ActorRegistry,
     AnnotationFile,
     Document,
     Event,
     EventRecord,
     Evidence,
+    FatalitySplit,
     LanguageCode,
+    Link,
+    LinkFile,
     Outcome,
     Slug,
 )
@@ -31,8 +34,12 @@ from grounded_events._schema.vocab import (
     CROSSWALK,
     CROSSWALK_COLUMNS,
     CROSSWALK_DESCRIPTIONS,
+    ClaimStatus,
     Role,
 )
+
+# The role an actor of a claim has in the `event_actors` table, by the claim's status.
+CLAIM_ROLES = {ClaimStatus.CLAIMED: Role.CLAIMANT, ClaimStatus.DENIED: Role.DENIER}
 
 
 class _Row(BaseModel):
@@ -126,27 +133,62 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("event_type"),
     Column("event_subtype"),
     Column("is_aggregate", description="True for a series or campaign the text summarises."),
-    Column("date_start", "date.start"),
-    Column("date_end", "date.end"),
+    Column("date_start", "date.start", description="First day the event may have happened."),
+    Column(
+        "date_end",
+        "date.end",
+        description="Last day the event may have happened; date_start for a single day.",
+    ),
     Column("date_precision", "date.precision"),
     Column("date_basis", "date.basis"),
     Column("time_of_day", "date.time_of_day", "The text's time-of-day words, verbatim."),
-    Column("country_iso3", "location.country_iso3"),
+    Column(
+        "country_iso3",
+        "location.country_iso3",
+        description="ISO 3166-1 alpha-3 code of the event's country; empty only when "
+        "geo_precision is multi_country or international.",
+    ),
     Column("admin1_code", "location.admin1_code", "ISO 3166-2, e.g. IQ-BG."),
-    Column("location_name", "location.name"),
-    Column("latitude", "location.latitude"),
-    Column("longitude", "location.longitude"),
-    Column("geo_precision", "location.geo_precision"),
-    Column("gazetteer", "location.gazetteer"),
-    # Schema 1.0.0 was published without the pattern that the annotation model checks.
-    Column("gazetteer_id", "location.gazetteer_id", type=str | None),
+    Column(
+        "location_name",
+        "location.name",
+        description="Place name as coded, e.g. 'US Embassy, Baghdad'.",
+    ),
+    Column(
+        "latitude",
+        "location.latitude",
+        description="Latitude of the place in decimal degrees (WGS 84).",
+    ),
+    Column(
+        "longitude",
+        "location.longitude",
+        description="Longitude of the place in decimal degrees (WGS 84).",
+    ),
+    Column(
+        "geo_precision",
+        "location.geo_precision",
+        description="How precisely the place is known, from site to international.",
+    ),
+    Column(
+        "gazetteer", "location.gazetteer", description="The gazetteer that gazetteer_id belongs to."
+    ),
+    Column(
+        "gazetteer_id",
+        "location.gazetteer_id",
+        description="The place's id in that gazetteer, e.g. a GeoNames feature id.",
+    ),
     Column(
         "initiator",
         description="actor_id of the initiator, or of the speaker.",
         derive=_initiator,
         type=Slug | None,
     ),
-    Column("initiator_attribution", "attribution.status"),
+    Column(
+        "initiator_attribution",
+        "attribution.status",
+        description="How responsibility is assigned to the initiator: claimed, alleged, "
+        "confirmed or unattributed.",
+    ),
     Column(
         "attributed_by",
         "attribution.attributed_by",
@@ -158,12 +200,42 @@ EVENT_COLUMNS: tuple[Column, ...] = (
         derive=_targets,
         type=list[Slug],
     ),
-    Column("weapons"),
-    *_count("fatalities"),
-    *_count("injuries", best="0 when the source says there were none, empty when it does not say."),
+    Column("claim_status", "claim.status", "Whether responsibility is claimed or denied."),
+    Column("claimed_by", "claim.by", "actor_ids that claim or deny responsibility."),
+    Column("weapons", description="The means of violence the text names."),
+    *_count(
+        "munitions",
+        best="Munitions used (rockets, drones, shells), best estimate.",
+        low="Munitions used, lowest figure the source gives.",
+        high="Munitions used, highest figure the source gives.",
+    ),
+    *_count(
+        "attacks",
+        best="Attacks a series or campaign is made of, best estimate.",
+        low="Attacks, lowest figure the source gives.",
+        high="Attacks, highest figure the source gives.",
+    ),
+    Column("damage"),
+    *_count(
+        "fatalities",
+        best="Deaths, best estimate: 0 when the source says there were none, empty when it does "
+        "not say.",
+        low="Deaths, lowest figure the source gives.",
+        high="Deaths, highest figure the source gives.",
+    ),
+    *(
+        Column(f"fatalities_{side}", f"fatalities_by_side.{side}")
+        for side in FatalitySplit.model_fields
+    ),
+    *_count(
+        "injuries",
+        best="Injured, best estimate: 0 when the source says there were none, empty when it does "
+        "not say.",
+        low="Injured, lowest figure the source gives.",
+        high="Injured, highest figure the source gives.",
+    ),
     *(Column(c, f"crosswalks.{c}", CROSSWALK_DESCRIPTIONS[c]) for c in CROSSWALK_COLUMNS),
-    Column("refers_to", description="event_ids this event is about."),
-    Column("summary"),
+    Column("summary", description="What happened, in one sentence of the annotator's."),
 )
 
 # The counts of an event (its `Outcome` fields) and all their columns.
@@ -175,23 +247,34 @@ COUNT_COLUMNS: tuple[str, ...] = tuple(c for count in COUNTS for c in count_colu
 
 # The `actors` table: one row per actor, from `Actor` (its note stays in the annotation file).
 ACTOR_COLUMNS: tuple[Column, ...] = (
-    Column("actor_id"),
-    Column("name"),
+    Column("actor_id", description="Normalized id, e.g. usa-state-department."),
+    Column("name", description="Canonical English name."),
+    Column("variants"),
     Column("actor_type"),
-    Column("country_iso3"),
-    Column("parent_actor_id"),
+    Column(
+        "country_iso3",
+        description="ISO 3166-1 alpha-3 code of the country the actor belongs to, if any.",
+    ),
+    Column(
+        "parent_actor_id",
+        description="actor_id of the actor this one is part of (an official's government).",
+    ),
 )
 
 # The `documents` table: a seed's index entry (`Document`, without its file name) and its text.
 DOCUMENT_COLUMNS: tuple[Column, ...] = (
-    Column("doc_id"),
-    Column("title"),
-    Column("publisher"),
-    # Schema 1.0.0 was published without the pattern that the index model checks.
-    Column("url", type=str),
-    Column("published_date", type=dt.date),
+    Column(
+        "doc_id", description="Stable id: publisher slug and publication date, e.g. rudaw-20231212."
+    ),
+    Column("title", description="The document's headline, as published."),
+    Column("publisher", description="Who published the document, e.g. Rudaw."),
+    Column("url", description="Where the document was published."),
+    Column(
+        "published_date",
+        description="The publication date; empty when published_date_basis is unknown.",
+    ),
     Column("published_date_basis"),
-    Column("dateline"),
+    Column("dateline", description="The place named in the dateline."),
     # the type itself (not the field read from Document) carries its published description
     Column("language", type=LanguageCode),
     Column("sha256", description="SHA-256 of the UTF-8 text."),
@@ -211,12 +294,51 @@ EVIDENCE_COLUMNS: tuple[Column, ...] = (
         derive=_evidence_id,
         type=str,
     ),
-    Column("event_id", type=Slug),
-    Column("doc_id", type=Slug),
+    Column(
+        "event_id",
+        type=Slug,
+        description="The event whose value the span supports (events.event_id).",
+    ),
+    Column(
+        "doc_id",
+        type=Slug,
+        description="The document whose text the offsets count in (documents.doc_id).",
+    ),
     Column("field"),
     Column("start", description="Code point offset into the text, inclusive."),
     Column("end", description="Code point offset, exclusive."),
     Column("quote", description="Exactly text[start:end]."),
+    Column("according_to"),
+    Column("hedge"),
+)
+
+
+def _link_id(link: Link, _: Mapping[str, Any]) -> str:
+    return f"{link.source}:{link.relation}:{link.target}"
+
+
+def _link_quotes(link: Link, _: Mapping[str, Any]) -> list[str]:
+    return [e.quote for e in link.evidence]
+
+
+# The `links` table: one row per `Link` of links.yaml.
+LINK_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "link_id",
+        description="'<source_event_id>:<relation>:<target_event_id>'.",
+        derive=_link_id,
+        type=str,
+    ),
+    Column("relation"),
+    Column("source_event_id", "source", "The event the link starts from (events.event_id)."),
+    Column("target_event_id", "target", "The event it points at (events.event_id)."),
+    Column("note"),
+    Column(
+        "quotes",
+        description="The quotes of the link's evidence spans.",
+        derive=_link_quotes,
+        type=list[str],
+    ),
 )
 
 
@@ -263,10 +385,13 @@ EvidenceRow = _row_model(
     Evidence,
     EVIDENCE_COLUMNS,
 )
+LinkRow = _row_model(
+    "LinkRow", "One row of the `links` table: how one event relates to another.", Link, LINK_COLUMNS
+)
 # The list-valued columns of every flattened table (None becomes []).
 _LISTS = frozenset(
     n
-    for model in (EventRow, ActorRow, DocumentRow, EvidenceRow)
+    for model in (EventRow, ActorRow, DocumentRow, EvidenceRow, LinkRow)
     for n, f in model.model_fields.items()
     if _is_list(f.annotation)
 )
@@ -275,61 +400,9 @@ _LISTS = frozenset(
 class EventActorRow(_Row):
     """One row of the `event_actors` table: an actor's role in an event."""
 
-    event_id: Slug
-    actor_id: Slug
+    event_id: Slug = Field(description="The event (events.event_id).")
+    actor_id: Slug = Field(description="The actor (actors.actor_id).")
     role: Role
-
-
-# Descriptions of the columns that schema 1.0.0 was published without (their Column lines above
-# have none). The 1.0.0 files are frozen, so the row models leave these out and `make schema`
-# still writes those files byte for byte; the data package (datapackage.json, croissant.json)
-# shows them. The next schema version moves each into its column's line and deletes this table.
-UNPUBLISHED_DESCRIPTIONS: dict[str, dict[str, str]] = {
-    "documents": {
-        "doc_id": "Stable id: publisher slug and publication date, e.g. rudaw-20231212.",
-        "title": "The document's headline, as published.",
-        "publisher": "Who published the document, e.g. Rudaw.",
-        "url": "Where the document was published.",
-        "published_date": "The publication date; published_date_basis says where it comes from.",
-        "dateline": "The place named in the dateline.",
-    },
-    "actors": {
-        "actor_id": "Normalized id, e.g. usa-state-department.",
-        "name": "Canonical English name.",
-        "country_iso3": "ISO 3166-1 alpha-3 code of the country the actor belongs to, if any.",
-        "parent_actor_id": "actor_id of the actor this one is part of (an official's government).",
-    },
-    "events": {
-        "date_start": "First day the event may have happened.",
-        "date_end": "Last day the event may have happened; date_start for a single day.",
-        "country_iso3": "ISO 3166-1 alpha-3 code of the event's country; empty only when "
-        "geo_precision is multi_country or international.",
-        "location_name": "Place name as coded, e.g. 'US Embassy, Baghdad'.",
-        "latitude": "Latitude of the place in decimal degrees (WGS 84).",
-        "longitude": "Longitude of the place in decimal degrees (WGS 84).",
-        "geo_precision": "How precisely the place is known, from site to international.",
-        "gazetteer": "The gazetteer that gazetteer_id belongs to.",
-        "gazetteer_id": "The place's id in that gazetteer, e.g. a GeoNames feature id.",
-        "initiator_attribution": "How responsibility is assigned to the initiator: claimed, "
-        "alleged, confirmed or unattributed.",
-        "weapons": "The means of violence the text names.",
-        "fatalities_best": "Deaths, best estimate: 0 when the source says there were none, "
-        "empty when it does not say.",
-        "fatalities_low": "Deaths, lowest figure the source gives.",
-        "fatalities_high": "Deaths, highest figure the source gives.",
-        "injuries_low": "Injured, lowest figure the source gives.",
-        "injuries_high": "Injured, highest figure the source gives.",
-        "summary": "What happened, in one sentence of the annotator's.",
-    },
-    "event_actors": {
-        "event_id": "The event (events.event_id).",
-        "actor_id": "The actor (actors.actor_id).",
-    },
-    "evidence": {
-        "event_id": "The event whose value the span supports (events.event_id).",
-        "doc_id": "The document whose text the offsets count in (documents.doc_id).",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -407,6 +480,16 @@ TABLES: dict[str, Table] = {
             ),
             title="Evidence spans supporting coded values",
         ),
+        Table(
+            "links",
+            LinkRow,
+            ("link_id",),
+            (
+                ForeignKey(("source_event_id",), "events", ("event_id",)),
+                ForeignKey(("target_event_id",), "events", ("event_id",)),
+            ),
+            title="Links between events, across documents",
+        ),
     )
 }
 
@@ -419,21 +502,26 @@ def document_row(document: Document, text: str) -> dict[str, Any]:
     return flatten(DOCUMENT_COLUMNS, document, text=text)
 
 
+def actor_rows(registry: ActorRegistry) -> list[dict[str, Any]]:
+    """The `actors` rows of the dataset's actor registry."""
+    return [flatten(ACTOR_COLUMNS, actor) for actor in registry.actors]
+
+
+def link_rows(links: LinkFile) -> list[dict[str, Any]]:
+    """The `links` rows of the dataset's links."""
+    return [flatten(LINK_COLUMNS, link) for link in links.links]
+
+
 def rows_from_annotation(annotation: AnnotationFile) -> dict[str, list[dict[str, Any]]]:
-    """Flatten one annotation file into rows of `events`, `evidence`, `actors`, `event_actors`."""
-    tables: dict[str, list[dict[str, Any]]] = {
-        "actors": [],
-        "events": [],
-        "event_actors": [],
-        "evidence": [],
-    }
-    for actor in annotation.actors:
-        tables["actors"].append(flatten(ACTOR_COLUMNS, actor))
+    """Flatten one annotation file into rows of `events`, `evidence` and `event_actors`."""
+    tables: dict[str, list[dict[str, Any]]] = {"events": [], "event_actors": [], "evidence": []}
     for event in annotation.events:
         tables["events"].append(event_row(event, annotation.doc_id))
         pairs = [(p.actor_id, p.role) for p in event.participants]
         if event.attribution:
             pairs += [(a, Role.ATTRIBUTOR) for a in event.attribution.attributed_by]
+        if event.claim is not None and event.claim.status in CLAIM_ROLES:
+            pairs += [(a, CLAIM_ROLES[event.claim.status]) for a in event.claim.by]
         for actor_id, role in dict.fromkeys(pairs):
             tables["event_actors"].append(
                 {"event_id": event.event_id, "actor_id": actor_id, "role": role}

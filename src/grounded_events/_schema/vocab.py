@@ -1,4 +1,4 @@
-"""Controlled vocabularies of schema 1.0.0: every value with its definition and crosswalks."""
+"""Controlled vocabularies of the schema: every value with its definition and crosswalks."""
 
 from __future__ import annotations
 
@@ -392,6 +392,15 @@ class PublishedDateBasis(Vocabulary):
     URL = ("url", "A date encoded in the article's URL.")
     METADATA = ("metadata", "The publisher's page metadata (for example article:published_time).")
     EXTERNAL = ("external", "Another source, such as an archive capture date.")
+    ESTIMATED = (
+        "estimated",
+        "Estimated by the annotator (from the events the text reports, or a crawl date); "
+        "say how in the index entry's note.",
+    )
+    UNKNOWN = (
+        "unknown",
+        "Not known: published_date is empty, and no date may be resolved relative to it.",
+    )
 
 
 class GeoPrecision(Vocabulary):
@@ -487,6 +496,16 @@ class Role(Vocabulary):
     SUBJECT = ("subject", "The statement is about this actor without being addressed to it.")
     MEDIUM = ("medium", "The statement was made to or through this outlet or person.")
     ATTRIBUTOR = ("attributor", "Assigns responsibility for the event to its initiator.")
+    CLAIMANT = ("claimant", "Claims responsibility for the event (from claim.by).")
+    DENIER = ("denier", "Denies responsibility for the event (from claim.by).")
+
+
+# The roles derived from other fields of an event, never written in its participants.
+DERIVED_ROLES = {
+    Role.ATTRIBUTOR: "attribution.attributed_by",
+    Role.CLAIMANT: "claim.by",
+    Role.DENIER: "claim.by",
+}
 
 
 class Weapon(Vocabulary):
@@ -525,6 +544,68 @@ class Field(Vocabulary):
     INJURIES = ("injuries", "Injuries, or the statement that there were none.")
     STATEMENT = ("statement", "The words of a statement (quoted or reported).")
     AGGREGATE = ("aggregate", "The words that make a record a series or campaign.")
+    MUNITIONS = ("munitions", "The number of munitions (rockets, drones, shells) used.")
+    ATTACKS = ("attacks", "The number of attacks a series or campaign is made of.")
+    DAMAGE = ("damage", "The material damage, or the statement that there was none.")
+    CLAIM = ("claim", "A claim or denial of responsibility, or the words that none was made.")
+
+
+class Hedge(Vocabulary):
+    """How the text commits to a value an evidence span supports."""
+
+    STATED = ("stated", "Said as fact, by the text or by the source it names.")
+    REPORTED = (
+        "reported",
+        "Relayed as someone's report or account ('according to', 'said', 'reportedly').",
+    )
+    INDICATED = (
+        "indicated",
+        "Inferred or suggested, not asserted ('indications are', 'appears to', 'likely').",
+    )
+    UNCONFIRMED = (
+        "unconfirmed",
+        "Said to be unverified ('unconfirmed reports', 'could not be independently verified').",
+    )
+
+
+class ClaimStatus(Vocabulary):
+    """Whether anyone has claimed responsibility for an event, as the text tells it."""
+
+    CLAIMED = ("claimed", "A named actor claims responsibility (claim.by names it).")
+    NO_CLAIM_YET = ("no_claim_yet", "The text says no one has claimed responsibility (yet).")
+    DENIED = ("denied", "A named actor denies responsibility (claim.by names it).")
+
+
+class Damage(Vocabulary):
+    """Material damage an event did, as the text reports it (empty: the text does not say)."""
+
+    NONE_REPORTED = (
+        "none_reported",
+        "The text says there was no damage ('no damage was reported'); distinct from an empty "
+        "value, which means the text does not say.",
+    )
+    MINOR = ("minor", "Damage the text calls minor, light or limited.")
+    DAMAGED = ("damaged", "Something was hit or damaged; the text does not say how badly.")
+    MAJOR = ("major", "Damage the text calls heavy, extensive or serious.")
+    DESTROYED = ("destroyed", "A building, vehicle or site destroyed.")
+
+
+class LinkRelation(Vocabulary):
+    """How one event relates to another (`links.yaml`, the `links` table)."""
+
+    SAME_INCIDENT = (
+        "same_incident",
+        "Both events are one real-world incident told by different documents (symmetric).",
+    )
+    PART_OF = (
+        "part_of",
+        "The source event is part of the target, a series or campaign (an aggregate).",
+    )
+    IN_RESPONSE_TO = (
+        "in_response_to",
+        "The source event answers the target: a retaliation, or a reaction to it.",
+    )
+    ABOUT = ("about", "The source event, a statement, is about the target event.")
 
 
 VOCABULARIES: tuple[type[Vocabulary], ...] = (
@@ -540,4 +621,8 @@ VOCABULARIES: tuple[type[Vocabulary], ...] = (
     Role,
     Weapon,
     Field,
+    Hedge,
+    ClaimStatus,
+    Damage,
+    LinkRelation,
 )

@@ -207,7 +207,8 @@ def skeleton(
 ) -> str:
     """The annotation file (to be written at `path`) a new document starts from: header, pins,
     known actors, no events."""
-    weekday = document.published_date.strftime("%A")
+    published = document.published_date
+    weekday = published.strftime("%A") if published is not None else "unknown"
     publisher, title = _one_line(document.publisher), _quoted(document.title)
     parts = [
         f"""{schema_line(SCHEMA_VERSION)}

@@ -1,4 +1,4 @@
-"""The project's file layout: the dataset's annotations folder next to the seeds, and the line its files start with."""
+"""The project's file layout: the dataset's folder (annotations, actors, links) next to the seeds, and the line its files start with."""
 
 from __future__ import annotations
 
@@ -12,6 +12,12 @@ from grounded_events._schema.generate import BASE_URI
 ANNOTATIONS_DIR = Path("datasets/annotations")
 # The names `build` reads there: one `<doc_id>.yaml` (or .yml) per document.
 ANNOTATION_SUFFIXES = (".yaml", ".yml")
+# The dataset-level files, in the dataset folder (the annotations folder's parent): the actors of
+# every document, declared once, and the links between events across documents.
+ACTORS_FILE = "actors.yaml"
+LINKS_FILE = "links.yaml"
+# The JSON Schema each file of the dataset is checked against, by file name.
+SCHEMA_NAMES = {ACTORS_FILE: "actors", LINKS_FILE: "links"}
 # The editor hint an annotation file starts with; group 1 is the schema's address.
 SCHEMA_LINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(\S+)\s*")
 
@@ -27,19 +33,48 @@ def in_dataset(path: Path, seeds_dir: Path) -> bool:
     return path.parent.resolve() == annotations_dir(seeds_dir)
 
 
-def schema_address(version: str) -> str:
-    """The annotation schema of `version`, relative to the dataset's annotations folder: in the
-    project root's schema/<version>/."""
-    up = "../" * len(ANNOTATIONS_DIR.parts)
-    return f"{up}schema/{version}/annotation.schema.json"
+def dataset_dir(path: Path) -> Path:
+    """The dataset folder of a file: the annotations folder's parent (`datasets/` for
+    `datasets/annotations/x.yaml`), unless that folder itself holds actors.yaml or links.yaml;
+    any other file's own folder."""
+    folder = path.parent
+    if folder.name == ANNOTATIONS_DIR.name and not any(
+        (folder / n).is_file() for n in SCHEMA_NAMES
+    ):
+        return folder.parent
+    return folder
 
 
-def schema_url(version: str) -> str:
-    """The annotation schema of `version` at its published address (its `$id`): what the first
+def dataset_annotations(folder: Path) -> list[Path]:
+    """The annotation files of the dataset in `folder`, in name order: those of its annotations
+    folder, or, without one, the YAML files beside actors.yaml and links.yaml."""
+    inner = folder / ANNOTATIONS_DIR.name
+    where = inner if inner.is_dir() else folder
+    return sorted(
+        p
+        for p in where.iterdir()
+        if p.suffix in ANNOTATION_SUFFIXES and p.name not in SCHEMA_NAMES and p.is_file()
+    )
+
+
+def schema_name(path: Path) -> str:
+    """The published JSON Schema a dataset file follows: actors, links, or annotation."""
+    return SCHEMA_NAMES.get(path.name, "annotation")
+
+
+def schema_address(version: str, name: str = "annotation") -> str:
+    """The JSON Schema `name` of `version`, relative to the dataset's annotations folder: in the
+    project root's schema/<version>/ (the dataset folder's files are one level higher)."""
+    depth = len(ANNOTATIONS_DIR.parts) - (name != "annotation")
+    return f"{'../' * depth}schema/{version}/{name}.schema.json"
+
+
+def schema_url(version: str, name: str = "annotation") -> str:
+    """The JSON Schema `name` of `version` at its published address (its `$id`): what the first
     line names in a project without the schema folder, e.g. a user's repository."""
-    return f"{BASE_URI}/{version}/annotation.schema.json"
+    return f"{BASE_URI}/{version}/{name}.schema.json"
 
 
-def schema_line(version: str) -> str:
-    """The first line of an annotation file of `version`: editors check the file as you type."""
-    return f"# yaml-language-server: $schema={schema_address(version)}"
+def schema_line(version: str, name: str = "annotation") -> str:
+    """The first line of a dataset file of `version`: editors check the file as you type."""
+    return f"# yaml-language-server: $schema={schema_address(version, name)}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,11 +12,20 @@ from typing import Any
 from pydantic import ValidationError
 
 from grounded_events._core.safe_yaml import Loc, YamlDocument, YamlError, loads, path_text
-from grounded_events._schema.models import AnnotationFile, Event, Evidence
+from grounded_events._schema.models import AnnotationFile, Event, Evidence, LinkEvidence
 from grounded_events._schema.tables import event_row
-from grounded_events._sources.layout import in_dataset
+from grounded_events._schema.vocab import DateBasis
+from grounded_events._sources.layout import LINKS_FILE, dataset_dir, in_dataset
 from grounded_events._sources.seeds import SeedError, read_index, read_seed_bytes
 from grounded_events._validation.codes import issue
+from grounded_events._validation.dataset import (
+    Dataset,
+    LinkIssue,
+    actor_uses,
+    link_issues,
+    raw_list,
+    registry_issues,
+)
 from grounded_events._validation.flattened import (
     EVENT_LOCS,
     EVIDENCE_LOCS,
@@ -26,7 +36,6 @@ from grounded_events._validation.guidelines import (
     Placed,
     event_issues,
     id_order_issues,
-    unused_actor_issues,
 )
 from grounded_events._validation.issues import Issue
 from grounded_events._validation.json_values import parse_json
@@ -35,6 +44,7 @@ from grounded_events._validation.layout import layout_issues
 from grounded_events._validation.model_issues import pydantic_issues, strict
 from grounded_events._validation.text import read_text
 
+RELATIVE = DateBasis.RELATIVE_TO_PUBLICATION
 # _yaml's reading limits and its other refusals, by YamlError.kind
 YAML_CODES = {
     "encoding": "GE104",
@@ -45,51 +55,38 @@ YAML_CODES = {
 }
 
 
-def _list(value: Any) -> list[Any]:
-    # the id checks walk the raw data, whatever its shape; its shape is pydantic's to report
-    return value if isinstance(value, list) else []
-
-
 @dataclass
 class Shared:
-    """State across the files of one run: event ids seen, references to check at the end."""
+    """State across the files of one run: event ids seen, the datasets read, the seeds."""
 
     event_ids: dict[str, tuple[str, int | None]] = field(default_factory=dict)
-    refers_to: list[tuple[str, int | None, str, str]] = field(default_factory=list)
     seeds: dict[str, tuple[Any, str | None]] | None = None  # doc_id -> (Document, text or None)
     seeds_problem: str | None = None
     seeds_refused: dict[str, SeedError] = field(default_factory=dict)  # unsafe seed files
+    datasets: dict[Path, Dataset] = field(default_factory=dict)
+    # per dataset folder: the events of the annotation files validated, and whether its
+    # links.yaml was validated itself
+    annotated: dict[Path, tuple[Path, set[str]]] = field(default_factory=dict)
+    links_checked: set[Path] = field(default_factory=set)
 
-    def finish(self) -> list[Issue]:
-        """refers_to must name an event of some file of this run, and of its own file."""
-        out = []
-        for display, line, where, value in self.refers_to:
-            if value not in self.event_ids:
-                out.append(
-                    issue(
-                        "GE602",
-                        display,
-                        line,
-                        where,
-                        expected="an event_id of the validated files",
-                        actual=value,
-                        variant="run",
-                        value=value,
-                    )
-                )
-            elif self.event_ids[value][0] != display:
-                out.append(
-                    issue(
-                        "GE604",
-                        display,
-                        line,
-                        where,
-                        expected="an event of this document",
-                        actual=value,
-                        variant="other-document",
-                        value=value,
-                    )
-                )
+    def dataset(self, folder: Path) -> Dataset:
+        """The dataset in `folder`, read once per run."""
+        key = folder.resolve()
+        if key not in self.datasets:
+            self.datasets[key] = Dataset.read(folder)
+        return self.datasets[key]
+
+    def finish(self, folder: Path, seeds_dir: Path) -> list[Issue]:
+        """The issues of each dataset's links.yaml that involve the events of the annotation
+        files validated, when links.yaml itself was not: one verdict on a link, whichever file
+        is validated."""
+        out: list[Issue] = []
+        for key, (dataset, events) in self.annotated.items():
+            links = dataset / LINKS_FILE
+            if key in self.links_checked or not links.is_file():
+                continue
+            found = placed_link_issues(links, str(links), folder, seeds_dir, self)
+            out += [i for i, ends in found if ends & events]
         return out
 
 
@@ -170,51 +167,26 @@ def check_annotation(
         return doc.line_of(loc), path_text(loc)
 
     doc_id = data.get("doc_id") if isinstance(data.get("doc_id"), str) else None
-    raw_actors = _list(data.get("actors"))
-    raw_events = _list(data.get("events"))
+    raw_events = raw_list(data.get("events"))
     if in_dataset(path, seeds_dir):
         line = doc.line_of(("doc_id",))
         issues += layout_issues(path, display, text, doc_id, line, folder.name)
 
-    # referential: actors declared once, and every actor_id used is declared
-    declared: dict[str, int] = {}
-    for i, raw in enumerate(raw_actors):
-        actor_id = raw.get("actor_id") if isinstance(raw, dict) else None
-        if isinstance(actor_id, str):
-            if actor_id in declared:
-                line, where = at(("actors", i, "actor_id"))
-                issues.append(
-                    issue(
-                        "GE601",
-                        display,
-                        line,
-                        where,
-                        expected="a unique actor_id",
-                        actual=actor_id,
-                        variant="actor",
-                        actor=actor_id,
-                    )
-                )
-            declared.setdefault(actor_id, i)
-    uses: list[tuple[Loc, Any]] = []
-    for i, raw in enumerate(raw_actors):
-        if isinstance(raw, dict) and isinstance(raw.get("parent_actor_id"), str):
-            uses.append((("actors", i, "parent_actor_id"), raw["parent_actor_id"]))
-
+    # referential: every event id unique in the run, every actor_id one of the dataset's
+    folder_of_dataset = dataset_dir(path)
+    dataset = shared.dataset(folder_of_dataset)
+    _, annotated = shared.annotated.setdefault(
+        folder_of_dataset.resolve(), (folder_of_dataset, set())
+    )
+    uses: list[tuple[Loc, str]] = []
     events: list[tuple[int, Event]] = []
     for i, raw in enumerate(raw_events):
         if not isinstance(raw, dict):
             continue
-        for j, p in enumerate(_list(raw.get("participants"))):
-            if isinstance(p, dict) and isinstance(p.get("actor_id"), str):
-                uses.append((("events", i, "participants", j, "actor_id"), p["actor_id"]))
-        attribution = raw.get("attribution")
-        if isinstance(attribution, dict):
-            for j, a in enumerate(_list(attribution.get("attributed_by"))):
-                if isinstance(a, str):
-                    uses.append((("events", i, "attribution", "attributed_by", j), a))
+        uses += [(("events", i, *loc), actor_id) for loc, actor_id in actor_uses(raw)]
         event_id = raw.get("event_id")
         if isinstance(event_id, str):
+            annotated.add(event_id)
             line, where = at(("events", i, "event_id"))
             if event_id in shared.event_ids:
                 other, other_line = shared.event_ids[event_id]
@@ -234,28 +206,10 @@ def check_annotation(
                 )
             else:
                 shared.event_ids[event_id] = (display, line)
-        for j, ref in enumerate(_list(raw.get("refers_to"))):
-            if isinstance(ref, str):
-                line, where = at(("events", i, "refers_to", j))
-                shared.refers_to.append((display, line, where, ref))
         # an invalid event was already reported, with its lines, by the whole-file validation
         with contextlib.suppress(ValidationError):
             events.append((i, strict(Event, raw)))
-    for loc, actor_id in uses:
-        if actor_id not in declared:
-            line, where = at(loc)
-            issues.append(
-                issue(
-                    "GE602",
-                    display,
-                    line,
-                    where,
-                    expected="an actor_id declared in this file",
-                    actual=actor_id,
-                    variant="actor",
-                    actor=actor_id,
-                )
-            )
+    issues += _actor_issues(display, uses, at, dataset)
 
     # grounding: the document, its pinned hash, and each quote
     texts = grounding_texts(display, doc, doc_id, data, seeds_dir, shared, issues)
@@ -264,16 +218,25 @@ def check_annotation(
     placed = [Placed(("events", i), event) for i, event in events]
     known = shared.seeds.get(doc_id) if shared.seeds is not None and doc_id else None
     published = known[0].published_date if known is not None else None
-    ids = [p.event.event_id for p in placed]
-    repeated = frozenset(i for i in ids if ids.count(i) > 1)
     for p in placed:
-        issues += event_issues(display, p, at, published, repeated)
+        issues += event_issues(display, p, at, published)
+        if known is not None and published is None and p.event.date.basis == RELATIVE:
+            line, where = at((*p.loc, "date", "basis"))
+            issues.append(
+                issue(
+                    "GE513",
+                    display,
+                    line,
+                    where,
+                    expected="a basis other than relative_to_publication",
+                    actual=str(RELATIVE),
+                    variant="unknown",
+                )
+            )
     # ids are judged against a doc_id of the seeds: an unknown one (GE504) may be the mistake
     if doc_id is not None and (shared.seeds is None or doc_id in shared.seeds):
         complete = len(events) == len(raw_events)
         issues += id_order_issues(display, doc_id, placed, at, complete)
-    used = [actor_id for _, actor_id in uses]
-    issues += unused_actor_issues(display, declared, used, at)
 
     # cross-field rules on the flattened rows, each error at the line of the event's field
     event_rows = [event_row(event, doc_id or "") for _, event in events]
@@ -302,7 +265,148 @@ def check_annotation(
 
     issues += run_cross(folder, "events", display, event_rows, locate_event, None)
     issues += run_cross(folder, "evidence", display, evidence_rows, locate_evidence, texts)
+    if texts is not None and doc_id is not None:
+        issues += _source_words_issues(display, doc_id, texts[doc_id], raw_events, dict(events), at)
     return issues
+
+
+def _source_words_issues(
+    display: str,
+    doc_id: str,
+    text: str,
+    raw_events: list[Any],
+    events: dict[int, Event],
+    at: Callable[[Loc], tuple[int | None, str]],
+) -> list[Issue]:
+    """GE514: the words an evidence span names its source by occur in the document."""
+    out = []
+    for i, j, ev in _spans(raw_events, events):
+        if ev.according_to is not None and ev.according_to not in text:
+            line, where = at(("events", i, "evidence", j, "according_to"))
+            out.append(
+                issue(
+                    "GE514",
+                    display,
+                    line,
+                    where,
+                    expected="words of the text",
+                    actual=ev.according_to,
+                    value=ev.according_to,
+                    doc_id=doc_id,
+                )
+            )
+    return out
+
+
+def check_registry(path: Path, display: str, shared: Shared) -> list[Issue]:
+    """Every error of a dataset's actors.yaml, judged with the dataset's annotation files."""
+    try:
+        _, doc = load_annotation(path)
+    except ReadProblem as problem:
+        return [problem.issue(display)]
+    return registry_issues(doc, display, shared.dataset(dataset_dir(path)))
+
+
+def check_links(
+    path: Path, display: str, folder: Path, seeds_dir: Path, shared: Shared
+) -> list[Issue]:
+    """Every error of a dataset's links.yaml, judged with the dataset's annotation files."""
+    shared.links_checked.add(dataset_dir(path).resolve())
+    return [found for found, _ in placed_link_issues(path, display, folder, seeds_dir, shared)]
+
+
+def placed_link_issues(
+    path: Path, display: str, folder: Path, seeds_dir: Path, shared: Shared
+) -> list[LinkIssue]:
+    """The errors of links.yaml, each with the events it involves; its evidence spans are
+    grounded in the seeds' texts like an annotation file's."""
+    try:
+        _, doc = load_annotation(path)
+    except ReadProblem as problem:
+        return [(problem.issue(display), frozenset())]
+
+    def grounded(spans: list[tuple[int, int, dict[str, Any]]]) -> list[Issue]:
+        rows, locs, out = [], [], []
+        for i, j, raw in spans:
+            with contextlib.suppress(ValidationError):  # the model reported it
+                span = strict(LinkEvidence, raw)
+                rows.append({**span.model_dump(), "field": "event"})
+                locs.append(("links", i, "evidence", j))
+        if not rows:
+            return []
+        load_seeds(shared, seeds_dir)
+        texts = {k: t for k, (_, t) in (shared.seeds or {}).items() if t is not None}
+        kept, kept_locs = [], []
+        for row, loc in zip(rows, locs, strict=True):
+            if row["doc_id"] in texts:
+                kept.append(row)
+                kept_locs.append(loc)
+                continue
+            line = doc.line_of((*loc, "doc_id"))
+            out.append(
+                issue(
+                    "GE504",
+                    display,
+                    line,
+                    path_text((*loc, "doc_id")),
+                    expected="a doc_id of the seeds index",
+                    actual=row["doc_id"],
+                    doc_id=row["doc_id"],
+                    seeds=seeds_dir,
+                )
+            )
+
+        def locate(row: int, column: str) -> tuple[int | None, str]:
+            loc = (*kept_locs[row], column)
+            return doc.line_of(loc), path_text(loc)
+
+        return out + run_cross(folder, "evidence", display, kept, locate, texts)
+
+    return link_issues(doc, display, shared.dataset(dataset_dir(path)), grounded)
+
+
+def _actor_issues(
+    display: str,
+    uses: list[tuple[Loc, str]],
+    at: Callable[[Loc], tuple[int | None, str]],
+    dataset: Dataset,
+) -> list[Issue]:
+    """GE602 for each actor_id the dataset's actors.yaml does not declare; GE608 (once) when
+    there is no actors.yaml to declare them."""
+    if dataset.actors is None:
+        if dataset.registry_exists or not uses:
+            return []  # an unreadable registry is reported when it is checked
+        line, where = at(uses[0][0])
+        return [
+            issue(
+                "GE608",
+                display,
+                line,
+                where,
+                expected=f"an actor registry {dataset.registry}",
+                actual=uses[0][1],
+                actor=uses[0][1],
+                registry=dataset.registry,
+            )
+        ]
+    out = []
+    for loc, actor_id in uses:
+        if actor_id not in dataset.actors:
+            line, where = at(loc)
+            out.append(
+                issue(
+                    "GE602",
+                    display,
+                    line,
+                    where,
+                    expected="an actor_id of the dataset's actors.yaml",
+                    actual=actor_id,
+                    variant="actor",
+                    actor=actor_id,
+                    registry=dataset.registry,
+                )
+            )
+    return out
 
 
 def _spans(raw_events: list[Any], events: dict[int, Event]) -> list[tuple[int, int, Evidence]]:
@@ -313,7 +417,7 @@ def _spans(raw_events: list[Any], events: dict[int, Event]) -> list[tuple[int, i
         if i in events:
             out += [(i, j, ev) for j, ev in enumerate(events[i].evidence)]
         elif isinstance(raw, dict):
-            for j, item in enumerate(_list(raw.get("evidence"))):
+            for j, item in enumerate(raw_list(raw.get("evidence"))):
                 # a malformed span was already reported by the whole-file validation
                 with contextlib.suppress(ValidationError):
                     out.append((i, j, strict(Evidence, item)))

@@ -502,9 +502,9 @@ _CODES = (
         "GE417",
         "cross-field",
         "attributor-role",
-        "A participant has the role attributor, which is derived from attribution.attributed_by and not written by hand.",
+        "A participant has a derived role, not written by hand: attributor (from attribution.attributed_by), claimant or denier (from claim.by).",
         "participants: [{actor_id: usa-government, role: attributor}]",
-        "{field}: the attributor role comes from attribution.attributed_by; list {actor!r} there instead",
+        "{field}: the {role} role comes from {source}; list {actor!r} there instead",
     ),
     # grounding
     Code(
@@ -598,8 +598,17 @@ _CODES = (
         "'on Friday' coded 2023-12-07, a Thursday",
         "{field}: {quote!r} resolves to {resolved} against the publication date {published}",
         {
-            "after": "{field}: a date relative to publication ends after the publication date {published}"
+            "after": "{field}: a date relative to publication ends after the publication date {published}",
+            "unknown": "{field}: the document's publication date is unknown (seeds/index.json), so no date can be resolved relative to it",
         },
+    ),
+    Code(
+        "GE514",
+        "grounding",
+        "source-words-missing",
+        "An evidence span's according_to (the words naming who says so) does not occur in the document's text.",
+        "according_to 'a US official' in a text that never says it",
+        "{field}: {value!r} does not occur in the text of {doc_id}",
     ),
     # referential
     Code(
@@ -612,39 +621,30 @@ _CODES = (
         {
             "actor": "{field}: actor {actor!r} declared twice",
             "other-file": "{field}: event_id {event_id!r} already used in {other} line {other_line}",
+            "link": "{field}: the same {relation} link as line {first}",
         },
     ),
     Code(
         "GE602",
         "referential",
         "unknown-reference",
-        "A reference names an id that does not exist: a foreign key, an actor_id not declared in the file, a refers_to event.",
+        "A reference names an id that does not exist: a foreign key, an actor_id not in the dataset's actors.yaml, an event a link names.",
         "initiator 'kataib-hzb' with no such actor",
         "{field} {value!r} names no {target} of the {table} table",
         {
             "unread": "{field} {value!r} names no {target} of the {table} table (the {table} table has lines that could not be read: {unread})",
-            "actor": "{field}: actor {actor!r} is not declared under actors",
-            "run": "{field}: no event {value!r} in the files validated",
-            "file": "{field}: no event {value!r} in this file",
-            "file-unread": "{field}: no event {value!r} in this file (the events table has lines that could not be read: {unread})",
+            "actor": "{field}: actor {actor!r} is not in the dataset's actors.yaml ({registry})",
+            "parent": "{field}: actor {actor!r} is not declared in this file",
+            "link": "{field}: no event {value!r} in the dataset's annotation files",
         },
     ),
     Code(
         "GE603",
         "referential",
         "unused-actor",
-        "An actor is declared but no event uses it (as participant or attributor) and no actor names it as parent.",
+        "An actor is declared but no event of the dataset uses it (as participant, attributor or claimant) and no actor names it as parent.",
         "actor usa-embassy declared, used nowhere",
-        "{field}: actor {actor!r} is declared but used nowhere",
-    ),
-    Code(
-        "GE604",
-        "referential",
-        "bad-refers-to",
-        "A refers_to names the event itself, or an event of another document.",
-        "rudaw-20231212-e01 refers_to rudaw-20231212-e01",
-        "{field}: {value!r} is the event itself",
-        {"other-document": "{field}: {value!r} is an event of another document"},
+        "{field}: actor {actor!r} is declared but no event of the dataset uses it",
     ),
     Code(
         "GE605",
@@ -675,6 +675,38 @@ _CODES = (
         {
             "address": "the first line names the schema {address}, not schema {version}'s annotation schema; make it `{header}`",
         },
+    ),
+    Code(
+        "GE608",
+        "referential",
+        "no-actor-registry",
+        "An annotation file names actors, but its dataset folder (the annotations folder's parent, or the file's own folder) has no actors.yaml to declare them.",
+        "datasets/annotations/x.yaml with no datasets/actors.yaml",
+        "{field}: actor {actor!r} cannot be checked: no {registry} (the dataset's actors are declared there)",
+    ),
+    Code(
+        "GE609",
+        "referential",
+        "link-constraint",
+        "A link breaks its relation's rule: same_incident joins two non-aggregate events, neither a statement, of different documents; part_of points at an aggregate; about starts from a statement; in_response_to cannot answer an event that begins after it ends; no link joins an event to itself.",
+        "part_of pointing at a single attack",
+        "{field}: {problem}",
+    ),
+    Code(
+        "GE610",
+        "referential",
+        "link-cycle",
+        "part_of or in_response_to links go round in a circle (A part of B part of A); or parent_actor_id does.",
+        "e01 part_of e02, e02 part_of e01",
+        "{field}: the {relation} links of {members} form a cycle",
+    ),
+    Code(
+        "GE611",
+        "referential",
+        "incident-conflict",
+        "Events linked as one incident (directly or through others by same_incident) cannot all be true: their date ranges do not overlap, or they are in different countries or first-level divisions.",
+        "one incident on 2023-12-08 in one report and 2023-12-20 in another",
+        "{field}: {first} and {second} are one incident but {problem}",
     ),
     # release
     Code(

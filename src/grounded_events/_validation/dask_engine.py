@@ -27,12 +27,6 @@ from grounded_events._validation.kinds import ReadProblem, table_from_columns, t
 from grounded_events._validation.readers import parquet_batches
 from grounded_events._validation.rules import references
 from grounded_events._validation.table_files import sibling_context
-from grounded_events._validation.table_guidelines import (
-    Found,
-    TableGuides,
-    owners_and_refs,
-    reference_issues,
-)
 
 INSTALL = 'pip install "grounded-events[dask]"'
 
@@ -101,8 +95,6 @@ class Partial:
     keys: list[tuple[pa.Array, ...]] = field(default_factory=list)  # per bucket: ids, lines
     # per bucket: references to this table's own ids, with their place in the partition
     refs: list[Refs] = field(default_factory=list)
-    # per bucket: the events' (event_id, doc_id) and their refers_to items, for GE604
-    owners: list[tuple[pa.Table, pa.Table]] = field(default_factory=list)
 
 
 def check_partition(
@@ -117,11 +109,7 @@ def check_partition(
 ) -> Partial:
     """Run the columnar engine on one partition; rows are numbered from `offset` + 1. Past
     `max_errors` errors the partition is read no further (and its keys are not kept)."""
-    # the rules across tables this one table can judge by itself (refers_to, GE604)
-    guides = TableGuides({table}, {table})
-    context = Context(
-        keys=dict(foreign), complete={t for t, _ in foreign}, texts=texts, guides=guides
-    )
+    context = Context(keys=dict(foreign), complete={t for t, _ in foreign}, texts=texts)
     checker = TableChecker(Path(folder), table, display, context)
     checker.limit = None if max_errors is None else max_errors + 1
     try:
@@ -137,10 +125,6 @@ def check_partition(
     except ReadProblem as problem:
         return Partial([*checker.ordered_issues(), (0, -1, problem.issue(path))])
     partial = Partial([])
-    if guides.refs:
-        for store in guides.stores.values():
-            store.close()
-        partial.owners = [owners_and_refs(guides, b) for b in range(BUCKETS)]
     if checker.keyed:
         store = checker.key_store
         store.close()
@@ -172,10 +156,6 @@ def _bucket_refs(partial: Partial, bucket: int) -> Refs:
     return partial.refs[bucket] if partial.refs else []
 
 
-def _bucket_owners(partial: Partial, bucket: int) -> tuple[pa.Table, pa.Table] | None:
-    return partial.owners[bucket] if partial.owners else None
-
-
 Unknown = tuple[int, int, int, str, str]  # (line, place, reference order, column, value)
 
 
@@ -185,10 +165,8 @@ def check_bucket(
     display: str,
     keys: Sequence[tuple[pa.Array, ...] | None],
     refs: Sequence[Refs],
-    owners: Sequence[tuple[pa.Table, pa.Table] | None] = (),
-) -> tuple[list[tuple[int, str, int]], list[Unknown], list[Found]]:
-    """Duplicates among one bucket's keys of every partition, then references to them, then
-    the refers_to rules across the partitions (GE604)."""
+) -> tuple[list[tuple[int, str, int]], list[Unknown]]:
+    """Duplicates among one bucket's keys of every partition, then references to them."""
     keyed = [k for k in keys if k is not None]
     found: list[tuple[int, str, int]] = []
     known = pa.array([], pa.string())
@@ -211,15 +189,7 @@ def check_bucket(
                     strict=True,
                 )
             ]
-    given = [o for o in owners if o is not None]
-    guided: list[Found] = []
-    if given:
-        guided = list(
-            reference_issues(
-                pa.concat_tables([o[0] for o in given]), pa.concat_tables([o[1] for o in given])
-            )
-        )
-    return found, unknown, guided
+    return found, unknown
 
 
 def validate_dataset(
@@ -312,18 +282,15 @@ def validate_dataset(
                 display,
                 [client.submit(_bucket_keys, p, b) for p in parts],
                 [client.submit(_bucket_refs, p, b) for p in parts],
-                [client.submit(_bucket_owners, p, b) for p in parts],
                 pure=False,
             )
             for b in range(BUCKETS)
         ]
         repeated: list[tuple[int, str, int]] = []
         unknown: list[Unknown] = []
-        guided: list[Found] = []
-        for bucket_repeated, bucket_unknown, bucket_guided in client.gather(buckets):
+        for bucket_repeated, bucket_unknown in client.gather(buckets):
             repeated += bucket_repeated
             unknown += bucket_unknown
-            guided += bucket_guided
     finally:
         if own_cluster is not None:
             client.close()
@@ -335,7 +302,5 @@ def validate_dataset(
     target = TABLES[table].primary_key[0]
     for line, _, _, column, value in sorted(unknown, key=lambda u: (u[2], u[0], u[1])):
         reporter.reference_issue(line, column, table, target, value)
-    for item in guided:
-        reporter.found(item)
     report.errors.extend_values(reporter.sorted_values())
     return report

@@ -12,7 +12,13 @@ from typing import Any
 from grounded_events._core.safe_yaml import Loc
 from grounded_events._schema.models import Event
 from grounded_events._schema.tables import count_columns, event_row
-from grounded_events._schema.vocab import AttributionStatus, DateBasis, EventType, Role
+from grounded_events._schema.vocab import (
+    DERIVED_ROLES,
+    AttributionStatus,
+    DateBasis,
+    EventType,
+    Role,
+)
 from grounded_events._validation.codes import issue
 from grounded_events._validation.issues import Issue
 
@@ -60,6 +66,10 @@ DECIDED_BY: dict[str, tuple[str, ...]] = {
     "injuries": ("event_type", *count_columns("injuries")),
     "aggregate": ("is_aggregate",),
     "statement": ("event_type",),
+    "munitions": count_columns("munitions"),
+    "attacks": count_columns("attacks"),
+    "damage": ("damage",),
+    "claim": ("claim_status",),
 }
 # Evidence fields a statement must not code: coding them is GE413's error, not judged again here.
 NOT_FOR_STATEMENTS = ("weapons", "attribution", "fatalities", "injuries")
@@ -84,6 +94,10 @@ def coded_row(row: Mapping[str, Any], roles: Iterable[str] = ()) -> dict[str, bo
         "injuries": any(row[c] is not None for c in count_columns("injuries")),
         "aggregate": bool(row["is_aggregate"]),
         "statement": statement,
+        "munitions": any(row[c] is not None for c in count_columns("munitions")),
+        "attacks": any(row[c] is not None for c in count_columns("attacks")),
+        "damage": row["damage"] is not None,
+        "claim": row["claim_status"] is not None,
     }
     if statement:
         for field in NOT_FOR_STATEMENTS:
@@ -144,10 +158,8 @@ def event_issues(
     placed: Placed,
     locate: Locate,
     published: dt.date | None,
-    repeated: frozenset[str] = frozenset(),
 ) -> list[Issue]:
-    """The guideline errors of one well-formed event; `repeated` are the event ids used twice
-    (GE601), whose references to themselves are not reported again."""
+    """The guideline errors of one well-formed event."""
     event, base = placed.event, placed.loc
     out: list[Issue] = []
 
@@ -205,7 +217,7 @@ def event_issues(
             )
     out += _date_issues(display, event, at, published)
     for j, p in enumerate(event.participants):
-        if p.role == Role.ATTRIBUTOR:
+        if p.role in DERIVED_ROLES:
             line, where = at("participants", j, "role")
             out.append(
                 issue(
@@ -214,16 +226,10 @@ def event_issues(
                     line,
                     where,
                     expected="a role written by hand",
-                    actual="attributor",
+                    actual=str(p.role),
                     actor=p.actor_id,
-                )
-            )
-    for j, ref in enumerate(event.refers_to):
-        if ref == event.event_id and ref not in repeated:
-            line, where = at("refers_to", j)
-            out.append(
-                issue(
-                    "GE604", display, line, where, expected="another event", actual=ref, value=ref
+                    role=str(p.role),
+                    source=DERIVED_ROLES[p.role],
                 )
             )
     out += _note_issues(display, event, at)
@@ -351,33 +357,6 @@ def id_order_issues(
                     expected=wanted[i],
                     actual=ids[i],
                     wanted=wanted[i],
-                )
-            )
-    return out
-
-
-def unused_actor_issues(
-    display: str, declared: dict[str, int], used: Iterable[str], locate: Locate
-) -> list[Issue]:
-    """Actors declared but used by no event and parent of no actor; none while some use names
-    an undeclared actor (GE602), most likely the declared one mistyped."""
-    uses = set(used)
-    if uses - set(declared):
-        return []
-    unused = set(declared) - uses
-    out = []
-    for actor_id, i in sorted(declared.items(), key=lambda item: item[1]):
-        if actor_id in unused:
-            line, where = locate(("actors", i, "actor_id"))
-            out.append(
-                issue(
-                    "GE603",
-                    display,
-                    line,
-                    where,
-                    expected="an actor some event uses",
-                    actual=actor_id,
-                    actor=actor_id,
                 )
             )
     return out

@@ -155,7 +155,7 @@ class KeyChecks(Checker):
             self.ref_stores[(column, table, target)] = (store, placed + len(items))
 
     def finish_references(self) -> None:
-        """Check every reference of this table, its own ids (refers_to) included."""
+        """Check every reference of this table."""
         for (column, table, target), (store, _) in self.ref_stores.items():
             keys = self.own_keys if table == self.table else self.context.keys.get((table, target))
             for line, _, value in unknown_references(store, keys):

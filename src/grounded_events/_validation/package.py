@@ -12,7 +12,13 @@ from grounded_events._core.files import (
     open_inside,
 )
 from grounded_events._schema.tables import TABLES
-from grounded_events._validation.annotations import Shared, check_annotation
+from grounded_events._sources.layout import ACTORS_FILE, LINKS_FILE
+from grounded_events._validation.annotations import (
+    Shared,
+    check_annotation,
+    check_links,
+    check_registry,
+)
 from grounded_events._validation.codes import issue
 from grounded_events._validation.datapackage import check_package, refused_issue
 from grounded_events._validation.issues import Issue, Report
@@ -133,7 +139,7 @@ def run(
             group, {t: str(p) for t, p in tables.items()}, folder, None, options
         )
     if not tally.full():
-        report.errors += shared.finish()
+        report.errors += shared.finish(folder, seeds_dir)
     if max_errors is not None and len(report.errors) > max_errors:
         report.errors = report.errors[:max_errors]
         report.truncated = True
@@ -162,6 +168,10 @@ def _check_one(
         return None
     if kind == "datapackage":
         return check_package(path, display, folder, shared, seeds_dir, options)
+    if kind == "yaml" and path.name == ACTORS_FILE:
+        return check_registry(path, display, shared)
+    if kind == "yaml" and path.name == LINKS_FILE:
+        return check_links(path, display, folder, seeds_dir, shared)
     if kind in ("yaml", "json"):
         return check_annotation(path, display, folder, seeds_dir, shared)
     if kind in ("csv", "parquet", "jsonl"):

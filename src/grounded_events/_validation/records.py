@@ -11,7 +11,6 @@ from pydantic import ValidationError
 from grounded_events._core.safe_yaml import Loc, path_text
 from grounded_events._schema.models import EventRecord
 from grounded_events._schema.tables import event_row
-from grounded_events._validation.checker import Context
 from grounded_events._validation.codes import issue
 from grounded_events._validation.flattened import (
     EVENT_LOCS,
@@ -47,20 +46,15 @@ def check_event_records(
     """Every error of an events.jsonl file: one EventRecord per line."""
     issues = IssueList()
     seen: dict[str, int] = {}
-    refers: list[tuple[int, str, str]] = []
-    # Lines that could not be read, by the columnar engine's rule: an id in their text is not
-    # reported missing by the lines that refer to it (one bad line, one error, no cascade).
-    context = Context()
     try:
         for chunk in _record_batches(path):
             valid: list[tuple[int, EventRecord]] = []
             for item in chunk:
                 if isinstance(item, ReadProblem):
                     issues.append(item.issue(display))
-                    context.unread("events", item.text, item.line)
                     continue
                 number, data = item
-                issues += _record(display, number, data, valid, seen, refers)
+                issues += _record(display, number, data, valid, seen)
             rows = []
             for _, record in valid:
                 row = event_row(record, record.doc_id)
@@ -116,22 +110,6 @@ def check_event_records(
                 reason=texts_problem,
             )
         )
-    for number, where, ref in refers:
-        if ref not in seen and not context.maybe_unread("events", ref):
-            unread = context.unread_lines("events")
-            issues.append(
-                issue(
-                    "GE602",
-                    display,
-                    number,
-                    where,
-                    expected="an event_id of this file",
-                    actual=ref,
-                    variant="file" if unread is None else "file-unread",
-                    value=ref,
-                    unread=unread,
-                )
-            )
     return issues
 
 
@@ -141,7 +119,6 @@ def _record(
     data: Any,
     valid: list[tuple[int, EventRecord]],
     seen: dict[str, int],
-    refers: list[tuple[int, str, str]],
 ) -> list[Issue]:
     issues: list[Issue] = []
     if not isinstance(data, dict):
@@ -180,10 +157,6 @@ def _record(
             )
         else:
             seen[event_id] = number
-    refs = data.get("refers_to")  # its shape is the model's to report
-    for j, ref in enumerate(refs if isinstance(refs, list) else []):
-        if isinstance(ref, str):
-            refers.append((number, f"refers_to[{j}]", ref))
     return issues
 
 

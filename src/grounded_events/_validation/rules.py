@@ -213,7 +213,7 @@ LIST_REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "events": (
         ("attributed_by", "actors", "actor_id"),
         ("target", "actors", "actor_id"),
-        ("refers_to", "events", "event_id"),
+        ("claimed_by", "actors", "actor_id"),
     ),
 }
 

@@ -3,7 +3,7 @@
 An annotation file holds an event with its participants and evidence; a data package splits
 them over `events`, `event_actors`, `evidence`, `documents` and `actors`. The rules of
 ANNOTATING.md that read an event together with its spans (GE510-GE513), the order of a
-document's event ids (GE605), references between events (GE604) and actors no event uses (GE603)
+document's event ids (GE605) and actors no event uses (GE603)
 are checked here on tables: while each table is read, the columns these rules need go into
 hash-bucketed stores (`keysets.Buckets`, on disk past a size), and when every table is read the
 stores are joined one bucket at a time, so memory does not grow with the rows. Both engines feed
@@ -56,6 +56,10 @@ COLUMN_OF = {
     "injuries": "injuries_best",
     "aggregate": "is_aggregate",
     "statement": "event_type",
+    "munitions": "munitions_best",
+    "attacks": "attacks_best",
+    "damage": "damage",
+    "claim": "claim_status",
     **dict.fromkeys(ROLE_OF_FIELD, "event_id"),
 }
 # The tables each reported table's rules read (besides itself).
@@ -74,7 +78,6 @@ NEEDED = {
         "date_start",
         "date_end",
         "date_basis",
-        "refers_to",
     ),
     "event_actors": ("event_id", "role", "actor_id"),
     "evidence": ("event_id", "field", "start", "quote"),
@@ -106,16 +109,6 @@ _SPANS = pa.schema(
         ("quote", pa.string()),
     ]
 )
-# refers_to items, bucketed by the event they name
-_REFS = pa.schema(
-    [
-        ("ref", pa.string()),
-        ("line", pa.int64()),
-        ("event_id", pa.string()),
-        ("doc_id", pa.string()),
-    ]
-)
-_OWNERS = pa.schema([("event_id", pa.string()), ("doc_id", pa.string())])
 _ACTORS = pa.schema([("actor_id", pa.string()), ("line", pa.int64())])
 _USES = pa.schema([("actor_id", pa.string()), ("participant", pa.bool_())])
 # each event's first event span, bucketed by document for the order of its ids
@@ -174,6 +167,10 @@ def coded_columns(typed: Cols) -> dict[str, pa.Array]:
         "injuries": any_of(DECIDED_BY["injuries"][1:]),
         "aggregate": known(typed["is_aggregate"]),
         "statement": _equal(typed["event_type"], EventType.STATEMENT),
+        "munitions": any_of(DECIDED_BY["munitions"]),
+        "attacks": any_of(DECIDED_BY["attacks"]),
+        "damage": pc.is_valid(typed["damage"]),
+        "claim": pc.is_valid(typed["claim_status"]),
     }
 
 
@@ -251,13 +248,12 @@ class TableGuides:
         self.spans = {"events", "evidence"} <= self.present and bool(
             self.reported & {"events", "evidence"}
         )
-        self.refs = "events" in self.reported
         self.actors = {"actors", "event_actors"} <= self.present and "actors" in self.reported
 
     def keeps(self, table: str) -> bool:
         """Whether some rule this run can judge reads `table`."""
         return {
-            "events": self.spans or self.refs,
+            "events": self.spans,
             "evidence": self.spans,
             "documents": self.spans,
             "event_actors": self.spans or self.actors,
@@ -284,8 +280,6 @@ class TableGuides:
             return
         self.fed.add(table)
         if table == "events":
-            if self.refs:
-                self._refs(lines, typed)
             if self.spans:
                 if coded is None:
                     assert invalid is not None
@@ -342,25 +336,6 @@ class TableGuides:
         )
         self._store("events", _EVENTS).add_rows(rows.filter(keep))
 
-    def _refs(self, lines: pa.Array, typed: Cols) -> None:
-        ids = typed["event_id"]
-        owners = pa.record_batch([ids, typed["doc_id"]], schema=_OWNERS)
-        self._store("owners", _OWNERS).add_rows(owners.filter(pc.is_valid(ids)))
-        refs = typed["refers_to"]
-        parents = pc.list_parent_indices(refs)
-        items = pc.list_flatten(refs)
-        ref_rows = pa.record_batch(
-            [
-                items,
-                pc.take(lines, parents),
-                pc.take(typed["event_id"], parents),
-                pc.take(typed["doc_id"], parents),
-            ],
-            schema=_REFS,
-        )
-        present = pc.and_(pc.is_valid(items), pc.is_valid(ref_rows.column(2)))
-        self._store("refs", _REFS).add_rows(ref_rows.filter(present))
-
     def _event_actors(self, typed: Cols) -> None:
         role = typed["role"].cast(pa.string())
         written = pc.is_in(role, value_set=pa.array(list(ROLE_OF_FIELD.values())))
@@ -405,8 +380,6 @@ class TableGuides:
                 store.close()
             if {"events", "evidence"} <= have and reported & {"events", "evidence"}:
                 yield from self._spans(reported, "event_actors" in have, "documents" in have, lost)
-            if "events" in have and "events" in reported:
-                yield from self._references()
             if {"actors", "event_actors"} <= have and "actors" in reported:
                 yield from self._unused_actors(lost)
         finally:
@@ -438,12 +411,6 @@ class TableGuides:
             for b in range(order.count):
                 yield from _id_order(order.bucket(b), lost)
 
-    def _references(self) -> Iterator[Found]:
-        for b in range(BUCKETS):
-            refs = self.bucket("refs", _REFS, b)
-            if refs.num_rows:
-                yield from reference_issues(self.bucket("owners", _OWNERS, b), refs)
-
     def _unused_actors(self, lost: Lost) -> Iterator[Found]:
         unused: list[Found] = []
         for b in range(BUCKETS):
@@ -474,45 +441,6 @@ class TableGuides:
                     )
                 )
         yield from unused
-
-
-def owners_and_refs(guides: TableGuides, b: int) -> tuple[pa.Table, pa.Table]:
-    """Bucket `b` of the events' (event_id, doc_id) and of their refers_to items: what the dask
-    engine's partitions hand to its bucket tasks for `reference_issues`."""
-    return guides.bucket("owners", _OWNERS, b), guides.bucket("refs", _REFS, b)
-
-
-def reference_issues(owners: pa.Table, refs: pa.Table) -> Iterator[Found]:
-    """GE604 of one bucket: refers_to items (bucketed by the event they name) naming the event
-    itself or an event of another document; `owners` are the events' (event_id, doc_id)."""
-    unique, repeated = _unique(owners)
-    owner = dict(
-        zip(unique.column("event_id").to_pylist(), unique.column("doc_id").to_pylist(), strict=True)
-    )
-    columns = (refs.column(c).to_pylist() for c in ("ref", "line", "event_id", "doc_id"))
-    for ref, line, event_id, doc_id in zip(*columns, strict=True):
-        if ref == event_id:
-            if ref not in repeated:  # a repeated id is GE601's
-                yield Found(
-                    "events",
-                    line,
-                    "refers_to",
-                    "GE604",
-                    "another event",
-                    ref,
-                    params={"value": ref},
-                )
-        elif ref in owner and owner[ref] != doc_id:
-            yield Found(
-                "events",
-                line,
-                "refers_to",
-                "GE604",
-                "an event of this document",
-                ref,
-                "other-document",
-                {"value": ref},
-            )
 
 
 def _unique(events: pa.Table) -> tuple[pa.Table, set[str]]:
