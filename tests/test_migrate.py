@@ -12,6 +12,8 @@ from typing import Any
 
 import jsonschema
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -30,16 +32,15 @@ from grounded_events._schema.migrate_yaml import (
     rename_value,
 )
 from grounded_events._schema.migration import MigrationRefused, Step, find_path
-from grounded_events._schema.models import AnnotationFile
 from grounded_events._schema.table_csv import restore, write_csv
-from grounded_events._schema.table_parquet import to_arrow, write_parquet
-from grounded_events._schema.tables import TABLES, rows_from_annotation
+from grounded_events._schema.table_parquet import write_parquet
 from grounded_events._schema.versions import versions_in
 from grounded_events.cli import main
 from helpers import TEXTS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema_versions" / "migration"
 ORIGINAL = FIXTURE / "annotation-1.0.0.yaml"
+TABLES_1_0_0 = Path(__file__).parent / "fixtures" / "migrate" / "tables-1.0.0"
 
 # Fixture versions: 1.1.0 adds an optional events[].confidence; 2.0.0 renames annotators to coders
 # and events[].date.time_of_day to time_text. Steps go both ways; going down drops confidence only
@@ -383,16 +384,18 @@ def test_real_annotation_files_survive_a_rename(path: Path) -> None:
 
 
 def _events_tables(folder: Path, summary: str | None = None) -> tuple[Path, Path]:
-    """events.csv and events.parquet of the fixture annotation, written as the package writes them
-    (with every summary replaced by `summary` when given)."""
-    annotation = AnnotationFile.model_validate(loads(ORIGINAL.read_text(encoding="utf-8")).data)
-    rows = rows_from_annotation(annotation)["events"]
+    """events.csv and events.parquet of schema 1.0.0 holding one event (the seed's rocket attack,
+    from tests/fixtures/migrate), written as the package writes them (its summary `summary` when
+    given)."""
+    table = pq.read_table(TABLES_1_0_0 / "events.parquet")
+    table = table.filter(pc.equal(table["event_id"], "rudaw-20231212-e03"))
     if summary is not None:
-        rows = [{**row, "summary": summary} for row in rows]
+        index = table.column_names.index("summary")
+        table = table.set_column(index, table.schema.field(index), pa.array([summary]))
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, parquet_path = folder / "events.csv", folder / "events.parquet"
-    csv_path.write_bytes(write_csv(TABLES["events"].columns, rows))
-    parquet_path.write_bytes(write_parquet(to_arrow("events", rows)))
+    csv_path.write_bytes(write_csv(table.column_names, table.to_pylist()))
+    parquet_path.write_bytes(write_parquet(table))
     return csv_path, parquet_path
 
 

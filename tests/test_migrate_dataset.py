@@ -21,6 +21,7 @@ from grounded_events._schema.migrate_dataset import REFERS_TO_NOTE, to_dataset_f
 from grounded_events._schema.migrate_yaml import round_trip
 from grounded_events._schema.migration import Member
 from grounded_events._schema.table_parquet import write_parquet
+from grounded_events._schema.versions import schema_root
 from grounded_events.cli import main
 from helpers import ROOT, set_cell
 
@@ -32,39 +33,9 @@ REFERS_TO_LINES = [2, 3, 7, 9, 10, 11, 12, 13, 14]
 
 
 @pytest.fixture
-def schemas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The published schema versions, used by the CLI through the environment."""
-    folder = _derived_2_0_0(tmp_path / "schemas")
-    monkeypatch.setenv("GROUNDED_EVENTS_SCHEMA_ROOT", str(folder))
-    return folder
-
-
-def _derived_2_0_0(root: Path) -> Path:
-    """1.0.0 and a 2.0.0 made from it as design.md says (until schema/2.0.0 is published)."""
-    shutil.copytree(ROOT / "schema" / "1.0.0", root / "1.0.0")
-    major = json.loads((root / "1.0.0" / "annotation.schema.json").read_text("utf-8"))
-    major["properties"]["schema_version"].update(pattern=r"^2\.\d+\.\d+$", default="2.0.0")
-    del major["properties"]["actors"]
-    del major["$defs"]["Event"]["properties"]["refers_to"]
-    (root / "2.0.0" / "tables").mkdir(parents=True)
-    (root / "2.0.0" / "annotation.schema.json").write_text(json.dumps(major), "utf-8")
-    columns = {
-        "events": ["refers_to", ("target", "claim_status", "claimed_by"), ("weapons",
-            "munitions_best", "munitions_low", "munitions_high", "attacks_best", "attacks_low",
-            "attacks_high", "damage"), ("fatalities_high", "fatalities_initiator_side",
-            "fatalities_target_side", "fatalities_civilians", "fatalities_unknown")],
-        "actors": [None, ("name", "variants")],
-        "evidence": [None, ("quote", "according_to", "hedge")],
-    }  # fmt: skip
-    for table, (gone, *added) in columns.items():
-        schema = json.loads((root / "1.0.0" / "tables" / f"{table}.schema.json").read_text())
-        names = [n for n in schema["properties"] if n != gone]
-        for after, *new in added:
-            at = names.index(after) + 1
-            names[at:at] = new
-        schema["properties"] = {n: schema["properties"].get(n, {}) for n in names}
-        (root / "2.0.0" / "tables" / f"{table}.schema.json").write_text(json.dumps(schema))
-    return root
+def schemas() -> Path:
+    """The published schema versions (1.0.0 and 2.0.0) that migrate reads."""
+    return schema_root()
 
 
 def _dataset(tmp_path: Path, *files: tuple[str, str]) -> Path:
@@ -168,6 +139,49 @@ def test_seed_migrates_into_a_2_0_0_dataset(
     )
     links = _data(folder / "links.yaml")["links"]
     assert links == sorted(expected, key=lambda k: (k["source"], k["relation"], k["target"]))
+
+
+def _shared(mine: Any, theirs: Any) -> Any:
+    """mine, keeping of each mapping only the keys theirs has too, notes aside (the recoding
+    rewords them): what both versions of the seed code."""
+    if isinstance(mine, dict) and isinstance(theirs, dict):
+        return {k: _shared(v, theirs[k]) for k, v in mine.items() if k in theirs and k != "note"}
+    if isinstance(mine, list) and isinstance(theirs, list) and len(mine) == len(theirs):
+        return [_shared(a, b) for a, b in zip(mine, theirs, strict=True)]
+    return mine
+
+
+def _span(span: dict[str, Any]) -> tuple[Any, ...]:
+    return (span["field"], span["start"], span["end"], span["quote"])
+
+
+def test_migrated_seed_is_the_committed_2_0_0_seed(
+    schemas: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The migrated seed, actors.yaml and links.yaml pass the 2.0.0 validator, and say what the
+    committed 2.0.0 seed says on every field both have: events, every evidence span, actors
+    (variants and notes aside) and the about links."""
+    folder = _dataset(tmp_path, ("rudaw-20231212.yaml", _seed()))
+    assert main(["migrate", "--to", "2.0.0", str(folder / "annotations")]) == 0
+    capsys.readouterr()
+    assert main(["validate", "--seeds", str(ROOT / "seeds"), str(folder)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "3 files valid"
+    mine = _data(folder / "annotations" / "rudaw-20231212.yaml")["events"]
+    committed = _data(ROOT / "datasets" / "annotations" / "rudaw-20231212.yaml")["events"]
+    assert [e["event_id"] for e in mine] == [e["event_id"] for e in committed]
+    for event, theirs in zip(mine, committed, strict=True):
+        rest = {k: v for k, v in event.items() if k != "evidence"}
+        assert _shared(rest, theirs) == _shared(theirs, rest), event["event_id"]
+        assert {_span(s) for s in event["evidence"]} <= {_span(s) for s in theirs["evidence"]}
+    actors = {a["actor_id"]: a for a in _data(folder / "actors.yaml")["actors"]}
+    registry = {a["actor_id"]: a for a in _data(ROOT / "datasets" / "actors.yaml")["actors"]}
+    assert actors.keys() == registry.keys()
+    for actor_id, actor in actors.items():
+        assert _shared(actor, registry[actor_id]) == _shared(registry[actor_id], actor)
+        assert actor.keys() ^ registry[actor_id].keys() <= {"note", "variants"}
+    about = {(k["source"], k["target"]) for k in _data(folder / "links.yaml")["links"]}
+    links = _data(ROOT / "datasets" / "links.yaml")["links"]
+    assert about == {(k["source"], k["target"]) for k in links if k["relation"] == "about"}
 
 
 def test_migrated_seed_keeps_every_other_line(schemas: Path, tmp_path: Path) -> None:

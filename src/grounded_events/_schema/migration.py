@@ -32,8 +32,10 @@ TableOperation = Callable[[str, "Frame"], None]
 # operations then remove what it carried.
 DatasetOperation = Callable[[Path, Sequence["Member"]], list["Result"]]
 
-# The folder a file in it is one document of: its annotation files are kept in this subfolder.
+# The subfolder of a dataset folder that holds its annotation files, and the files of the dataset
+# folder itself (schema 2.0.0 on).
 ANNOTATIONS = "annotations"
+DATASET_FILES = ("actors.yaml", "links.yaml")
 
 
 class MigrationRefused(GroundedEventsError):
@@ -68,13 +70,14 @@ class Member:
 
 
 def dataset_folder(path: Path) -> Path:
-    """The folder of the dataset files (actors.yaml, links.yaml) of the annotation file `path`:
-    its own folder when that holds an actors.yaml or is not an `annotations` folder, else the
-    annotations folder's parent (datasets/ for datasets/annotations/x.yaml)."""
+    """The folder of the dataset files (actors.yaml, links.yaml) of the annotation file `path`,
+    as the validator finds it (`_sources/layout.dataset_dir`): the annotations folder's parent
+    (datasets/ for datasets/annotations/x.yaml), unless that folder holds actors.yaml or
+    links.yaml; any other file's own folder."""
     own = path.parent
-    if own.name != ANNOTATIONS or (own / "actors.yaml").is_file():
-        return own
-    return own.parent
+    if own.name == ANNOTATIONS and not any((own / n).is_file() for n in DATASET_FILES):
+        return own.parent
+    return own
 
 
 def find_path(registry: Sequence[Step], source: str, target: str) -> list[Step]:
