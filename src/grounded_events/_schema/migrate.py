@@ -156,8 +156,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """`migrate --to VERSION [--from VERSION] [--dry-run] PATH...`."""
     parser.epilog = """\
 examples:
-  grounded-events migrate --to 1.0.0 --dry-run datasets/annotations
-  grounded-events migrate --from 1.0.0 --to 1.0.0 events.csv
+  grounded-events migrate --to 2.0.0 --dry-run datasets/annotations
 """
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     parser.add_argument("--to", required=True, metavar="VERSION", help="target schema version")
