@@ -335,6 +335,61 @@ def test_one_more_file_merges_into_a_2_0_0_dataset(
     assert old_links.splitlines()[0] == links.read_text("utf-8").splitlines()[0]
 
 
+HAND_ORDERED_ACTORS = """\
+# yaml-language-server: $schema=../schema/2.0.0/actors.schema.json
+schema_version: 2.0.0
+
+actors:
+  # --- United States ---
+  - actor_id: usa-state-department
+    name: US Department of State
+    variants: ["the State Department"]
+    actor_type: government_body
+    country_iso3: USA
+  - actor_id: usa-embassy-baghdad
+    name: US Embassy in Baghdad
+    actor_type: government_body
+    country_iso3: USA
+    parent_actor_id: usa-state-department
+  # --- Iraq ---
+  - actor_id: iraq-government
+    name: Government of Iraq
+    actor_type: government
+    country_iso3: IRQ
+"""
+HAND_ORDERED_LINKS = """\
+# yaml-language-server: $schema=../schema/2.0.0/links.schema.json
+schema_version: 2.0.0
+
+links:
+  # statements
+  - {relation: about, source: rudaw-20231212-e11, target: rudaw-20231212-e03, note: a directive}
+  - {relation: about, source: rudaw-20231212-e01, target: rudaw-20231212-e07, note: x}
+"""
+
+
+def test_a_hand_ordered_dataset_keeps_its_order_and_style(
+    schemas: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Into an actors.yaml and a links.yaml ordered by hand, under headings, a 1.0.0 file's new
+    actor and link go at the end, the link on one line as its neighbours are; every line that was
+    there stays, and an actor the registry has (with variants) is not a conflict."""
+    folder = _dataset(tmp_path, ("other-20231213.yaml", OTHER))
+    (folder / "actors.yaml").write_text(HAND_ORDERED_ACTORS, encoding="utf-8")
+    (folder / "links.yaml").write_text(HAND_ORDERED_LINKS, encoding="utf-8")
+    assert main(["migrate", "--to", "2.0.0", str(folder / "annotations")]) == 0
+    assert (folder / "actors.yaml").read_text("utf-8") == HAND_ORDERED_ACTORS + (
+        '  - actor_id: iraq-security-official  # "an Iraqi security official"\n'
+        "    name: Iraqi security official (unnamed)\n"
+        "    actor_type: official\n"
+        "    country_iso3: IRQ\n"
+    )
+    assert (folder / "links.yaml").read_text("utf-8") == HAND_ORDERED_LINKS + (
+        "  - {relation: about, source: other-20231213-e01, target: rudaw-20231212-e03, note: "
+        f"{REFERS_TO_NOTE}}}\n"
+    )
+
+
 def test_conflict_with_the_registry_names_its_line(
     schemas: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

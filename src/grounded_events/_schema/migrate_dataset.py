@@ -78,10 +78,15 @@ def _open(
 
 
 def _insert(entries: CommentedSeq, entry: CommentedMap, key: Callable[[Any], Any]) -> None:
-    """Put entry where it goes in a list sorted by key (after its equals); a list someone
-    reordered keeps its order."""
+    """Put entry where it goes in a list sorted by key; at the end of a list in another order (an
+    order someone chose, e.g. by country under headings, is kept)."""
+    if entries and entries[-1].fa.flow_style():  # written as the others are: on one line
+        entry.fa.set_flow_style()
     keys = [key(e) for e in entries]
-    entries.insert(bisect.bisect_right(keys, key(entry)), entry)
+    if keys != sorted(keys):
+        entries.append(entry)
+    else:
+        entries.insert(bisect.bisect_right(keys, key(entry)), entry)
 
 
 # --- actors ----------------------------------------------------------------------------------------
