@@ -23,9 +23,9 @@ from grounded_events._schema.migration import VERSION_KEY, Member, Result
 TARGET = "2.0.0"
 # The note of a link made from a 1.0.0 `refers_to` (a link needs a note or evidence).
 REFERS_TO_NOTE = "migrated from refers_to of schema 1.0.0"
-# Fields a 1.0.0 file cannot state, so that a 1.0.0 actor agrees with a registry entry whatever
-# the registry says in them; and the field whose differences are reported, not refused.
+# Fields a 1.0.0 actor cannot state: it agrees with a registry entry whatever the entry says there.
 _NOT_IN_1_0_0 = frozenset({"variants"})
+# The one field two definitions of an actor may differ in: the first is kept, and the output says so.
 _NOTE = "note"
 
 
