@@ -428,6 +428,24 @@ def test_file_outside_an_annotations_folder_keeps_its_registry_beside_it(
     assert (tmp_path / "mine" / "links.yaml").is_file()
 
 
+def test_each_dataset_folder_gets_its_own_files(
+    schemas: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One run over two datasets writes an actors.yaml and a links.yaml in each, holding only the
+    actors and links of that dataset's files."""
+    one = _dataset(tmp_path / "one", ("rudaw-20231212.yaml", _seed()))
+    two = _dataset(tmp_path / "two", ("other-20231213.yaml", OTHER))
+    assert main(["migrate", "--to", "2.0.0", str(one), str(two)]) == 0
+    out = capsys.readouterr().out
+    assert f"wrote {one / 'actors.yaml'} (13 actors)" in out
+    assert f"wrote {two / 'actors.yaml'} (2 actors)" in out
+    assert f"wrote {two / 'links.yaml'} (1 link)" in out
+    assert [a["actor_id"] for a in _data(two / "actors.yaml")["actors"]] == [
+        "iraq-security-official",
+        "usa-embassy-baghdad",
+    ]
+
+
 # --- the merge, for any actors split over any files ------------------------------------------------
 
 _ACTOR = st.fixed_dictionaries(

@@ -89,6 +89,12 @@ def _insert(entries: CommentedSeq, entry: CommentedMap, key: Callable[[Any], Any
         entries.insert(bisect.bisect_right(keys, key(entry)), entry)
 
 
+def _summary(count: int, noun: str, added: int) -> str:
+    """What a dataset file holds: "12 actors", or "14 actors, 2 added" when it held some before."""
+    held = f"{count} {noun}{'' if count == 1 else 's'}"
+    return held if added == count else f"{held}, {added} added"
+
+
 # --- actors ----------------------------------------------------------------------------------------
 
 
@@ -191,9 +197,7 @@ def _actors(folder: Path, members: Sequence[Member]) -> Result:
             )
     if not result.problems:
         result.text = dumps(yaml, tree, explicit_start=False)
-    result.summary = f"{len(entries)} actors" + (
-        f", {added} added" if added != len(entries) else ""
-    )
+    result.summary = _summary(len(entries), "actor", added)
     return result
 
 
@@ -231,7 +235,7 @@ def _links(folder: Path, members: Sequence[Member]) -> Result:
                 _insert(entries, link, _link_key)
                 added += 1
     result.text = dumps(yaml, tree, explicit_start=False)
-    result.summary = f"{len(entries)} links" + (f", {added} added" if added != len(entries) else "")
+    result.summary = _summary(len(entries), "link", added)
     return result
 
 
