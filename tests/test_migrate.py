@@ -310,7 +310,7 @@ def test_dry_run_writes_nothing(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--to", "9.0.0"], "unknown schema version 9.0.0: published versions are 1.0.0"),
+        (["--to", "9.0.0"], "unknown schema version 9.0.0: published versions are 1.0.0, 2.0.0"),
         (["--to", "1.0.0", "missing.yaml"], "missing.yaml: no such file or folder"),
     ],
 )
