@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 from grounded_events._package.incidents import CODED, incident_tables
-from grounded_events._schema.tables import IncidentField
+from grounded_events._schema.vocab import IncidentField
 
 Row = dict[str, Any]
 
