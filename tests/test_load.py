@@ -203,6 +203,22 @@ def test_a_1_0_0_package_loads_with_its_own_dtypes() -> None:
     )
 
 
+def test_a_column_type_load_does_not_know_is_a_package_error(sample: Path, tmp_path: Path) -> None:
+    """A Table Schema type outside Table Schema's ones load() reads is a PackageError naming
+    the descriptor, the column and the type, not a KeyError."""
+    descriptor = json.loads((sample / "datapackage.json").read_text(encoding="utf-8"))
+    (resource,) = [r for r in descriptor["resources"] if r["name"] == "links"]
+    (field,) = [f for f in resource["schema"]["fields"] if f["name"] == "note"]
+    field["type"] = "geojson"
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(grounded_events.PackageError) as error:
+        grounded_events.load("links", path=tmp_path, verify=False)
+    assert str(error.value) == (
+        f"{tmp_path}/datapackage.json: column 'note' has type 'geojson'; load() reads string, "
+        "integer, number, boolean, date, list"
+    )
+
+
 def test_new_tables_load_with_their_dtypes(sample: Path) -> None:
     """The links table of 2.0.0, and the new columns of the other tables, get real dtypes."""
     links = grounded_events.load("links", path=sample)

@@ -184,17 +184,23 @@ def dtypes(table: str, path: str | os.PathLike[str] | None = None) -> dict[str, 
     Coded columns are categoricals whose categories are the whole code list (the Table Schema's
     `enum`), so that unused codes still show in counts and crosstabs.
     """
-    return _dtypes(fields(table, path))
+    return _dtypes(fields(table, path), f"{_folder(path)}/datapackage.json")
 
 
-def _dtypes(table_fields: list[dict[str, Any]]) -> dict[str, Any]:
+def _dtypes(table_fields: list[dict[str, Any]], source: str) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for field in table_fields:
         codes = field.get("constraints", {}).get("enum")
+        kind = field.get("type", "string")  # Table Schema's default type
         if codes:
             result[field["name"]] = pd.CategoricalDtype(list(codes), ordered=False)
+        elif kind in PANDAS_TYPES:
+            result[field["name"]] = PANDAS_TYPES[kind]
         else:
-            result[field["name"]] = PANDAS_TYPES[field["type"]]
+            raise PackageError(
+                f"{source}: column {field.get('name')!r} has type {kind!r}; load() reads "
+                f"{', '.join(PANDAS_TYPES)}"
+            )
     return result
 
 
@@ -262,7 +268,7 @@ def load(
     folder = _folder(path)
     sums = _checksums(folder) if verify else None
     descriptor = _descriptor(folder, sums)
-    types = _dtypes(_fields(table, descriptor))
+    types = _dtypes(_fields(table, descriptor), f"{folder}/datapackage.json")
     name = f"{table}.parquet"
     resource = next(
         (
