@@ -28,15 +28,17 @@ from grounded_events._loaders import download as _download
 from grounded_events._loaders.download import DownloadError, Entry, parse_registry, read_registry
 from helpers import ROOT, build_sample, tree
 
-VERSION = "1.0.0"
+VERSION = grounded_events.__version__  # the release download() fetches by default
+PACKAGE_1_0_0 = ROOT / "tests" / "fixtures" / "package-1.0.0"
 
 
 class Release(http.server.ThreadingHTTPServer):
     """A loopback server for {base}/v{version}/{file} that can misbehave per file."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, version: str = VERSION) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
         self.folder = folder
+        self.version = version
         self.tampered: set[str] = set()  # same size, one bit flipped
         self.dropped: set[str] = set()
         self.flaky: set[str] = set()  # dropped once, then served whole
@@ -64,7 +66,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        prefix = f"/releases/v{VERSION}/"
+        prefix = f"/releases/v{self.server.version}/"
         name = self.path.removeprefix(prefix)
         path = self.server.folder / name
         if not self.path.startswith(prefix) or not path.is_file():
@@ -113,9 +115,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serving(folder: Path) -> Iterator[Release]:
-    """Serve folder as release v1.0.0 on 127.0.0.1 while the block runs."""
-    server = Release(folder)
+def serving(folder: Path, version: str = VERSION) -> Iterator[Release]:
+    """Serve folder as release v{version} on 127.0.0.1 while the block runs."""
+    server = Release(folder, version)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
@@ -242,6 +244,21 @@ def test_cli_downloads_quietly_when_not_a_tty(
     assert err == ""
 
 
+def test_the_default_release_is_schema_2_0_0(
+    release, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --release, `download` fetches release 2.0.0 (this package's) with its registry."""
+    server, registry = release
+    asked: list[str] = []
+    monkeypatch.setattr(
+        _download, "read_registry", lambda version: asked.append(version) or registry
+    )
+    code = cli.main(["download", "--base-url", server.base_url, "--dest", str(tmp_path)])
+    assert code == 0
+    assert asked == ["2.0.0"]
+    assert capsys.readouterr().out.strip() == str(tmp_path / "v2.0.0")
+
+
 def test_cli_version_still_works_and_says_it_is_deprecated(
     release, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -346,6 +363,36 @@ def test_shipped_registry_matches_the_committed_package() -> None:
     assert read_registry(VERSION) == expected
 
 
+def test_the_previous_release_still_downloads_and_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`download --release 1.0.0` still fetches and verifies 1.0.0 files against the shipped
+    registry v1.0.0.sha256, and load() reads what it fetched. The loopback server holds the
+    1.0.0 files kept in tests/fixtures/package-1.0.0 (not the CSVs, JSON lines and report), so
+    the shipped registry is narrowed to those files, each still listed with its exact bytes."""
+    assert {"1.0.0", VERSION} <= set(_download.known_versions())
+    shipped = read_registry("1.0.0")
+    kept = {
+        name: Entry(hashlib.sha256(data).hexdigest(), len(data))
+        for name, data in tree(PACKAGE_1_0_0).items()
+    }
+    assert {name: shipped[name] for name in kept} == kept
+    monkeypatch.setattr(
+        _download, "read_registry", lambda version: {n: read_registry(version)[n] for n in kept}
+    )
+    with serving(PACKAGE_1_0_0, "1.0.0") as server:
+        code = cli.main(
+            ["download", "--release", "1.0.0", "--base-url", server.base_url,
+             "--dest", str(tmp_path)]
+        )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.strip() == str(tmp_path / "v1.0.0")
+    assert sorted(server.requests) == sorted(kept)
+    events = grounded_events.load("events", path=tmp_path / "v1.0.0")
+    assert "refers_to" in events.columns and len(events) == 14
+
+
 # --- hostile servers, concurrent and killed downloads, unwritable caches (issue 12) -----------
 
 # Runs download() in a fresh process and exits as the CLI would (1 wrong file, 2 transfer).
@@ -354,7 +401,7 @@ import json, sys
 from grounded_events._loaders.download import DownloadError, Entry, download
 base, dest, registry, deadline = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
 try:
-    download("1.0.0", base, dest, registry={n: Entry(*e) for n, e in registry.items()},
+    download(sys.argv[5], base, dest, registry={n: Entry(*e) for n, e in registry.items()},
              retries=0, deadline=float(deadline))
 except DownloadError as exc:
     print(exc, file=sys.stderr)
@@ -365,7 +412,16 @@ except DownloadError as exc:
 def child(base_url: str, dest: Path, registry: dict[str, Entry], deadline: float = 60):
     """Start download() in another process."""
     return subprocess.Popen(
-        [sys.executable, "-c", CHILD, base_url, str(dest), json.dumps(registry), str(deadline)],
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            base_url,
+            str(dest),
+            json.dumps(registry),
+            str(deadline),
+            VERSION,
+        ],
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "NO_PROXY": "127.0.0.1"},

@@ -20,8 +20,9 @@ from grounded_events import load
 from grounded_events._package.build import build
 from grounded_events._schema.table_csv import format_cell, restore
 from grounded_events._schema.tables import TABLES
+from grounded_events._sources.layout import ACTORS_FILE, dataset_dir
 from grounded_events._validation import validate
-from helpers import ROOT, SAMPLE, TEXTS, build_sample, cli, write_sample
+from helpers import ROOT, SAMPLE, SAMPLE_ACTORS, TEXTS, build_sample, cli, write_sample
 
 KEYS = {"actors": "actor_id", "events": "event_id"}
 E01, E02, MILITIAS = "rudaw-20231212-e01", "rudaw-20231212-e02", "iran-aligned-militias"
@@ -49,15 +50,26 @@ def yaml_string(value: str) -> str:
     )
 
 
-def annotation(values: dict[str, str]) -> str:
-    """SAMPLE with each drawn value in its place."""
-    text = SAMPLE
+def _placed(text: str, values: dict[str, str]) -> str:
+    """text with each drawn value whose line it holds in its place."""
     for key, value in values.items():
         line = PLACES[key][0]
         field = line.split(":", 1)[0]
-        assert text.count(line) == 1
+        assert text.count(line) <= 1
         text = text.replace(line, f"{field}: {yaml_string(value)}")
     return text
+
+
+def write_dataset(folder: Path, values: dict[str, str]) -> Path:
+    """The sample annotation file (SAMPLE) and actors.yaml (SAMPLE_ACTORS) with each drawn value
+    in its place, written as write_sample does; return the annotations folder."""
+    for key in values:
+        line = PLACES[key][0]
+        assert SAMPLE.count(line) + SAMPLE_ACTORS.count(line) == 1, key
+    annotations = write_sample(folder, _placed(SAMPLE, values))
+    actors = dataset_dir(annotations / "rudaw-20231212.yaml") / ACTORS_FILE
+    actors.write_text(_placed(SAMPLE_ACTORS, values), encoding="utf-8")
+    return annotations
 
 
 def parquet_rows(folder: Path, table: str) -> list[dict[str, Any]]:
@@ -133,7 +145,7 @@ def test_arbitrary_text_round_trips_through_every_export(values: dict[str, str])
     """Built from any text, the package validates itself and every reader gets the text back."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        annotations = write_sample(folder / "annotations", annotation(values))
+        annotations = write_dataset(folder / "annotations", values)
         build(annotations, ROOT / "seeds", folder / "package")
         report = validate(folder / "package")
         assert report.ok, [str(e) for e in report.errors]
@@ -144,7 +156,7 @@ def test_arbitrary_text_round_trips_through_every_export(values: dict[str, str])
 def test_the_issue_example_builds_and_validates(tmp_path: Path) -> None:
     """An actor named "US\\rDepartment of State": build, then validate on itself, exit 0."""
     values = {"name": "US\rDepartment of State", "summary1": "=1+1 \u2028 \x85 \r\n\x00 \"'"}
-    annotations = write_sample(tmp_path / "annotations", annotation(values))
+    annotations = write_dataset(tmp_path / "annotations", values)
     out = tmp_path / "package"
     done = cli("build", "--annotations", str(annotations), "--out", str(out))
     assert done.returncode == 0, done.stderr

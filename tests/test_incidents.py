@@ -21,7 +21,8 @@ from grounded_events._package.incidents import (
     is_incident_event,
 )
 from grounded_events._schema.table_parquet import to_arrow
-from grounded_events._schema.tables import TABLES, IncidentField, count_columns
+from grounded_events._schema.tables import TABLES, count_columns
+from grounded_events._schema.vocab import IncidentField
 
 DAY = dt.date(2023, 12, 8)
 

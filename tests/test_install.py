@@ -35,12 +35,28 @@ ARROW_EXIT_ABORT = "terminate called without an active exception"
 
 # A user's own events table: two statements, the second dated in a month that does not exist.
 HEADER = (ROOT / "datasets" / "grounded-events" / "events.csv").read_text().splitlines()[0]
+
+
+def _row(**cells: str) -> str:
+    """A row of the events table: the given cells in their header columns, the others empty."""
+    columns = HEADER.split(",")
+    assert set(cells) <= set(columns), set(cells) - set(columns)
+    return ",".join(cells.get(column, "") for column in columns)
+
+
+STATEMENT = {
+    "doc_id": "my-doc", "event_type": "statement", "is_aggregate": "false",
+    "date_end": "2024-05-02", "date_precision": "day", "date_basis": "explicit",
+    "initiator": "my-ministry",
+}  # fmt: skip
 ROWS = [
-    "my-e01,my-doc,statement,condemnation,false,2024-05-02,2024-05-02,day,explicit,,,,,,,,,,"
-    "my-ministry,,,,,,,,,,,,,ACCUSE,disapprove,11,,The ministry condemns the attack.",
-    "my-e02,my-doc,statement,demand,false,2024-13-02,2024-05-02,day,explicit,,,,,,,,,,"
-    "my-ministry,,,,,,,,,,,,,REQUEST,change,10,,The ministry demands an inquiry.",
-]
+    _row(**STATEMENT, event_id="my-e01", event_subtype="condemnation", date_start="2024-05-02",
+         plover_event_type="ACCUSE", plover_mode="disapprove", cameo_root="11",
+         summary="The ministry condemns the attack."),
+    _row(**STATEMENT, event_id="my-e02", event_subtype="demand", date_start="2024-13-02",
+         plover_event_type="REQUEST", plover_mode="change", cameo_root="10",
+         summary="The ministry demands an inquiry."),
+]  # fmt: skip
 
 
 def _normal(name: str) -> str:

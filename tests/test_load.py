@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import grounded_events
 from grounded_events._core.files import _ALGORITHMS as FILE_ALGORITHMS
-from grounded_events._loaders.load import TABLE_NAMES, dtypes, package_dir
+from grounded_events._loaders.load import dtypes, package_dir, tables
 from grounded_events._schema.generate import table_schema
 from grounded_events._schema.tables import TABLES
 from grounded_events._schema.vocab import VOCABULARIES
@@ -168,9 +168,72 @@ def test_readme_snippet_equals_load(sample: Path) -> None:
 
 def test_dtypes_cover_every_column(sample: Path) -> None:
     """dtypes() names a dtype for every column of every table, in the schema's table order."""
-    assert tuple(TABLES) == TABLE_NAMES
+    assert tables(sample) == list(TABLES)
+    assert list(grounded_events.load_package(sample)) == list(TABLES)
     for table in TABLES:
         assert list(dtypes(table, sample)) == list(TABLES[table].columns)
+
+
+PACKAGE_1_0_0 = ROOT / "tests" / "fixtures" / "package-1.0.0"
+
+
+def test_a_1_0_0_package_loads_with_its_own_dtypes() -> None:
+    """A release of schema 1.0.0 (its datapackage.json and Parquet files, unchanged) loads: its
+    five tables, its columns (refers_to still there) and its code lists, read from its own
+    Table Schemas, hashes verified."""
+    package = grounded_events.load_package(PACKAGE_1_0_0)
+    assert list(package) == ["documents", "actors", "events", "event_actors", "evidence"]
+    events = package["events"]
+    assert "refers_to" in events.columns and "claim_status" not in events.columns
+    assert "variants" not in package["actors"].columns
+    assert "hedge" not in package["evidence"].columns
+    described = json.loads((PACKAGE_1_0_0 / "datapackage.json").read_text(encoding="utf-8"))
+    (schema,) = [r["schema"] for r in described["resources"] if r["name"] == "evidence"]
+    (field,) = [f for f in schema["fields"] if f["name"] == "field"]
+    assert list(package["evidence"]["field"].cat.categories) == field["constraints"]["enum"]
+    assert "munitions" not in list(package["evidence"]["field"].cat.categories)
+    assert events["date_start"].dtype == "datetime64[s]"
+    assert events["fatalities_best"].dtype == pd.Int64Dtype()
+    row = events.set_index("event_id").loc["rudaw-20231212-e13"]
+    assert row["refers_to"] == ["rudaw-20231212-e03", "rudaw-20231212-e07"]
+    with pytest.raises(grounded_events.UsageError) as error:
+        grounded_events.load("links", path=PACKAGE_1_0_0)
+    assert str(error.value) == (
+        "unknown table 'links'; the tables are: documents, actors, events, event_actors, evidence"
+    )
+
+
+def test_a_column_type_load_does_not_know_is_a_package_error(sample: Path, tmp_path: Path) -> None:
+    """A Table Schema type outside Table Schema's ones load() reads is a PackageError naming
+    the descriptor, the column and the type, not a KeyError."""
+    descriptor = json.loads((sample / "datapackage.json").read_text(encoding="utf-8"))
+    (resource,) = [r for r in descriptor["resources"] if r["name"] == "links"]
+    (field,) = [f for f in resource["schema"]["fields"] if f["name"] == "note"]
+    field["type"] = "geojson"
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(grounded_events.PackageError) as error:
+        grounded_events.load("links", path=tmp_path, verify=False)
+    assert str(error.value) == (
+        f"{tmp_path}/datapackage.json: column 'note' has type 'geojson'; load() reads string, "
+        "integer, number, boolean, date, list"
+    )
+
+
+def test_new_tables_load_with_their_dtypes(sample: Path) -> None:
+    """The links table of 2.0.0, and the new columns of the other tables, get real dtypes."""
+    links = grounded_events.load("links", path=sample)
+    assert isinstance(links["relation"].dtype, pd.CategoricalDtype)
+    assert isinstance(links["link_id"].dtype, pd.StringDtype)
+    assert links["quotes"].dtype == object
+    events = grounded_events.load("events", path=sample)
+    for column in ("claim_status", "damage"):
+        assert isinstance(events[column].dtype, pd.CategoricalDtype), column
+    for column in ("munitions_best", "attacks_low", "fatalities_civilians"):
+        assert events[column].dtype == pd.Int64Dtype(), column
+    assert events["claimed_by"].dtype == object
+    evidence = grounded_events.load("evidence", path=sample)
+    assert isinstance(evidence["hedge"].dtype, pd.CategoricalDtype)
+    assert isinstance(evidence["according_to"].dtype, pd.StringDtype)
 
 
 @pytest.mark.slow
@@ -185,7 +248,8 @@ def test_wheel_ships_the_data_and_load_works_from_it(tmp_path: Path) -> None:
     built = build_sample(tmp_path / "sample")
     registry = project / "src" / "grounded_events" / "registry"
     registry.mkdir(exist_ok=True)
-    (registry / "v1.0.0.sha256").write_bytes((tmp_path / "sample" / "registry.sha256").read_bytes())
+    current = f"v{grounded_events.__version__}.sha256"
+    (registry / current).write_bytes((tmp_path / "sample" / "registry.sha256").read_bytes())
     (project / "datasets").mkdir()
     subprocess.run(
         ["cp", "-r", str(built), str(project / "datasets" / "grounded-events")], check=True
@@ -202,7 +266,8 @@ def test_wheel_ships_the_data_and_load_works_from_it(tmp_path: Path) -> None:
     for table in TABLES:
         assert f"grounded_events/_data/{table}.parquet" in names
         assert f"grounded_events/_data/{table}.csv" in names
-    assert "grounded_events/registry/v1.0.0.sha256" in names
+    assert f"grounded_events/registry/{current}" in names
+    assert "grounded_events/registry/v1.0.0.sha256" in names  # the previous release stays fetchable
     assert "grounded_events/py.typed" in names  # type checkers read the inline hints (PEP 561)
     target = tmp_path / "site"
     done = subprocess.run(

@@ -12,6 +12,8 @@ from typing import Any
 
 import jsonschema
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,21 +27,20 @@ from grounded_events._schema.migrate import MIGRATIONS, migrate_paths
 from grounded_events._schema.migrate_table import add_column, drop_column, rename_column
 from grounded_events._schema.migrate_yaml import (
     drop_field,
-    migrate_text,
+    migrate_texts,
     rename_field,
     rename_value,
 )
 from grounded_events._schema.migration import MigrationRefused, Step, find_path
-from grounded_events._schema.models import AnnotationFile
 from grounded_events._schema.table_csv import restore, write_csv
-from grounded_events._schema.table_parquet import to_arrow, write_parquet
-from grounded_events._schema.tables import TABLES, rows_from_annotation
+from grounded_events._schema.table_parquet import write_parquet
 from grounded_events._schema.versions import versions_in
 from grounded_events.cli import main
 from helpers import TEXTS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema_versions" / "migration"
 ORIGINAL = FIXTURE / "annotation-1.0.0.yaml"
+TABLES_1_0_0 = Path(__file__).parent / "fixtures" / "migrate" / "tables-1.0.0"
 
 # Fixture versions: 1.1.0 adds an optional events[].confidence; 2.0.0 renames annotators to coders
 # and events[].date.time_of_day to time_text. Steps go both ways; going down drops confidence only
@@ -309,7 +310,7 @@ def test_dry_run_writes_nothing(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--to", "9.0.0"], "unknown schema version 9.0.0: published versions are 1.0.0"),
+        (["--to", "9.0.0"], "unknown schema version 9.0.0: published versions are 1.0.0, 2.0.0"),
         (["--to", "1.0.0", "missing.yaml"], "missing.yaml: no such file or folder"),
     ],
 )
@@ -325,7 +326,7 @@ def test_usage_errors_exit_2(
 
 def test_malformed_yaml_is_refused_with_line(tmp_path: Path) -> None:
     """A file that is not YAML is refused with its line, not a traceback."""
-    result = migrate_text("a: [1,\nb: 2\n", "1.0.0", name="x.yaml", registry=MIGRATIONS)
+    (result,) = migrate_texts([(Path("x.yaml"), "a: [1,\nb: 2\n")], "1.0.0", registry=MIGRATIONS)
     assert result.problems and result.problems[0].startswith("x.yaml:")
     assert result.text is None
 
@@ -383,16 +384,18 @@ def test_real_annotation_files_survive_a_rename(path: Path) -> None:
 
 
 def _events_tables(folder: Path, summary: str | None = None) -> tuple[Path, Path]:
-    """events.csv and events.parquet of the fixture annotation, written as the package writes them
-    (with every summary replaced by `summary` when given)."""
-    annotation = AnnotationFile.model_validate(loads(ORIGINAL.read_text(encoding="utf-8")).data)
-    rows = rows_from_annotation(annotation)["events"]
+    """events.csv and events.parquet of schema 1.0.0 holding one event (the seed's rocket attack,
+    from tests/fixtures/migrate), written as the package writes them (its summary `summary` when
+    given)."""
+    table = pq.read_table(TABLES_1_0_0 / "events.parquet")
+    table = table.filter(pc.equal(table["event_id"], "rudaw-20231212-e03"))
     if summary is not None:
-        rows = [{**row, "summary": summary} for row in rows]
+        index = table.column_names.index("summary")
+        table = table.set_column(index, table.schema.field(index), pa.array([summary]))
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, parquet_path = folder / "events.csv", folder / "events.parquet"
-    csv_path.write_bytes(write_csv(TABLES["events"].columns, rows))
-    parquet_path.write_bytes(write_parquet(to_arrow("events", rows)))
+    csv_path.write_bytes(write_csv(table.column_names, table.to_pylist()))
+    parquet_path.write_bytes(write_parquet(table))
     return csv_path, parquet_path
 
 
@@ -511,11 +514,41 @@ def schema_versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_any_mix_of_hostile_yaml_is_a_problem_not_a_crash(
     schema_versions: Path, edits: list[str], target: str
 ) -> None:
-    """migrate_text on any mix of hostile edits returns problems (or a text), never raises."""
+    """migrate_texts on any mix of hostile edits returns problems (or a text), never raises."""
     text = ORIGINAL.read_text(encoding="utf-8")
     for name in edits:
         old, new = HOSTILE[name]
         text = text.replace(old, new, 1)
-    result = migrate_text(text, target, name="x.yaml", registry=STEPS, root=schema_versions)
+    (result,) = migrate_texts(
+        [(Path("x.yaml"), text)], target, registry=STEPS, root=schema_versions
+    )
     assert result.problems or result.text is not None or not result.steps
     assert all(p.startswith("x.yaml:") for p in result.problems)
+
+
+def test_a_failed_write_puts_back_the_files_written(
+    versions: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """When one file of a run cannot be written, the ones written before it get their old bytes
+    back: a run changes all its files or none, and says so."""
+    first, second = _copy(tmp_path, name="a.yaml"), _copy(tmp_path, name="b.yaml")
+    before = first.read_bytes()
+    real = _migrate.write_bytes_atomic
+    calls: list[Path] = []
+
+    def failing(path: Path, data: bytes) -> None:
+        calls.append(path)
+        if path == second:
+            raise PermissionError(13, "Permission denied", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(_migrate, "write_bytes_atomic", failing)
+    assert main(["migrate", "--to", "2.0.0", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"grounded-events migrate: cannot write {second} (Permission denied); no file was changed\n"
+    )
+    assert calls == [first, second, first]
+    assert first.read_bytes() == before and second.read_bytes() == before

@@ -6,13 +6,21 @@ import json
 import shutil
 from pathlib import Path
 
+import jsonschema
 import pytest
 
+from grounded_events._core.safe_yaml import loads
 from grounded_events._schema import generate as _schemagen
 from grounded_events._schema.migration import Step
 from grounded_events._schema.models import SCHEMA_VERSION
 from grounded_events._schema.release import check_published, check_release, publish
-from grounded_events._schema.versions import MANIFEST, read_manifest, versions_in
+from grounded_events._schema.versions import (
+    MANIFEST,
+    folder_files,
+    manifest_text,
+    read_manifest,
+    versions_in,
+)
 from grounded_events.cli import main
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "schema_versions"
@@ -94,6 +102,41 @@ def test_too_small_bump_fails(tmp_path: Path) -> None:
     assert "1.0.0 -> 1.1.0 is a minor bump but the changes need major" in problem
 
 
+def test_a_published_major_still_needs_its_migration(tmp_path: Path) -> None:
+    """Publishing a major does not end the promise: `schema check` keeps asking for the
+    migration from the version before it until one is declared."""
+    repo = _tree(tmp_path, "field_renamed", ("1.0.0", "2.0.0"))
+    new = _texts(CATALOGUE / "field_renamed" / "new", "2.0.0")
+    for name, text in new.items():
+        (repo / "schema" / "2.0.0" / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / "schema" / "2.0.0" / name).write_text(text, encoding="utf-8")
+    assert publish(repo / "schema", "2.0.0", current=new) == []
+    (problem,) = _check(repo, "field_renamed", "2.0.0")
+    assert problem == (
+        "1.0.0 -> 2.0.0 breaks old files but no migration from 1.0.0 to 2.0.0 is declared in "
+        "grounded_events._schema.migrate.MIGRATIONS"
+    )
+    assert _check(repo, "field_renamed", "2.0.0", (Step("1.0.0", "2.0.0", "rename"),)) == []
+
+
+def test_a_published_step_too_small_is_reported(tmp_path: Path) -> None:
+    """Two published versions whose numbers moved less than their changes need fail the check,
+    even when the models are the newer one."""
+    repo = _tree(tmp_path, "field_removed", ("1.0.0", "1.1.0"))
+    new = _texts(CATALOGUE / "field_removed" / "new", "1.1.0")
+    for name, text in new.items():
+        (repo / "schema" / "1.1.0" / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / "schema" / "1.1.0" / name).write_text(text, encoding="utf-8")
+    manifest = repo / "schema" / MANIFEST
+    # Published by hand (publish itself refuses it): the manifest lists the folder's hashes.
+    published = read_manifest(repo / "schema")
+    published["1.1.0"] = folder_files(repo / "schema" / "1.1.0")
+    manifest.write_text(manifest_text(published), encoding="utf-8")
+    (problem,) = _check(repo, "field_removed", "1.1.0")
+    assert problem.startswith("1.0.0 -> 1.1.0 is a minor bump but the changes need major: ")
+    assert problem.endswith("; see `grounded-events schema diff 1.0.0 1.1.0`")
+
+
 def test_major_bump_needs_a_migration(tmp_path: Path) -> None:
     """A breaking change with the right number still fails until a migration step is declared."""
     repo = _tree(tmp_path, "field_renamed", ("1.0.0", "2.0.0"))
@@ -172,6 +215,25 @@ def test_changelog_entry_required(tmp_path: Path) -> None:
     (repo / "CHANGELOG.md").unlink()
     (problem,) = _check(repo, "field_added_optional", "1.1.0")
     assert "CHANGELOG.md: missing" in problem
+
+
+SEED_1_0_0 = Path(__file__).parent / "fixtures" / "migrate" / "rudaw-20231212.1.0.0.yaml"
+
+
+def test_the_previous_version_validates_its_own_files(root: Path) -> None:
+    """schema/1.0.0 stays published, and the seed's annotation file as released with 1.0.0
+    still validates against it; 2.0.0 refuses it (its actors and refers_to moved): a major."""
+    assert "1.0.0" in read_manifest(root / "schema")
+    data = loads(SEED_1_0_0.read_text(encoding="utf-8")).data
+    assert data["schema_version"] == "1.0.0"
+    old = json.loads((root / "schema" / "1.0.0" / "annotation.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator(old, format_checker=jsonschema.FormatChecker()).validate(data)
+    new = json.loads((root / "schema" / "2.0.0" / "annotation.schema.json").read_text("utf-8"))
+    refused = {
+        (tuple(e.path), e.validator) for e in jsonschema.Draft202012Validator(new).iter_errors(data)
+    }
+    assert ((), "additionalProperties") in refused  # actors
+    assert (("schema_version",), "pattern") in refused
 
 
 def test_edited_real_folder_fails(tmp_path: Path, root: Path) -> None:

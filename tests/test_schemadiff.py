@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema import diff as _schemadiff
 from grounded_events._schema.diff import (
     BACKWARD,
@@ -93,10 +94,78 @@ def test_catalogue_uses_every_compatibility_class() -> None:
 
 
 def test_published_equals_current() -> None:
-    """The models generate what schema/1.0.0 holds: no changes, so no bump is needed."""
-    result = diff(load_source("1.0.0"), load_source("current"))
+    """The models generate what schema/<SCHEMA_VERSION> holds: no changes, so no bump is needed."""
+    result = diff(load_source(SCHEMA_VERSION), load_source("current"))
     assert result.changes == []
     assert result.required_bump == "none"
+
+
+# The verdict on each change of issue 14, as (file, path) -> (kind, compatibility, bump).
+VERDICTS_2_0_0 = {
+    ("actors.schema.json", ""): ("schema_added", BACKWARD, "minor"),
+    ("links.schema.json", ""): ("schema_added", BACKWARD, "minor"),
+    ("tables/links.schema.json", ""): ("schema_added", BACKWARD, "minor"),
+    ("annotation.schema.json", "actors"): ("field_removed", FORWARD, "major"),
+    ("annotation.schema.json", "events[].refers_to"): ("field_removed", FORWARD, "major"),
+    ("event.schema.json", "refers_to"): ("field_removed", FORWARD, "major"),
+    ("tables/events.schema.json", "refers_to"): ("field_removed", NONE, "major"),
+    ("annotation.schema.json", "events[].claim"): ("field_added_optional", BACKWARD, "minor"),
+    ("annotation.schema.json", "events[].munitions"): ("field_added_optional", BACKWARD, "minor"),
+    ("annotation.schema.json", "events[].evidence[].hedge"): (
+        "field_added_optional",
+        BACKWARD,
+        "minor",
+    ),
+    ("document.schema.json", "published_date"): ("constraint_loosened", BACKWARD, "minor"),
+    ("tables/documents.schema.json", "published_date"): ("constraint_loosened", BACKWARD, "minor"),
+    ("tables/actors.schema.json", "variants"): ("field_added_required", NONE, "major"),
+    ("tables/events.schema.json", "claimed_by"): ("field_added_required", NONE, "major"),
+    ("tables/events.schema.json", "munitions_best"): ("field_added_required", NONE, "major"),
+    ("tables/evidence.schema.json", "hedge"): ("field_added_required", NONE, "major"),
+}
+
+
+def test_schema_2_0_0_is_classified_major() -> None:
+    """Every change from 1.0.0 to 2.0.0 is classified as intended, and the release is a major one."""
+    result = diff(load_source("1.0.0"), load_source("2.0.0"))
+    found: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for c in result.changes:
+        found.setdefault((c.file, c.path), []).append((c.kind, c.compatibility, c.bump))
+    for place, verdict in VERDICTS_2_0_0.items():
+        assert verdict in found.get(place, []), place
+    added = {(c.file, c.path, c.detail) for c in result.changes if c.kind == "enum_value_added"}
+    for value in ("munitions", "attacks", "damage", "claim"):
+        assert ("event.schema.json", "evidence[].field", f'"{value}" added') in added
+    for value in ("estimated", "unknown"):
+        assert ("document.schema.json", "published_date_basis", f'"{value}" added') in added
+    # Nothing unanalysed: the one changed constraint is the version pattern of annotation files.
+    (changed,) = [c for c in result.changes if c.kind == "constraint_changed"]
+    assert (changed.file, changed.path) == ("annotation.schema.json", "schema_version")
+    assert not [c for c in result.changes if c.kind in ("default_changed", "field_renamed")]
+    assert (result.required_bump, result.declared_bump, result.ok) == ("major", "major", True)
+
+
+def test_cli_says_2_0_0_is_major(capsys: pytest.CaptureFixture[str]) -> None:
+    """`schema diff 1.0.0 2.0.0` ends with the verdict major, declared major, and exits 0."""
+    code, out, _ = _run(capsys, "diff", "1.0.0", "2.0.0")
+    assert code == 0
+    assert out.startswith("schema diff 1.0.0 -> 2.0.0\n")
+    assert "  events[].refers_to: field_removed (field removed) FORWARD, major\n" in out
+    assert "  actors: field_removed (field removed) FORWARD, major\n" in out
+    assert "links.schema.json\n  (root): schema_added (new record format) BACKWARD, minor\n" in out
+    assert out.endswith("; compatibility NONE; required bump major; declared bump major\n")
+
+
+def test_null_in_an_enum_is_reported_once() -> None:
+    """A code list that starts to accept null is one change (null now allowed), not two."""
+    old = {"type": "object", "properties": {"a": {"enum": ["x", "y"]}}, "required": ["a"]}
+    new = {"type": "object", "properties": {"a": {"enum": ["x", "y", None]}}, "required": ["a"]}
+    (change,) = _schemadiff.diff_schema("t.json", old, new)
+    assert (change.kind, change.detail, change.bump) == (
+        "constraint_loosened",
+        "null now allowed",
+        "minor",
+    )
 
 
 def test_real_schema_vocabulary_change_is_found_everywhere(tmp_path: Path, root: Path) -> None:

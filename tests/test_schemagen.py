@@ -37,13 +37,13 @@ def test_drift_is_detected_when_a_model_changes(
     field = _models.Actor.model_fields["name"]
     monkeypatch.setattr(field, "description", "A changed description.")
     _models.Actor.model_rebuild(force=True)
-    _models.AnnotationFile.model_rebuild(force=True)
+    _models.ActorRegistry.model_rebuild(force=True)
     try:
-        assert "annotation.schema.json" in _drift(root / "schema")
+        assert "actors.schema.json" in _drift(root / "schema")
     finally:
         monkeypatch.undo()
         _models.Actor.model_rebuild(force=True)
-        _models.AnnotationFile.model_rebuild(force=True)
+        _models.ActorRegistry.model_rebuild(force=True)
     assert _drift(root / "schema") == []
 
 

@@ -39,10 +39,6 @@ PANDAS_TYPES: dict[str, Any] = {
 
 _CHECKOUT = Path(__file__).resolve().parents[3] / "datasets" / "grounded-events"
 
-# The tables of schema 1.0.0 in package order (tests check this against _tables.TABLES); kept
-# here so that `import grounded_events; load()` does not import pydantic and the models.
-TABLE_NAMES = ("documents", "actors", "events", "event_actors", "evidence")
-
 Folder = Traversable | Path
 
 
@@ -150,23 +146,35 @@ def _descriptor(folder: Folder, sums: dict[str, tuple[str, int]] | None) -> dict
 
 
 def _schemas(descriptor: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Table name -> Table Schema fields, in package order. The package's own descriptor says
+    which tables it has and their columns, so a package of any schema version (1.0.0's five
+    tables, or a later version's) loads with its own dtypes."""
     return {
         r["name"]: r["schema"]["fields"]
         for r in descriptor.get("resources", [])
-        if isinstance(r, dict) and isinstance(r.get("schema"), dict)
+        if isinstance(r, dict)
+        and isinstance(r.get("name"), str)
+        and isinstance(r.get("schema"), dict)
+        and isinstance(r["schema"].get("fields"), list)
     }
+
+
+def tables(path: str | os.PathLike[str] | None = None) -> list[str]:
+    """The names of the package's tables in package order (default: the shipped package)."""
+    return list(_schemas(_descriptor(_folder(path), None)))
 
 
 def fields(table: str, path: str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
     """The Table Schema fields of `table` as the package's datapackage.json describes them."""
-    _check_table(table)
-    return _fields(table, _folder(path), _descriptor(_folder(path), None))
+    folder = _folder(path)
+    return _fields(table, _descriptor(folder, None))
 
 
-def _fields(table: str, folder: Folder, descriptor: dict[str, Any]) -> list[dict[str, Any]]:
+def _fields(table: str, descriptor: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fields of `table`; UsageError naming the package's tables when it has no such table."""
     schemas = _schemas(descriptor)
     if table not in schemas:
-        raise PackageError(f"{folder}/datapackage.json: no Table Schema for {table!r}")
+        raise UsageError(f"unknown table {table!r}; the tables are: {', '.join(schemas)}")
     return schemas[table]
 
 
@@ -176,17 +184,23 @@ def dtypes(table: str, path: str | os.PathLike[str] | None = None) -> dict[str, 
     Coded columns are categoricals whose categories are the whole code list (the Table Schema's
     `enum`), so that unused codes still show in counts and crosstabs.
     """
-    return _dtypes(fields(table, path))
+    return _dtypes(fields(table, path), f"{_folder(path)}/datapackage.json")
 
 
-def _dtypes(table_fields: list[dict[str, Any]]) -> dict[str, Any]:
+def _dtypes(table_fields: list[dict[str, Any]], source: str) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for field in table_fields:
         codes = field.get("constraints", {}).get("enum")
+        kind = field.get("type", "string")  # Table Schema's default type
         if codes:
             result[field["name"]] = pd.CategoricalDtype(list(codes), ordered=False)
+        elif kind in PANDAS_TYPES:
+            result[field["name"]] = PANDAS_TYPES[kind]
         else:
-            result[field["name"]] = PANDAS_TYPES[field["type"]]
+            raise PackageError(
+                f"{source}: column {field.get('name')!r} has type {kind!r}; load() reads "
+                f"{', '.join(PANDAS_TYPES)}"
+            )
     return result
 
 
@@ -206,11 +220,6 @@ def package_dir() -> Traversable:
         f"{_CHECKOUT} in a checkout. Run `make data` in a checkout, or fetch a release with "
         "grounded_events.download() and pass its folder as load(..., path=...)."
     )
-
-
-def _check_table(table: str) -> None:
-    if table not in TABLE_NAMES:
-        raise UsageError(f"unknown table {table!r}; the tables are: {', '.join(TABLE_NAMES)}")
 
 
 def to_pandas(table: str, data: pa.Table, source: str, types: dict[str, Any]) -> pd.DataFrame:
@@ -256,11 +265,10 @@ def load(
     fatalities_best            Int64
     dtype: object
     """
-    _check_table(table)
     folder = _folder(path)
     sums = _checksums(folder) if verify else None
     descriptor = _descriptor(folder, sums)
-    types = _dtypes(_fields(table, folder, descriptor))
+    types = _dtypes(_fields(table, descriptor), f"{folder}/datapackage.json")
     name = f"{table}.parquet"
     resource = next(
         (
@@ -292,6 +300,6 @@ def load_package(
     """Every table of the data package, by name, as DataFrames with real dtypes (see load()).
 
     >>> list(load_package())
-    ['documents', 'actors', 'events', 'event_actors', 'evidence']
+    ['documents', 'actors', 'events', 'event_actors', 'evidence', 'links'...]
     """
-    return {name: load(name, path, verify) for name in TABLE_NAMES}
+    return {name: load(name, path, verify) for name in tables(path)}

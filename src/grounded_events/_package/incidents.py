@@ -9,8 +9,14 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from grounded_events._core.errors import GroundedEventsError
-from grounded_events._schema.tables import IncidentField, count_columns
-from grounded_events._schema.vocab import DatePrecision, EventType, GeoPrecision, Role
+from grounded_events._schema.tables import count_columns
+from grounded_events._schema.vocab import (
+    DatePrecision,
+    EventType,
+    GeoPrecision,
+    IncidentField,
+    Role,
+)
 
 Row = dict[str, Any]
 

@@ -18,6 +18,7 @@ from typing import Any
 from grounded_events._core.atomic import write_bytes_atomic
 from grounded_events._core.errors import UsageError
 from grounded_events._package.inputs import (
+    BuildError,
     ReportDocument,
     ReportInputError,
     UnknownDocumentError,
@@ -25,10 +26,12 @@ from grounded_events._package.inputs import (
     load_document,
     load_documents,
     missing_input_folder,
+    read_dataset_files,
     report_documents,
 )
+from grounded_events._package.report_incidents import incidents_section
 from grounded_events._schema.models import Document
-from grounded_events._schema.tables import count_columns
+from grounded_events._schema.tables import count_columns, link_rows
 from grounded_events._schema.vocab import (
     DatePrecision,
     EventSubtype,
@@ -332,8 +335,10 @@ def _documents_table(docs: list[ReportDocument]) -> str:
     )
 
 
-def index_page(docs: list[ReportDocument], actors: dict[str, dict[str, Any]]) -> str:
-    """The HTML of the index: documents, events table, timeline and map."""
+def index_page(
+    docs: list[ReportDocument], actors: dict[str, dict[str, Any]], links: list[dict[str, Any]]
+) -> str:
+    """The HTML of the index: documents, incidents, events table, timeline and map."""
     events = []
     for doc in docs:
         counts: dict[str, int] = {}
@@ -359,6 +364,11 @@ def index_page(docs: list[ReportDocument], actors: dict[str, dict[str, Any]]) ->
         "index.html",
         summary=summary,
         documents=_documents_table(docs),
+        incidents=incidents_section(
+            [row for d in docs for row in d.tables["events"]],
+            [row for d in docs for row in d.tables["event_actors"]],
+            links,
+        ),
         type_options=options,
         table=_events_table(docs, actors),
         data=embed_json(data),
@@ -369,10 +379,11 @@ def _page_name(doc: ReportDocument) -> str:
     return f"documents/{doc.document.doc_id}.html"
 
 
-def render(docs: list[ReportDocument]) -> dict[str, bytes]:
-    """The report's files by "/"-separated relative path: index.html, documents/<doc_id>.html."""
+def render(docs: list[ReportDocument], links: list[dict[str, Any]]) -> dict[str, bytes]:
+    """The report's files by "/"-separated relative path: index.html, documents/<doc_id>.html.
+    `links` are the dataset's links rows (the incidents join same_incident reports)."""
     actors = _actors(docs)
-    files = {"index.html": index_page(docs, actors)}
+    files = {"index.html": index_page(docs, actors, links)}
     for doc in docs:
         files[_page_name(doc)] = document_page(doc)
     return {name: text.encode("utf-8") for name, text in sorted(files.items())}
@@ -384,7 +395,12 @@ def site_files(annotations_dir: Path, seeds_dir: Path) -> dict[str, bytes]:
     Raises ReportInputError, whose `problems` name file, line and field, when the inputs
     cannot be rendered truthfully.
     """
-    return render(load_documents(Path(annotations_dir), Path(seeds_dir)))
+    docs = load_documents(Path(annotations_dir), Path(seeds_dir))
+    try:
+        _, links = read_dataset_files(Path(annotations_dir))
+    except BuildError as exc:  # changed since it was validated
+        raise ReportInputError([str(exc)]) from None
+    return render(docs, link_rows(links))
 
 
 def report_step(inputs: Any, files: dict[str, bytes]) -> dict[str, bytes]:
@@ -393,7 +409,8 @@ def report_step(inputs: Any, files: dict[str, bytes]) -> dict[str, bytes]:
     It renders the annotated documents only, like the package's `documents` table.
     """
     docs = report_documents(inputs.seeds, inputs.annotations, inputs.registry, only_annotated=True)
-    return {f"report/{name}": data for name, data in render(docs).items()}
+    files = render(docs, inputs.tables["links"])
+    return {f"report/{name}": data for name, data in files.items()}
 
 
 def document_files(

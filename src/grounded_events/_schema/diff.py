@@ -48,6 +48,7 @@ Kind = Literal[
     "constraint_loosened",
     "constraint_changed",
     "default_changed",
+    "default_added",
     "description_changed",
 ]
 
@@ -394,8 +395,9 @@ class _Differ:
             if before != after:
                 self.add(path, "description_changed", f"{key} changed", FULL)
 
-    def node(self, path: str, old_raw: Any, new_raw: Any) -> None:
-        """Compare two schema nodes found at the same path."""
+    def node(self, path: str, old_raw: Any, new_raw: Any, carried: bool = False) -> None:
+        """Compare two schema nodes found at the same path; carried: every old file has a value
+        here (a required property), so no old file reads differently when a default appears."""
         old, old_ref = self.resolve(old_raw, 0)
         new, new_ref = self.resolve(new_raw, 1)
         key = (old_ref, new_ref)
@@ -408,12 +410,12 @@ class _Differ:
         self._stack.add(key)
         self._depth += 1
         try:
-            self._node(path, old, new)
+            self._node(path, old, new, carried)
         finally:
             self._stack.discard(key)
             self._depth -= 1
 
-    def _node(self, path: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+    def _node(self, path: str, old: dict[str, Any], new: dict[str, Any], carried: bool) -> None:
         # A field whose default is the schema's own version (AnnotationFile.schema_version) moves
         # with every release; that is the version stamp, not a change of meaning.
         stamp = (
@@ -423,7 +425,14 @@ class _Differ:
         if defaults[0] != defaults[1] and not stamp:
             before = _show(old["default"]) if "default" in old else "no default"
             after = _show(new["default"]) if "default" in new else "no default"
-            self.add(path, "default_changed", f"default {before} -> {after}", FULL)
+            if carried and "default" not in old:
+                # A formerly required field (e.g. one made nullable with a null default): every
+                # old file states its value, so none changes meaning; only new files may omit it.
+                self.add(
+                    path, "default_added", f"default {after} for a field old files all give", FULL
+                )
+            else:
+                self.add(path, "default_changed", f"default {before} -> {after}", FULL)
         self.unknown(path, old, new)
         old_types, old_null = self.branches(old, 0)
         new_types, new_null = self.branches(new, 1)
@@ -498,7 +507,9 @@ class _Differ:
         if "enum" not in old:
             self.add(path, "constraint_tightened", "now restricted to a list", FORWARD)
             return
-        before, after = old["enum"], new["enum"]
+        # null in an enum is nullability, which _node reports once ("null now allowed").
+        before = [v for v in old["enum"] if v is not None]
+        after = [v for v in new["enum"] if v is not None]
         for value in after:
             if value not in before:
                 self.add(path, "enum_value_added", f"{_show(value)} added", BACKWARD)
@@ -561,12 +572,12 @@ class _Differ:
             where = _child(path, name)
             if name in old_props:
                 self.required(where, name in old_req, name in new_req)
-                self.node(where, old_props[name], prop)
+                self.node(where, old_props[name], prop, carried=name in old_req)
             elif name in renamed.values():
                 source = next(o for o, n in renamed.items() if n == name)
                 self.add(where, "field_renamed", f"renamed from {source}", NONE)
                 self.required(where, source in old_req, name in new_req)
-                self.node(where, old_props[source], prop)
+                self.node(where, old_props[source], prop, carried=source in old_req)
             elif name in new_req:
                 # Old files lack the field; in a closed model old readers also refuse it.
                 self.add(

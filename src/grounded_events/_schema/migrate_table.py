@@ -39,21 +39,25 @@ def rename_column(table: str, old: str, new: str) -> TableOperation:
     return operation
 
 
-def drop_column(table: str, column: str) -> TableOperation:
-    """Remove `column` from `table`; refuse when a row holds a value in it."""
+def drop_column(table: str, column: str, reason: str | None = None) -> TableOperation:
+    """Remove `column` from `table`; refuse when a row holds a value in it, naming every such row
+    and saying `reason` (by default that the target version cannot hold the value)."""
 
     def operation(name: str, frame: Frame) -> None:
         if name != table or column not in frame.columns:
             return
-        for row, value in enumerate(frame.values(column)):
-            if not _empty(value):
-                line, where = frame.where(row)
-                raise MigrationRefused(
-                    column,
-                    line,
-                    f"{where} holds {json.dumps(value, default=str)}, which the target version "
-                    "cannot hold; migrating would drop it",
-                )
+        full = [(row, value) for row, value in enumerate(frame.values(column)) if not _empty(value)]
+        if full:
+            line, where = frame.where(full[0][0])
+            others = [frame.where(row)[1] for row, _ in full[1:]]
+            also = f" (and {', '.join(others)})" if others else ""
+            why = (
+                f": {reason}"
+                if reason
+                else (", which the target version cannot hold; migrating would drop it")
+            )
+            value = json.dumps(full[0][1], default=str)
+            raise MigrationRefused(column, line, f"{where} holds {value}{also}{why}")
         frame.drop(column)
 
     operation.__doc__ = f"drop empty column {table}.{column}"
@@ -61,9 +65,14 @@ def drop_column(table: str, column: str) -> TableOperation:
 
 
 def add_column(
-    table: str, column: str, after: str | None = None, arrow_type: pa.DataType | None = None
+    table: str,
+    column: str,
+    after: str | None = None,
+    arrow_type: pa.DataType | None = None,
+    value: Any = None,
 ) -> TableOperation:
-    """Add an empty `column` to `table` after column `after` (first when None)."""
+    """Add `column` to `table` after column `after` (first when None), holding `value` in every
+    row (None: empty)."""
 
     def operation(name: str, frame: Frame) -> None:
         if name != table:
@@ -71,7 +80,7 @@ def add_column(
         if column in frame.columns:
             raise MigrationRefused(column, 1, f"cannot add {column}: it exists already")
         position = frame.columns.index(after) + 1 if after in frame.columns else 0
-        frame.add(column, position, arrow_type or pa.string())
+        frame.add(column, position, arrow_type or pa.string(), value)
 
     operation.__doc__ = f"add empty column {table}.{column}"
     return operation

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +23,12 @@ from grounded_events._core.safe_yaml import YamlDocument, YamlError, loads
 from grounded_events._core.text import clip
 from grounded_events._schema.migration import (
     VERSION_KEY,
+    Member,
     MigrationRefused,
     Operation,
     Result,
     Step,
+    dataset_folder,
     find_path,
 )
 from grounded_events._schema.versions import schema_root
@@ -108,7 +112,7 @@ def drop_field(at: str, name: str, empty: Sequence[Any] = (None, [], {})) -> Ope
                 raise MigrationRefused(
                     _field(where, name),
                     _line(mapping, name),
-                    f"{_field(where, name)} is {json.dumps(_plain(mapping[name]))}, which the "
+                    f"{_field(where, name)} is {json.dumps(plain(mapping[name]))}, which the "
                     "target version cannot hold; migrating would drop it. Remove it by hand if "
                     "that is intended.",
                 )
@@ -116,6 +120,20 @@ def drop_field(at: str, name: str, empty: Sequence[Any] = (None, [], {})) -> Ope
             del mapping[name]
 
     operation.__doc__ = f"drop {_field(at, name)} where empty"
+    return operation
+
+
+def moved_field(at: str, name: str) -> Operation:
+    """Remove `name` from every mapping at `at`, whatever it holds: for a value the step's dataset
+    operation has carried into a dataset file (an actor into actors.yaml)."""
+
+    def operation(tree: CommentedMap) -> None:
+        for mapping, _ in _targets(tree, at):
+            if name in mapping:
+                mapping.ca.items.pop(name, None)
+                del mapping[name]
+
+    operation.__doc__ = f"move {_field(at, name)} to the dataset"
     return operation
 
 
@@ -144,12 +162,12 @@ def _same_style(old: Any, new: str) -> str:
 # --- reading, migrating, writing ----------------------------------------------------------------
 
 
-def _plain(node: Any) -> Any:
+def plain(node: Any) -> Any:
     """JSON data of a YAML tree, dates as ISO strings (what the JSON Schemas validate)."""
     if isinstance(node, Mapping):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(k): plain(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [plain(v) for v in node]
     if isinstance(node, dt.date):
         return node.isoformat()
     if isinstance(node, ScalarString):
@@ -190,8 +208,11 @@ def round_trip(text: str) -> tuple[YAML, Any]:
     return fallback
 
 
-def _validator(root: Path, version: str) -> jsonschema.Draft202012Validator:
-    path = root / version / "annotation.schema.json"
+def validator(
+    root: Path, version: str, name: str = "annotation"
+) -> jsonschema.Draft202012Validator:
+    """The JSON Schema `<name>.schema.json` of `version` under root, checking formats."""
+    path = root / version / f"{name}.schema.json"
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -199,30 +220,41 @@ def _validator(root: Path, version: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
-def _errors(
-    name: str, lines: YamlDocument, data: Any, validator: jsonschema.Draft202012Validator
+def errors(
+    name: str, lines: YamlDocument, data: Any, schema: jsonschema.Draft202012Validator
 ) -> list[str]:
     """file:line: field: message for each schema violation, first ones first."""
     found = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
+    for error in sorted(schema.iter_errors(data), key=lambda e: list(map(str, e.path))):
         loc = tuple(error.absolute_path)
         where = ".".join(str(p) for p in loc) or "(root)"
         found.append(f"{name}:{lines.line_of(loc) or 1}: {clip(where)}: {clip(error.message)}")
     return found
 
 
-def migrate_text(
+@dataclass
+class _Draft:
+    """An annotation file on its way: its result so far, its tree and how to write it back."""
+
+    result: Result
+    member: Member
+    yaml: YAML
+    explicit: bool
+    pending: list[Step]
+
+
+def _start(
+    path: Path,
     text: str,
     target: str,
-    *,
-    name: str = "<text>",
     registry: Sequence[Step],
-    source: str | None = None,
-    root: Path | None = None,
-) -> Result:
-    """Migrate one annotation file's text to version target; Result.problems says why not."""
-    root = root or schema_root()
-    result = Result(Path(name))
+    source: str | None,
+    root: Path,
+) -> Result | _Draft:
+    """The file's chain of steps and round-trip tree; a Result when there is nothing to do or it
+    is refused."""
+    name = str(path)
+    result = Result(path)
     try:
         # the project's safe reader first: duplicate keys, tags, merge keys, deep nesting and
         # alias bombs are refused before the round-trip reader sees the text
@@ -257,7 +289,7 @@ def migrate_text(
         result.problems.append(f"{name}: {exc}")
         return result
     # valid under its version (real dates included) before the round-trip reader builds dates
-    before = _errors(name, doc, data, _validator(root, version))
+    before = errors(name, doc, data, validator(root, version))
     if before:
         result.problems += [f"{e} (not valid under {version}; fix it first)" for e in before[:5]]
         return result
@@ -267,25 +299,97 @@ def migrate_text(
         result.problems.append(f"{name}: not readable YAML: {str(exc).splitlines()[0]}")
         return result
     explicit = text.lstrip().startswith("---")
-    for step in result.steps:
-        try:
-            for operation in step.operations:
-                operation(tree)
-        except MigrationRefused as exc:
-            result.problems.append(
-                f"{name}:{exc.line or 1}: {exc.field}: {exc.message} "
-                f"(step {step.source} -> {step.target})"
-            )
-            return result
-        if VERSION_KEY in tree:
-            tree[VERSION_KEY] = _same_style(tree[VERSION_KEY], step.target)
-        else:
-            tree.insert(0, VERSION_KEY, step.target)
-    migrated = dumps(yaml, tree, explicit)
-    after = _errors(name, loads(migrated), _plain(tree), _validator(root, target))
+    return _Draft(result, Member(path, text, tree), yaml, explicit, list(result.steps))
+
+
+def _apply(draft: _Draft, step: Step) -> None:
+    """Step's operations on the draft's tree, and its version stamped; a refusal is a problem."""
+    tree, name = draft.member.tree, draft.member.path
+    try:
+        for operation in step.operations:
+            operation(tree)
+    except MigrationRefused as exc:
+        draft.result.problems.append(
+            f"{name}:{exc.line or 1}: {exc.field}: {exc.message} "
+            f"(step {step.source} -> {step.target})"
+        )
+        draft.pending.clear()
+        return
+    if VERSION_KEY in tree:
+        tree[VERSION_KEY] = _same_style(tree[VERSION_KEY], step.target)
+    else:
+        tree.insert(0, VERSION_KEY, step.target)
+
+
+# The editor hint a file may start with (GE607): groups are the address up to the version, the
+# version, and the schema's file name.
+SCHEMA_LINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(\S*/)(\d+\.\d+\.\d+)/([^/\s]+)\s*")
+
+
+def _finish(draft: _Draft, root: Path, target: str) -> None:
+    """The migrated text, its schema line naming the target, checked against the target's schema."""
+    result = draft.result
+    migrated = dumps(draft.yaml, draft.member.tree, draft.explicit)
+    first, rest = migrated.split("\n", 1) if "\n" in migrated else (migrated, "")
+    line = SCHEMA_LINE.fullmatch(first)
+    if line is not None and line[2] == result.source:
+        migrated = f"{first[: line.start(2)]}{target}{first[line.end(2) :]}\n{rest}"
+    after = errors(
+        str(result.path), loads(migrated), plain(draft.member.tree), validator(root, target)
+    )
     if after:
-        chain = " -> ".join([version, *(s.target for s in result.steps)])
+        chain = " -> ".join([result.source or "?", *(s.target for s in result.steps)])
         result.problems += [f"{e} (after migrating {chain}: a bug in the steps)" for e in after[:5]]
-        return result
+        return
     result.text = migrated
-    return result
+
+
+def _next_step(drafts: Sequence[_Draft]) -> Step:
+    """The step to take next: the next one of the file furthest from the target, so that every
+    file reaches a step before its dataset operation runs over them together."""
+    return max(drafts, key=lambda d: len(d.pending)).pending[0]
+
+
+def migrate_texts(
+    files: Sequence[tuple[Path, str]],
+    target: str,
+    *,
+    registry: Sequence[Step],
+    source: str | None = None,
+    root: Path | None = None,
+) -> list[Result]:
+    """Migrate annotation files (path, text) to version target together: one Result per file,
+    then one per dataset file a step writes. Result.problems says why one was refused."""
+    root = root or schema_root()
+    results: list[Result] = []
+    drafts: list[_Draft] = []
+    for path, text in files:
+        started = _start(path, text, target, registry, source, root)
+        if isinstance(started, _Draft):
+            drafts.append(started)
+            started = started.result
+        results.append(started)
+    extras: list[Result] = []
+    while moving := [d for d in drafts if d.pending]:
+        step = _next_step(moving)
+        members = [d for d in moving if d.pending[0] is step]
+        if step.dataset is not None:
+            folders: dict[Path, list[Member]] = {}
+            for draft in members:
+                folders.setdefault(dataset_folder(draft.member.path), []).append(draft.member)
+            for folder, group in folders.items():
+                extras += step.dataset(folder, group)
+        for draft in members:
+            draft.pending.pop(0)
+            _apply(draft, step)
+    for draft in drafts:
+        if not draft.result.problems:
+            _finish(draft, root, target)
+    for extra in extras:  # checked against the schema of the version its step wrote it in
+        version = extra.source or target
+        if extra.text is not None and (root / version / f"{extra.path.stem}.schema.json").is_file():
+            schema = validator(root, version, extra.path.stem)
+            doc = loads(extra.text)
+            found = errors(str(extra.path), doc, plain(doc.data), schema)
+            extra.problems += [f"{e} (a bug in the steps)" for e in found[:5]]
+    return results + extras

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 from ruamel.yaml.comments import CommentedMap
 
 from grounded_events._core.errors import GroundedEventsError
-from grounded_events._schema.table_csv import write_rows
+from grounded_events._schema.table_csv import format_cell, write_rows
 from grounded_events._schema.table_parquet import write_parquet
 
 # The key of an annotation file that says which version it follows.
@@ -25,6 +25,17 @@ VERSION_KEY = "schema_version"
 Operation = Callable[[CommentedMap], None]
 # The same for an exported table (CSV or Parquet): gets the table's name and its frame.
 TableOperation = Callable[[str, "Frame"], None]
+# What a step moves out of single files into files of their dataset (a major version that keeps
+# facts once per dataset): gets the dataset folder and every file of the run in it, at the step's
+# source version and before its operations, and returns the dataset files to write (a Result
+# with a text, or with the problems that refuse the run). It reads the trees; the step's
+# operations then remove what it carried.
+DatasetOperation = Callable[[Path, Sequence["Member"]], list["Result"]]
+
+# The subfolder of a dataset folder that holds its annotation files, and the files of the dataset
+# folder itself (schema 2.0.0 on).
+ANNOTATIONS = "annotations"
+DATASET_FILES = ("actors.yaml", "links.yaml")
 
 
 class MigrationRefused(GroundedEventsError):
@@ -46,6 +57,27 @@ class Step:
     summary: str
     operations: tuple[Operation, ...] = ()
     tables: tuple[TableOperation, ...] = ()
+    dataset: DatasetOperation | None = None
+
+
+@dataclass(frozen=True)
+class Member:
+    """An annotation file of a run as a dataset operation sees it."""
+
+    path: Path
+    text: str  # as read, its comment lines included
+    tree: CommentedMap  # the round-trip tree, at the version the step starts from
+
+
+def dataset_folder(path: Path) -> Path:
+    """The folder of the dataset files (actors.yaml, links.yaml) of the annotation file `path`,
+    as the validator finds it (`_sources/layout.dataset_dir`): the annotations folder's parent
+    (datasets/ for datasets/annotations/x.yaml), unless that folder holds actors.yaml or
+    links.yaml; any other file's own folder."""
+    own = path.parent
+    if own.name == ANNOTATIONS and not any((own / n).is_file() for n in DATASET_FILES):
+        return own.parent
+    return own
 
 
 def find_path(registry: Sequence[Step], source: str, target: str) -> list[Step]:
@@ -71,7 +103,10 @@ def find_path(registry: Sequence[Step], source: str, target: str) -> list[Step]:
 
 @dataclass
 class Result:
-    """The outcome for one file: the steps taken and the new text, or why it was refused."""
+    """The outcome for one file: the steps taken and the new text, or why it was refused.
+
+    A dataset file that a step writes (actors.yaml, links.yaml) has a `summary` of what it holds
+    ("12 actors") and `notes` on what the merge chose."""
 
     path: Path
     source: str | None = None
@@ -79,6 +114,8 @@ class Result:
     text: str | None = None
     data: bytes | None = None  # a migrated table's bytes
     problems: list[str] = field(default_factory=list)
+    summary: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 class Frame:
@@ -140,15 +177,21 @@ class Frame:
             for row in self.rows:
                 del row[index]
 
-    def add(self, column: str, position: int, arrow_type: pa.DataType) -> None:
-        """A new column with no values (null in Parquet, empty in CSV)."""
+    def add(self, column: str, position: int, arrow_type: pa.DataType, value: Any = None) -> None:
+        """A new column holding `value` in every row (None: null in Parquet, empty in CSV)."""
         if self.parquet:
-            empty = pa.nulls(self.arrow.num_rows, type=arrow_type)
-            self.arrow = self.arrow.add_column(position, pa.field(column, arrow_type), empty)
+            rows = self.arrow.num_rows
+            cells = (
+                pa.nulls(rows, arrow_type)
+                if value is None
+                else pa.array([value] * rows, arrow_type)
+            )
+            self.arrow = self.arrow.add_column(position, pa.field(column, arrow_type), cells)
         else:
             self.header.insert(position, column)
+            cell = format_cell(value)
             for row in self.rows:
-                row.insert(position, "")
+                row.insert(position, cell)
 
     def dump(self) -> bytes:
         """The bytes, written as the data package writes them (pinned Parquet options, "\\n")."""

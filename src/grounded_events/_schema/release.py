@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -11,6 +12,8 @@ from grounded_events._core.atomic import write_text_atomic
 from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema.diff import (
     CURRENT,
+    Diff,
+    SchemaSet,
     current_texts,
     diff,
     schemas_from_folder,
@@ -91,6 +94,14 @@ def check_release(
     if released:
         latest = released[-1]
         problems += _check_bump(root, latest, published[latest], current, version, migrations)
+        # Each published version moved as far as its changes needed from the one before, with a
+        # migration for a major: publishing a version does not end the promise it made.
+        for older, newer in itertools.pairwise(released):
+            problems += _check_step(
+                schemas_from_folder(root / older, older),
+                schemas_from_folder(root / newer, newer),
+                migrations,
+            )
     draft = root / version
     if version not in published and draft.is_dir():
         stale = drift(current, folder_files(draft))
@@ -115,38 +126,51 @@ def _check_bump(
     assert mine is not None and last is not None
     if mine < last:
         return [f"SCHEMA_VERSION {version} is older than the latest published version {latest}"]
-    old = schemas_from_folder(root / latest, latest)
     new = schemas_from_texts(CURRENT, current, version)
-    result = diff(old, new)
-    summary = "; ".join(
-        f"{c.file} {c.path or '(root)'}: {c.kind} ({c.bump})" for c in result.changes[:5]
-    )
     if mine == last:
         # Against the manifest, not the folder: check_published already reports an edited folder.
         changed = drift(current, latest_files)
         if not changed:
+            # The models are the published version: the step to it is checked from its folder.
             return []
+        result = diff(schemas_from_folder(root / latest, latest), new)
+        summary = _summary(result)
         return [
             f"the models no longer generate published schema/{latest} ({', '.join(changed)}) "
             f"but SCHEMA_VERSION is still {version}: bump it (at least {result.required_bump}"
             f"{': ' + summary if summary else ''})"
         ]
+    return _check_step(schemas_from_folder(root / latest, latest), new, migrations)
+
+
+def _summary(result: Diff) -> str:
+    return "; ".join(
+        f"{c.file} {c.path or '(root)'}: {c.kind} ({c.bump})" for c in result.changes[:5]
+    )
+
+
+def _check_step(old: SchemaSet, new: SchemaSet, migrations: Sequence[Step] | None) -> list[str]:
+    """Problems of the step from version old to version new: a number that moved less than the
+    changes need, or a major without a declared migration."""
+    result = diff(old, new)
+    before, after = old.version, new.version
     if not result.ok:
         return [
-            f"SCHEMA_VERSION {latest} -> {version} is a {result.declared_bump} bump but the "
-            f"changes need {result.required_bump}: {summary}"
+            f"{before} -> {after} is a {result.declared_bump} bump but the changes need "
+            f"{result.required_bump}: {_summary(result)}; see `grounded-events schema diff "
+            f"{before} {after if new.label != CURRENT else CURRENT}`"
         ]
-    if result.required_bump == "major":
+    if result.required_bump == "major" and before is not None and after is not None:
         # Imported here: only a major bump needs the steps (and the YAML and Arrow libraries).
         from grounded_events._schema.migrate import MIGRATIONS
         from grounded_events._schema.migration import find_path
 
         try:
-            find_path(MIGRATIONS if migrations is None else migrations, latest, version)
+            find_path(MIGRATIONS if migrations is None else migrations, before, after)
         except LookupError:
             return [
-                f"{latest} -> {version} breaks old files but no migration from {latest} to "
-                f"{version} is declared in grounded_events._schema.migrate.MIGRATIONS"
+                f"{before} -> {after} breaks old files but no migration from {before} to "
+                f"{after} is declared in grounded_events._schema.migrate.MIGRATIONS"
             ]
     return []
 
@@ -161,7 +185,8 @@ def _check_changelog(path: Path, version: str) -> list[str]:
 
 
 def publish(root: Path, version: str, current: Mapping[str, str] | None = None) -> list[str]:
-    """Add schema/<version>/ to the manifest; the problems that prevent it, or [] when done."""
+    """Add schema/<version>/ to the manifest; the problems that prevent it, or [] when done.
+    (A major also needs its migration declared: `schema check` keeps asking for it.)"""
     published = read_manifest(root)
     if version in published:
         return [
@@ -177,15 +202,15 @@ def publish(root: Path, version: str, current: Mapping[str, str] | None = None) 
         return [f"{folder}: differs from what the models generate ({', '.join(stale)})"]
     released = by_version(published)
     if released:
+        latest = released[-1]
         result = diff(
-            schemas_from_folder(root / released[-1], released[-1]),
+            schemas_from_folder(root / latest, latest),
             schemas_from_texts(CURRENT, current, version),
         )
         if not result.ok:
             return [
-                f"{released[-1]} -> {version} is a {result.declared_bump} bump but the changes "
-                f"need {result.required_bump}; see `grounded-events schema diff {released[-1]} "
-                f"current`"
+                f"{latest} -> {version} is a {result.declared_bump} bump but the changes need "
+                f"{result.required_bump}; see `grounded-events schema diff {latest} current`"
             ]
     published[version] = on_disk
     write_text_atomic(root / MANIFEST, manifest_text(published))

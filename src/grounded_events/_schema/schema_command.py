@@ -16,7 +16,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """`schema diff OLD NEW`, `schema check`, `schema publish VERSION`."""
     parser.epilog = """\
 examples:
-  grounded-events schema diff 1.0.0 current
+  grounded-events schema diff 1.0.0 2.0.0
   grounded-events schema check
   grounded-events schema publish 1.1.0
 """
@@ -30,8 +30,8 @@ examples:
         formatter_class=raw,
         epilog="""\
 examples:
-  grounded-events schema diff 1.0.0 current
-  grounded-events schema diff --format json 1.0.0 schema/1.0.0
+  grounded-events schema diff 1.0.0 2.0.0
+  grounded-events schema diff --format json 2.0.0 current
 """,
     )
     version_or_folder = (

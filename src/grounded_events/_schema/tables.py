@@ -47,8 +47,8 @@ from grounded_events._schema.vocab import (
     EventSubtype,
     EventType,
     GeoPrecision,
+    IncidentField,
     Role,
-    Vocabulary,
     Weapon,
 )
 
@@ -432,25 +432,6 @@ class EventActorRow(_Row):
     role: Role
 
 
-class IncidentField(Vocabulary):
-    """A field compared across the reports of one incident; an empty value never disagrees."""
-
-    # Each definition says what is compared, as a phrase the `disagreements` description lists.
-    EVENT_TYPE = ("event_type", "the event type")
-    EVENT_SUBTYPE = ("event_subtype", "the event subtype")
-    DATE = ("date", "date_start and date_end")
-    LOCATION = ("location", "the place columns, location_name to geo_precision")
-    INITIATOR = ("initiator", "the actors with role initiator in event_actors, as a set")
-    TARGET = ("target", "the actors with role target in event_actors, as a set")
-    WEAPONS = ("weapons", "the weapons, as a set")
-    FATALITIES = ("fatalities", "fatalities_best, _low and _high")
-    INJURIES = ("injuries", "injuries_best, _low and _high")
-    MUNITIONS = ("munitions", "munitions_best, _low and _high")
-    DAMAGE = ("damage", "the damage code")
-    CLAIM_STATUS = ("claim_status", "the claim status")
-    INITIATOR_ATTRIBUTION = ("initiator_attribution", "how responsibility is assigned")
-
-
 def _incident_count(count: str, noun: str) -> tuple[Column, ...]:
     best, low, high = count_columns(count)
     return (
@@ -568,7 +549,7 @@ INCIDENT_COLUMNS: tuple[Column, ...] = (
         "disagreements",
         description="The compared fields on which two reports that code the field differ, in "
         "this order: "
-        + "; ".join(f"{f.value} ({f.definition})" for f in IncidentField)
+        + "; ".join(f"{f.value} ({f.definition.rstrip('.')})" for f in IncidentField)
         + ". What each report says is in incident_values. An empty value is silence, never a "
         "disagreement.",
         type=list[IncidentField],

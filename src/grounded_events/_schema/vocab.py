@@ -608,6 +608,25 @@ class LinkRelation(Vocabulary):
     ABOUT = ("about", "The source event, a statement, is about the target event.")
 
 
+class IncidentField(Vocabulary):
+    """A field compared across the reports of one incident; an empty value never disagrees."""
+
+    # Each definition says what is compared; the `disagreements` description lists them.
+    EVENT_TYPE = ("event_type", "the event type.")
+    EVENT_SUBTYPE = ("event_subtype", "the event subtype.")
+    DATE = ("date", "date_start and date_end.")
+    LOCATION = ("location", "the place columns, location_name to geo_precision.")
+    INITIATOR = ("initiator", "the actors with role initiator in event_actors, as a set.")
+    TARGET = ("target", "the actors with role target in event_actors, as a set.")
+    WEAPONS = ("weapons", "the weapons, as a set.")
+    FATALITIES = ("fatalities", "fatalities_best, _low and _high.")
+    INJURIES = ("injuries", "injuries_best, _low and _high.")
+    MUNITIONS = ("munitions", "munitions_best, _low and _high.")
+    DAMAGE = ("damage", "the damage code.")
+    CLAIM_STATUS = ("claim_status", "the claim status.")
+    INITIATOR_ATTRIBUTION = ("initiator_attribution", "how responsibility is assigned.")
+
+
 VOCABULARIES: tuple[type[Vocabulary], ...] = (
     EventType,
     EventSubtype,
@@ -625,4 +644,5 @@ VOCABULARIES: tuple[type[Vocabulary], ...] = (
     ClaimStatus,
     Damage,
     LinkRelation,
+    IncidentField,
 )
