@@ -394,8 +394,8 @@ class PublishedDateBasis(Vocabulary):
     EXTERNAL = ("external", "Another source, such as an archive capture date.")
     ESTIMATED = (
         "estimated",
-        "Estimated by the annotator (from the events the text reports, or a crawl date); "
-        "say how in the index entry's note.",
+        "Estimated by the annotator (from the events the text reports, or a crawl date); say "
+        "how in the annotation file's header comment.",
     )
     UNKNOWN = (
         "unknown",
