@@ -235,8 +235,6 @@ def _count_rules(prefix: str) -> list[CrossRule]:
 
 # The columns of fatalities_by_side, in the order of the model's fields.
 _SIDES = tuple(f"fatalities_{side}" for side in FatalitySplit.model_fields)
-# Counts are int64 cells: their sum is taken in decimals, where it cannot overflow.
-_SUM = pa.decimal128(19, 0)
 
 
 def _split_total(r: Row) -> bool:
@@ -247,9 +245,10 @@ def _split_total(r: Row) -> bool:
 
 
 def _sides_sum(cols: Cols) -> pa.Array:
-    total = pa.repeat(0, len(cols[_SIDES[0]])).cast(_SUM)
-    for column in _SIDES:
-        total = pc.add(total, pc.fill_null(cols[column].cast(_SUM), 0))
+    # counts are at most 10 million (models.Count): four of them add up without overflow
+    total = pc.fill_null(cols[_SIDES[0]], 0)
+    for column in _SIDES[1:]:
+        total = pc.add(total, pc.fill_null(cols[column], 0))
     return total
 
 
@@ -258,7 +257,7 @@ def _split_total_fails(cols: Cols) -> pa.Array:
     for column in _SIDES[1:]:
         all_given = pc.and_(all_given, pc.is_valid(cols[column]))
     best = cols["fatalities_best"]
-    differs = pc.or_(pc.is_null(best), known(pc.not_equal(_sides_sum(cols), best.cast(_SUM))))
+    differs = pc.or_(pc.is_null(best), known(pc.not_equal(_sides_sum(cols), best)))
     return pc.and_(all_given, differs)
 
 
@@ -277,7 +276,7 @@ def _split_bound_fails(cols: Cols) -> pa.Array:
     some, every = given[0], given[0]
     for mask in given[1:]:
         some, every = pc.or_(some, mask), pc.and_(every, mask)
-    bound = pc.coalesce(cols["fatalities_high"], cols["fatalities_best"]).cast(_SUM)
+    bound = pc.coalesce(cols["fatalities_high"], cols["fatalities_best"])
     over = known(pc.greater(_sides_sum(cols), bound))
     return pc.and_(pc.and_(some, pc.invert(every)), over)
 
