@@ -345,3 +345,21 @@ def test_every_new_rule_has_its_code() -> None:
     assert {r.code for r in REPORT_RULES} == {"GE418", "GE419", "GE420"}
     assert {CODES[r.code].layer for r in REPORT_RULES} == {"cross-field"}
     assert all(r in rules_for("events") for r in REPORT_RULES)
+
+
+def test_statement_rule_on_a_1_0_0_table(tmp_path: Path) -> None:
+    """A 1.0.0 events table (no column of what an act did) still has its statements judged."""
+    import csv
+
+    path = write_tables(tmp_path / "t")["events"]
+    old = json.loads((schema_dir("1.0.0") / "tables" / "events.schema.json").read_text("utf-8"))
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[1]["weapons"] = "rocket"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(old["properties"]), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows({**row, "refers_to": ""} for row in rows)
+    report = _both(path, schema_version="1.0.0")
+    assert [(e.code, e.line, e.expected) for e in report.errors] == [
+        ("GE413", 3, "no attribution, weapons, fatalities or injuries on a statement")
+    ]

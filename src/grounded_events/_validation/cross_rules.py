@@ -456,11 +456,16 @@ _NO_COUNTRY = ("multi_country", "international")
 _POINTS = ("site", "near_site", "place", "near_place")
 # The event types of violence, which carry an attribution.
 _VIOLENT = ("remote_violence", "armed_clash", "violence_against_civilians")
-# What a statement does not carry: the fields of violence and of what it did.
+# What a statement does not carry: the fields of violence (schema 1.0.0 has them all) ...
 _VIOLENCE_COLUMNS = (
     "initiator_attribution",
     "weapons",
-    *(c for n in COUNTS for c in count_columns(n)),
+    *count_columns("fatalities"),
+    *count_columns("injuries"),
+)
+# ... and what an act did (2.0.0): two rules, so that a 1.0.0 table is judged by the first.
+_REPORTED_COLUMNS = (
+    *(c for n in COUNTS if n not in ("fatalities", "injuries") for c in count_columns(n)),
     *_SIDES,
     "damage",
     "claim_status",
@@ -506,21 +511,25 @@ def _is_statement(cols: Cols) -> pa.Array:
     return known(pc.equal(_agreed_type(cols), "statement"))
 
 
-def _statement_clean(r: Row) -> bool:
-    if _type_of(r) != "statement":
-        return True
-    return all(not r.get(c) and r.get(c) != 0 for c in _VIOLENCE_COLUMNS)
+def _statement_clean(columns: tuple[str, ...]) -> Callable[[Row], bool]:
+    def holds(r: Row) -> bool:
+        return _type_of(r) != "statement" or all(not r.get(c) and r.get(c) != 0 for c in columns)
+
+    return holds
 
 
-def _statement_fails(cols: Cols) -> pa.Array:
-    carried = false(len(cols["event_type"]))
-    for column in _VIOLENCE_COLUMNS:
-        if column in _LIST_COLUMNS:
-            given = pc.greater(pc.fill_null(pc.list_value_length(cols[column]), 0), 0)
-        else:
-            given = pc.is_valid(cols[column])
-        carried = pc.or_(carried, given)
-    return pc.and_(_is_statement(cols), carried)
+def _statement_fails(columns: tuple[str, ...]) -> Callable[[Cols], pa.Array]:
+    def fails(cols: Cols) -> pa.Array:
+        carried = false(len(cols["event_type"]))
+        for column in columns:
+            if column in _LIST_COLUMNS:
+                given = pc.greater(pc.fill_null(pc.list_value_length(cols[column]), 0), 0)
+            else:
+                given = pc.is_valid(cols[column])
+            carried = pc.or_(carried, given)
+        return pc.and_(_is_statement(cols), carried)
+
+    return fails
 
 
 GUIDELINE_RULES: tuple[CrossRule, ...] = (
@@ -572,9 +581,19 @@ GUIDELINE_RULES: tuple[CrossRule, ...] = (
         "events",
         "event_type",
         ("event_type", "event_subtype", *_VIOLENCE_COLUMNS),
-        "no attribution, weapons, counts, fatalities by side, damage or claim on a statement",
-        _statement_clean,
-        _statement_fails,
+        "no attribution, weapons, fatalities or injuries on a statement",
+        _statement_clean(_VIOLENCE_COLUMNS),
+        _statement_fails(_VIOLENCE_COLUMNS),
+    ),
+    CrossRule(
+        "statement_without_outcomes",
+        "GE413",
+        "events",
+        "event_type",
+        ("event_type", "event_subtype", *_REPORTED_COLUMNS),
+        "no munitions, attacks, fatalities by side, damage or claim on a statement",
+        _statement_clean(_REPORTED_COLUMNS),
+        _statement_fails(_REPORTED_COLUMNS),
     ),
     CrossRule(
         "violence_attribution",
