@@ -308,6 +308,7 @@ def make_chunk(
         best_c, low_c, high_c = count_columns(what)
         best = rng.integers(0, 60, n)
         known = (rng.random(n) < 0.5) & (np.array(etype)[sub] != EventType.STATEMENT)
+        known &= is_aggregate if what == "attacks" else True  # only aggregates count attacks
         counts[best_c] = best
         counts[low_c] = best - (rng.random(n) * (best + 1)).astype(np.int64)
         counts[high_c] = best + rng.integers(0, 20, n)

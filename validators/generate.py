@@ -1337,6 +1337,146 @@ VALID: dict[str, tuple[str, Files, list[str] | None]] = {
 }
 
 
+# --- schema 2.0.0's cross rules (helper "rules"): deaths by side, attacks, claims, statements,
+# and the words naming a source (GE514) in tables and events.jsonl --------------------------
+
+
+def _sides(**parts: int) -> Callable[[dict[str, Any]], None]:
+    return _set((*E0, "fatalities_by_side"), parts)
+
+
+def _cells(*edits: tuple[str, str]) -> str:
+    """events.csv with cells of the first event (row 2) set: (column, value) pairs."""
+    text = table_files()["events.csv"]
+    for column, value in edits:
+        text = edit_csv(text, 2, column, value)
+    return text
+
+
+def _source_words(data: dict[str, Any]) -> None:
+    data["events"][0]["evidence"][0]["according_to"] = "an Iraqi security official"
+
+
+def _reported(data: dict[str, Any]) -> None:
+    """Who says so and deaths by side, as the text gives them."""
+    event = data["events"][0]
+    event["fatalities_by_side"] = {
+        "initiator_side": 0,
+        "target_side": 0,
+        "civilians": 0,
+        "unknown": 0,
+    }
+    event["evidence"][0].update(according_to="the US State Department", hedge="reported")
+
+
+def _annotated(edit: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    data = base_annotation()
+    edit(data)
+    return data
+
+
+INVALID.update(
+    {
+        "cross-fatality-split": (
+            "deaths by side (1 + 0 + 0 + 0) do not sum to fatalities best 0",
+            ["GE418"],
+            ann(_sides(initiator_side=1, target_side=0, civilians=0, unknown=0)),
+            None,
+        ),
+        "cross-fatality-split-csv": (
+            "2 civilian deaths, more than fatalities best 0 (high empty)",
+            ["GE418"],
+            events_csv("fatalities_civilians", "2"),
+            None,
+        ),
+        "cross-attacks-not-aggregate": (
+            "a single rocket attack counts 2 attacks: only an aggregate counts attacks",
+            ["GE419"],
+            ann(
+                _both(
+                    _set((*E0, "attacks"), {"best": 2}),
+                    lambda d: d["events"][0]["evidence"].append(
+                        {"field": "attacks", **span("Rockets")}
+                    ),
+                )
+            ),
+            None,
+        ),
+        "cross-attacks-not-aggregate-csv": (
+            "attacks_best on an event that is not an aggregate",
+            ["GE419"],
+            events_csv("attacks_best", "2"),
+            None,
+        ),
+        "cross-claim-without-claimant": (
+            "a claim with status claimed names nobody in by",
+            ["GE420"],
+            ann(
+                _both(
+                    _set((*E0, "claim"), {"status": "claimed"}),
+                    lambda d: d["events"][0]["evidence"].append(
+                        {"field": "claim", **span("Unidentified attackers fired them")}
+                    ),
+                )
+            ),
+            None,
+        ),
+        "cross-claim-without-claimant-csv": (
+            "claim_status denied with claimed_by empty",
+            ["GE420"],
+            events_csv("claim_status", "denied"),
+            None,
+        ),
+        "cross-statement-with-damage": (
+            "a condemnation codes damage: a statement codes nothing of what an act did",
+            ["GE413"],
+            ann(_set((*E1, "damage"), "minor")),
+            None,
+        ),
+        "cross-munitions-order-csv": (
+            "munitions low 14 above munitions best 2",
+            ["GE403"],
+            {"events.csv": _cells(("munitions_low", "14"), ("munitions_best", "2"))},
+            None,
+        ),
+        "grounding-source-words-csv": (
+            "an evidence row's according_to does not occur in its document's text",
+            ["GE514"],
+            {
+                **table_files(),
+                "evidence.csv": edit_csv(
+                    table_files()["evidence.csv"], 2, "according_to", "an Iraqi security official"
+                ),
+            },
+            None,
+        ),
+        "grounding-source-words-jsonl": (
+            "an events.jsonl record's according_to does not occur in its document's text",
+            ["GE514"],
+            {
+                "events.jsonl": record_lines(_annotated(_source_words)),
+                **table_files(only=("documents",)),
+            },
+            None,
+        ),
+    }
+)
+VALID.update(
+    {
+        "reported-values": (
+            "who says so (according_to, hedge) and deaths by side that sum to the total",
+            ann(_reported),
+            None,
+        ),
+        "reported-values-csv": (
+            "the same as tables",
+            table_files(_annotated(_reported)),
+            None,
+        ),
+    }
+)
+
+
 def write_case(folder: Path, meta: dict[str, Any], files: Files) -> None:
     if "seeds/index.json" in files:  # a project of its own: validated against its own seeds
         meta["seeds"] = "input/seeds"

@@ -253,6 +253,7 @@ def check_annotation(
                 "end": ev.end,
                 "quote": ev.quote,
                 "field": str(ev.field),
+                "according_to": ev.according_to,
             }
         )
         evidence_locs.append(("events", i, "evidence", j))
@@ -265,37 +266,7 @@ def check_annotation(
 
     issues += run_cross(folder, "events", display, event_rows, locate_event, None)
     issues += run_cross(folder, "evidence", display, evidence_rows, locate_evidence, texts)
-    if texts is not None and doc_id is not None:
-        issues += _source_words_issues(display, doc_id, texts[doc_id], raw_events, dict(events), at)
     return issues
-
-
-def _source_words_issues(
-    display: str,
-    doc_id: str,
-    text: str,
-    raw_events: list[Any],
-    events: dict[int, Event],
-    at: Callable[[Loc], tuple[int | None, str]],
-) -> list[Issue]:
-    """GE514: the words an evidence span names its source by occur in the document."""
-    out = []
-    for i, j, ev in _spans(raw_events, events):
-        if ev.according_to is not None and ev.according_to not in text:
-            line, where = at(("events", i, "evidence", j, "according_to"))
-            out.append(
-                issue(
-                    "GE514",
-                    display,
-                    line,
-                    where,
-                    expected="words of the text",
-                    actual=ev.according_to,
-                    value=ev.according_to,
-                    doc_id=doc_id,
-                )
-            )
-    return out
 
 
 def check_registry(path: Path, display: str, shared: Shared) -> list[Issue]:

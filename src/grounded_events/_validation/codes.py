@@ -470,9 +470,9 @@ _CODES = (
         "GE413",
         "cross-field",
         "statement-with-violence",
-        "A statement carries an attribution, weapons, fatalities or injuries.",
+        "A statement carries an attribution, weapons, a count (munitions, attacks, fatalities, injuries), fatalities by side, damage or a claim.",
         "a condemnation with weapons [rocket]",
-        "{field}: a statement has no attribution, weapons, fatalities or injuries",
+        "{field}: a statement has no attribution, weapons, munitions, attacks, fatalities, injuries, damage or claim",
     ),
     Code(
         "GE414",
@@ -505,6 +505,30 @@ _CODES = (
         "A participant has a derived role, not written by hand: attributor (from attribution.attributed_by), claimant or denier (from claim.by).",
         "participants: [{actor_id: usa-government, role: attributor}]",
         "{field}: the {role} role comes from {source}; list {actor!r} there instead",
+    ),
+    Code(
+        "GE418",
+        "cross-field",
+        "fatality-split",
+        "Fatalities by side (initiator side, target side, civilians, unknown) disagree with the total: with all four given they sum to fatalities best; the ones given sum to at most fatalities high (best when high is empty).",
+        "initiator_side 3, target_side 2, civilians 0, unknown 0 with fatalities best 4",
+        "{field}: the fatalities by side sum to fatalities best when all four are given, and never exceed fatalities high (or best)",
+    ),
+    Code(
+        "GE419",
+        "cross-field",
+        "attacks-not-aggregate",
+        "An event that is not an aggregate (is_aggregate false) counts attacks: only a series or campaign is made of attacks.",
+        "a single rocket_attack with attacks best 3",
+        "{field}: only an aggregate (is_aggregate true) counts attacks",
+    ),
+    Code(
+        "GE420",
+        "cross-field",
+        "claim-by-mismatch",
+        "A claim's by does not fit its status: claimed and denied name who claims or denies; no_claim_yet (or no claim_status at all) names nobody.",
+        "claim status claimed with by empty",
+        "{field}: a claimed or denied claim names who claims or denies; no_claim_yet, or no claim, names nobody",
     ),
     # grounding
     Code(

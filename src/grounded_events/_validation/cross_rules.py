@@ -15,8 +15,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pycountry
 
+from grounded_events._schema.models import FatalitySplit
 from grounded_events._schema.tables import COUNTS, count_columns
-from grounded_events._schema.vocab import ACLED_EVENT_TYPES, CROSSWALK, CROSSWALK_COLUMNS
+from grounded_events._schema.vocab import (
+    ACLED_EVENT_TYPES,
+    CROSSWALK,
+    CROSSWALK_COLUMNS,
+    ClaimStatus,
+)
 from grounded_events._validation.arrays import false, known
 
 Row = dict[str, Any]  # one row's typed cells, for the row-wise engine
@@ -225,6 +231,119 @@ def _count_rules(prefix: str) -> list[CrossRule]:
     ]
 
 
+# --- what reports give: deaths by side, a series' attacks, claims ---------------------------
+
+# The columns of fatalities_by_side, in the order of the model's fields.
+_SIDES = tuple(f"fatalities_{side}" for side in FatalitySplit.model_fields)
+
+
+def _split_total(r: Row) -> bool:
+    parts: list[int | None] = [r.get(c) for c in _SIDES]
+    if any(p is None for p in parts):
+        return True
+    return sum(p or 0 for p in parts) == r.get("fatalities_best")
+
+
+def _sides_sum(cols: Cols) -> pa.Array:
+    # counts are at most 10 million (models.Count): four of them add up without overflow
+    total = pc.fill_null(cols[_SIDES[0]], 0)
+    for column in _SIDES[1:]:
+        total = pc.add(total, pc.fill_null(cols[column], 0))
+    return total
+
+
+def _split_total_fails(cols: Cols) -> pa.Array:
+    all_given = pc.is_valid(cols[_SIDES[0]])
+    for column in _SIDES[1:]:
+        all_given = pc.and_(all_given, pc.is_valid(cols[column]))
+    best = cols["fatalities_best"]
+    differs = pc.or_(pc.is_null(best), known(pc.not_equal(_sides_sum(cols), best)))
+    return pc.and_(all_given, differs)
+
+
+# With all four parts given the total rule judges them (and GE403 orders best and high).
+def _split_bound(r: Row) -> bool:
+    parts = [r.get(c) for c in _SIDES]
+    given = [p for p in parts if p is not None]
+    bound = r.get("fatalities_high")
+    if bound is None:
+        bound = r.get("fatalities_best")
+    return not given or len(given) == len(parts) or bound is None or sum(given) <= bound
+
+
+def _split_bound_fails(cols: Cols) -> pa.Array:
+    given = [pc.is_valid(cols[c]) for c in _SIDES]
+    some, every = given[0], given[0]
+    for mask in given[1:]:
+        some, every = pc.or_(some, mask), pc.and_(every, mask)
+    bound = pc.coalesce(cols["fatalities_high"], cols["fatalities_best"])
+    over = known(pc.greater(_sides_sum(cols), bound))
+    return pc.and_(pc.and_(some, pc.invert(every)), over)
+
+
+# Claimed and denied name who claims or denies; no claim yet names nobody, nor does no claim.
+_NAMING = (str(ClaimStatus.CLAIMED), str(ClaimStatus.DENIED))
+
+
+def _claimants(cols: Cols) -> pa.Array:
+    return pc.fill_null(pc.list_value_length(cols["claimed_by"]), 0)
+
+
+def _attacks_given(cols: Cols) -> pa.Array:
+    best, low, high = (pc.is_valid(cols[c]) for c in count_columns("attacks"))
+    return pc.or_(pc.or_(best, low), high)
+
+
+REPORT_RULES: tuple[CrossRule, ...] = (
+    CrossRule(
+        "fatality_split_total",
+        "GE418",
+        "events",
+        _SIDES[0],
+        (*_SIDES, "fatalities_best"),
+        "fatalities by side that sum to fatalities_best when all four are given",
+        _split_total,
+        _split_total_fails,
+    ),
+    CrossRule(
+        "fatality_split_bound",
+        "GE418",
+        "events",
+        _SIDES[0],
+        (*_SIDES, "fatalities_best", "fatalities_high"),
+        "fatalities by side that sum to at most fatalities_high (fatalities_best when "
+        "fatalities_high is empty)",
+        _split_bound,
+        _split_bound_fails,
+    ),
+    CrossRule(
+        "attacks_aggregate",
+        "GE419",
+        "events",
+        "attacks_best",
+        ("is_aggregate", *count_columns("attacks")),
+        "attacks only on an aggregate (is_aggregate true)",
+        lambda r: (
+            r.get("is_aggregate") is True or all(r.get(c) is None for c in count_columns("attacks"))
+        ),
+        lambda cols: pc.and_(pc.invert(known(cols["is_aggregate"])), _attacks_given(cols)),
+    ),
+    CrossRule(
+        "claim_by",
+        "GE420",
+        "events",
+        "claimed_by",
+        ("claim_status", "claimed_by"),
+        "claimed_by naming who claims or denies for claimed and denied, and empty otherwise",
+        lambda r: bool(r.get("claimed_by")) == (r.get("claim_status") in _NAMING),
+        lambda cols: pc.xor(
+            known(pc.is_in(cols["claim_status"], value_set=pa.array(_NAMING))),
+            pc.greater(_claimants(cols), 0),
+        ),
+    ),
+)
+
+
 # --- places ----------------------------------------------------------------------------------
 
 # Bounding-box tolerance in degrees: coordinates on a border or a coastline stay inside.
@@ -337,12 +456,23 @@ _NO_COUNTRY = ("multi_country", "international")
 _POINTS = ("site", "near_site", "place", "near_place")
 # The event types of violence, which carry an attribution.
 _VIOLENT = ("remote_violence", "armed_clash", "violence_against_civilians")
-# What a statement does not carry: the fields of violence.
+# What a statement does not carry: the fields of violence (schema 1.0.0 has them all) ...
 _VIOLENCE_COLUMNS = (
     "initiator_attribution",
     "weapons",
-    *(c for n in COUNTS for c in count_columns(n)),
+    *count_columns("fatalities"),
+    *count_columns("injuries"),
 )
+# ... and what an act did (2.0.0): two rules, so that a 1.0.0 table is judged by the first.
+_REPORTED_COLUMNS = (
+    *(c for n in COUNTS if n not in ("fatalities", "injuries") for c in count_columns(n)),
+    *_SIDES,
+    "damage",
+    "claim_status",
+    "claimed_by",
+)
+# Those of them that are lists: coded when not empty.
+_LIST_COLUMNS = ("weapons", "claimed_by")
 
 
 def _country_fits(r: Row) -> bool:
@@ -381,18 +511,25 @@ def _is_statement(cols: Cols) -> pa.Array:
     return known(pc.equal(_agreed_type(cols), "statement"))
 
 
-def _statement_clean(r: Row) -> bool:
-    if _type_of(r) != "statement":
-        return True
-    return all(not r.get(c) and r.get(c) != 0 for c in _VIOLENCE_COLUMNS)
+def _statement_clean(columns: tuple[str, ...]) -> Callable[[Row], bool]:
+    def holds(r: Row) -> bool:
+        return _type_of(r) != "statement" or all(not r.get(c) and r.get(c) != 0 for c in columns)
+
+    return holds
 
 
-def _statement_fails(cols: Cols) -> pa.Array:
-    carried = pc.greater(pc.fill_null(pc.list_value_length(cols["weapons"]), 0), 0)
-    for column in _VIOLENCE_COLUMNS:
-        if column != "weapons":
-            carried = pc.or_(carried, pc.is_valid(cols[column]))
-    return pc.and_(_is_statement(cols), carried)
+def _statement_fails(columns: tuple[str, ...]) -> Callable[[Cols], pa.Array]:
+    def fails(cols: Cols) -> pa.Array:
+        carried = false(len(cols["event_type"]))
+        for column in columns:
+            if column in _LIST_COLUMNS:
+                given = pc.greater(pc.fill_null(pc.list_value_length(cols[column]), 0), 0)
+            else:
+                given = pc.is_valid(cols[column])
+            carried = pc.or_(carried, given)
+        return pc.and_(_is_statement(cols), carried)
+
+    return fails
 
 
 GUIDELINE_RULES: tuple[CrossRule, ...] = (
@@ -445,8 +582,18 @@ GUIDELINE_RULES: tuple[CrossRule, ...] = (
         "event_type",
         ("event_type", "event_subtype", *_VIOLENCE_COLUMNS),
         "no attribution, weapons, fatalities or injuries on a statement",
-        _statement_clean,
-        _statement_fails,
+        _statement_clean(_VIOLENCE_COLUMNS),
+        _statement_fails(_VIOLENCE_COLUMNS),
+    ),
+    CrossRule(
+        "statement_without_outcomes",
+        "GE413",
+        "events",
+        "event_type",
+        ("event_type", "event_subtype", *_REPORTED_COLUMNS),
+        "no munitions, attacks, fatalities by side, damage or claim on a statement",
+        _statement_clean(_REPORTED_COLUMNS),
+        _statement_fails(_REPORTED_COLUMNS),
     ),
     CrossRule(
         "violence_attribution",
@@ -590,6 +737,7 @@ CROSS_RULES: tuple[CrossRule, ...] = (
         lambda r: r.get("start") is None or r.get("end") is None or r["end"] > r["start"],
         lambda cols: pc.less_equal(cols["end"], cols["start"]),
     ),
+    *REPORT_RULES,
     *GUIDELINE_RULES,
 )
 

@@ -85,8 +85,13 @@ class GroundingChecks(Checker):
             return
         # Slicing by code points per row: Arrow has no per-row slice bounds, and evidence is small.
         columns = [typed[c].to_pylist() for c in ("doc_id", "start", "end", "quote")]
-        for row, (doc_id, start, end, quote) in enumerate(zip(*columns, strict=True)):
-            self.ground_row(batch, row, doc_id, start, end, quote)
+        n = len(columns[0])
+        # a 1.0.0 evidence table has no according_to column: nothing to look for
+        sources = typed["according_to"].to_pylist() if "according_to" in typed else [None] * n
+        for row, (doc_id, start, end, quote, according_to) in enumerate(
+            zip(*columns, sources, strict=True)
+        ):
+            self.ground_row(batch, row, doc_id, start, end, quote, according_to)
 
     def ground_row(
         self,
@@ -96,10 +101,24 @@ class GroundingChecks(Checker):
         start: int | None,
         end: int | None,
         quote: str | None,
+        according_to: str | None = None,
     ) -> None:
-        """Check one evidence span against its document's text."""
+        """Check one evidence span against its document's text: its quote (GE501, GE502) and
+        the words naming its source (GE514), for tables, records and annotation files alike."""
         texts = self.context.texts
-        if texts is None or doc_id not in texts or start is None or end is None or quote is None:
+        if texts is None or doc_id not in texts:
+            return
+        if according_to is not None and according_to not in texts[doc_id]:
+            self.add(
+                batch,
+                row,
+                "according_to",
+                "GE514",
+                "words of the text",
+                according_to,
+                params=(("value", according_to), ("doc_id", doc_id)),
+            )
+        if start is None or end is None or quote is None:
             return
         if end > start:
             text = texts[doc_id]

@@ -72,7 +72,16 @@ DECIDED_BY: dict[str, tuple[str, ...]] = {
     "claim": ("claim_status",),
 }
 # Evidence fields a statement must not code: coding them is GE413's error, not judged again here.
-NOT_FOR_STATEMENTS = ("weapons", "attribution", "fatalities", "injuries")
+NOT_FOR_STATEMENTS = (
+    "weapons",
+    "attribution",
+    "fatalities",
+    "injuries",
+    "munitions",
+    "attacks",
+    "damage",
+    "claim",
+)
 
 
 def coded_row(row: Mapping[str, Any], roles: Iterable[str] = ()) -> dict[str, bool]:

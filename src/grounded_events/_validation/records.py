@@ -73,6 +73,7 @@ def check_event_records(
                             "start": ev.start,
                             "end": ev.end,
                             "quote": ev.quote,
+                            "according_to": ev.according_to,
                         }
                     )
                     evidence_at.append((number, ("evidence", j)))

@@ -192,7 +192,13 @@ class RowChecker(TableChecker):
             self.document_row(batch, index, typed["doc_id"], typed["text"], typed["sha256"])
         if self.table == "evidence":
             self.ground_row(
-                batch, index, typed["doc_id"], typed["start"], typed["end"], typed["quote"]
+                batch,
+                index,
+                typed["doc_id"],
+                typed["start"],
+                typed["end"],
+                typed["quote"],
+                typed.get("according_to"),
             )
 
     def cell(
