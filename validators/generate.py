@@ -221,7 +221,7 @@ def seeds_index() -> str:
 def yaml_text(data: Any) -> str:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     return buffer.getvalue()
@@ -300,9 +300,14 @@ def table_files(
     return {f"{n}.csv": csv_text(n, r) for n, r in rows.items() if only is None or n in only}
 
 
+def table_csv(name: str) -> str:
+    """One table of the base annotation as CSV text."""
+    return csv_text(name, tables(base_annotation())[name])
+
+
 def _separated(delimiter: str) -> str:
     """The events table written with another separator than the comma."""
-    rows = list(csv.reader(io.StringIO(table_files()["events.csv"])))
+    rows = list(csv.reader(io.StringIO(table_csv("events"))))
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
@@ -387,7 +392,7 @@ def annotated(files: Files) -> Files:
 
 
 def events_csv(column: str, value: str, row: int = 2) -> Files:
-    return {"events.csv": edit_csv(table_files()["events.csv"], row, column, value)}
+    return {"events.csv": edit_csv(table_csv("events"), row, column, value)}
 
 
 def _set(path: tuple[Any, ...], value: Any) -> Callable[[dict[str, Any]], None]:
@@ -507,7 +512,7 @@ def _days_precision(d: dict[str, Any]) -> None:
 
 
 def _huge() -> Files:
-    text = table_files()["events.csv"]
+    text = table_csv("events")
     return {"events.csv": edit_csv(text, 2, "summary", "x" * ((1 << 20) + 10))}
 
 
@@ -548,7 +553,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         ["GE104"],
         {
             "events.csv": edit_csv(
-                table_files()["events.csv"], 2, "summary", "Rockets hit Erbil café."
+                table_csv("events"), 2, "summary", "Rockets hit Erbil café."
             ).encode("latin-1")
         },
         None,
@@ -692,7 +697,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         "row 2 has one cell too many",
         ["GE109"],
         {
-            "events.csv": table_files()["events.csv"]
+            "events.csv": table_csv("events")
             .replace("\n", ",extra\n", 2)
             .replace(",extra\n", "\n", 1)
         },
@@ -701,14 +706,14 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
     "input-csv-unclosed-quote": (
         "a quoted cell is never closed",
         ["GE109"],
-        {"evidence.csv": table_files()["evidence.csv"] + '"x,y\n'},
+        {"evidence.csv": table_csv("evidence") + '"x,y\n'},
         None,
     ),
     "input-huge-cell": ("a summary cell is larger than 1 MiB", ["GE110"], _huge(), None),
     "input-not-parquet": (
         "events.parquet is a CSV file",
         ["GE111"],
-        {"events.parquet": table_files()["events.csv"]},
+        {"events.parquet": table_csv("events")},
         None,
     ),
     "input-truncated-parquet": (
@@ -757,7 +762,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
     "structure-unknown-column": (
         "events.csv has a column the schema does not define",
         ["GE202"],
-        {"events.csv": table_files()["events.csv"].replace("\n", ",x\n")},
+        {"events.csv": table_csv("events").replace("\n", ",x\n")},
         None,
     ),
     "structure-missing-column": (
@@ -775,7 +780,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
     "structure-misspelt-column": (
         "events.csv spells date_end 'date_edn': one unknown column, not also a missing one",
         ["GE202"],
-        {"events.csv": table_files()["events.csv"].replace(",date_end,", ",date_edn,", 1)},
+        {"events.csv": table_csv("events").replace(",date_end,", ",date_edn,", 1)},
         None,
     ),
     "input-csv-semicolons": (
@@ -908,7 +913,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
     "vocabulary-language": (
         "'xx' is not an ISO 639-1 language",
         ["GE304"],
-        {"documents.csv": edit_csv(table_files()["documents.csv"], 2, "language", "xx")},
+        {"documents.csv": edit_csv(table_csv("documents"), 2, "language", "xx")},
         None,
     ),
     "vocabulary-subtype-type": (
@@ -946,7 +951,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         ["GE301"],
         {
             **table_files(only=("documents",)),
-            "evidence.csv": edit_csv(table_files()["evidence.csv"], 2, "hedge", "rumoured"),
+            "evidence.csv": edit_csv(table_csv("evidence"), 2, "hedge", "rumoured"),
         },
         None,
     ),
@@ -1106,7 +1111,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         ["GE415"],
         {
             "events.csv": edit_csv(
-                edit_csv(table_files()["events.csv"], 2, "initiator_attribution", "claimed"),
+                edit_csv(table_csv("events"), 2, "initiator_attribution", "claimed"),
                 2,
                 "initiator",
                 "",
@@ -1325,7 +1330,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         {
             **table_files(only=("documents", "evidence")),
             "evidence.csv": edit_csv(
-                table_files()["evidence.csv"], 2, "quote", "Drones hit the US embassy in Baghdad"
+                table_csv("evidence"), 2, "quote", "Drones hit the US embassy in Baghdad"
             ),
         },
         ["input/evidence.csv"],
@@ -1345,7 +1350,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
     "grounding-document-hash-csv": (
         "documents.csv's sha256 is not its text's",
         ["GE503"],
-        {"documents.csv": edit_csv(table_files()["documents.csv"], 2, "sha256", "0" * 64)},
+        {"documents.csv": edit_csv(table_csv("documents"), 2, "sha256", "0" * 64)},
         None,
     ),
     "grounding-unknown-document": (
@@ -1394,7 +1399,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         {
             **table_files(only=("actors", "documents", "events")),
             "links.csv": edit_csv(
-                edit_csv(table_files()["links.csv"], 2, "target_event_id", f"{DOC_ID}-e99"),
+                edit_csv(table_csv("links"), 2, "target_event_id", f"{DOC_ID}-e99"),
                 2,
                 "link_id",
                 f"{DOC_ID}-e02:about:{DOC_ID}-e99",
@@ -1623,7 +1628,7 @@ def _aggregate(d: dict[str, Any]) -> None:
 
 
 def _bom_crlf() -> Files:
-    text = table_files()["events.csv"].replace("\n", "\r\n")
+    text = table_csv("events").replace("\n", "\r\n")
     return {"events.csv": b"\xef\xbb\xbf" + text.encode("utf-8")}
 
 
