@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 from packaging.requirements import Requirement
 
 from grounded_events._core.safe_yaml import loads
-from grounded_events._package.build import build
 from grounded_events._core.version import SCHEMA_VERSION
+from grounded_events._package.build import build
 from grounded_events._schema.models import ActorRegistry, AnnotationFile, Document
 from grounded_events._schema.tables import TABLES, actor_rows, document_row, rows_from_annotation
 from grounded_events._sources.layout import ACTORS_FILE, LINKS_FILE, dataset_dir
@@ -820,3 +820,10 @@ def served_release(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def write_seed_annotation(path: Path, data: dict[str, Any]) -> Path:
+    """An annotation of the seed document in YAML, and the dataset's actors.yaml in its dataset
+    folder (not its links.yaml: the tests judge the one file)."""
+    shutil.copyfile(ROOT / "datasets" / ACTORS_FILE, dataset_dir(path) / ACTORS_FILE)
+    return write_yaml(path, data)

@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from grounded_events._core.safe_yaml import loads
-from grounded_events._package.inputs import event_record
+from grounded_events._core.version import SCHEMA_VERSION
+from grounded_events._package.build import build
+from grounded_events._package.inputs import InvalidInputs, event_record
 from grounded_events._schema.models import AnnotationFile, Event
 from grounded_events._schema.tables import TABLES, rows_from_annotation
 from grounded_events._sources.seeds import Seed, read_seeds
@@ -26,7 +28,17 @@ from grounded_events._validation import validate
 from grounded_events._validation.codes import CODES
 from grounded_events._validation.guidelines import resolve_date
 from grounded_events.cli import main
-from helpers import BROKEN, ROOT, annotation_data, seed_data, seed_event, write_seeds, write_yaml
+from helpers import (
+    BROKEN,
+    ROOT,
+    actors_data,
+    annotation_data,
+    seed_data,
+    seed_event,
+    write_seed_annotation,
+    write_seeds,
+    write_yaml,
+)
 
 ANNOTATIONS = sorted((ROOT / "datasets" / "annotations").glob("*.yaml"))
 
@@ -96,27 +108,55 @@ def test_a_broken_guideline_is_its_code(
     _, edit, codes = case
     data = seed_data()
     edit(data)
-    path = write_yaml(tmp_path / "rudaw-20231212.yaml", data)
+    path = write_seed_annotation(tmp_path / "rudaw-20231212.yaml", data)
     report = validate(path, seeds=ROOT / "seeds")
     assert {e.code for e in report.errors} == codes, [str(e) for e in report.errors]
 
 
-def test_refers_to_an_event_of_another_document(tmp_path: Path) -> None:
-    """A refers_to naming an event of another annotation file of the run is GE604."""
+def test_one_verdict_on_a_link_whichever_file_is_validated(tmp_path: Path) -> None:
+    """A link across documents gets the same issue whether links.yaml, one annotation file or
+    the whole dataset folder is validated, and `build` refuses it for the same reason."""
     seeds = write_seeds(tmp_path / "seeds")
-    other = annotation_data()
-    (tmp_path / "a").mkdir()
-    write_yaml(tmp_path / "a" / "test.yaml", other)
-    data = seed_data()
-    seed_event(data, 1)["refers_to"] = [other["events"][0]["event_id"]]
-    write_yaml(tmp_path / "a" / "rudaw-20231212.yaml", data)
     index = json.loads((seeds / "index.json").read_text(encoding="utf-8"))
-    index += json.loads((ROOT / "seeds" / "index.json").read_text(encoding="utf-8"))
-    (seeds / "index.json").write_text(json.dumps(index), encoding="utf-8")
     for entry in json.loads((ROOT / "seeds" / "index.json").read_text(encoding="utf-8")):
+        index.append(entry)
         (seeds / entry["file"]).write_bytes((ROOT / "seeds" / entry["file"]).read_bytes())
-    report = validate(tmp_path / "a", seeds=seeds)
-    assert [(e.code, e.field) for e in report.errors] == [("GE604", "events[0].refers_to[0]")]
+    (seeds / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    annotations = tmp_path / "datasets" / "annotations"
+    annotations.mkdir(parents=True)
+    other = annotation_data()
+    registry = loads((ROOT / "datasets" / "actors.yaml").read_text(encoding="utf-8")).data
+    known = {a["actor_id"] for a in registry["actors"]}
+    registry["actors"] += [a for a in actors_data()["actors"] if a["actor_id"] not in known]
+    write_yaml(tmp_path / "datasets" / "actors.yaml", registry)
+    write_yaml(annotations / "test-20231212.yaml", other)
+    write_yaml(annotations / "rudaw-20231212.yaml", seed_data())
+    # the test document's rocket attack is not a part of the seed's Friday drone strike
+    links = {
+        "schema_version": "2.0.0",
+        "links": [
+            {
+                "relation": "part_of",
+                "source": other["events"][0]["event_id"],
+                "target": "rudaw-20231212-e04",
+                "note": "not an aggregate",
+            }
+        ],
+    }
+    write_yaml(tmp_path / "datasets" / "links.yaml", links)
+    wanted = [("GE609", "links[0].target")]
+    for paths in (
+        [tmp_path / "datasets" / "links.yaml"],
+        [annotations / "test-20231212.yaml"],
+        [annotations / "rudaw-20231212.yaml"],
+        [tmp_path / "datasets"],
+    ):
+        report = validate(paths, seeds=seeds)
+        assert [(e.code, e.field) for e in report.errors if e.code != "GE607"] == wanted, paths
+    with pytest.raises(InvalidInputs) as refused:
+        build(annotations, seeds, tmp_path / "out", tmp_path / "registry.sha256")
+    errors = refused.value.report.errors
+    assert [(e.code, e.field) for e in errors if e.code != "GE607"] == wanted
 
 
 def test_structure_and_grounding_errors_in_one_run(tmp_path: Path) -> None:
@@ -125,7 +165,7 @@ def test_structure_and_grounding_errors_in_one_run(tmp_path: Path) -> None:
     event = seed_event(data, 3)
     event["weapons"] = ["bombs"]  # not a weapon of the vocabulary: the event is not well-formed
     event["evidence"][0]["quote"] = "A spate of drones"  # and its first quote is wrong
-    path = write_yaml(tmp_path / "rudaw-20231212.yaml", data)
+    path = write_seed_annotation(tmp_path / "rudaw-20231212.yaml", data)
     report = validate(path, seeds=ROOT / "seeds")
     assert {(e.code, e.field) for e in report.errors} == {
         ("GE301", "events[2].weapons[0]"),
@@ -273,7 +313,7 @@ def _mutate(data: st.DataObject, document: Any, keep: tuple[Any, ...] = ()) -> N
 
 
 def _published(name: str) -> jsonschema.Draft202012Validator:
-    schema = json.loads((ROOT / "schema" / "1.0.0" / name).read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "schema" / SCHEMA_VERSION / name).read_text(encoding="utf-8"))
     return PUBLISHED_VALIDATOR(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )

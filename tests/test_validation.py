@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from grounded_events._core.errors import UsageError
+from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema.models import AnnotationFile
 from grounded_events._schema.tables import rows_from_annotation
 from grounded_events._schema.versions import schema_dir
@@ -29,9 +31,9 @@ from helpers import (
     TEXT,
     annotation_data,
     set_cell,
+    write_annotation,
     write_seeds,
     write_tables,
-    write_yaml,
 )
 
 
@@ -84,7 +86,7 @@ def test_valid_annotation_passes(tmp_path: Path, capsys: pytest.CaptureFixture[s
     seeds = write_seeds(tmp_path / "seeds")
     (tmp_path / "a").mkdir()
     # one file per document: the same annotation in two files would repeat its event ids
-    yaml_file = write_yaml(tmp_path / "a" / "x.yaml", annotation_data())
+    yaml_file = write_annotation(tmp_path / "a" / "x.yaml")
     json_file = tmp_path / "a" / "y.json"
     json_file.write_text(json.dumps(annotation_data()), encoding="utf-8")
     for path in (yaml_file, json_file):
@@ -203,7 +205,7 @@ def test_parquet_tables(tmp_path: Path) -> None:
     pq.write_table(pacsv.read_csv(paths["events"]), tmp_path / "events.parquet")
     report = validate(tmp_path / "events.parquet")
     wrong = {(e.field, e.code) for e in report.errors if e.code == "GE204"}
-    assert wrong == {(c, "GE204") for c in ("target", "weapons", "refers_to", "cameo_root")}
+    assert wrong == {(c, "GE204") for c in ("target", "weapons", "cameo_root")}
 
 
 def test_neutralised_csv_text(tmp_path: Path) -> None:
@@ -224,7 +226,7 @@ def test_annotation_errors_point_at_yaml_lines(tmp_path: Path) -> None:
     data = annotation_data()
     data["events"][0]["date"]["end"] = "2023-12-01"
     data["events"][1]["summary"] = ""
-    path = write_yaml(tmp_path / "a.yaml", data)
+    path = write_annotation(tmp_path / "a.yaml", data)
     lines = path.read_text().splitlines()
     report = validate(path, seeds=seeds)
     by_code = {e.code: e for e in report.errors}
@@ -237,7 +239,7 @@ def test_annotation_errors_point_at_yaml_lines(tmp_path: Path) -> None:
 
 def test_missing_seeds_is_one_error(tmp_path: Path) -> None:
     """Without a seeds index, quotes cannot be checked: one GE505, no traceback."""
-    path = write_yaml(tmp_path / "a.yaml", annotation_data())
+    path = write_annotation(tmp_path / "a.yaml")
     report = validate(path, seeds=tmp_path / "none")
     assert [e.code for e in report.errors] == ["GE505"]
 
@@ -359,7 +361,7 @@ def test_bom_and_crlf_accepted(tmp_path: Path) -> None:
     paths["events"].write_bytes(b"\xef\xbb\xbf" + text.encode())
     assert validate(paths["events"]).ok
     seeds = write_seeds(tmp_path / "seeds")
-    path = write_yaml(tmp_path / "a.yaml", annotation_data())
+    path = write_annotation(tmp_path / "a.yaml")
     path.write_bytes(b"\xef\xbb\xbf" + path.read_text().replace("\n", "\r\n").encode())
     assert validate(path, seeds=seeds).ok
 
@@ -421,23 +423,25 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 2 and "unknown schema version" in err
     with pytest.raises(UsageError):
         validate(paths["events"], schema_version="0.0.1")
-    assert validate(paths["events"], schema_version="1.0.0").ok
+    assert validate(paths["events"], schema_version=SCHEMA_VERSION).ok
 
 
 def test_schema_root_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """GROUNDED_EVENTS_SCHEMA_ROOT points validate at another folder of versions, as it does
-    `schema diff` and `migrate`: there, a copy of 1.0.0 published as 1.0.7 is the latest."""
+    `schema diff` and `migrate`: there, a copy of the current version published as X.Y.7 is
+    the latest."""
     import shutil
 
     from grounded_events._schema.versions import schema_root
 
     paths = write_tables(tmp_path / "t")
-    shutil.copytree(schema_root() / "1.0.0", tmp_path / "versions" / "1.0.7")
+    copy = SCHEMA_VERSION.rsplit(".", 1)[0] + ".7"
+    shutil.copytree(schema_root() / SCHEMA_VERSION, tmp_path / "versions" / copy)
     monkeypatch.setenv("GROUNDED_EVENTS_SCHEMA_ROOT", str(tmp_path / "versions"))
-    assert schema_dir(None) == tmp_path / "versions" / "1.0.7"
-    assert validate(paths["events"], schema_version="1.0.7").ok
+    assert schema_dir(None) == tmp_path / "versions" / copy
+    assert validate(paths["events"], schema_version=copy).ok
     with pytest.raises(UsageError, match="unknown schema version"):
-        validate(paths["events"], schema_version="1.0.0")
+        validate(paths["events"], schema_version=SCHEMA_VERSION)
     monkeypatch.setenv("GROUNDED_EVENTS_SCHEMA_ROOT", str(tmp_path / "nothing"))
     with pytest.raises(UsageError, match="no published schema"):
         validate(paths["events"])
@@ -499,7 +503,7 @@ def test_jsonl_tables(tmp_path: Path, layout: str) -> None:
         lines = []
         for i in range(3000):
             first = dict(rows[0], event_id=f"a{i}-e01")
-            second = dict(rows[1], event_id=f"a{i}-e02", refers_to=[f"a{i}-e01"])
+            second = dict(rows[1], event_id=f"a{i}-e02")
             lines += [json.dumps(first), json.dumps(second)]
         broken = dict(rows[0], event_id="late-e01", fatalities_best="three")
         lines.append(json.dumps(broken))
@@ -591,6 +595,7 @@ def test_quote_mismatch_with_straight_marks_points_at_curly_ones(
     assert source.count(curly) == 1
     path = tmp_path / "rudaw-20231212.yaml"
     path.write_text(source.replace(curly, '"Rudaw\'s Diyar Kurda via email"'), encoding="utf-8")
+    shutil.copyfile(root / "datasets" / "actors.yaml", tmp_path / "actors.yaml")
     (found,) = validate(path, seeds=root / "seeds").errors
     assert found.code == "GE501"
     assert found.message.endswith(
@@ -653,7 +658,6 @@ def _morning_for_early(record: dict[str, Any]) -> None:
     [
         (_morning_for_early, "GE512", "date.time_of_day"),
         (lambda r: r.update(evidence=r["evidence"][1:]), "GE510", "evidence"),
-        (lambda r: r.update(refers_to=[r["event_id"]]), "GE604", "refers_to[0]"),
     ],
 )
 def test_records_follow_the_guidelines(tmp_path: Path, edit: Any, code: str, field: str) -> None:

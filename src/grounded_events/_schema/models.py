@@ -379,7 +379,9 @@ class Link(_Model):
     relation: LinkRelation
     source: Slug = Field(description="The event_id the link starts from.")
     target: Slug = Field(description="The event_id it points at.")
-    note: Text | None = None
+    note: Text | None = Field(
+        default=None, description="Why the events are linked, in the annotator's words."
+    )
     evidence: list[LinkEvidence] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -67,6 +67,19 @@ class Column:
     def path(self) -> tuple[str, ...]:
         return tuple((self.source or self.name).split("."))
 
+    def field_description(self, root: type[BaseModel]) -> str | None:
+        """The column's description: its own, else that of the model field it comes from."""
+        if self.description is not None or self.derive is not None:
+            return self.description
+        model: Any = root
+        *hops, last = self.path
+        for hop in hops:
+            if hop not in model.model_fields:
+                return None  # a value of the context, not of the model
+            model = _without_none(model.model_fields[hop].annotation)
+        field = model.model_fields.get(last)
+        return None if field is None else field.description
+
     def annotation(self, root: type[BaseModel]) -> Any:
         """The column's type in the row model, read from `root` (the model rows are made of)."""
         if self.type is not None:
@@ -345,10 +358,10 @@ LINK_COLUMNS: tuple[Column, ...] = (
 def _row_model(
     name: str, doc: str, root: type[BaseModel], columns: tuple[Column, ...]
 ) -> type[_Row]:
-    fields: dict[str, Any] = {
-        c.name: (c.annotation(root), Field(description=c.description) if c.description else ...)
-        for c in columns
-    }
+    fields: dict[str, Any] = {}
+    for c in columns:
+        described = c.field_description(root)
+        fields[c.name] = (c.annotation(root), Field(description=described) if described else ...)
     return create_model(name, __base__=_Row, __doc__=doc, __module__=__name__, **fields)
 
 

@@ -102,6 +102,11 @@ class Checker:
         # it, so the first `limit` issues of the table are among those kept.
         self.limit: int | None = None
 
+    def judges(self, columns: tuple[str, ...]) -> bool:
+        """Whether a rule on `columns` is judged: each is a column of the schema version being
+        validated (an older one may lack it) and the file has it."""
+        return all(c in self.order and c not in self.missing for c in columns)
+
     def add(
         self,
         batch: Batch,

@@ -71,7 +71,7 @@ class TableChecker(HeaderChecks, CellChecks, KeyChecks, GroundingChecks):
         typed: dict[str, pa.Array],
         invalid: dict[str, pa.Array],
     ) -> None:
-        if any(c in self.missing for c in rule.columns):
+        if not self.judges(rule.columns):
             return
         fails = known(rule.vector(typed))
         if not pc.any(fails).as_py():

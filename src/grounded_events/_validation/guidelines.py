@@ -94,10 +94,11 @@ def coded_row(row: Mapping[str, Any], roles: Iterable[str] = ()) -> dict[str, bo
         "injuries": any(row[c] is not None for c in count_columns("injuries")),
         "aggregate": bool(row["is_aggregate"]),
         "statement": statement,
-        "munitions": any(row[c] is not None for c in count_columns("munitions")),
-        "attacks": any(row[c] is not None for c in count_columns("attacks")),
-        "damage": row["damage"] is not None,
-        "claim": row["claim_status"] is not None,
+        # (a table of schema 1.0.0 has none of these columns)
+        "munitions": any(row.get(c) is not None for c in count_columns("munitions")),
+        "attacks": any(row.get(c) is not None for c in count_columns("attacks")),
+        "damage": row.get("damage") is not None,
+        "claim": row.get("claim_status") is not None,
     }
     if statement:
         for field in NOT_FOR_STATEMENTS:

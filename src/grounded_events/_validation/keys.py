@@ -135,7 +135,7 @@ class KeyChecks(Checker):
 
     def references(self, batch: Batch, typed: dict[str, pa.Array]) -> None:
         for column, table, target in references(self.table):
-            if column in self.missing:
+            if not self.judges((column,)):
                 continue
             if table != self.table and table not in self.context.complete:
                 continue  # the referenced table is not there: nothing to check against

@@ -177,7 +177,7 @@ class RowChecker(TableChecker):
             if bad:
                 invalid.add(col.name)
         for rule in rules_for(self.table):
-            if any(c in self.missing for c in rule.columns):
+            if not self.judges(rule.columns):
                 continue
             if any(c in invalid for c in rule.columns):
                 continue
@@ -272,7 +272,7 @@ class RowChecker(TableChecker):
 
     def row_refs(self, typed: Row, line: int) -> None:
         for column, table, target in references(self.table):
-            if column in self.missing:
+            if not self.judges((column,)):
                 continue
             if table != self.table and table not in self.context.complete:
                 continue

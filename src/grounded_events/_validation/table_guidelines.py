@@ -148,11 +148,16 @@ def coded_columns(typed: Cols) -> dict[str, pa.Array]:
     """`guidelines.coded_row` over whole columns: per evidence field (roles aside), a boolean per
     row, True where the row codes the field (nulls read as the row reading reads None)."""
 
+    n = len(typed["event_id"])
+
+    def given(column: str) -> pa.Array:
+        # a table of schema 1.0.0 has no column for the values 2.0.0 added
+        return pc.is_valid(typed[column]) if column in typed else pa.repeat(False, n)
+
     def any_of(columns: tuple[str, ...]) -> pa.Array:
-        return _any([pc.is_valid(typed[c]) for c in columns])
+        return _any([given(c) for c in columns])
 
     attribution = typed[ATTRIBUTION]
-    n = len(typed["event_id"])
     return {
         "event": pa.repeat(True, n),
         "date": pc.invert(_equal(typed["date_basis"], DateBasis.EXTERNAL)),
@@ -169,8 +174,8 @@ def coded_columns(typed: Cols) -> dict[str, pa.Array]:
         "statement": _equal(typed["event_type"], EventType.STATEMENT),
         "munitions": any_of(DECIDED_BY["munitions"]),
         "attacks": any_of(DECIDED_BY["attacks"]),
-        "damage": pc.is_valid(typed["damage"]),
-        "claim": pc.is_valid(typed["claim_status"]),
+        "damage": given("damage"),
+        "claim": given("claim_status"),
     }
 
 
@@ -201,7 +206,8 @@ def needs_and_forbids(typed: Cols, invalid: Mapping[str, pa.Array]) -> tuple[pa.
     for name, mask in coded.items():
         judged = pa.repeat(True, len(mask))
         for column in DECIDED_BY[name]:
-            judged = pc.and_(judged, pc.invert(known(invalid[column])))
+            if column in invalid:
+                judged = pc.and_(judged, pc.invert(known(invalid[column])))
         if name in NOT_FOR_STATEMENTS:  # a statement coding these is GE413's error
             coding = pc.or_(mask, attribution_given) if name == "attribution" else mask
             judged = pc.and_(judged, pc.invert(pc.and_(statement, coding)))
