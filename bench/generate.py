@@ -320,7 +320,7 @@ def make_chunk(
     }
     for name in CROSSWALK_COLUMNS:
         col[name] = _take(crosswalk[name], sub)
-    col["refers_to"] = _lists(np.zeros(n, np.int64), pa.array([], pa.string()))
+    col["claimed_by"] = _lists(np.zeros(n, np.int64), pa.array([], pa.string()))
     col["summary"] = _join("Synthetic event ", pa.array(g).cast(pa.string()), ".")
 
     # Injected errors.

@@ -14,7 +14,7 @@ from grounded_events._validation import validate
 from grounded_events._validation.issues import Issue, Report
 from grounded_events._validation.output import FORMATS, render
 from grounded_events.cli import main
-from helpers import annotation_data, write_seeds, write_yaml
+from helpers import annotation_data, write_annotation, write_seeds
 
 LONG = st.text(st.characters(blacklist_categories=("Cs",)), max_size=3 * SHOWN)
 
@@ -50,8 +50,8 @@ def test_a_3_mb_value_is_one_short_line(tmp_path: Path, capsys: pytest.CaptureFi
     """An unknown field holding 3 MB is reported, in every format, in under 1 KB that states
     its size."""
     data = annotation_data()
-    data["actors"][0]["bogus"] = "x" * 3_145_728
-    path = write_yaml(tmp_path / "annotation.yaml", data)
+    data["events"][0]["bogus"] = "x" * 3_145_728
+    path = write_annotation(tmp_path / "annotation.yaml", data)
     seeds = write_seeds(tmp_path / "seeds")
     assert main(["validate", "--seeds", str(seeds), str(path)]) == 1
     outputs = {"text": capsys.readouterr().out}

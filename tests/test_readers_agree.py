@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema.generate import table_schema
 from grounded_events._schema.table_csv import restore, split_list
 from grounded_events._schema.tables import TABLES
@@ -125,7 +126,7 @@ def _check_jsonschema(records: list[str], folder: Path) -> subprocess.CompletedP
         [
             str(BIN / "check-jsonschema"),
             "--schemafile",
-            str(ROOT / "schema" / "1.0.0" / "event.schema.json"),
+            str(ROOT / "schema" / SCHEMA_VERSION / "event.schema.json"),
             *files,
         ],
         capture_output=True,

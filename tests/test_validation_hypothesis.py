@@ -12,15 +12,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grounded_events._schema.models import AnnotationFile
+from grounded_events._schema.models import AnnotationFile, FatalitySplit
+from grounded_events._schema.tables import COUNT_COLUMNS
 from grounded_events._schema.versions import schema_dir
-from grounded_events._schema.vocab import ACLED_EVENT_TYPES, CROSSWALK, DatePrecision, EventType
+from grounded_events._schema.vocab import (
+    ACLED_EVENT_TYPES,
+    CROSSWALK,
+    ClaimStatus,
+    Damage,
+    DatePrecision,
+    EventType,
+)
 from grounded_events._validation import validate
 from grounded_events._validation.cells import ARROW_TYPES
 from grounded_events._validation.codes import CODES
 from grounded_events._validation.cross_rules import CROSS_RULES
 from grounded_events._validation.rules import table_columns
-from helpers import annotation_data, set_cell, write_seeds, write_tables, write_yaml
+from helpers import annotation_data, set_cell, write_annotation, write_seeds, write_tables
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TEXT_CHARS = st.characters(blacklist_categories=("Cs", "Cc"))
@@ -63,7 +71,7 @@ def test_random_damage_never_raises(edits: list[tuple[str, float, bytes]], targe
         folder = Path(tmp)
         seeds = write_seeds(folder / "seeds")
         if target == "annotation.yaml":
-            path = write_yaml(folder / target, annotation_data())
+            path = write_annotation(folder / target)
         else:
             path = _fresh_tables(folder / "t")[target.split(".")[0]]
         path.write_bytes(_damaged(path.read_bytes(), edits))
@@ -144,7 +152,7 @@ def test_rule_breaking_annotation_is_reported(index: int, data: st.DataObject) -
     target[loc[-1]] = value.isoformat() if isinstance(value, dt.date) else value
     with tempfile.TemporaryDirectory() as tmp:
         seeds = write_seeds(Path(tmp) / "seeds")
-        path = write_yaml(Path(tmp) / "a.yaml", annotation)
+        path = write_annotation(Path(tmp) / "a.yaml", annotation)
         report = validate(path, seeds=seeds)
         assert code in report.codes
 
@@ -205,9 +213,13 @@ def event_rows(draw: st.DrawFn) -> dict[str, Any]:
         row["date_end"] = row["date_start"] + dt.timedelta(
             days=draw(st.sampled_from([0, 1, 5, 6, 7, 8, 30, 364]))
         )
-    for kind in ("fatalities", "injuries"):
-        for bound in ("best", "low", "high"):
-            row[f"{kind}_{bound}"] = draw(_COUNT)
+    for column in COUNT_COLUMNS:
+        row[column] = draw(_COUNT)
+    for side in FatalitySplit.model_fields:
+        row[f"fatalities_{side}"] = draw(_COUNT)
+    row["damage"] = draw(st.sampled_from([None, *map(str, Damage)]))
+    row["claim_status"] = draw(st.sampled_from([None, *map(str, ClaimStatus)]))
+    row["claimed_by"] = draw(st.lists(st.sampled_from(["a", "b"]), max_size=2))
     return row
 
 

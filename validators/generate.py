@@ -14,31 +14,38 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from grounded_events._core.version import SCHEMA_VERSION
+from grounded_events._sources.layout import schema_line
+
 HERE = Path(__file__).resolve().parent
 
 # The conformance suite's own source document: short, so offsets are easy to check by eye.
 TEXT = (
     "ERBIL, Kurdistan Region - Rockets hit the US embassy in Baghdad early on Friday, the US "
     "State Department said on Monday. No one was killed. The State Department condemned the "
-    "attack. Unidentified attackers fired them.\n"
+    "attack. Unidentified attackers fired them. Two rockets caused minor damage, an Iraqi "
+    "security official said. No group has claimed responsibility.\n"
 )
 DOC_ID = "conformance-20231212"
 SHA = hashlib.sha256(TEXT.encode("utf-8")).hexdigest()
 SEED_FILE = "conformance.txt"
+# A second report of the same attack, datelined elsewhere (same length, so the same offsets):
+# links across documents need two documents.
+TEXT_2 = TEXT.replace("ERBIL", "DUHOK", 1)
+DOC_ID_2 = "second-20231212"
+SHA_2 = hashlib.sha256(TEXT_2.encode("utf-8")).hexdigest()
+SEED_FILE_2 = "second.txt"
 
 
-def span(quote: str) -> dict[str, Any]:
+def span(quote: str, **extra: Any) -> dict[str, Any]:
     start = TEXT.index(quote)
-    return {"start": start, "end": start + len(quote), "quote": quote}
+    return {"start": start, "end": start + len(quote), "quote": quote, **extra}
 
 
-def base_annotation() -> dict[str, Any]:
+def base_actors() -> dict[str, Any]:
+    """The actors.yaml of every annotation case: the dataset's actors, declared once."""
     return {
-        "schema_version": "1.0.0",
-        "doc_id": DOC_ID,
-        "sha256": SHA,
-        "annotated": "2024-01-15",
-        "annotators": ["conformance"],
+        "schema_version": SCHEMA_VERSION,
         "actors": [
             {
                 "actor_id": "usa-government",
@@ -49,6 +56,7 @@ def base_annotation() -> dict[str, Any]:
             {
                 "actor_id": "usa-state-department",
                 "name": "US Department of State",
+                "variants": ["State Department"],
                 "actor_type": "government_body",
                 "country_iso3": "USA",
                 "parent_actor_id": "usa-government",
@@ -66,6 +74,40 @@ def base_annotation() -> dict[str, Any]:
                 "actor_type": "unidentified",
             },
         ],
+    }
+
+
+def link(relation: str, source: int, target: int, doc_id: str = DOC_ID) -> dict[str, Any]:
+    """A link from event e0<source> to event e0<target> of `doc_id`, with a note."""
+    return {
+        "relation": relation,
+        "source": f"{doc_id}-e0{source}",
+        "target": f"{doc_id}-e0{target}",
+        "note": f"e0{source} {relation} e0{target}.",
+    }
+
+
+def base_links() -> dict[str, Any]:
+    """The links.yaml of the cases about links: the condemnation is about the attack."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "links": [
+            {
+                **link("about", 2, 1),
+                "note": "The State Department condemns the rocket attack.",
+                "evidence": [{"doc_id": DOC_ID, **span("condemned the attack")}],
+            }
+        ],
+    }
+
+
+def base_annotation() -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "doc_id": DOC_ID,
+        "sha256": SHA,
+        "annotated": "2024-01-15",
+        "annotators": ["conformance"],
         "events": [
             {
                 "event_id": f"{DOC_ID}-e01",
@@ -93,10 +135,20 @@ def base_annotation() -> dict[str, Any]:
                     {"actor_id": "usa-embassy-baghdad", "role": "target"},
                 ],
                 "attribution": {"status": "unattributed"},
+                "claim": {"status": "no_claim_yet"},
                 "weapons": ["rocket"],
+                "munitions": {"best": 2},
+                "damage": "minor",
                 "fatalities": {"best": 0},
                 "evidence": [
-                    {"field": "event", **span("Rockets hit the US embassy in Baghdad")},
+                    {
+                        "field": "event",
+                        **span(
+                            "Rockets hit the US embassy in Baghdad",
+                            according_to="the US State Department",
+                            hedge="reported",
+                        ),
+                    },
                     {"field": "date", **span("early on Friday")},
                     {"field": "time_of_day", **span("early")},
                     {"field": "location", **span("the US embassy in Baghdad")},
@@ -104,6 +156,16 @@ def base_annotation() -> dict[str, Any]:
                     {"field": "target", **span("the US embassy")},
                     {"field": "initiator", **span("Unidentified attackers")},
                     {"field": "fatalities", **span("No one was killed")},
+                    {"field": "munitions", **span("Two rockets")},
+                    {
+                        "field": "damage",
+                        **span(
+                            "minor damage",
+                            according_to="an Iraqi security official",
+                            hedge="reported",
+                        ),
+                    },
+                    {"field": "claim", **span("No group has claimed responsibility")},
                 ],
             },
             {
@@ -118,7 +180,6 @@ def base_annotation() -> dict[str, Any]:
                     "basis": "relative_to_publication",
                 },
                 "participants": [{"actor_id": "usa-state-department", "role": "speaker"}],
-                "refers_to": [f"{DOC_ID}-e01"],
                 "evidence": [
                     {"field": "event", **span("The State Department condemned the attack")},
                     {"field": "date", **span("on Monday")},
@@ -130,35 +191,55 @@ def base_annotation() -> dict[str, Any]:
     }
 
 
-def document() -> dict[str, Any]:
+def second_annotation() -> dict[str, Any]:
+    """The second document's annotation: the same events under its own doc_id."""
+    data = base_annotation()
+    text = json.dumps(data).replace(DOC_ID, DOC_ID_2).replace(SHA, SHA_2)
+    return dict(json.loads(text))
+
+
+def document(doc_id: str = DOC_ID) -> dict[str, Any]:
+    first = doc_id == DOC_ID
     return {
-        "doc_id": DOC_ID,
-        "file": SEED_FILE,
-        "sha256": SHA,
-        "title": "Conformance document",
+        "doc_id": doc_id,
+        "file": SEED_FILE if first else SEED_FILE_2,
+        "sha256": SHA if first else SHA_2,
+        "title": "Conformance document" if first else "Second conformance document",
         "publisher": "grounded-events",
-        "url": "https://example.org/conformance",
+        "url": f"https://example.org/{doc_id}",
         "published_date": "2023-12-12",
         "published_date_basis": "byline",
-        "dateline": "Erbil",
+        "dateline": "Erbil" if first else "Duhok",
         "language": "en",
     }
+
+
+def seeds_index() -> str:
+    return json.dumps([document(), document(DOC_ID_2)], indent=2) + "\n"
 
 
 def yaml_text(data: Any) -> str:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     return buffer.getvalue()
 
 
 def tables(annotation: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    from grounded_events._schema.models import AnnotationFile, Document
-    from grounded_events._schema.tables import document_row, rows_from_annotation
+    """The package's tables of the annotation, the suite's actors and links, and its document."""
+    from grounded_events._schema.models import ActorRegistry, AnnotationFile, Document, LinkFile
+    from grounded_events._schema.tables import (
+        actor_rows,
+        document_row,
+        link_rows,
+        rows_from_annotation,
+    )
 
     out = rows_from_annotation(AnnotationFile.model_validate(annotation))
+    out["actors"] = actor_rows(ActorRegistry.model_validate(base_actors()))
+    out["links"] = link_rows(LinkFile.model_validate(base_links()))
     out["documents"] = [document_row(Document.model_validate(document()), TEXT)]
     return out
 
@@ -219,9 +300,14 @@ def table_files(
     return {f"{n}.csv": csv_text(n, r) for n, r in rows.items() if only is None or n in only}
 
 
+def table_csv(name: str) -> str:
+    """One table of the base annotation as CSV text."""
+    return csv_text(name, tables(base_annotation())[name])
+
+
 def _separated(delimiter: str) -> str:
     """The events table written with another separator than the comma."""
-    rows = list(csv.reader(io.StringIO(table_files()["events.csv"])))
+    rows = list(csv.reader(io.StringIO(table_csv("events"))))
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
@@ -271,18 +357,42 @@ def edit_csv(text: str, row: int, column: str, value: str) -> str:
     return buffer.getvalue()
 
 
-def ann(edit: Callable[[dict[str, Any]], Any]) -> Files:
+Edit = Callable[[dict[str, Any]], Any]
+
+
+def ann(
+    edit: Edit | None = None,
+    *,
+    actors: Edit | None = None,
+    links: Edit | None = None,
+    registry: bool = True,
+) -> Files:
+    """An annotation case: annotation.yaml after `edit`, the suite's actors.yaml beside it after
+    `actors` (none when not `registry`), and, when `links` is given, links.yaml after it."""
     data = base_annotation()
-    edit(data)
-    return {"annotation.yaml": yaml_text(data)}
+    if edit is not None:
+        edit(data)
+    files: Files = {"annotation.yaml": yaml_text(data)}
+    if registry:
+        files["actors.yaml"] = yaml_text(_edited(base_actors(), actors))
+    if links is not None:
+        files["links.yaml"] = yaml_text(_edited(base_links(), links))
+    return files
 
 
-def ev(i: int = 0) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    return lambda d: d["events"][i]
+def _edited(data: dict[str, Any], edit: Edit | None) -> dict[str, Any]:
+    if edit is not None:
+        edit(data)
+    return data
+
+
+def annotated(files: Files) -> Files:
+    """`files` with the suite's actors.yaml beside them: the registry their actors are in."""
+    return {**files, "actors.yaml": ACTORS_YAML}
 
 
 def events_csv(column: str, value: str, row: int = 2) -> Files:
-    return {"events.csv": edit_csv(table_files()["events.csv"], row, column, value)}
+    return {"events.csv": edit_csv(table_csv("events"), row, column, value)}
 
 
 def _set(path: tuple[Any, ...], value: Any) -> Callable[[dict[str, Any]], None]:
@@ -316,16 +426,20 @@ def _both(*edits: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]]
 E0 = ("events", 0)
 E1 = ("events", 1)
 VALID_YAML = yaml_text(base_annotation())
+ACTORS_YAML = yaml_text(base_actors())
 # The first line of an annotation file in the dataset's folder (GE607).
-SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/1.0.0/annotation.schema.json\n"
+SCHEMA_LINE = schema_line(SCHEMA_VERSION) + "\n"
 
 
 def project(name: str, text: str) -> Files:
     """A case that is a project of its own: its seeds/ and, next to it, the dataset's folder
-    datasets/annotations/ holding `name`, where the layout rules (GE606, GE607) apply."""
+    datasets/ holding actors.yaml and annotations/`name`, where the layout rules (GE606,
+    GE607) apply."""
     return {
         f"seeds/{SEED_FILE}": TEXT,
-        "seeds/index.json": json.dumps([document()], indent=2) + "\n",
+        f"seeds/{SEED_FILE_2}": TEXT_2,
+        "seeds/index.json": seeds_index(),
+        "datasets/actors.yaml": schema_line(SCHEMA_VERSION, "actors") + "\n" + ACTORS_YAML,
         f"datasets/annotations/{name}": text,
     }
 
@@ -338,6 +452,48 @@ def _parquet_bytes() -> bytes:
     from grounded_events._schema.table_parquet import to_arrow, write_parquet
 
     return write_parquet(to_arrow("events", tables(base_annotation())["events"]))
+
+
+def _append(key: str, item: dict[str, Any]) -> Edit:
+    return lambda data: data[key].append(item)
+
+
+def two_reports(edit_second: Edit | None = None) -> Files:
+    """Two documents' annotations of one attack, linked as one incident, in one dataset:
+    the second annotation after `edit_second`."""
+    second = _edited(second_annotation(), edit_second)
+    links = base_links()
+    links["links"].append(
+        {
+            "relation": "same_incident",
+            "source": f"{DOC_ID}-e01",
+            "target": f"{DOC_ID_2}-e01",
+            "note": "Both report the rockets on the embassy early on Friday.",
+        }
+    )
+    return {
+        "annotation.yaml": VALID_YAML,
+        "second.yaml": yaml_text(second),
+        "actors.yaml": ACTORS_YAML,
+        "links.yaml": yaml_text(links),
+    }
+
+
+# A place in another governorate than the embassy's (Baghdad, IQ-BG).
+_ERBIL = {
+    "name": "Erbil governorate",
+    "country_iso3": "IRQ",
+    "admin1_code": "IQ-AR",
+    "geo_precision": "admin1",
+    "note": "Coded to the dateline's governorate.",
+}
+
+
+def _overlapping_statement(d: dict[str, Any]) -> None:
+    # the statement's days include the attack's: each may answer the other as far as dates go
+    d["events"][1]["date"].update(
+        start="2023-12-08", end="2023-12-11", precision="days", basis="explicit"
+    )
 
 
 def _bad_counts(d: dict[str, Any]) -> None:
@@ -356,7 +512,7 @@ def _days_precision(d: dict[str, Any]) -> None:
 
 
 def _huge() -> Files:
-    text = table_files()["events.csv"]
+    text = table_csv("events")
     return {"events.csv": edit_csv(text, 2, "summary", "x" * ((1 << 20) + 10))}
 
 
@@ -376,7 +532,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
     "input-missing-file": (
         "the path given does not exist",
         ["GE101"],
-        {"annotation.yaml": VALID_YAML},
+        annotated({"annotation.yaml": VALID_YAML}),
         ["input/missing.yaml"],
     ),
     "input-empty-folder": (
@@ -389,7 +545,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
     "input-empty-yaml": (
         "the annotation file holds only whitespace",
         ["GE103"],
-        {"annotation.yaml": "\n\n"},
+        annotated({"annotation.yaml": "\n\n"}),
         None,
     ),
     "input-latin1-csv": (
@@ -397,7 +553,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         ["GE104"],
         {
             "events.csv": edit_csv(
-                table_files()["events.csv"], 2, "summary", "Rockets hit Erbil café."
+                table_csv("events"), 2, "summary", "Rockets hit Erbil café."
             ).encode("latin-1")
         },
         None,
@@ -405,101 +561,125 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
     "input-utf16-yaml": (
         "the annotation file is UTF-16",
         ["GE104"],
-        {"annotation.yaml": VALID_YAML.encode("utf-16")},
+        annotated({"annotation.yaml": VALID_YAML.encode("utf-16")}),
         None,
     ),
     "input-malformed-yaml": (
         "a quote is never closed",
         ["GE105"],
-        {"annotation.yaml": VALID_YAML.replace("summary: Rockets hit", "summary: 'Rockets hit", 1)},
+        annotated(
+            {
+                "annotation.yaml": VALID_YAML.replace(
+                    "summary: Rockets hit", "summary: 'Rockets hit", 1
+                )
+            }
+        ),
         None,
     ),
     "input-duplicate-key": (
         "doc_id appears twice in one mapping",
         ["GE106"],
-        {
-            "annotation.yaml": VALID_YAML.replace(
-                f"doc_id: {DOC_ID}\n", f"doc_id: {DOC_ID}\ndoc_id: {DOC_ID}\n", 1
-            )
-        },
+        annotated(
+            {
+                "annotation.yaml": VALID_YAML.replace(
+                    f"doc_id: {DOC_ID}\n", f"doc_id: {DOC_ID}\ndoc_id: {DOC_ID}\n", 1
+                )
+            }
+        ),
         None,
     ),
     "input-yaml-tag": (
         "a YAML tag asks to build a Python object",
         ["GE107"],
-        {
-            "annotation.yaml": VALID_YAML.replace(
-                "annotators:\n", "evil: !!python/object/apply:os.system ['true']\nannotators:\n", 1
-            )
-        },
+        annotated(
+            {
+                "annotation.yaml": VALID_YAML.replace(
+                    "annotators:\n",
+                    "evil: !!python/object/apply:os.system ['true']\nannotators:\n",
+                    1,
+                )
+            }
+        ),
         None,
     ),
     "input-yaml-binary-tag": (
         "an annotator is a !!binary value: bytes, not JSON text",
         ["GE107"],
-        {
-            "annotation.yaml": VALID_YAML.replace(
-                "- conformance\n", "- !!binary Y29uZm9ybWFuY2U=\n", 1
-            )
-        },
+        annotated(
+            {
+                "annotation.yaml": VALID_YAML.replace(
+                    "- conformance\n", "- !!binary Y29uZm9ybWFuY2U=\n", 1
+                )
+            }
+        ),
         None,
     ),
     "input-yaml-set-tag": (
         "annotators is a !!set: a YAML type JSON does not have",
         ["GE107"],
-        {
-            "annotation.yaml": VALID_YAML.replace(
-                "annotators:\n- conformance\n", "annotators: !!set {conformance}\n", 1
-            )
-        },
+        annotated(
+            {
+                "annotation.yaml": VALID_YAML.replace(
+                    "annotators:\n- conformance\n", "annotators: !!set {conformance}\n", 1
+                )
+            }
+        ),
         None,
     ),
     "input-yaml-deep-nesting": (
         "a note nested 5,000 lists deep",
         ["GE120"],
-        {"annotation.yaml": VALID_YAML + "note: " + "[" * 5000 + "]" * 5000 + "\n"},
+        annotated({"annotation.yaml": VALID_YAML + "note: " + "[" * 5000 + "]" * 5000 + "\n"}),
         None,
     ),
     "input-yaml-alias-bomb": (
         "nine levels of aliases that would expand to 10^9 values (a 'billion laughs')",
         ["GE120"],
-        {
-            "annotation.yaml": VALID_YAML
-            + "lol0: &l0 [x, x, x, x, x, x, x, x, x, x]\n"
-            + "".join(
-                f"lol{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]\n" for i in range(1, 9)
-            )
-        },
+        annotated(
+            {
+                "annotation.yaml": VALID_YAML
+                + "lol0: &l0 [x, x, x, x, x, x, x, x, x, x]\n"
+                + "".join(
+                    f"lol{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]\n" for i in range(1, 9)
+                )
+            }
+        ),
         None,
     ),
     "input-huge-integer": (
         "an evidence start of 5,000 digits",
         ["GE120"],
-        {
-            "annotation.yaml": VALID_YAML.replace(
-                f"start: {_START}\n", "start: " + "9" * 5000 + "\n", 1
-            )
-        },
+        annotated(
+            {
+                "annotation.yaml": VALID_YAML.replace(
+                    f"start: {_START}\n", "start: " + "9" * 5000 + "\n", 1
+                )
+            }
+        ),
         None,
     ),
     "input-yaml-merge-key": (
         "an event takes its keys from an anchor with a merge key (<<)",
         ["GE121"],
-        {
-            "annotation.yaml": VALID_YAML.replace(
-                "- event_id: ", "- <<: {note: merged}\n  event_id: ", 1
-            )
-        },
+        annotated(
+            {
+                "annotation.yaml": VALID_YAML.replace(
+                    "- event_id: ", "- <<: {note: merged}\n  event_id: ", 1
+                )
+            }
+        ),
         None,
     ),
     "input-malformed-json": (
         "a trailing comma in the JSON annotation",
         ["GE108"],
-        {
-            "annotation.json": json.dumps(base_annotation(), indent=2).replace(
-                '"annotators": [\n    "conformance"\n  ]', '"annotators": ["conformance",],'
-            )
-        },
+        annotated(
+            {
+                "annotation.json": json.dumps(base_annotation(), indent=2).replace(
+                    '"annotators": [\n    "conformance"\n  ]', '"annotators": ["conformance",],'
+                )
+            }
+        ),
         None,
     ),
     "input-malformed-jsonl": (
@@ -517,7 +697,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         "row 2 has one cell too many",
         ["GE109"],
         {
-            "events.csv": table_files()["events.csv"]
+            "events.csv": table_csv("events")
             .replace("\n", ",extra\n", 2)
             .replace(",extra\n", "\n", 1)
         },
@@ -526,14 +706,14 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
     "input-csv-unclosed-quote": (
         "a quoted cell is never closed",
         ["GE109"],
-        {"evidence.csv": table_files()["evidence.csv"] + '"x,y\n'},
+        {"evidence.csv": table_csv("evidence") + '"x,y\n'},
         None,
     ),
     "input-huge-cell": ("a summary cell is larger than 1 MiB", ["GE110"], _huge(), None),
     "input-not-parquet": (
         "events.parquet is a CSV file",
         ["GE111"],
-        {"events.parquet": table_files()["events.csv"]},
+        {"events.parquet": table_csv("events")},
         None,
     ),
     "input-truncated-parquet": (
@@ -582,7 +762,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
     "structure-unknown-column": (
         "events.csv has a column the schema does not define",
         ["GE202"],
-        {"events.csv": table_files()["events.csv"].replace("\n", ",x\n")},
+        {"events.csv": table_csv("events").replace("\n", ",x\n")},
         None,
     ),
     "structure-missing-column": (
@@ -600,7 +780,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
     "structure-misspelt-column": (
         "events.csv spells date_end 'date_edn': one unknown column, not also a missing one",
         ["GE202"],
-        {"events.csv": table_files()["events.csv"].replace(",date_end,", ",date_edn,", 1)},
+        {"events.csv": table_csv("events").replace(",date_end,", ",date_edn,", 1)},
         None,
     ),
     "input-csv-semicolons": (
@@ -666,11 +846,13 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
     "structure-year-zero": (
         "annotated is the unquoted YAML date 0000-01-01: year 0 does not exist",
         ["GE205"],
-        {
-            "annotation.yaml": VALID_YAML.replace(
-                "annotated: '2024-01-15'", "annotated: 0000-01-01", 1
-            )
-        },
+        annotated(
+            {
+                "annotation.yaml": VALID_YAML.replace(
+                    "annotated: '2024-01-15'", "annotated: 0000-01-01", 1
+                )
+            }
+        ),
         None,
     ),
     "structure-pattern": (
@@ -731,7 +913,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
     "vocabulary-language": (
         "'xx' is not an ISO 639-1 language",
         ["GE304"],
-        {"documents.csv": edit_csv(table_files()["documents.csv"], 2, "language", "xx")},
+        {"documents.csv": edit_csv(table_csv("documents"), 2, "language", "xx")},
         None,
     ),
     "vocabulary-subtype-type": (
@@ -750,6 +932,27 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         "cameo_root 14 is not the crosswalk of rocket_attack",
         ["GE307"],
         events_csv("cameo_root", "14"),
+        None,
+    ),
+    "vocabulary-damage-csv": (
+        "damage 'catastrophic' is not in the vocabulary",
+        ["GE301"],
+        events_csv("damage", "catastrophic"),
+        None,
+    ),
+    "vocabulary-claim-status-csv": (
+        "claim_status 'suspected' is not in the vocabulary",
+        ["GE301"],
+        events_csv("claim_status", "suspected"),
+        None,
+    ),
+    "vocabulary-hedge-csv": (
+        "an evidence span's hedge 'rumoured' is not in the vocabulary",
+        ["GE301"],
+        {
+            **table_files(only=("documents",)),
+            "evidence.csv": edit_csv(table_csv("evidence"), 2, "hedge", "rumoured"),
+        },
         None,
     ),
     "vocabulary-crosswalk-jsonl": (
@@ -794,6 +997,12 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         None,
     ),
     "cross-count-order": ("fatalities low is above best", ["GE403"], ann(_bad_counts), None),
+    "cross-munitions-order-csv": (
+        "events.csv: munitions_high is below munitions_best",
+        ["GE403"],
+        events_csv("munitions_high", "1"),
+        None,
+    ),
     "cross-outside-country": (
         "coordinates in Paris for an event in Iraq",
         ["GE404"],
@@ -902,7 +1111,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         ["GE415"],
         {
             "events.csv": edit_csv(
-                edit_csv(table_files()["events.csv"], 2, "initiator_attribution", "claimed"),
+                edit_csv(table_csv("events"), 2, "initiator_attribution", "claimed"),
                 2,
                 "initiator",
                 "",
@@ -922,6 +1131,16 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         ann(
             lambda d: d["events"][0]["participants"].append(
                 {"actor_id": "usa-state-department", "role": "attributor"}
+            )
+        ),
+        None,
+    ),
+    "cross-claimant-by-hand": (
+        "a participant written with the role claimant, which comes from claim.by",
+        ["GE417"],
+        ann(
+            lambda d: d["events"][0]["participants"].append(
+                {"actor_id": "unidentified-attackers", "role": "claimant"}
             )
         ),
         None,
@@ -958,23 +1177,126 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         None,
     ),
     "referential-unused-actor": (
-        "an actor declared and used nowhere",
+        "actors.yaml declares an actor no event uses",
         ["GE603"],
         ann(
-            lambda d: d["actors"].append(
+            actors=_append(
+                "actors",
                 {
                     "actor_id": "iraq-government",
                     "name": "Iraqi government",
                     "actor_type": "government",
-                }
+                },
             )
         ),
         None,
     ),
-    "referential-refers-to-itself": (
-        "a statement refers to itself",
-        ["GE604"],
-        ann(_set((*E1, "refers_to"), [f"{DOC_ID}-e02"])),
+    "referential-duplicate-actor": (
+        "actors.yaml declares an actor_id twice",
+        ["GE601"],
+        ann(
+            actors=_append(
+                "actors",
+                {"actor_id": "usa-government", "name": "Washington", "actor_type": "government"},
+            )
+        ),
+        None,
+    ),
+    "referential-unknown-parent": (
+        "an actor's parent is not declared in actors.yaml",
+        ["GE602"],
+        ann(actors=_set(("actors", 0, "parent_actor_id"), "united-nations")),
+        None,
+    ),
+    "referential-no-registry": (
+        "the annotation file names actors and no actors.yaml is beside it",
+        ["GE608"],
+        ann(registry=False),
+        None,
+    ),
+    "links-self": (
+        "a link joins an event to itself",
+        ["GE609"],
+        ann(links=_append("links", link("same_incident", 1, 1))),
+        None,
+    ),
+    "links-about-from-non-statement": (
+        "an about link starts from the attack, not from a statement",
+        ["GE609"],
+        ann(links=_set(("links", 0), link("about", 1, 2))),
+        None,
+    ),
+    "links-part-of-single": (
+        "a part_of link points at an event that is not an aggregate",
+        ["GE609"],
+        ann(links=_append("links", link("part_of", 2, 1))),
+        None,
+    ),
+    "links-same-incident-one-document": (
+        "a same_incident link joins two events of one document, one a statement",
+        ["GE609"],
+        ann(_overlapping_statement, links=_append("links", link("same_incident", 1, 2))),
+        None,
+    ),
+    "links-unknown-end": (
+        "a link's target is no event of the dataset",
+        ["GE602"],
+        ann(links=_set(("links", 0, "target"), f"{DOC_ID}-e99")),
+        None,
+    ),
+    "links-duplicate": (
+        "links.yaml gives the same link twice",
+        ["GE601"],
+        ann(links=lambda d: d["links"].append(dict(d["links"][0], note="Again."))),
+        None,
+    ),
+    "links-cycle": (
+        "two events each in response to the other",
+        ["GE610"],
+        ann(
+            _overlapping_statement,
+            links=_both(
+                _append("links", link("in_response_to", 2, 1)),
+                _append("links", link("in_response_to", 1, 2)),
+            ),
+        ),
+        None,
+    ),
+    "links-incident-conflict": (
+        "two reports linked as one incident in different governorates",
+        ["GE611"],
+        two_reports(_set((*E0, "location"), _ERBIL)),
+        None,
+    ),
+    "links-conflict-one-report": (
+        "one of two reports of a conflicting incident validated alone: the links that involve "
+        "its events are judged too",
+        ["GE611"],
+        two_reports(_set((*E0, "location"), _ERBIL)),
+        ["input/second.yaml"],
+    ),
+    "links-response-before": (
+        "the attack in response to the statement made three days after it",
+        ["GE609"],
+        ann(links=_append("links", link("in_response_to", 1, 2))),
+        None,
+    ),
+    "grounding-link-quote": (
+        "a link's evidence quote is not the text between its offsets",
+        ["GE501"],
+        ann(links=_set(("links", 0, "evidence", 0, "quote"), "condemned the attacks")),
+        None,
+    ),
+    "grounding-link-document": (
+        "a link's evidence names a document that is not in the seeds index",
+        ["GE504"],
+        ann(links=_set(("links", 0, "evidence", 0, "doc_id"), "unknown-20990101")),
+        None,
+    ),
+    "grounding-source-words": (
+        "according_to names words the text does not have",
+        ["GE514"],
+        ann(_set((*E0, "evidence", 9, "according_to"), "an Iraqi army spokesman")),
         None,
     ),
     "referential-event-id-order": (
@@ -1008,7 +1330,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         {
             **table_files(only=("documents", "evidence")),
             "evidence.csv": edit_csv(
-                table_files()["evidence.csv"], 2, "quote", "Drones hit the US embassy in Baghdad"
+                table_csv("evidence"), 2, "quote", "Drones hit the US embassy in Baghdad"
             ),
         },
         ["input/evidence.csv"],
@@ -1028,7 +1350,7 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
     "grounding-document-hash-csv": (
         "documents.csv's sha256 is not its text's",
         ["GE503"],
-        {"documents.csv": edit_csv(table_files()["documents.csv"], 2, "sha256", "0" * 64)},
+        {"documents.csv": edit_csv(table_csv("documents"), 2, "sha256", "0" * 64)},
         None,
     ),
     "grounding-unknown-document": (
@@ -1057,15 +1379,9 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         None,
     ),
     "referential-undeclared-actor": (
-        "a participant's actor is not declared",
+        "a participant's actor is not in the dataset's actors.yaml",
         ["GE602"],
         ann(_set((*E0, "participants", 0, "actor_id"), "kataib-hezbollah")),
-        None,
-    ),
-    "referential-refers-to": (
-        "refers_to names no event",
-        ["GE602"],
-        ann(_set((*E1, "refers_to"), [f"{DOC_ID}-e99"])),
         None,
     ),
     "referential-foreign-key-csv": (
@@ -1074,6 +1390,20 @@ INVALID: dict[str, tuple[str, list[str], Files, list[str] | None]] = {
         {
             **table_files(only=("actors", "documents")),
             **events_csv("initiator", "kataib-hezbollah"),
+        },
+        None,
+    ),
+    "referential-links-foreign-key-csv": (
+        "links.csv names a target event that is not in events.csv",
+        ["GE602"],
+        {
+            **table_files(only=("actors", "documents", "events")),
+            "links.csv": edit_csv(
+                edit_csv(table_csv("links"), 2, "target_event_id", f"{DOC_ID}-e99"),
+                2,
+                "link_id",
+                f"{DOC_ID}-e02:about:{DOC_ID}-e99",
+            ),
         },
         None,
     ),
@@ -1167,9 +1497,8 @@ INVALID.update(
             None,
         ),
         "structure-integer-id-jsonl": (
-            "event_id is the number 12 in a JSON-lines table, not text (and so the event that "
-            "refers to the first one names no event)",
-            ["GE204", "GE602"],
+            "event_id is the number 12 in a JSON-lines table, not text",
+            ["GE204"],
             {"events.jsonl": table_jsonl("events", _jsonl_set("event_id", 12))},
             None,
         ),
@@ -1299,12 +1628,16 @@ def _aggregate(d: dict[str, Any]) -> None:
 
 
 def _bom_crlf() -> Files:
-    text = table_files()["events.csv"].replace("\n", "\r\n")
+    text = table_csv("events").replace("\n", "\r\n")
     return {"events.csv": b"\xef\xbb\xbf" + text.encode("utf-8")}
 
 
 VALID: dict[str, tuple[str, Files, list[str] | None]] = {
-    "annotation-yaml": ("a complete annotation file", {"annotation.yaml": VALID_YAML}, None),
+    "annotation-yaml": (
+        "a complete annotation file",
+        annotated({"annotation.yaml": VALID_YAML}),
+        None,
+    ),
     "dataset-layout": (
         "the dataset's folder holds <doc_id>.yaml starting with the schema line",
         project(f"{DOC_ID}.yaml", SCHEMA_LINE + VALID_YAML),
@@ -1312,11 +1645,26 @@ VALID: dict[str, tuple[str, Files, list[str] | None]] = {
     ),
     "annotation-json": (
         "the same annotation as JSON",
-        {"annotation.json": json.dumps(base_annotation(), indent=2) + "\n"},
+        annotated({"annotation.json": json.dumps(base_annotation(), indent=2) + "\n"}),
         None,
     ),
     "aggregate-range": ("an aggregate over a range of dates", ann(_aggregate), None),
-    "tables-csv": ("all five tables as CSV", table_files(), None),
+    "dataset-links": (
+        "an annotation file with the dataset's actors.yaml and links.yaml beside it",
+        ann(links=lambda d: None),
+        None,
+    ),
+    "links-two-reports": (
+        "two documents' reports of one attack linked as one incident",
+        two_reports(),
+        None,
+    ),
+    "links-one-report": (
+        "one of two linked reports validated alone: the dataset's other files are read too",
+        two_reports(),
+        ["input/second.yaml"],
+    ),
+    "tables-csv": ("all six tables as CSV", table_files(), None),
     "tables-parquet": (
         "events as Parquet",
         {"events.parquet": _parquet_bytes()},
@@ -1495,7 +1843,8 @@ def main() -> int:
         shutil.rmtree(HERE / name, ignore_errors=True)
     seeds.mkdir()
     (seeds / SEED_FILE).write_bytes(TEXT.encode("utf-8"))
-    (seeds / "index.json").write_text(json.dumps([document()], indent=2) + "\n", encoding="utf-8")
+    (seeds / SEED_FILE_2).write_bytes(TEXT_2.encode("utf-8"))
+    (seeds / "index.json").write_text(seeds_index(), encoding="utf-8")
     for name, (why, codes, files, paths) in INVALID.items():
         meta: dict[str, Any] = {"why": why, "codes": sorted(codes)}
         if paths:

@@ -47,13 +47,16 @@ def dataset_dir(path: Path) -> Path:
 
 def dataset_annotations(folder: Path) -> list[Path]:
     """The annotation files of the dataset in `folder`, in name order: those of its annotations
-    folder, or, without one, the YAML files beside actors.yaml and links.yaml."""
+    folder, or, without one, the YAML (and JSON) files beside actors.yaml and links.yaml. The
+    validator reads a JSON annotation file too, so its events use the registry's actors."""
     inner = folder / ANNOTATIONS_DIR.name
     where = inner if inner.is_dir() else folder
     return sorted(
         p
         for p in where.iterdir()
-        if p.suffix in ANNOTATION_SUFFIXES and p.name not in SCHEMA_NAMES and p.is_file()
+        if p.suffix in (*ANNOTATION_SUFFIXES, ".json")
+        and p.name not in SCHEMA_NAMES
+        and p.is_file()
     )
 
 

@@ -32,7 +32,8 @@ from grounded_events._validation.readers import (
 from grounded_events._validation.rules import references, table_columns
 from grounded_events._validation.table_guidelines import READS, TableGuides
 
-TABLE_ORDER = ("documents", "actors", "events", "event_actors", "evidence")
+# Referenced tables first: their keys are known when the tables that name them are read.
+TABLE_ORDER = ("documents", "actors", "events", "event_actors", "evidence", "links")
 
 # How tables are checked: the engines that run in this process.
 ENGINES = ("columnar", "rows")
