@@ -1702,7 +1702,7 @@ def _cells(*edits: tuple[str, str]) -> str:
 
 
 def _source_words(data: dict[str, Any]) -> None:
-    data["events"][0]["evidence"][0]["according_to"] = "an Iraqi security official"
+    data["events"][0]["evidence"][0]["according_to"] = "a US defence official"
 
 
 def _reported(data: dict[str, Any]) -> None:
@@ -1793,7 +1793,7 @@ INVALID.update(
             {
                 **table_files(),
                 "evidence.csv": edit_csv(
-                    table_files()["evidence.csv"], 2, "according_to", "an Iraqi security official"
+                    table_files()["evidence.csv"], 2, "according_to", "a US defence official"
                 ),
             },
             None,
