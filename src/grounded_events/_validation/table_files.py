@@ -32,7 +32,7 @@ from grounded_events._validation.readers import (
 from grounded_events._validation.rules import references, table_columns
 from grounded_events._validation.table_guidelines import READS, TableGuides
 
-TABLE_ORDER = ("documents", "actors", "events", "event_actors", "evidence")
+TABLE_ORDER = ("documents", "actors", "events", "event_actors", "evidence", "links")
 
 # How tables are checked: the engines that run in this process.
 ENGINES = ("columnar", "rows")
