@@ -54,7 +54,7 @@ VOCABULARIES = {
     "initiator_attribution": AttributionStatus,
 }
 SLUG_COLUMNS = ("event_id", "doc_id", "initiator")
-SLUG_LISTS = ("attributed_by", "target", "refers_to")
+SLUG_LISTS = ("attributed_by", "target", "claimed_by")
 TEXT_COLUMNS = ("time_of_day", "location_name", "summary")
 MAX_COUNT = 10_000_000
 BOX_TOLERANCE = 0.1  # degrees around a Natural Earth bounding box

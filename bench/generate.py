@@ -1,4 +1,4 @@
-"""Seeded synthetic `events` rows (schema 1.0.0) as Parquet, CSV and JSONL, with known errors."""
+"""Seeded synthetic `events` rows (the current schema) as Parquet, CSV and JSONL, with known errors."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema.generate import table_schema
 from grounded_events._schema.tables import (
     COUNT_COLUMNS,
@@ -42,7 +43,7 @@ from grounded_events._schema.vocab import (
     Weapon,
 )
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema" / "1.0.0" / "tables"
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema" / SCHEMA_VERSION / "tables"
 COLUMNS: tuple[str, ...] = TABLES["events"].columns
 LIST_COLUMNS: tuple[str, ...] = TABLES["events"].list_columns
 FATALITIES_BEST, FATALITIES_LOW, FATALITIES_HIGH = count_columns("fatalities")
@@ -301,14 +302,15 @@ def make_chunk(
         n_weapons, _take(weapons, rng.integers(0, len(weapons), n_weapons.sum()))
     )
 
-    # Counts with low <= best <= high; about half unknown.
+    # Counts with low <= best <= high; about half unknown; a number of attacks only on aggregates.
     counts: dict[str, np.ndarray] = {}
     masks: dict[str, np.ndarray] = {}
     for what in COUNTS:
         best_c, low_c, high_c = count_columns(what)
         best = rng.integers(0, 60, n)
         known = (rng.random(n) < 0.5) & (np.array(etype)[sub] != EventType.STATEMENT)
-        known &= is_aggregate if what == "attacks" else True  # only aggregates count attacks
+        if what == "attacks":
+            known &= is_aggregate
         counts[best_c] = best
         counts[low_c] = best - (rng.random(n) * (best + 1)).astype(np.int64)
         counts[high_c] = best + rng.integers(0, 20, n)
@@ -320,7 +322,6 @@ def make_chunk(
     }
     for name in CROSSWALK_COLUMNS:
         col[name] = _take(crosswalk[name], sub)
-    col["claimed_by"] = _lists(np.zeros(n, np.int64), pa.array([], pa.string()))
     col["summary"] = _join("Synthetic event ", pa.array(g).cast(pa.string()), ".")
 
     # Injected errors.
@@ -450,9 +451,17 @@ def make_chunk(
     col["event_id"] = _where(is_dup, _join("ev-", _pad(copied, 9)), col["event_id"])
     record("duplicate_id", rows)
 
-    # A column the generator does not fill (a field added since it was written) stays empty.
+    # A column the generator does not fill (a field added since it was written) stays empty: a
+    # list column holds empty lists (what an empty CSV cell reads as), any other nulls.
     schema = arrow_schema()
-    table = pa.table([col.get(f.name, pa.nulls(n, f.type)) for f in schema], schema=schema)
+    empty = {
+        f.name: _lists(np.zeros(n, np.int64), pa.array([], f.type.value_type))
+        for f in schema
+        if pa.types.is_list(f.type)
+    }
+    table = pa.table(
+        [col.get(f.name, empty.get(f.name, pa.nulls(n, f.type))) for f in schema], schema=schema
+    )
     truth.sort()
     return table, truth
 

@@ -24,21 +24,14 @@ def error_codes() -> str:
 
 
 def codebook() -> str:
-    """The schema's codebook as the models generate it, without its title (the page has one), the
-    columns it leaves undescribed given the descriptions written for the next schema version."""
+    """The schema's codebook as the models generate it, without its title (the page has one)."""
     from grounded_events._schema.generate import codebook as generate
-    from grounded_events._schema.tables import UNPUBLISHED_DESCRIPTIONS
 
-    body, table = [], ""
-    for line in generate().splitlines()[1:]:
-        if line.startswith("Generated from the pydantic"):
-            continue
-        if heading := re.match(r"^### `(\w+)`$", line):
-            table = heading[1]
-        column = re.match(r"^\| `(\w+)` \|(.*) \|  \|$", line)
-        if column and column[1] in UNPUBLISHED_DESCRIPTIONS.get(table, {}):
-            line = f"| `{column[1]}` |{column[2]} | {UNPUBLISHED_DESCRIPTIONS[table][column[1]]} |"
-        body.append(line)
+    body = [
+        line
+        for line in generate().splitlines()[1:]
+        if not line.startswith("Generated from the pydantic")
+    ]
     return "\n".join(body).strip() + "\n"
 
 

@@ -15,16 +15,16 @@ from ruamel.yaml import YAML
 from grounded_events import __version__
 from grounded_events._sources.layout import schema_url
 from helpers import (
+    DOC_ID,
     ROOT,
-    annotation_data,
     clean_env,
     docs_block,
     made_once,
     set_cell,
     wheelhouse,
+    write_annotation,
     write_seeds,
     write_tables,
-    write_yaml,
 )
 
 ACTION = ROOT / "action.yml"
@@ -210,9 +210,9 @@ def test_action_passes_seeds_and_schema_version(runner: dict[str, str], tmp_path
     repo = scratch_repo(tmp_path)
     write_seeds(repo / "source texts")
     (repo / "annotations").mkdir()
-    write_yaml(repo / "annotations" / "doc.yaml", annotation_data())
+    write_annotation(repo / "annotations" / "doc.yaml")  # and repo/actors.yaml
     ok = validate_step(
-        repo, runner, paths="annotations", seeds="source texts", schema_version="1.0.0"
+        repo, runner, paths="annotations", seeds="source texts", schema_version=__version__
     )
     assert (ok.returncode, ok.stdout, ok.stderr) == (0, "", "")
     unknown = validate_step(repo, runner, paths="good", schema_version="9.9.9")
@@ -272,8 +272,8 @@ def test_usage_block_runs(runner: dict[str, str], tmp_path: Path) -> None:
     write_seeds(repo / "seeds")
     (repo / "datasets" / "annotations").mkdir(parents=True)
     # laid out as the dataset: named after its doc_id, the published schema on its first line
-    data = annotation_data()
-    path = write_yaml(repo / "datasets" / "annotations" / f"{data['doc_id']}.yaml", data)
+    # (and the dataset's actors.yaml in datasets/)
+    path = write_annotation(repo / "datasets" / "annotations" / f"{DOC_ID}.yaml")
     line = f"# yaml-language-server: $schema={schema_url(__version__)}\n"
     path.write_text(line + path.read_text(encoding="utf-8"), encoding="utf-8")
     (repo / "exports").mkdir()

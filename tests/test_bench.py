@@ -161,7 +161,7 @@ def row_errors(rows: list[dict]) -> set[tuple[int, str, str]]:
         for name in ("event_id", "doc_id", "initiator"):
             if r[name] is not None and not (slug.match(r[name]) and len(r[name]) <= 120):
                 bad(name, "pattern")
-        for name in ("attributed_by", "target", "refers_to"):
+        for name in ("attributed_by", "target", "claimed_by"):
             if any(not slug.match(x) for x in r[name]):
                 bad(name, "pattern")
         start, end = _date(r["date_start"]), _date(r["date_end"])

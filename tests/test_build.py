@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from grounded_events._core import atomic as _atomic
 from grounded_events._core.atomic import write_bytes_atomic
+from grounded_events._core.version import __version__
 from grounded_events._package import build as _build
 from grounded_events._package import datapackage as _datapackage
 from grounded_events._package import inputs as _inputs
@@ -31,7 +32,7 @@ from grounded_events._schema.generate import table_schema
 from grounded_events._schema.table_csv import join_list, neutralise, restore, split_list
 from grounded_events._schema.table_parquet import CREATED_BY, WRITE_OPTIONS
 from grounded_events._schema.tables import TABLES
-from helpers import PYTHON, ROOT, SAMPLE, build_sample, cli, tree, write_sample
+from helpers import PYTHON, ROOT, SAMPLE, SAMPLE_ACTORS, build_sample, cli, tree, write_sample
 
 
 def test_build_writes_every_file(tmp_path: Path) -> None:
@@ -136,7 +137,7 @@ def test_datapackage_describes_every_file(tmp_path: Path) -> None:
     out = build_sample(tmp_path)
     package = json.loads((out / "datapackage.json").read_text())
     assert package["name"] == "grounded-events"
-    assert package["version"] == "1.0.0"
+    assert package["version"] == __version__
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
     assert "Rudaw" in package["description"]
     assert "apostrophe" in package["description"]
@@ -293,16 +294,27 @@ def test_missing_or_empty_input_folders_are_clear_errors(tmp_path: Path) -> None
     assert not (tmp_path / "p").exists()
 
 
-def test_conflicting_actor_definitions_are_refused(tmp_path: Path) -> None:
-    """One actor_id defined two ways in two files is a build error naming both files."""
+def test_an_actor_defined_twice_is_refused(tmp_path: Path) -> None:
+    """One actor_id defined twice (two ways) in the dataset's actors.yaml refuses the build:
+    GE601 at the second definition, nothing written; reading the inputs alone refuses it too."""
     annotations = write_sample(tmp_path / "annotations")
-    other = SAMPLE.replace('name: "-Iran-aligned militias"', "name: Iran-aligned groups")
-    other = other.replace("rudaw-20231212-e0", "rudaw-20231212-e1")
-    write_sample(annotations, other, "rudaw-20231212-b.yaml")
-    with pytest.raises(BuildError, match="iran-aligned-militias") as error:
+    (tmp_path / "actors.yaml").write_text(
+        SAMPLE_ACTORS
+        + "  - actor_id: iran-aligned-militias\n"
+        + "    name: Iran-aligned groups\n"
+        + "    actor_type: non_state_armed_group\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "package"
+    with pytest.raises(_inputs.InvalidInputs) as refused:
+        build(annotations, ROOT / "seeds", out, tmp_path / "registry.sha256")
+    assert [(e.code, Path(e.file).name, e.line) for e in refused.value.report.errors] == [
+        ("GE601", "actors.yaml", SAMPLE_ACTORS.count("\n") + 1)
+    ]
+    assert "iran-aligned-militias" in refused.value.report.errors[0].message
+    assert not out.exists()
+    with pytest.raises(BuildError, match="iran-aligned-militias"):
         read_inputs(annotations, ROOT / "seeds")
-    assert "rudaw-20231212.yaml" in str(error.value)
-    assert "rudaw-20231212-b.yaml" in str(error.value)
 
 
 def test_a_failed_build_leaves_the_old_package(tmp_path: Path, monkeypatch) -> None:

@@ -12,8 +12,10 @@ from grounded_events._core.safe_yaml import loads
 from grounded_events._package.build import build
 from grounded_events._package.inputs import InvalidInputs
 from grounded_events._sources.layout import (
+    ACTORS_FILE,
     ANNOTATIONS_DIR,
     annotations_dir,
+    dataset_dir,
     in_dataset,
     schema_line,
 )
@@ -23,7 +25,7 @@ from helpers import ROOT
 
 COMMITTED = ROOT / "datasets" / "annotations"
 SEED_TEXT = (COMMITTED / "rudaw-20231212.yaml").read_text(encoding="utf-8")
-LINE = "# yaml-language-server: $schema=../../schema/1.0.0/annotation.schema.json"
+LINE = "# yaml-language-server: $schema=../../schema/2.0.0/annotation.schema.json"
 WITHOUT_LINE = SEED_TEXT.split("\n", 1)[1]
 LAYOUT = {"GE606", "GE607"}
 DOC_ID_LINE = SEED_TEXT.splitlines().index("doc_id: rudaw-20231212") + 1
@@ -31,10 +33,11 @@ DOC_ID_LINE = SEED_TEXT.splitlines().index("doc_id: rudaw-20231212") + 1
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project layout in a temporary folder (the cwd): seeds/ and an empty
-    datasets/annotations/."""
+    """A project layout in a temporary folder (the cwd): seeds/, the dataset's actors.yaml and
+    an empty datasets/annotations/."""
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     (tmp_path / ANNOTATIONS_DIR).mkdir(parents=True)
+    shutil.copyfile(ROOT / "datasets" / ACTORS_FILE, tmp_path / "datasets" / ACTORS_FILE)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -54,7 +57,7 @@ def test_the_dataset_folder_is_next_to_the_seeds(tmp_path: Path) -> None:
     assert annotations_dir(tmp_path / "seeds") == tmp_path.resolve() / "datasets" / "annotations"
     assert in_dataset(tmp_path / "datasets" / "annotations" / "x.yaml", tmp_path / "seeds")
     assert not in_dataset(tmp_path / "annotations" / "x.yaml", tmp_path / "seeds")
-    assert schema_line("1.0.0") == LINE
+    assert schema_line("2.0.0") == LINE
 
 
 def test_a_misnamed_file_is_ge606(project: Path) -> None:
@@ -100,7 +103,7 @@ def test_a_missing_schema_line_is_ge607(project: Path) -> None:
             "GE607",
             1,
             f"the first line is not the schema line; make it `{LINE}` so that editors check the "
-            "file against schema 1.0.0 as you type",
+            "file against schema 2.0.0 as you type",
             "the schema line",
             "#",
         )
@@ -124,7 +127,7 @@ def test_a_schema_line_naming_another_schema_is_ge607(project: Path, address: st
         (
             "GE607",
             1,
-            f"the first line names the schema {address}, not schema 1.0.0's annotation schema; "
+            f"the first line names the schema {address}, not schema 2.0.0's annotation schema; "
             f"make it `{LINE}`",
         )
     ]
@@ -132,7 +135,7 @@ def test_a_schema_line_naming_another_schema_is_ge607(project: Path, address: st
 
 def test_an_equivalent_schema_address_is_accepted(project: Path) -> None:
     """Any address that resolves to the annotation schema from the file's folder will do."""
-    text = "#yaml-language-server:  $schema=./../../schema/1.0.0/annotation.schema.json\n"
+    text = "#yaml-language-server:  $schema=./../../schema/2.0.0/annotation.schema.json\n"
     path = _write(project / ANNOTATIONS_DIR, "rudaw-20231212.yaml", text + WITHOUT_LINE)
     assert _messages(path, project / "seeds") == []
 
@@ -140,10 +143,10 @@ def test_an_equivalent_schema_address_is_accepted(project: Path) -> None:
 def test_the_published_schema_address_is_accepted(project: Path) -> None:
     """The schema's published address (its `$id`) will do too: a user's repository laid out as
     the dataset has no schema folder for a relative address to reach."""
-    text = "# yaml-language-server: $schema=https://grounded-events.github.io/schema/1.0.0/annotation.schema.json\n"
+    text = "# yaml-language-server: $schema=https://grounded-events.github.io/schema/2.0.0/annotation.schema.json\n"
     path = _write(project / ANNOTATIONS_DIR, "rudaw-20231212.yaml", text + WITHOUT_LINE)
     assert _messages(path, project / "seeds") == []
-    other = text.replace("1.0.0", "0.9.0")
+    other = text.replace("2.0.0", "1.0.0")
     path = _write(project / ANNOTATIONS_DIR, "rudaw-20231212.yaml", other + WITHOUT_LINE)
     assert [e.code for e in validate(path, seeds=project / "seeds").errors] == ["GE607"]
 
@@ -173,6 +176,7 @@ def test_the_rules_bind_only_the_dataset_folder(project: Path, where: str) -> No
     """A misnamed file without the schema line outside the dataset's folder (a user's own file, a
     conformance case, a test fixture) gives neither code."""
     path = _write(project / where, "rudaw.yaml", WITHOUT_LINE)
+    shutil.copyfile(ROOT / "datasets" / ACTORS_FILE, dataset_dir(path) / ACTORS_FILE)
     assert _messages(path, project / "seeds") == []
 
 
@@ -186,7 +190,7 @@ def test_validate_reports_them_for_the_folder(
     out = capsys.readouterr().out.splitlines()
     assert out == [
         f"datasets/annotations/rudaw.yaml:1: GE607 the first line is not the schema line; make "
-        f"it `{LINE}` so that editors check the file against schema 1.0.0 as you type (expected "
+        f"it `{LINE}` so that editors check the file against schema 2.0.0 as you type (expected "
         "the schema line; got '#')",
         f"datasets/annotations/rudaw.yaml:{DOC_ID_LINE - 1}: GE606 doc_id: the file is named rudaw.yaml, its "
         "doc_id is 'rudaw-20231212'; rename it to rudaw-20231212.yaml (expected "

@@ -15,14 +15,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from grounded_events._schema.models import AnnotationFile, EventRecord
+from grounded_events._schema.models import ActorRegistry, AnnotationFile, EventRecord
+from grounded_events._schema.tables import TABLES, actor_rows
 from grounded_events._schema.versions import schema_dir
+from grounded_events._sources.layout import ACTORS_FILE
 from grounded_events._validation import validate
 from grounded_events._validation.issues import Issue
 from grounded_events._validation.model_issues import pydantic_issues, strict
 from grounded_events._validation.rules import table_columns
 from grounded_events._validation.suggest import closest, one_of
-from helpers import DOC_ID, annotation_data, set_cell, write_seeds, write_tables, write_yaml
+from helpers import (
+    DOC_ID,
+    actors_data,
+    annotation_data,
+    set_cell,
+    write_annotation,
+    write_rows,
+    write_seeds,
+    write_tables,
+    write_yaml,
+)
 
 ENGINES = ("columnar", "rows")
 
@@ -92,11 +104,12 @@ def test_a_header_of_mostly_unknown_columns_gets_no_guesses(tmp_path: Path) -> N
     """A header with more unknown columns than the table has is another file's: no column is
     taken for a misspelling, and the missing one is reported."""
     path = tmp_path / "events.csv"
-    header = ["date_edn", *(f"x{i}" for i in range(40))]
+    unknown = len(TABLES["events"].columns) + 1
+    header = ["date_edn", *(f"x{i}" for i in range(unknown - 1))]
     path.write_text(",".join(header) + "\n", encoding="utf-8")
     found = _both(path)
     assert not any("did you mean" in e.message for e in found)
-    assert sum(e.code == "GE202" for e in found) == 41
+    assert sum(e.code == "GE202" for e in found) == unknown
     assert [e.field for e in found if e.code == "GE203"] == ["event_id"]
 
 
@@ -130,9 +143,11 @@ def test_a_table_of_only_its_required_columns_is_valid(tmp_path: Path) -> None:
     data = annotation_data()
     event = data["events"][1]  # a statement: no location, counts or weapons to leave behind
     # the document's only event, so numbered e01 (GE605)
-    data["events"] = [{**event, "event_id": f"{data['doc_id']}-e01", "refers_to": []}]
-    data["actors"] = [a for a in data["actors"] if a["actor_id"] == "usa-state-department"]
+    data["events"] = [{**event, "event_id": f"{data['doc_id']}-e01"}]
     paths = write_tables(tmp_path / "t", data)
+    registry = ActorRegistry.model_validate(actors_data())
+    used = [a for a in actor_rows(registry) if a["actor_id"] == "usa-state-department"]
+    write_rows(tmp_path / "t", {"actors": used})  # no actor the table leaves unused (GE603)
     columns = table_columns(schema_dir(None), "events")
     required = [c.name for c in columns if c.required and c.kind != "list"]
     _rewrite_header(paths["events"], required)
@@ -218,9 +233,16 @@ def test_a_value_not_in_the_vocabulary_names_the_value_meant(
 # --- annotation files: pydantic's errors in the project's words -----------------------------------
 
 
-def _annotation_errors(tmp_path: Path, data: dict[str, Any]) -> list[tuple[Any, ...]]:
-    path = write_yaml(tmp_path / "a.yaml", data)
-    errors = validate(path, seeds=write_seeds(tmp_path / "seeds")).errors
+def _annotation_errors(
+    tmp_path: Path, data: dict[str, Any], actors: dict[str, Any] | None = None
+) -> list[tuple[Any, ...]]:
+    """The errors of an annotation file and of its dataset's actors.yaml (the test actors by
+    default), validated together."""
+    path = write_annotation(tmp_path / "a.yaml", data)
+    registry = tmp_path / ACTORS_FILE
+    if actors is not None:
+        write_yaml(registry, actors)
+    errors = validate([path, registry], seeds=write_seeds(tmp_path / "seeds")).errors
     return [(e.field, e.code, e.message, e.expected, e.actual) for e in errors]
 
 
@@ -242,11 +264,11 @@ def test_an_annotation_date_says_yyyy_mm_dd(tmp_path: Path) -> None:
 def test_a_misspelt_key_names_the_key_meant_once(tmp_path: Path) -> None:
     """A misspelt required key is one GE202 naming the key meant (not also 'name is
     required'); an unknown key like none lists the keys of its mapping."""
-    data = annotation_data()
-    data["actors"][0]["nme"] = data["actors"][0].pop("name")
-    data["actors"][1]["severity"] = 3
-    actor_keys = "one of actor_id, name, actor_type, country_iso3, parent_actor_id, note"
-    assert _annotation_errors(tmp_path, data) == [
+    actors = actors_data()
+    actors["actors"][0]["nme"] = actors["actors"][0].pop("name")
+    actors["actors"][1]["severity"] = 3
+    actor_keys = "one of actor_id, name, variants, actor_type, country_iso3, parent_actor_id, note"
+    assert _annotation_errors(tmp_path, annotation_data(), actors) == [
         (
             "actors[0].nme",
             "GE202",
@@ -394,13 +416,14 @@ def test_a_misspelt_key_names_the_key_meant_once(tmp_path: Path) -> None:
 def test_an_annotation_error_is_in_the_projects_words(
     tmp_path: Path, where: tuple[Any, ...], value: Any, expected: tuple[Any, ...]
 ) -> None:
-    """Each kind of structure error of an annotation file has the project's wording."""
-    data = annotation_data()
-    holder: Any = data
+    """Each kind of structure error of an annotation file (or of the actors.yaml it names its
+    actors in) has the project's wording."""
+    data, actors = annotation_data(), actors_data()
+    holder: Any = actors if where[0] == "actors" else data
     for step in where[:-1]:
         holder = holder[step]
     holder[where[-1]] = value
-    found = [e for e in _annotation_errors(tmp_path, data) if e[0] == expected[0]]
+    found = [e for e in _annotation_errors(tmp_path, data, actors) if e[0] == expected[0]]
     assert found == [expected]
 
 

@@ -12,13 +12,17 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from grounded_events._core.version import SCHEMA_VERSION
+from grounded_events._validation import validate
 from helpers import (
+    DOC_ID,
     ROOT,
-    annotation_data,
+    actors_data,
     clean_env,
     docs_block,
     set_cell,
     wheelhouse,
+    write_annotation,
     write_seeds,
     write_tables,
     write_yaml,
@@ -46,6 +50,8 @@ def hook() -> dict[str, Any]:
         ("events.jsonl", True),
         ("datapackage.json", True),
         ("datasets/annotations/rudaw-20231212.yaml", True),
+        ("datasets/actors.yaml", True),
+        ("datasets/links.yaml", True),
         ("docker-compose.yml", True),  # every YAML: the validator skips what is not ours
         ("cities.csv", False),
         ("data/myevents.csv", False),
@@ -64,6 +70,28 @@ def test_hook_skips_what_is_not_ours() -> None:
     assert hook()["entry"] == "grounded-events validate --skip-foreign"
     assert hook()["language"] == "python"
     assert hook()["require_serial"] is True
+
+
+def test_the_dataset_files_are_checked_not_skipped(tmp_path: Path) -> None:
+    """The hook's --skip-foreign checks the dataset's actors.yaml and links.yaml (a broken one
+    fails the commit); a YAML file merely named links.yaml, with no links list, is skipped."""
+    repo = tmp_path / "repo"
+    (repo / "annotations").mkdir(parents=True)
+    annotation = write_annotation(repo / "annotations" / "doc.yaml")
+    actors = actors_data()
+    actors["actors"][0]["actor_type"] = "army"
+    write_yaml(repo / "actors.yaml", actors)
+    link = {"relation": "about", "source": f"{DOC_ID}-e02", "target": f"{DOC_ID}-e01"}
+    write_yaml(repo / "links.yaml", {"schema_version": SCHEMA_VERSION, "links": [link]})
+    (repo / "docs").mkdir()
+    (repo / "docs" / "links.yaml").write_text("nav:\n  - home\n", encoding="utf-8")
+    paths = [annotation, repo / "actors.yaml", repo / "links.yaml", repo / "docs" / "links.yaml"]
+    report = validate(paths, seeds=write_seeds(repo / "seeds"), skip_foreign=True)
+    assert [(Path(e.file).name, e.code, e.field) for e in report.errors] == [
+        ("actors.yaml", "GE301", "actors[0].actor_type"),
+        ("links.yaml", "GE204", "links[0]"),  # no note and no evidence
+    ]
+    assert report.skipped == [str(repo / "docs" / "links.yaml")]
 
 
 def test_config_block_is_valid(tmp_path: Path) -> None:
@@ -87,7 +115,7 @@ def test_config_block_is_valid(tmp_path: Path) -> None:
 
 def scratch_repo(tmp_path: Path) -> Path:
     """A user's repository: a workflow, a compose file, an unrelated CSV, an annotation file
-    with its seeds, and one events table with a bad event_type; all staged."""
+    with its actors.yaml and seeds, and one events table with a bad event_type; all staged."""
     repo = tmp_path / "repo"
     (repo / ".github" / "workflows").mkdir(parents=True)
     (repo / ".github" / "workflows" / "ci.yml").write_text(
@@ -101,7 +129,7 @@ def scratch_repo(tmp_path: Path) -> Path:
     (repo / "cities.csv").write_text("name,country,population\nErbil,IRQ,1000\n", encoding="utf-8")
     write_seeds(repo / "seeds")
     (repo / "annotations").mkdir()
-    write_yaml(repo / "annotations" / "doc.yaml", annotation_data())
+    write_annotation(repo / "annotations" / "doc.yaml")  # and the dataset's actors.yaml
     events = write_tables(repo / "tables")["events"]
     set_cell(events, 2, "event_type", "bombing")
     subprocess.run(["git", "init", "-q", repo], check=True)
@@ -115,7 +143,7 @@ def test_try_repo_reports_only_the_bad_events_file(
 ) -> None:
     """`pre-commit try-repo CHECKOUT grounded-events-validate --all-files` on a user's
     repository fails on the bad events table alone: the workflow and compose files are
-    skipped, the unrelated CSV never passed, the annotation file valid."""
+    skipped, the unrelated CSV never passed, the annotation file and its actors.yaml valid."""
     repo = scratch_repo(tmp_path)
     env = clean_env()
     env |= {
@@ -143,4 +171,4 @@ def test_try_repo_reports_only_the_bad_events_file(
     # seeds/index.json is JSON, so passed: not an annotation file, so skipped
     assert sorted(skipped) == [".github/workflows/ci.yml", "docker-compose.yml", "seeds/index.json"]
     assert "cities.csv" not in out
-    assert re.search(r"^1 error in 6 files, 3 skipped$", out, re.MULTILINE), out
+    assert re.search(r"^1 error in 7 files, 3 skipped$", out, re.MULTILINE), out

@@ -28,9 +28,10 @@ from grounded_events._package.report import (
     write_site,
 )
 from grounded_events._package.site import make_outlines
-from grounded_events._schema.models import AnnotationFile
+from grounded_events._schema.models import ActorRegistry, AnnotationFile
+from grounded_events._sources.layout import ACTORS_FILE
 from grounded_events._sources.seeds import read_seeds
-from helpers import HOSTILE, make_inputs, sample_annotation
+from helpers import HOSTILE, make_inputs, sample_actors, sample_annotation, write_yaml
 from helpers import SEED_DOC_ID as DOC_ID
 
 
@@ -142,6 +143,7 @@ def test_report_of_the_dataset_highlights_every_span(tmp_path: Path, root: Path)
 
 def test_report_is_deterministic_and_self_contained(tmp_path: Path, root: Path) -> None:
     """Same inputs give the same bytes, with no temp paths, and the pages load nothing."""
+    (tmp_path / "in").mkdir()
     base = make_inputs(tmp_path / "in", root)
     first = write_site(tmp_path / "a", base / "annotations", base / "seeds")
     second = write_site(tmp_path / "b", base / "annotations", base / "seeds")
@@ -173,12 +175,14 @@ def test_each_page_inlines_its_own_scripts(tmp_path: Path, root: Path) -> None:
 
 
 def test_build_step_publishes_the_same_report(tmp_path: Path, root: Path) -> None:
-    """The package build's step yields report/<page> with the bytes `report` writes."""
+    """The package build's step (the annotations and the dataset's actors) yields report/<page>
+    with the bytes `report` writes."""
     base = make_inputs(tmp_path, root)
     path = base / "annotations" / f"{DOC_ID}.yaml"
     annotation = AnnotationFile.model_validate(loads(path.read_text(encoding="utf-8")).data)
+    registry = ActorRegistry.model_validate(sample_actors())
     inputs = SimpleNamespace(
-        seeds=read_seeds(base / "seeds"), annotations=[(path.name, annotation)]
+        seeds=read_seeds(base / "seeds"), annotations=[(path.name, annotation)], registry=registry
     )
     files = report_step(inputs, {})
     expected = site_files(base / "annotations", base / "seeds")
@@ -202,6 +206,7 @@ def test_wrong_quote_names_file_line_and_field(tmp_path: Path, root: Path) -> No
     seed = read_seeds(base / "seeds")[DOC_ID]
     data = sample_annotation(seed.text, seed.document.sha256)
     data["events"][1]["evidence"][0]["quote"] = "something else"
+    write_yaml(base / ACTORS_FILE, sample_actors())
     (base / "annotations").mkdir()
     path = base / "annotations" / f"{DOC_ID}.yaml"
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -373,6 +378,7 @@ def test_doc_validates_its_file_alone(
     path = base / "annotations" / f"{DOC_ID}.yaml"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["events"][1]["evidence"][0]["quote"] = "something else"
+    write_yaml(base / ACTORS_FILE, sample_actors())
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     assert _report(base, "two", "--doc", DOC_ID) == 1
     err = capsys.readouterr().err

@@ -13,9 +13,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grounded_events import validate
-from grounded_events._schema.models import AnnotationFile
-from grounded_events._schema.tables import count_columns, rows_from_annotation
-from grounded_events._schema.vocab import AttributionStatus, DateBasis, EventType
+from grounded_events._core.safe_yaml import loads
+from grounded_events._schema.models import ActorRegistry, AnnotationFile
+from grounded_events._schema.tables import actor_rows, count_columns, rows_from_annotation
+from grounded_events._schema.vocab import (
+    AttributionStatus,
+    ClaimStatus,
+    Damage,
+    DateBasis,
+    EventType,
+)
+from grounded_events._sources.layout import ACTORS_FILE
 from grounded_events._validation import keysets
 from grounded_events._validation.guidelines import DECIDED_BY
 from grounded_events._validation.table_guidelines import (
@@ -24,6 +32,7 @@ from grounded_events._validation.table_guidelines import (
 )
 from helpers import (
     BROKEN,
+    ROOT,
     annotation_data,
     seed_data,
     seed_event,
@@ -33,7 +42,7 @@ from helpers import (
 
 ENGINES = ("columnar", "rows")
 # The guideline codes that read an event together with its spans, documents or other events.
-ACROSS = {"GE510", "GE511", "GE512", "GE513", "GE603", "GE604", "GE605"}
+ACROSS = {"GE510", "GE511", "GE512", "GE513", "GE603", "GE605"}
 TABLE_CASES = [case for case in BROKEN if case[2] & ACROSS]
 
 
@@ -72,10 +81,12 @@ def _broken_seed(folder: Path) -> None:
     seed_event(data, 1)["evidence"].append(
         dict(seed_event(data, 3)["evidence"][4], field="location")
     )  # GE511 on evidence
-    data["actors"].append(
+    write_seed_tables(folder, data)
+    registry = loads((ROOT / "datasets" / ACTORS_FILE).read_text(encoding="utf-8")).data
+    registry["actors"].append(
         {"actor_id": "unused-actor", "name": "Nobody", "actor_type": "unidentified"}
     )
-    write_seed_tables(folder, data)
+    write_rows(folder, {"actors": actor_rows(ActorRegistry.model_validate(registry))})
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -105,17 +116,35 @@ def test_rules_whose_tables_are_absent_are_not_judged(tmp_path: Path, engine: st
     assert _report(tmp_path, engine) == []
 
 
+def _link(relation: str, source: str, target: str) -> dict[str, Any]:
+    return {
+        "link_id": f"{source}:{relation}:{target}",
+        "relation": relation,
+        "source_event_id": source,
+        "target_event_id": target,
+        "note": "a note",
+        "quotes": [],
+    }
+
+
 @pytest.mark.parametrize("engine", ENGINES)
-def test_refers_to_an_event_of_another_document_in_tables(tmp_path: Path, engine: str) -> None:
-    """A refers_to naming an event of another document of the tables is GE604 (other-document)."""
+def test_links_between_documents_in_tables(tmp_path: Path, engine: str) -> None:
+    """An about link from a statement to an event of another document of the tables is valid
+    (links cross documents); a link naming an event the events table lacks is GE602 at its
+    row of the links table."""
     seed = rows_from_annotation(AnnotationFile.model_validate(seed_data()))
     other = rows_from_annotation(AnnotationFile.model_validate(annotation_data()))
-    seed["events"][0]["refers_to"] = [other["events"][0]["event_id"]]
     tables = {name: seed[name] + other[name] for name in seed}
-    write_rows(tmp_path, {name: rows for name, rows in tables.items() if name != "documents"})
-    report = validate(tmp_path / "events.csv", engine=engine)
-    assert [(e.code, e.line, e.field) for e in report.errors] == [("GE604", 2, "refers_to")]
-    assert "is an event of another document" in report.errors[0].message
+    statement, attack = seed["events"][0]["event_id"], other["events"][0]["event_id"]
+    assert seed["events"][0]["event_type"] == "statement"
+    tables["links"] = [_link("about", statement, attack)]
+    write_rows(tmp_path, tables)
+    assert validate(tmp_path / "links.csv", engine=engine).errors == []
+    tables["links"].append(_link("about", statement, "nowhere-e01"))
+    write_rows(tmp_path, tables)
+    report = validate(tmp_path / "links.csv", engine=engine)
+    assert [(e.code, e.line, e.field) for e in report.errors] == [("GE602", 3, "target_event_id")]
+    assert "'nowhere-e01' names no event_id of the events table" in report.errors[0].message
 
 
 def test_the_join_spilled_to_disk_gives_the_same_issues(
@@ -133,6 +162,7 @@ def test_the_join_spilled_to_disk_gives_the_same_issues(
 
 _TEXT = st.one_of(st.none(), st.sampled_from(["x", "morning"]))
 _COUNT = st.one_of(st.none(), st.integers(0, 3))
+_COUNTS = ("fatalities", "injuries", "munitions", "attacks")
 _ROWS = st.fixed_dictionaries(
     {
         "event_id": st.just("e"),
@@ -146,14 +176,16 @@ _ROWS = st.fixed_dictionaries(
             st.none(), st.sampled_from([str(a) for a in AttributionStatus])
         ),
         "is_aggregate": st.one_of(st.none(), st.booleans()),
-        **{c: _COUNT for c in (*count_columns("fatalities"), *count_columns("injuries"))},
+        **{c: _COUNT for count in _COUNTS for c in count_columns(count)},
+        "damage": st.one_of(st.none(), st.sampled_from([str(d) for d in Damage])),
+        "claim_status": st.one_of(st.none(), st.sampled_from([str(c) for c in ClaimStatus])),
     }
 )
 _COLUMNS = sorted({c for columns in DECIDED_BY.values() for c in columns})
 _TYPES = {
     "is_aggregate": pa.bool_(),
     "weapons": pa.list_(pa.string()),
-    **{c: pa.int64() for c in (*count_columns("fatalities"), *count_columns("injuries"))},
+    **{c: pa.int64() for count in _COUNTS for c in count_columns(count)},
 }
 
 

@@ -18,7 +18,7 @@ CASES: list[tuple[str, Any, str]] = [
     ("doc_id", "Bad Id", "doc_id: should be lowercase letters and digits, in words joined by '-' (e.g. example-news-20240202)"),
     ("published_date", "12/12/2023", "published_date: should be a date written YYYY-MM-DD"),
     ("sha256", "abc", "sha256: should be a SHA-256 digest: 64 lowercase hexadecimal digits"),
-    ("published_date_basis", "guess", "published_date_basis: should be 'byline', 'url', 'metadata' or 'external'"),
+    ("published_date_basis", "guess", "published_date_basis: should be 'byline', 'url', 'metadata', 'external', 'estimated' or 'unknown'"),
     ("title", None, "title: should be text"),
     ("publisher", "", "publisher: should have at least 1 characters or items"),
     ("extra", 1, "extra: is not a key of the schema"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -202,11 +203,15 @@ def _check_one(
 
 def _foreign(path: Path, kind: str) -> bool:
     """Whether a file of `kind` (see sniff; "empty" when it has no content) is surely not
-    grounded-events data: a YAML or JSON file that is not an annotation file (holds_annotation)
-    and not named datapackage.json, an empty file not named as a table, a file of no known
-    kind. A table is ours by its name (table_name), else by its columns: see _check_one."""
+    grounded-events data: a YAML or JSON file that is not an annotation file (holds_annotation),
+    not the dataset's actors.yaml or links.yaml and not named datapackage.json, an empty file
+    not named as a table, a file of no known kind. A table is ours by its name (table_name), else by its columns: see _check_one."""
     if path.name == "datapackage.json":
         return False
+    if kind == "yaml" and path.name in (ACTORS_FILE, LINKS_FILE):
+        # the dataset's actors or links: named so, with their top-level list
+        key = re.compile(rf"^{re.escape(path.stem)}[ \t]*:", re.MULTILINE)
+        return not key.search(path.read_text(encoding="utf-8", errors="replace"))
     if kind in ("yaml", "json", "datapackage"):
         return not holds_annotation(path)
     if kind in ("csv", "parquet", "jsonl"):

@@ -56,7 +56,6 @@ function documentPage() {
     if (ev.initiator_attribution) rows.push(["Attribution", label(ev.initiator_attribution)]);
     if (ev.weapons.length) rows.push(["Weapons", ev.weapons.map(label).join(", ")]);
     rows.push(["Deaths", countText(ev, "fatalities")], ["Injured", countText(ev, "injuries")]);
-    if (ev.refers_to.length) rows.push(["Refers to", ev.refers_to.join(", ")]);
     const cw = [ev.acled_sub_event_type && "ACLED " + ev.acled_sub_event_type, ev.plover_event_type && "PLOVER " + ev.plover_event_type + (ev.plover_mode ? "/" + ev.plover_mode : ""), ev.cameo_root && "CAMEO " + ev.cameo_root].filter(Boolean);
     if (cw.length) rows.push(["Crosswalks", cw.join(" · ")]);
     const defs = { Type: DATA.vocab.event_subtype[ev.event_subtype], Location: DATA.vocab.geo_precision[ev.geo_precision], Date: DATA.vocab.date_precision[ev.date_precision] };
