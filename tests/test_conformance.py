@@ -21,7 +21,7 @@ def _run(case: Path) -> set[str]:
     meta = json.loads((case / "case.json").read_text(encoding="utf-8"))
     paths = [case / p for p in meta.get("paths", ["input"])]
     seeds = case / meta["seeds"] if "seeds" in meta else SUITE / "seeds"
-    return validate(paths, seeds=seeds).codes
+    return validate(paths, seeds=seeds, schema_version=meta.get("schema_version")).codes
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])

@@ -1825,6 +1825,52 @@ VALID.update(
 )
 
 
+def _older_seed() -> Files:
+    """The seed document and its annotation file as schema 1.0.0 wrote it (actors inside,
+    refers_to): a project of its own, validated with `--schema-version 1.0.0`."""
+    root = HERE.parent
+    index = json.loads((root / "seeds" / "index.json").read_text(encoding="utf-8"))
+    files: Files = {"seeds/index.json": json.dumps(index, indent=2) + "\n"}
+    for entry in index:
+        files[f"seeds/{entry['file']}"] = (root / "seeds" / entry["file"]).read_bytes()
+    old = root / "tests" / "fixtures" / "migrate" / "rudaw-20231212.1.0.0.yaml"
+    files["rudaw-20231212.yaml"] = old.read_text(encoding="utf-8")
+    return files
+
+
+def _older_broken() -> Files:
+    files = _older_seed()
+    text = str(files["rudaw-20231212.yaml"])
+    files["rudaw-20231212.yaml"] = text.replace(
+        "    weapons: [rocket]\n", "    weapons: [rocketz]\n", 1
+    )
+    return files
+
+
+# Cases validated against an older published version (`validate --schema-version`): name ->
+# (why, codes, files, the version).
+OLDER: dict[str, tuple[str, list[str], Files, str]] = {
+    "published-schema-older-version": (
+        "a 1.0.0 file validated with --schema-version 1.0.0 breaks that version's JSON Schema",
+        ["GE210"],
+        _older_broken(),
+        "1.0.0",
+    ),
+    "older-version-file": (
+        "the seed's 1.0.0 annotation file, validated with --schema-version 1.0.0",
+        [],
+        _older_seed(),
+        "1.0.0",
+    ),
+}
+INVALID["structure-other-schema-version"] = (
+    "a 1.0.0 annotation file validated against the current version",
+    ["GE209"],
+    {"annotation.yaml": str(_older_seed()["rudaw-20231212.yaml"])},
+    None,
+)
+
+
 def write_case(folder: Path, meta: dict[str, Any], files: Files) -> None:
     if "seeds/index.json" in files:  # a project of its own: validated against its own seeds
         meta["seeds"] = "input/seeds"
@@ -1855,6 +1901,14 @@ def main() -> int:
         if paths:
             meta["paths"] = paths
         write_case(HERE / "valid" / name, meta, files)
+    for name, (why, codes, files, version) in OLDER.items():
+        meta = {
+            "why": why,
+            "codes": sorted(codes),
+            "paths": ["input/rudaw-20231212.yaml"],
+            "schema_version": version,
+        }
+        write_case(HERE / ("invalid" if codes else "valid") / name, meta, files)
     print(f"{len(INVALID)} invalid and {len(VALID)} valid cases written to {HERE}")
     return 0
 

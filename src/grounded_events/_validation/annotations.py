@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from grounded_events._core.safe_yaml import Loc, YamlDocument, YamlError, loads, path_text
+from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema.models import AnnotationFile, Event, Evidence, LinkEvidence
 from grounded_events._schema.tables import event_row
 from grounded_events._schema.vocab import DateBasis
@@ -42,6 +43,11 @@ from grounded_events._validation.json_values import parse_json
 from grounded_events._validation.kinds import ReadProblem
 from grounded_events._validation.layout import layout_issues
 from grounded_events._validation.model_issues import pydantic_issues, strict
+from grounded_events._validation.older import (
+    major,
+    other_version_issue,
+    published_schema_issues,
+)
 from grounded_events._validation.text import read_text
 
 RELATIVE = DateBasis.RELATIVE_TO_PUBLICATION
@@ -157,6 +163,10 @@ def check_annotation(
                 variant="mapping",
             )
         ]
+    if (wrong := other_version_issue(display, doc, folder.name)) is not None:
+        return [wrong]
+    if major(folder.name) != major(SCHEMA_VERSION):
+        return _older_version_issues(path, display, doc, folder, seeds_dir, shared)
     issues: list[Issue] = []
     try:
         strict(AnnotationFile, data)
@@ -378,6 +388,36 @@ def _actor_issues(
                 )
             )
     return out
+
+
+def _older_version_issues(
+    path: Path, display: str, doc: YamlDocument, folder: Path, seeds_dir: Path, shared: Shared
+) -> list[Issue]:
+    """A file of an older major version (`validate --schema-version`): the JSON Schema it was
+    written for, and its quotes against the seeds. The rules of the current version (the actor
+    registry, links, the coding guidelines as they are now) are not applied to it."""
+    issues = published_schema_issues(display, doc, folder)
+    assert isinstance(doc.data, dict)
+    doc_id = doc.data.get("doc_id") if isinstance(doc.data.get("doc_id"), str) else None
+    texts = grounding_texts(display, doc, doc_id, doc.data, seeds_dir, shared, issues)
+    rows, locs = [], []
+    for i, raw in enumerate(raw_list(doc.data.get("events"))):
+        for j, item in enumerate(raw_list(raw.get("evidence")) if isinstance(raw, dict) else []):
+            with contextlib.suppress(ValidationError):  # its shape is the schema's to report
+                span = strict(Evidence, item)
+                rows.append(
+                    {"doc_id": doc_id, **span.model_dump(include={"start", "end", "quote"})}
+                )
+                rows[-1]["field"] = str(span.field)
+                locs.append(("events", i, "evidence", j))
+
+    def locate(row: int, column: str) -> tuple[int | None, str]:
+        loc = (*locs[row], column)
+        return doc.line_of(loc), path_text(loc)
+
+    if texts is not None:
+        issues += run_cross(folder, "evidence", display, rows, locate, texts)
+    return issues
 
 
 def _spans(raw_events: list[Any], events: dict[int, Event]) -> list[tuple[int, int, Evidence]]:

@@ -312,6 +312,22 @@ _CODES = (
     ),
     # vocabulary
     Code(
+        "GE209",
+        "structure",
+        "other-schema-version",
+        "A file declares a schema_version of another major version than the one it is validated against (2.x files against 2.x): validate it with `--schema-version` of its own version, or move it with `grounded-events migrate --to` the current one.",
+        "schema_version: 1.0.0 validated against 2.0.0",
+        "{field}: the file follows schema {declared}, not {validated}; validate it with --schema-version {declared}, or move it with `grounded-events migrate --to {validated}`",
+    ),
+    Code(
+        "GE210",
+        "structure",
+        "published-schema",
+        "A file of an older published schema version breaks that version's JSON Schema (`validate --schema-version X.Y.Z` checks such files with the schema they were written for).",
+        "an event without summary in a 1.0.0 file",
+        "{field}: {reason}",
+    ),
+    Code(
         "GE301",
         "vocabulary",
         "unknown-value",
