@@ -154,10 +154,14 @@ def test_readme_dataset_figures_are_the_data() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     tables = grounded_events.load_package()
     said = re.search(
-        r"(\d+) documents?\b.*?(\d+) events, (\d+) actors and (\d+) evidence spans", readme, re.S
+        r"(\d+) documents?\b.*?(\d+) events, (\d+) incidents, (\d+) actors, (\d+) links and "
+        r"(\d+) evidence spans",
+        readme,
+        re.S,
     )
     assert said is not None
-    expected = [len(tables[t]) for t in ("documents", "events", "actors", "evidence")]
+    names = ("documents", "events", "incidents", "actors", "links", "evidence")
+    expected = [len(tables[t]) for t in names]
     assert [int(n) for n in said.groups()] == expected
 
 

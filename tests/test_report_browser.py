@@ -484,7 +484,7 @@ def test_crowded_map_labels_move_out_or_stay_out(
                 "longitude": round(44.01 + 0.04 * (i // 3), 2),
             }
         )
-    for name, data in render(docs).items():
+    for name, data in render(docs, []).items():
         (tmp_path / "report" / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "report" / name).write_bytes(data)
     for width, height in WIDTHS.values():

@@ -182,7 +182,10 @@ def test_build_step_publishes_the_same_report(tmp_path: Path, root: Path) -> Non
     annotation = AnnotationFile.model_validate(loads(path.read_text(encoding="utf-8")).data)
     registry = ActorRegistry.model_validate(sample_actors())
     inputs = SimpleNamespace(
-        seeds=read_seeds(base / "seeds"), annotations=[(path.name, annotation)], registry=registry
+        seeds=read_seeds(base / "seeds"),
+        annotations=[(path.name, annotation)],
+        registry=registry,
+        tables={"links": []},
     )
     files = report_step(inputs, {})
     expected = site_files(base / "annotations", base / "seeds")

@@ -211,7 +211,17 @@ def test_list_columns_come_from_the_row_models() -> None:
     assert TABLES["events"].list_columns == ("attributed_by", "target", "claimed_by", "weapons")
     assert TABLES["actors"].list_columns == ("variants",)
     assert TABLES["links"].list_columns == ("quotes",)
-    lists = {"events", "actors", "links"}
+    assert TABLES["incidents"].list_columns == (
+        "event_ids",
+        "doc_ids",
+        "initiators",
+        "targets",
+        "weapons",
+        "part_of",
+        "in_response_to",
+        "disagreements",
+    )
+    lists = {"events", "actors", "links", "incidents"}
     assert all(not t.list_columns for n, t in TABLES.items() if n not in lists)
 
 
