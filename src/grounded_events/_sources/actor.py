@@ -19,7 +19,7 @@ from grounded_events._schema.models import Actor
 from grounded_events._schema.vocab import ActorType
 from grounded_events._schema.wording import first_error
 from grounded_events._sources.appending import CannotAppend, append, read_list
-from grounded_events._sources.layout import ACTORS_FILE, schema_line
+from grounded_events._sources.layout import ACTORS_FILE, add_dataset_argument, schema_line
 
 # The option behind each field of an actor, so an error names what the user typed.
 _OPTIONS = {
@@ -160,12 +160,7 @@ examples:
         help="another name the texts use for it, verbatim (repeat for several)",
     )
     add.add_argument("--note", metavar="TEXT", help="why it is coded so")
-    add.add_argument(
-        "--dataset",
-        default="datasets",
-        metavar="DIR",
-        help="the dataset folder: actors.yaml, links.yaml, annotations/ (default: datasets)",
-    )
+    add_dataset_argument(add)
 
 
 def run(args: argparse.Namespace) -> int:

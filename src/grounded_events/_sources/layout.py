@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -81,3 +82,13 @@ def schema_url(version: str, name: str = "annotation") -> str:
 def schema_line(version: str, name: str = "annotation") -> str:
     """The first line of a dataset file of `version`: editors check the file as you type."""
     return f"# yaml-language-server: $schema={schema_address(version, name)}"
+
+
+def add_dataset_argument(parser: argparse.ArgumentParser) -> None:
+    """--dataset: the folder of actors.yaml, links.yaml and annotations/ a command edits."""
+    parser.add_argument(
+        "--dataset",
+        default="datasets",
+        metavar="DIR",
+        help="the dataset folder: actors.yaml, links.yaml, annotations/ (default: datasets)",
+    )

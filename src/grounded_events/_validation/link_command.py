@@ -17,7 +17,7 @@ from grounded_events._schema.models import Link
 from grounded_events._schema.vocab import LinkRelation
 from grounded_events._schema.wording import first_error
 from grounded_events._sources.appending import CannotAppend
-from grounded_events._sources.layout import LINKS_FILE
+from grounded_events._sources.layout import LINKS_FILE, add_dataset_argument
 from grounded_events._sources.link import LinkError, with_link
 from grounded_events._validation.dataset import Dataset, link_issues
 from grounded_events._validation.issues import Issue
@@ -133,12 +133,7 @@ examples:
     parser.add_argument(
         "--note", required=True, metavar="TEXT", help="why the two events are linked"
     )
-    parser.add_argument(
-        "--dataset",
-        default="datasets",
-        metavar="DIR",
-        help="the dataset folder: links.yaml, actors.yaml, annotations/ (default: datasets)",
-    )
+    add_dataset_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
