@@ -26,12 +26,12 @@ import pytest
 from hypothesis import strategies as st
 from packaging.requirements import Requirement
 
+from grounded_events._core.dataset_files import ACTORS_FILE, LINKS_FILE, dataset_dir
 from grounded_events._core.safe_yaml import loads
 from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._package.build import build
 from grounded_events._schema.models import ActorRegistry, AnnotationFile, Document
 from grounded_events._schema.tables import TABLES, actor_rows, document_row, rows_from_annotation
-from grounded_events._sources.layout import ACTORS_FILE, LINKS_FILE, dataset_dir
 from grounded_events._sources.seeds import read_seeds
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grounded_events import load
+from grounded_events._core.dataset_files import DATASET_FILES
 from grounded_events._core.safe_yaml import loads
 from grounded_events._core.text import json_text
 from grounded_events._core.version import SCHEMA_VERSION
@@ -31,7 +32,7 @@ from helpers import ROOT, SEED_DOC_ID
 FIXTURE = ROOT / "tests" / "fixtures" / "add" / "report.txt"
 HEADER = f"# yaml-language-server: $schema=../../schema/{SCHEMA_VERSION}/annotation.schema.json"
 DOC_ID = "example-news-20240202"
-DATASET_FILES = ("actors.yaml", "links.yaml")
+
 ARGS = [
     "--publisher",
     "Example News",

@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grounded_events import load
+from grounded_events._core.dataset_files import ACTORS_FILE, dataset_dir
 from grounded_events._package.build import build
 from grounded_events._schema.table_csv import format_cell, restore
 from grounded_events._schema.tables import TABLES
-from grounded_events._sources.layout import ACTORS_FILE, dataset_dir
 from grounded_events._validation import validate
 from helpers import ROOT, SAMPLE, SAMPLE_ACTORS, TEXTS, build_sample, cli, write_sample
 

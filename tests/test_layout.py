@@ -8,17 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from grounded_events._core.dataset_files import ACTORS_FILE, ANNOTATIONS_DIR, dataset_dir
 from grounded_events._core.safe_yaml import loads
 from grounded_events._package.build import build
 from grounded_events._package.inputs import InvalidInputs
-from grounded_events._sources.layout import (
-    ACTORS_FILE,
-    ANNOTATIONS_DIR,
-    annotations_dir,
-    dataset_dir,
-    in_dataset,
-    schema_line,
-)
+from grounded_events._sources.layout import annotations_dir, in_dataset, schema_line
 from grounded_events._validation import validate
 from grounded_events.cli import main
 from helpers import ROOT

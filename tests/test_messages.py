@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from grounded_events._core.dataset_files import ACTORS_FILE
 from grounded_events._schema.models import ActorRegistry, AnnotationFile, EventRecord
 from grounded_events._schema.tables import TABLES, actor_rows
 from grounded_events._schema.versions import schema_dir
-from grounded_events._sources.layout import ACTORS_FILE
 from grounded_events._validation import validate
 from grounded_events._validation.issues import Issue
 from grounded_events._validation.model_issues import pydantic_issues, strict

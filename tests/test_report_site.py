@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grounded_events import cli
+from grounded_events._core.dataset_files import ACTORS_FILE
 from grounded_events._core.safe_yaml import loads
 from grounded_events._package import report
 from grounded_events._package.inputs import ReportInputError
@@ -29,7 +30,6 @@ from grounded_events._package.report import (
 )
 from grounded_events._package.site import make_outlines
 from grounded_events._schema.models import ActorRegistry, AnnotationFile
-from grounded_events._sources.layout import ACTORS_FILE
 from grounded_events._sources.seeds import read_seeds
 from helpers import HOSTILE, make_inputs, sample_actors, sample_annotation, write_yaml
 from helpers import SEED_DOC_ID as DOC_ID

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grounded_events import validate
+from grounded_events._core.dataset_files import ACTORS_FILE
 from grounded_events._core.safe_yaml import loads
 from grounded_events._schema.models import ActorRegistry, AnnotationFile
 from grounded_events._schema.tables import actor_rows, count_columns, rows_from_annotation
@@ -23,7 +24,6 @@ from grounded_events._schema.vocab import (
     DateBasis,
     EventType,
 )
-from grounded_events._sources.layout import ACTORS_FILE
 from grounded_events._validation import keysets
 from grounded_events._validation.guidelines import DECIDED_BY
 from grounded_events._validation.table_guidelines import (

@@ -10,6 +10,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from grounded_events._core.dataset_files import (
+    ACTORS_FILE,
+    ANNOTATION_SUFFIXES,
+    ANNOTATIONS_DIR,
+    LINKS_FILE,
+    dataset_dir,
+)
 from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.safe_yaml import YamlError, loads
 from grounded_events._package.incidents import IncidentConflictError, incident_tables
@@ -30,13 +37,6 @@ from grounded_events._schema.tables import (
 )
 from grounded_events._schema.vocab import CROSSWALK
 from grounded_events._schema.wording import first_error
-from grounded_events._sources.layout import (
-    ACTORS_FILE,
-    ANNOTATION_SUFFIXES,
-    ANNOTATIONS_DIR,
-    LINKS_FILE,
-    dataset_dir,
-)
 from grounded_events._sources.seeds import Seed, SeedError, read_index, read_seeds, read_text
 from grounded_events._validation import validate
 from grounded_events._validation.issues import Report

@@ -16,6 +16,7 @@ from string import Template
 from typing import Any
 
 from grounded_events._core.atomic import write_bytes_atomic
+from grounded_events._core.dataset_files import ANNOTATION_SUFFIXES
 from grounded_events._core.errors import UsageError
 from grounded_events._package.inputs import (
     BuildError,
@@ -39,7 +40,6 @@ from grounded_events._schema.vocab import (
     Field,
     GeoPrecision,
 )
-from grounded_events._sources.layout import ANNOTATION_SUFFIXES
 
 # The pages load nothing: scripts, styles and geometry are inlined, and the policy makes the
 # browser refuse any request a future edit might add.

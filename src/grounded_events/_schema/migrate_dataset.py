@@ -15,6 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.tokens import CommentToken
 
+from grounded_events._core.dataset_files import ACTORS_FILE, LINKS_FILE
 from grounded_events._core.safe_yaml import YamlError, loads
 from grounded_events._schema.generate import BASE_URI
 from grounded_events._schema.migrate_yaml import SCHEMA_LINE, dumps, plain, round_trip
@@ -153,7 +154,7 @@ def _differences(first: CommentedMap, other: CommentedMap) -> str:
 
 def _actors(folder: Path, members: Sequence[Member]) -> Result:
     """actors.yaml with every actor of the members, once; refused when two definitions differ."""
-    path = folder / "actors.yaml"
+    path = folder / ACTORS_FILE
     result = Result(path, source=TARGET)
     opened = _open(path, "actors", folder, members)
     if isinstance(opened, str):
@@ -211,7 +212,7 @@ def _link_key(link: Any) -> tuple[str, str, str]:
 def _links(folder: Path, members: Sequence[Member]) -> Result:
     """links.yaml with an `about` link for every target of every event's refers_to; a link
     already there is not repeated."""
-    path = folder / "links.yaml"
+    path = folder / LINKS_FILE
     result = Result(path, source=TARGET)
     opened = _open(path, "links", folder, members)
     if isinstance(opened, str):

@@ -18,6 +18,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import ScalarString
 from ruamel.yaml.tokens import CommentToken
 
+from grounded_events._core.dataset_files import dataset_dir
 from grounded_events._core.errors import UsageError
 from grounded_events._core.safe_yaml import YamlDocument, YamlError, loads
 from grounded_events._core.text import clip
@@ -28,7 +29,6 @@ from grounded_events._schema.migration import (
     Operation,
     Result,
     Step,
-    dataset_folder,
     find_path,
 )
 from grounded_events._schema.versions import schema_root
@@ -376,7 +376,7 @@ def migrate_texts(
         if step.dataset is not None:
             folders: dict[Path, list[Member]] = {}
             for draft in members:
-                folders.setdefault(dataset_folder(draft.member.path), []).append(draft.member)
+                folders.setdefault(dataset_dir(draft.member.path), []).append(draft.member)
             for folder, group in folders.items():
                 extras += step.dataset(folder, group)
         for draft in members:

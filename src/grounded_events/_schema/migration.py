@@ -32,11 +32,6 @@ TableOperation = Callable[[str, "Frame"], None]
 # operations then remove what it carried.
 DatasetOperation = Callable[[Path, Sequence["Member"]], list["Result"]]
 
-# The subfolder of a dataset folder that holds its annotation files, and the files of the dataset
-# folder itself (schema 2.0.0 on).
-ANNOTATIONS = "annotations"
-DATASET_FILES = ("actors.yaml", "links.yaml")
-
 
 class MigrationRefused(GroundedEventsError):
     """A step cannot carry a value over without losing it; nothing is written."""
@@ -67,17 +62,6 @@ class Member:
     path: Path
     text: str  # as read, its comment lines included
     tree: CommentedMap  # the round-trip tree, at the version the step starts from
-
-
-def dataset_folder(path: Path) -> Path:
-    """The folder of the dataset files (actors.yaml, links.yaml) of the annotation file `path`,
-    as the validator finds it (`_sources/layout.dataset_dir`): the annotations folder's parent
-    (datasets/ for datasets/annotations/x.yaml), unless that folder holds actors.yaml or
-    links.yaml; any other file's own folder."""
-    own = path.parent
-    if own.name == ANNOTATIONS and not any((own / n).is_file() for n in DATASET_FILES):
-        return own.parent
-    return own
 
 
 def find_path(registry: Sequence[Step], source: str, target: str) -> list[Step]:

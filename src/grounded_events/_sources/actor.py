@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from grounded_events._core.atomic import exclusive_lock, write_text_atomic
+from grounded_events._core.dataset_files import ACTORS_FILE
 from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.files import UnsafeFile, read_regular
 from grounded_events._core.safe_yaml import loads
@@ -19,7 +20,7 @@ from grounded_events._schema.models import Actor
 from grounded_events._schema.vocab import ActorType
 from grounded_events._schema.wording import first_error
 from grounded_events._sources.appending import CannotAppend, append, read_list
-from grounded_events._sources.layout import ACTORS_FILE, add_dataset_argument, schema_line
+from grounded_events._sources.layout import add_dataset_argument, schema_line
 
 # The option behind each field of an actor, so an error names what the user typed.
 _OPTIONS = {

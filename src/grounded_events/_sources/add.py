@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from grounded_events._core.atomic import exclusive_lock, write_bytes_atomic
+from grounded_events._core.dataset_files import ACTORS_FILE, ANNOTATIONS_DIR, dataset_dir
 from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.files import UnsafeFile, read_regular
 from grounded_events._core.safe_yaml import loads
@@ -26,7 +27,7 @@ from grounded_events._schema.models import AnnotationFile, Document, IsoDate
 from grounded_events._schema.vocab import PublishedDateBasis
 from grounded_events._schema.wording import first_error
 from grounded_events._sources.actors import Named, actors_in_text, read_registry
-from grounded_events._sources.layout import ACTORS_FILE, ANNOTATIONS_DIR, dataset_dir, schema_line
+from grounded_events._sources.layout import schema_line
 from grounded_events._sources.seeds import SeedError, read_index, read_seed_bytes, seed_file_name
 from grounded_events._sources.skeleton import skeleton
 

@@ -6,17 +6,14 @@ import argparse
 import re
 from pathlib import Path
 
+from grounded_events._core.dataset_files import (
+    ACTORS_FILE,
+    ANNOTATION_SUFFIXES,
+    ANNOTATIONS_DIR,
+    LINKS_FILE,
+)
 from grounded_events._schema.generate import BASE_URI
 
-# Where `add` writes and `build` and `report` read the dataset's annotation files, relative to the
-# project root: the folder that holds the seeds folder.
-ANNOTATIONS_DIR = Path("datasets/annotations")
-# The names `build` reads there: one `<doc_id>.yaml` (or .yml) per document.
-ANNOTATION_SUFFIXES = (".yaml", ".yml")
-# The dataset-level files, in the dataset folder (the annotations folder's parent): the actors of
-# every document, declared once, and the links between events across documents.
-ACTORS_FILE = "actors.yaml"
-LINKS_FILE = "links.yaml"
 # The JSON Schema each file of the dataset is checked against, by file name.
 SCHEMA_NAMES = {ACTORS_FILE: "actors", LINKS_FILE: "links"}
 # The editor hint an annotation file starts with; group 1 is the schema's address.
@@ -32,18 +29,6 @@ def in_dataset(path: Path, seeds_dir: Path) -> bool:
     """Whether `path` is a file of the dataset's annotations folder (not a user's file elsewhere,
     a conformance case or a test fixture): the layout rules apply to it."""
     return path.parent.resolve() == annotations_dir(seeds_dir)
-
-
-def dataset_dir(path: Path) -> Path:
-    """The dataset folder of a file: the annotations folder's parent (`datasets/` for
-    `datasets/annotations/x.yaml`), unless that folder itself holds actors.yaml or links.yaml;
-    any other file's own folder."""
-    folder = path.parent
-    if folder.name == ANNOTATIONS_DIR.name and not any(
-        (folder / n).is_file() for n in SCHEMA_NAMES
-    ):
-        return folder.parent
-    return folder
 
 
 def dataset_annotations(folder: Path) -> list[Path]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from grounded_events._core.dataset_files import LINKS_FILE
 from grounded_events._core.errors import GroundedEventsError
 from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema.models import Link
 from grounded_events._schema.vocab import LinkRelation
 from grounded_events._sources.appending import append, read_list
-from grounded_events._sources.layout import LINKS_FILE, schema_line
+from grounded_events._sources.layout import schema_line
 
 
 class LinkError(GroundedEventsError):

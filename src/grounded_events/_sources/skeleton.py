@@ -9,11 +9,12 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from grounded_events._core.dataset_files import LINKS_FILE
 from grounded_events._core.safe_yaml import loads
 from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema.models import Document
 from grounded_events._sources.actors import Named
-from grounded_events._sources.layout import LINKS_FILE, schema_line
+from grounded_events._sources.layout import schema_line
 
 
 def yaml_block(data: Any) -> str:

@@ -11,12 +11,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from grounded_events._core.dataset_files import LINKS_FILE, dataset_dir
 from grounded_events._core.safe_yaml import Loc, YamlDocument, YamlError, loads, path_text
 from grounded_events._core.version import SCHEMA_VERSION
 from grounded_events._schema.models import AnnotationFile, Event, Evidence, LinkEvidence
 from grounded_events._schema.tables import event_row
 from grounded_events._schema.vocab import DateBasis
-from grounded_events._sources.layout import LINKS_FILE, dataset_dir, in_dataset
+from grounded_events._sources.layout import in_dataset
 from grounded_events._sources.seeds import SeedError, read_index, read_seed_bytes
 from grounded_events._validation.codes import issue
 from grounded_events._validation.dataset import (

@@ -10,10 +10,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from grounded_events._core.dataset_files import ACTORS_FILE
 from grounded_events._core.safe_yaml import Loc, YamlDocument, YamlError, loads, path_text
 from grounded_events._schema.models import ActorRegistry, LinkFile
 from grounded_events._schema.vocab import EventType, LinkRelation
-from grounded_events._sources.layout import ACTORS_FILE, dataset_annotations
+from grounded_events._sources.layout import dataset_annotations
 from grounded_events._validation.codes import issue
 from grounded_events._validation.issues import Issue
 from grounded_events._validation.kinds import ReadProblem

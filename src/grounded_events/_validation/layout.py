@@ -6,14 +6,9 @@ import posixpath
 import re
 from pathlib import Path
 
+from grounded_events._core.dataset_files import ANNOTATION_SUFFIXES
 from grounded_events._schema.models import SLUG
-from grounded_events._sources.layout import (
-    ANNOTATION_SUFFIXES,
-    SCHEMA_LINE,
-    schema_address,
-    schema_line,
-    schema_url,
-)
+from grounded_events._sources.layout import SCHEMA_LINE, schema_address, schema_line, schema_url
 from grounded_events._validation.codes import issue
 from grounded_events._validation.issues import Issue
 

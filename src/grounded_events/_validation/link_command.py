@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from grounded_events._core.atomic import exclusive_lock, write_text_atomic
+from grounded_events._core.dataset_files import LINKS_FILE
 from grounded_events._core.files import UnsafeFile, read_regular
 from grounded_events._core.safe_yaml import loads
 from grounded_events._core.text import writable
@@ -17,7 +18,7 @@ from grounded_events._schema.models import Link
 from grounded_events._schema.vocab import LinkRelation
 from grounded_events._schema.wording import first_error
 from grounded_events._sources.appending import CannotAppend
-from grounded_events._sources.layout import LINKS_FILE, add_dataset_argument
+from grounded_events._sources.layout import add_dataset_argument
 from grounded_events._sources.link import LinkError, with_link
 from grounded_events._validation.dataset import Dataset, link_issues
 from grounded_events._validation.issues import Issue

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from grounded_events._core.dataset_files import ACTORS_FILE, LINKS_FILE
 from grounded_events._core.files import (
     MAX_RESOURCE_BYTES,
     UnsafeFile,
     open_inside,
 )
 from grounded_events._schema.tables import TABLES
-from grounded_events._sources.layout import ACTORS_FILE, LINKS_FILE
 from grounded_events._validation.annotations import (
     Shared,
     check_annotation,
