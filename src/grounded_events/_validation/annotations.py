@@ -406,10 +406,8 @@ def _older_version_issues(
         for j, item in enumerate(raw_list(raw.get("evidence")) if isinstance(raw, dict) else []):
             with contextlib.suppress(ValidationError):  # its shape is the schema's to report
                 span = strict(Evidence, item)
-                rows.append(
-                    {"doc_id": doc_id, **span.model_dump(include={"start", "end", "quote"})}
-                )
-                rows[-1]["field"] = str(span.field)
+                where = {"start": span.start, "end": span.end, "quote": span.quote}
+                rows.append({"doc_id": doc_id, "field": str(span.field), **where})
                 locs.append(("events", i, "evidence", j))
 
     def locate(row: int, column: str) -> tuple[int | None, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -42,17 +43,25 @@ def other_version_issue(display: str, doc: YamlDocument, validated: str) -> Issu
     )
 
 
+@functools.cache
+def _validator(folder: Path, name: str) -> jsonschema.Draft202012Validator:
+    """The published JSON Schema `name` of the version in `folder`: published folders are
+    frozen, so it is read once, not once per file."""
+    schema = json.loads((folder / f"{name}.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
 def published_schema_issues(
     display: str, doc: YamlDocument, folder: Path, name: str = "annotation"
 ) -> list[Issue]:
     """The errors of a file against the published JSON Schema `name` of the version in
     `folder`, each at its line (formats asserted, as the models check them)."""
-    schema = json.loads((folder / f"{name}.schema.json").read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
     out = []
-    for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.path))):
+    for error in sorted(
+        _validator(folder, name).iter_errors(doc.data), key=lambda e: list(map(str, e.path))
+    ):
         loc: tuple[Any, ...] = tuple(error.absolute_path)
         out.append(
             issue(
