@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from grounded_events._package.incidents import incident_tables
 from grounded_events._package.report_incidents import incidents_section, shown
 from grounded_events._schema.models import AnnotationFile
 from grounded_events._schema.tables import rows_from_annotation
@@ -50,7 +51,8 @@ def test_two_reports_of_one_incident_side_by_side_with_their_dispute_marked() ->
             "target_event_id": "wire-20231208-e01",
         },
     ]
-    html = incidents_section(events, actors, links)
+    incidents, _ = incident_tables(events, actors, links)
+    html = incidents_section(incidents, events, actors)
     assert html.count('<article class="incident"') == 1
     assert "3 reports · 1 field in dispute" in html
     marked = re.findall(r'<tr class="disagree"><th scope="row">(\w+)', html)
@@ -63,7 +65,8 @@ def test_two_reports_of_one_incident_side_by_side_with_their_dispute_marked() ->
 def test_unlinked_reports_are_incidents_of_their_own() -> None:
     """Without a same_incident link each report is an incident, and nothing is in dispute."""
     events, actors = _rows(_report("wire-20231208", None), _report("paper-20231209", None))
-    html = incidents_section(events, actors, [])
+    incidents, _ = incident_tables(events, actors, [])
+    html = incidents_section(incidents, events, actors)
     assert html.count('<article class="incident"') == 2
     assert "<p>2 incidents" in html and 'class="disagree"' not in html
 

@@ -8,7 +8,6 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from grounded_events import cli
 from grounded_events._core.dataset_files import ACTORS_FILE
 from grounded_events._core.safe_yaml import loads
 from grounded_events._package import report
-from grounded_events._package.inputs import ReportInputError
+from grounded_events._package.inputs import ReportInputError, read_inputs
 from grounded_events._package.report import (
     document_files,
     embed_json,
@@ -29,7 +28,7 @@ from grounded_events._package.report import (
     write_site,
 )
 from grounded_events._package.site import make_outlines
-from grounded_events._schema.models import ActorRegistry, AnnotationFile
+from grounded_events._schema.models import AnnotationFile
 from grounded_events._sources.seeds import read_seeds
 from helpers import HOSTILE, make_inputs, sample_actors, sample_annotation, write_yaml
 from helpers import SEED_DOC_ID as DOC_ID
@@ -178,16 +177,7 @@ def test_build_step_publishes_the_same_report(tmp_path: Path, root: Path) -> Non
     """The package build's step (the annotations and the dataset's actors) yields report/<page>
     with the bytes `report` writes."""
     base = make_inputs(tmp_path, root)
-    path = base / "annotations" / f"{DOC_ID}.yaml"
-    annotation = AnnotationFile.model_validate(loads(path.read_text(encoding="utf-8")).data)
-    registry = ActorRegistry.model_validate(sample_actors())
-    inputs = SimpleNamespace(
-        seeds=read_seeds(base / "seeds"),
-        annotations=[(path.name, annotation)],
-        registry=registry,
-        tables={"links": []},
-    )
-    files = report_step(inputs, {})
+    files = report_step(read_inputs(base / "annotations", base / "seeds"), {})
     expected = site_files(base / "annotations", base / "seeds")
     assert files == {f"report/{name}": data for name, data in expected.items()}
     assert list(files) == ["report/documents/rudaw-20231212.html", "report/index.html"]

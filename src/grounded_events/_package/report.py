@@ -18,6 +18,7 @@ from typing import Any
 from grounded_events._core.atomic import write_bytes_atomic
 from grounded_events._core.dataset_files import ANNOTATION_SUFFIXES
 from grounded_events._core.errors import UsageError
+from grounded_events._package.incidents import incident_tables
 from grounded_events._package.inputs import (
     BuildError,
     ReportDocument,
@@ -336,7 +337,7 @@ def _documents_table(docs: list[ReportDocument]) -> str:
 
 
 def index_page(
-    docs: list[ReportDocument], actors: dict[str, dict[str, Any]], links: list[dict[str, Any]]
+    docs: list[ReportDocument], actors: dict[str, dict[str, Any]], incidents: list[dict[str, Any]]
 ) -> str:
     """The HTML of the index: documents, incidents, events table, timeline and map."""
     events = []
@@ -365,9 +366,9 @@ def index_page(
         summary=summary,
         documents=_documents_table(docs),
         incidents=incidents_section(
+            incidents,
             [row for d in docs for row in d.tables["events"]],
             [row for d in docs for row in d.tables["event_actors"]],
-            links,
         ),
         type_options=options,
         table=_events_table(docs, actors),
@@ -379,11 +380,11 @@ def _page_name(doc: ReportDocument) -> str:
     return f"documents/{doc.document.doc_id}.html"
 
 
-def render(docs: list[ReportDocument], links: list[dict[str, Any]]) -> dict[str, bytes]:
+def render(docs: list[ReportDocument], incidents: list[dict[str, Any]]) -> dict[str, bytes]:
     """The report's files by "/"-separated relative path: index.html, documents/<doc_id>.html.
-    `links` are the dataset's links rows (the incidents join same_incident reports)."""
+    `incidents` are the rows of the `incidents` table of these documents."""
     actors = _actors(docs)
-    files = {"index.html": index_page(docs, actors, links)}
+    files = {"index.html": index_page(docs, actors, incidents)}
     for doc in docs:
         files[_page_name(doc)] = document_page(doc)
     return {name: text.encode("utf-8") for name, text in sorted(files.items())}
@@ -400,7 +401,10 @@ def site_files(annotations_dir: Path, seeds_dir: Path) -> dict[str, bytes]:
         _, links = read_dataset_files(Path(annotations_dir))
     except BuildError as exc:  # changed since it was validated
         raise ReportInputError([str(exc)]) from None
-    return render(docs, link_rows(links))
+    events = [row for d in docs for row in d.tables["events"]]
+    event_actors = [row for d in docs for row in d.tables["event_actors"]]
+    incidents, _ = incident_tables(events, event_actors, link_rows(links))
+    return render(docs, incidents)
 
 
 def report_step(inputs: Any, files: dict[str, bytes]) -> dict[str, bytes]:
@@ -409,7 +413,7 @@ def report_step(inputs: Any, files: dict[str, bytes]) -> dict[str, bytes]:
     It renders the annotated documents only, like the package's `documents` table.
     """
     docs = report_documents(inputs.seeds, inputs.annotations, inputs.registry, only_annotated=True)
-    files = render(docs, inputs.tables["links"])
+    files = render(docs, inputs.tables["incidents"])
     return {f"report/{name}": data for name, data in files.items()}
 
 

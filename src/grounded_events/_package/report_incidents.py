@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
-from grounded_events._package.incidents import CODED, incident_tables
+from grounded_events._package.incidents import CODED
 from grounded_events._schema.vocab import IncidentField
 
 Row = dict[str, Any]
@@ -75,10 +75,10 @@ def _incident(
     )
 
 
-def incidents_section(events: list[Row], event_actors: list[Row], links: list[Row]) -> str:
-    """The index's incidents section: one article per incident, its reports as columns and each
-    compared field as a row, the rows where reports disagree marked."""
-    incidents, _ = incident_tables(events, event_actors, links)
+def incidents_section(incidents: list[Row], events: list[Row], event_actors: list[Row]) -> str:
+    """The index's incidents section: one article per incident (the rows of the `incidents`
+    table), its reports as columns and each compared field as a row, the rows where reports
+    disagree marked."""
     by_id = {e["event_id"]: e for e in events}
     roles: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for row in event_actors:
