@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -337,12 +337,7 @@ def placed_link_issues(
                     seeds=seeds_dir,
                 )
             )
-
-        def locate(row: int, column: str) -> tuple[int | None, str]:
-            loc = (*kept_locs[row], column)
-            return doc.line_of(loc), path_text(loc)
-
-        return out + run_cross(folder, "evidence", display, kept, locate, texts)
+        return out + _ground_rows(doc, display, folder, kept, kept_locs, texts)
 
     return link_issues(doc, display, shared.dataset(dataset_dir(path)), grounded)
 
@@ -409,14 +404,27 @@ def _older_version_issues(
                 where = {"start": span.start, "end": span.end, "quote": span.quote}
                 rows.append({"doc_id": doc_id, "field": str(span.field), **where})
                 locs.append(("events", i, "evidence", j))
+    if texts is not None:
+        issues += _ground_rows(doc, display, folder, rows, locs, texts)
+    return issues
+
+
+def _ground_rows(
+    doc: YamlDocument,
+    display: str,
+    folder: Path,
+    rows: list[dict[str, Any]],
+    locs: Sequence[Loc],
+    texts: dict[str, str],
+) -> list[Issue]:
+    """The evidence table's rules (a quote is its text's slice, ...) on span rows read from a
+    YAML file, each issue at the line of its span's key (`locs`: each row's span)."""
 
     def locate(row: int, column: str) -> tuple[int | None, str]:
         loc = (*locs[row], column)
         return doc.line_of(loc), path_text(loc)
 
-    if texts is not None:
-        issues += run_cross(folder, "evidence", display, rows, locate, texts)
-    return issues
+    return run_cross(folder, "evidence", display, rows, locate, texts)
 
 
 def _spans(raw_events: list[Any], events: dict[int, Event]) -> list[tuple[int, int, Evidence]]:
